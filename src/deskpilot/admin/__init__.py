@@ -1,0 +1,1 @@
+"""Operator views: the job queue."""

@@ -1,0 +1,104 @@
+"""``create_app``: the ASGI application and its lifespan, which builds every resource."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from deskpilot import __version__
+from deskpilot.api import ROUTERS, TASK_MODULES
+from deskpilot.config import Settings
+from deskpilot.kit.bus import Bus, InProcessBus, RedisBus
+from deskpilot.kit.crypto import SecretBox
+from deskpilot.kit.db import Database
+from deskpilot.kit.deps import Resources
+from deskpilot.kit.error_handlers import install_error_handlers
+from deskpilot.kit.http import RequestContextMiddleware
+from deskpilot.kit.jobs import Worker
+from deskpilot.kit.ratelimit import RateLimiter
+from deskpilot.migrations.runner import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def build_bus(settings: Settings) -> Bus:
+    return RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()
+
+
+def build_worker(settings: Settings, resources: Resources) -> Worker:
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    return Worker(
+        resources.database,
+        concurrency=settings.worker_concurrency,
+        poll_seconds=settings.worker_poll_seconds,
+        lease_seconds=settings.job_lease_seconds,
+        max_attempts=settings.job_max_attempts,
+        backoff_seconds=settings.job_backoff_seconds,
+        resources={Settings: settings, Resources: resources},
+    )
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+    """Connect everything the app needs, and close it all again."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.effective_database_url)
+    bus = build_bus(settings)
+    try:
+        if settings.migrate_on_start:
+            await upgrade(database)
+        await bus.start()
+        yield Resources(
+            database=database,
+            bus=bus,
+            secret_box=SecretBox.from_settings(settings.secret_key, settings.data_dir),
+            login_limiter=RateLimiter(
+                settings.login_attempts_per_window, settings.login_window_seconds, settings.redis_url
+            ),
+        )
+    finally:
+        await bus.close()
+        await database.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
+            stop = asyncio.Event()
+            worker_task = None
+            if settings.run_worker:
+                worker_task = asyncio.create_task(build_worker(settings, resources).run(stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                if worker_task is not None:
+                    await worker_task
+
+    app = FastAPI(
+        title="DeskPilot",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    return app

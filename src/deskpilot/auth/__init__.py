@@ -1,0 +1,1 @@
+"""Users, roles, API keys, web sessions and the authenticators endpoints depend on."""

@@ -1,0 +1,213 @@
+"""The ``deskpilot`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.app import build_worker, create_app, open_resources
+from deskpilot.auth import credentials, users
+from deskpilot.config import Settings
+from deskpilot.demo.service import load_demo
+from deskpilot.kit.db import Database
+from deskpilot.kit.errors import DeskPilotError
+from deskpilot.kit.logging import configure_logging
+from deskpilot.migrations.runner import upgrade
+from deskpilot.models import Role, Workspace
+from deskpilot.workspaces import service as workspaces
+from deskpilot.workspaces.schemas import WorkspaceCreate
+
+app = typer.Typer(help="DeskPilot: AI-first customer service.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+workspace_app = typer.Typer(help="Manage workspaces.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(workspace_app, name="workspace")
+
+T = TypeVar("T")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Migrate, then run ``work`` in one transaction; a DeskPilotError becomes a clean exit 1."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> T:
+        database = Database(settings.effective_database_url)
+        try:
+            await upgrade(database)
+            async with database.transaction() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+
+
+async def _pick_workspace(session: AsyncSession, slug: str | None) -> Workspace:
+    if slug is not None:
+        return await workspaces.get_workspace_by_slug(session, slug)
+    found = await workspaces.list_workspaces(session)
+    if len(found) != 1:
+        names = ", ".join(w.slug for w in found) or "none yet"
+        raise DeskPilotError(f"say which workspace with --workspace (there are: {names})", 400)
+    return found[0]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    worker: Annotated[bool, typer.Option(help="Run a job worker in this process.")] = True,
+) -> None:
+    """Migrate the database and serve the app (API, web UI, WebSocket, in-process worker)."""
+    overrides: dict[str, object] = {"run_worker": worker}
+    if host:
+        overrides["host"] = host
+    if port:
+        overrides["port"] = port
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    configure_logging(settings.log_level, settings.log_format)
+    typer.echo(f"DeskPilot is serving on http://{settings.host}:{settings.port}", err=True)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_config=None,
+        access_log=False, ws="websockets-sansio",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+
+    async def nothing(_: AsyncSession) -> None:
+        return None
+
+    _in_transaction(nothing)
+    typer.echo("database is at the newest migration", err=True)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
+) -> None:
+    """Run a job worker process (as many as you like, on PostgreSQL)."""
+    settings = Settings()
+    if concurrency:
+        settings = Settings(worker_concurrency=concurrency)
+    configure_logging(settings.log_level, settings.log_format)
+
+    async def run() -> None:
+        async with open_resources(settings) as resources:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            await build_worker(settings, resources).run(stop)
+
+    asyncio.run(run())
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo workspace and its admin (safe to run again)."""
+    settings = Settings()
+
+    async def load(session: AsyncSession) -> None:
+        login = await load_demo(session, admin_password=settings.demo_password)
+        state = "loaded" if login.created else "already loaded"
+        typer.echo(f"demo workspace '{login.workspace_slug}' {state}", err=True)
+        typer.echo(f"demo admin login: {login.email} / {login.password}", err=True)
+
+    _in_transaction(load)
+
+
+@workspace_app.command("create")
+def workspace_create(
+    slug: str,
+    name: Annotated[str, typer.Option(help="Display name.")],
+    language: Annotated[str, typer.Option(help="Default language.")] = "en",
+    timezone: Annotated[str, typer.Option(help="IANA time zone.")] = "UTC",
+) -> None:
+    """Create a workspace (a tenant)."""
+    try:
+        data = WorkspaceCreate(slug=slug, name=name, default_language=language, timezone=timezone)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+    async def create(session: AsyncSession) -> str:
+        return (await workspaces.create_workspace(session, data)).id
+
+    typer.echo(_in_transaction(create))
+
+
+@workspace_app.command("list")
+def workspace_list() -> None:
+    """List workspaces: slug, id and name."""
+
+    async def read(session: AsyncSession) -> list[str]:
+        return [f"{w.slug}\t{w.id}\t{w.name}" for w in await workspaces.list_workspaces(session)]
+
+    for line in _in_transaction(read):
+        typer.echo(line)
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Sign-in email.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    role: Annotated[Role, typer.Option(help="Role in the workspace.")] = Role.AGENT,
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+) -> None:
+    """Create a user in a workspace; asks for the password (or reads it with --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+
+    async def create(session: AsyncSession) -> str:
+        target = await _pick_workspace(session, workspace)
+        user = await users.create_user(session, email=email, name=name or email, password=password)
+        await users.add_member(session, target.id, user, role, by=None)
+        return user.id
+
+    typer.echo(_in_transaction(create))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    role: Annotated[Role, typer.Option(help="Role the key acts with.")] = Role.AGENT,
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    name: Annotated[str, typer.Option(help="What the key is for.")] = "cli",
+) -> None:
+    """Create an API key and print only the key on stdout (it is not shown again)."""
+
+    async def create(session: AsyncSession) -> str:
+        target = await _pick_workspace(session, workspace)
+        _, token = await credentials.create_api_key(
+            session, target.id, name=name, role=role, created_by=None
+        )
+        return token
+
+    typer.echo(_in_transaction(create))
+
+
+def main() -> None:
+    app()

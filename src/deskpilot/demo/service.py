@@ -1,0 +1,38 @@
+"""Load the demo workspace and its admin. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.auth.users import ensure_user_with_role
+from deskpilot.models import Role
+from deskpilot.workspaces import service as workspaces
+from deskpilot.workspaces.repository import Workspaces
+from deskpilot.workspaces.schemas import WorkspaceCreate
+
+DEMO_SLUG = "demo"
+DEMO_ADMIN_EMAIL = "admin@example.com"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    workspace_slug: str
+    email: str
+    password: str
+    created: bool
+
+
+async def load_demo(session: AsyncSession, *, admin_password: str) -> DemoLogin:
+    workspace = await Workspaces(session).by_slug(DEMO_SLUG)
+    created = workspace is None
+    if workspace is None:
+        workspace = await workspaces.create_workspace(
+            session, WorkspaceCreate(slug=DEMO_SLUG, name="Demo Shop", default_language="en")
+        )
+    await ensure_user_with_role(
+        session, workspace.id, email=DEMO_ADMIN_EMAIL, name="Demo Admin",
+        password=admin_password, role=Role.OWNER,
+    )
+    return DemoLogin(DEMO_SLUG, DEMO_ADMIN_EMAIL, admin_password, created)

@@ -1,0 +1,72 @@
+"""Secrets at rest (AES-256-GCM) and one-way hashing of bearer tokens.
+
+The key comes from ``DESKPILOT_SECRET_KEY`` or from ``<data dir>/secret.key``, created on first
+use with mode 0600. Ciphertexts are ``v1:<base64(nonce | ciphertext+tag)>``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_PREFIX = "v1:"
+
+
+class SecretBoxError(Exception):
+    """A ciphertext that is malformed or was made with another key."""
+
+
+class SecretBox:
+    def __init__(self, key_material: str) -> None:
+        # Any operator-chosen string works as a key: it is stretched to 32 bytes.
+        self._aead = AESGCM(hashlib.sha256(key_material.encode()).digest())
+
+    @classmethod
+    def from_settings(cls, secret_key: str | None, data_dir: Path) -> SecretBox:
+        return cls(secret_key if secret_key else load_or_create_key_file(data_dir / "secret.key"))
+
+    def encrypt(self, plaintext: str, *, context: str = "") -> str:
+        """Encrypt ``plaintext``; ``context`` (e.g. the owning row id) must match on decrypt."""
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, plaintext.encode(), context.encode())
+        return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def decrypt(self, ciphertext: str, *, context: str = "") -> str:
+        if not ciphertext.startswith(_PREFIX):
+            raise SecretBoxError("unknown ciphertext format")
+        try:
+            raw = base64.urlsafe_b64decode(ciphertext[len(_PREFIX) :])
+            return self._aead.decrypt(raw[:12], raw[12:], context.encode()).decode()
+        except (InvalidTag, ValueError) as exc:
+            raise SecretBoxError("ciphertext cannot be decrypted with this key") from exc
+
+
+def load_or_create_key_file(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a high-entropy token (API key, session id): enough, since it is not a password."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_equal(left: str, right: str) -> bool:
+    return hmac.compare_digest(left.encode(), right.encode())

@@ -1,0 +1,69 @@
+"""The one place errors become HTTP responses: ``{"error": {"code", "message", "fields"}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from deskpilot.kit.errors import DeskPilotError, FieldError
+from deskpilot.kit.logging import request_id_var
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests"}
+
+
+def error_body(code: str, message: str, fields: list[FieldError] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": [{"field": f.field, "reason": f.reason} for f in fields or []],
+            "request_id": request_id_var.get(),
+        }
+    }
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _deskpilot_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DeskPilotError)
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.fields), exc.status_code, headers=exc.headers or None
+    )
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        FieldError(_field_path(tuple(e["loc"])), e["msg"].removeprefix("Value error, "))
+        for e in exc.errors()
+    ]
+    summary = "; ".join(f"{f.field}: {f.reason}" for f in fields)
+    return JSONResponse(error_body("invalid_input", summary or "invalid input", fields), 422)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return JSONResponse(error_body("internal_error", "internal error"), 500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DeskPilotError, _deskpilot_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,1 @@
+"""Alembic migrations, and the calls that apply and inspect them."""

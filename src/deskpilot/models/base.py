@@ -1,0 +1,32 @@
+"""Column mixins shared by the tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from deskpilot.kit.clock import utcnow
+from deskpilot.kit.ids import ID_LENGTH
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WorkspaceScoped:
+    """Every table with customer or business data has this column and is queried by it."""
+
+    @declared_attr
+    def workspace_id(cls) -> Mapped[str]:
+        return mapped_column(
+            String(ID_LENGTH), ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+        )
+
+
+def id_column(prefix: str) -> Mapped[str]:
+    from deskpilot.kit.ids import new_id
+
+    return mapped_column(String(ID_LENGTH), primary_key=True, default=lambda: new_id(prefix))

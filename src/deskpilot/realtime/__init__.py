@@ -1,0 +1,1 @@
+"""The WebSocket that streams a workspace's realtime events to its agents."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages: sign-in and the start page (the agent console grows here)."""

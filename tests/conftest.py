@@ -1,0 +1,140 @@
+"""Test fixtures: a real database (SQLite, or PostgreSQL when DESKPILOT_TEST_DATABASE_URL is
+set), Redis when DESKPILOT_TEST_REDIS_URL is set, and the app run through its real lifespan.
+
+Every test sees empty tables: they are emptied after each test, so tests can commit for real
+and processes started by a test see the same data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from deskpilot.app import create_app
+from deskpilot.config import Settings
+from deskpilot.kit.db import Base, Database
+from deskpilot.kit.deps import Resources
+from deskpilot.migrations.runner import upgrade
+from tests.factories import Tenant, create_tenant
+
+TEST_DATABASE_URL = os.environ.get("DESKPILOT_TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("DESKPILOT_TEST_REDIS_URL")
+
+
+def _postgres_admin_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql", database="postgres").render_as_string(False)
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("deskpilot-data")
+
+
+@pytest.fixture(scope="session")
+async def database_url(data_dir: Path) -> AsyncIterator[str]:
+    """A new, empty database for this test run, dropped at the end."""
+    if TEST_DATABASE_URL is None:
+        yield f"sqlite+aiosqlite:///{data_dir / 'test.db'}"
+        return
+    import asyncpg
+
+    name = f"deskpilot_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_postgres_admin_url(TEST_DATABASE_URL))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> AsyncIterator[str | None]:
+    if TEST_REDIS_URL is None:
+        yield None
+        return
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
+    yield TEST_REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str, redis_url: str | None) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key",
+        run_worker=False,
+        migrate_on_start=False,
+        log_format="text",
+    )
+
+
+@pytest.fixture(scope="session")
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The test database, migrated once per run."""
+    db = Database(settings.effective_database_url)
+    await upgrade(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    yield
+    if "database" not in request.fixturenames:
+        return
+    db: Database = request.getfixturevalue("database")
+    async with db.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(table.delete())
+
+
+@pytest.fixture
+async def app(settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def resources(app: FastAPI) -> Resources:
+    value: Resources = app.state.resources
+    return value
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def tenant(database: Database) -> Tenant:
+    return await create_tenant(database, "acme")
+
+
+@pytest.fixture
+async def other_tenant(database: Database) -> Tenant:
+    return await create_tenant(database, "globex")
+
+
+@pytest.fixture(scope="session")
+def needs_redis(redis_url: str | None) -> Iterator[str]:
+    if redis_url is None:
+        pytest.skip("runs with DESKPILOT_TEST_REDIS_URL (make test sets it when Redis is up)")
+    yield redis_url
