@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from deskpilot.app import create_app
@@ -72,7 +71,7 @@ async def redis_url() -> AsyncIterator[str | None]:
 @pytest.fixture(scope="session")
 def settings(data_dir: Path, database_url: str, redis_url: str | None) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=data_dir,
         database_url=database_url,
         redis_url=redis_url,
@@ -134,7 +133,7 @@ async def other_tenant(database: Database) -> Tenant:
 
 
 @pytest.fixture(scope="session")
-def needs_redis(redis_url: str | None) -> Iterator[str]:
+def needs_redis(redis_url: str | None) -> str:
     if redis_url is None:
         pytest.skip("runs with DESKPILOT_TEST_REDIS_URL (make test sets it when Redis is up)")
-    yield redis_url
+    return redis_url

@@ -61,7 +61,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             bus=bus,
             secret_box=SecretBox.from_settings(settings.secret_key, settings.data_dir),
             login_limiter=RateLimiter(
-                settings.login_attempts_per_window, settings.login_window_seconds, settings.redis_url
+                settings.login_attempts_per_window,
+                settings.login_window_seconds,
+                settings.redis_url,
             ),
         )
     finally:
@@ -100,5 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
+    )
     return app

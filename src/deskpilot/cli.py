@@ -87,8 +87,12 @@ def serve(
     configure_logging(settings.log_level, settings.log_format)
     typer.echo(f"DeskPilot is serving on http://{settings.host}:{settings.port}", err=True)
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None,
-        access_log=False, ws="websockets-sansio",
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
     )
 
 

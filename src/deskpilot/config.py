@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.requests import HTTPConnection

@@ -23,7 +23,9 @@ async def test_metrics_count_requests_by_route_template_and_jobs_by_state(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources
 ) -> None:
     async with resources.database.transaction() as session:
-        session.add(Job(name="test.failed", state=JobState.FAILED, workspace_id=tenant.workspace_id))
+        session.add(
+            Job(name="test.failed", state=JobState.FAILED, workspace_id=tenant.workspace_id)
+        )
     await client.get("/api/v1/admin/jobs/job_unknown", headers=tenant.headers)
     body = (await client.get("/metrics")).text
     assert 'route="/api/v1/admin/jobs/{job_id}",status="404"' in body

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from deskpilot.admin.schemas import JobRead
 from deskpilot.auth.dependencies import AdminAuth
 from deskpilot.kit.deps import SessionDep
 from deskpilot.kit.errors import Conflict, NotFound
 from deskpilot.kit.jobs import JobQueue, JobState
-from deskpilot.admin.schemas import JobRead
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 

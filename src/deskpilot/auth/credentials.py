@@ -77,8 +77,12 @@ async def login(
     await session.flush()
     await limiter.clear("login", "email", email)
     principal = Principal(
-        membership.workspace_id, membership.role, "session", user_id=user.id,
-        web_session_id=web_session.id, csrf_token=web_session.csrf_token,
+        membership.workspace_id,
+        membership.role,
+        "session",
+        user_id=user.id,
+        web_session_id=web_session.id,
+        csrf_token=web_session.csrf_token,
     )
     return LoginResult(token, web_session, principal, user)
 
@@ -97,7 +101,9 @@ async def logout(session: AsyncSession, token: str) -> None:
 
 async def principal_from_session_token(session: AsyncSession, token: str) -> Principal | None:
     """The signed-in user behind a session cookie, with the role they have now."""
-    web_session = await CredentialRepository(session).web_session_by_hash(hash_token(token), utcnow())
+    web_session = await CredentialRepository(session).web_session_by_hash(
+        hash_token(token), utcnow()
+    )
     if web_session is None:
         return None
     user = await UserRepository(session).by_id(web_session.user_id)
@@ -107,8 +113,12 @@ async def principal_from_session_token(session: AsyncSession, token: str) -> Pri
     if user is None or not user.is_active or membership is None:
         return None
     return Principal(
-        web_session.workspace_id, membership.role, "session", user_id=user.id,
-        web_session_id=web_session.id, csrf_token=web_session.csrf_token,
+        web_session.workspace_id,
+        membership.role,
+        "session",
+        user_id=user.id,
+        web_session_id=web_session.id,
+        csrf_token=web_session.csrf_token,
     )
 
 
@@ -134,7 +144,11 @@ async def create_api_key(
     prefix = f"{API_KEY_PREFIX}{secret[:8]}"
     token = f"{prefix}_{secret[8:]}"
     api_key = ApiKey(
-        workspace_id=workspace_id, name=name, role=role, prefix=prefix, key_hash=hash_token(token),
+        workspace_id=workspace_id,
+        name=name,
+        role=role,
+        prefix=prefix,
+        key_hash=hash_token(token),
         created_by_user_id=created_by.user_id if created_by else None,
     )
     ApiKeyRepository(session, workspace_id).add(api_key)

@@ -12,10 +12,10 @@ from deskpilot.auth.schemas import (
     ApiKeyCreated,
     ApiKeyRead,
     LoginRequest,
-    MeRead,
     MemberCreate,
     MemberRead,
     MemberUpdate,
+    MeRead,
     PasswordChange,
 )
 from deskpilot.config import Settings, SettingsDep
@@ -27,27 +27,43 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_days * 86400, path="/",
-        httponly=True, secure=settings.cookie_secure, samesite="lax",
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        path="/",
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
     )
 
 
 @router.post("/auth/login")
 async def login(
-    body: LoginRequest, request: Request, response: Response,
-    session: SessionDep, resources: ResourcesDep, settings: SettingsDep,
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    resources: ResourcesDep,
+    settings: SettingsDep,
 ) -> MeRead:
     """Sign in with email and password; sets the HttpOnly session cookie."""
     result = await credentials.login(
-        session, resources.login_limiter, email=body.email, password=body.password,
+        session,
+        resources.login_limiter,
+        email=body.email,
+        password=body.password,
         workspace_slug=body.workspace,
         client_address=request.client.host if request.client else "unknown",
         session_days=settings.session_days,
     )
     set_session_cookie(response, result.token, settings)
     return MeRead(
-        user_id=result.user.id, api_key_id=None, workspace_id=result.principal.workspace_id,
-        role=result.principal.role, email=result.user.email, name=result.user.name,
+        user_id=result.user.id,
+        api_key_id=None,
+        workspace_id=result.principal.workspace_id,
+        role=result.principal.role,
+        email=result.user.email,
+        name=result.user.name,
         csrf_token=result.principal.csrf_token,
     )
 
@@ -66,9 +82,12 @@ async def me(principal: ViewerAuth, session: SessionDep) -> MeRead:
     """Who the caller is, in which workspace, with which role."""
     user = await UserRepository(session).by_id(principal.user_id) if principal.user_id else None
     return MeRead(
-        user_id=principal.user_id, api_key_id=principal.api_key_id,
-        workspace_id=principal.workspace_id, role=principal.role,
-        email=user.email if user else None, name=user.name if user else None,
+        user_id=principal.user_id,
+        api_key_id=principal.api_key_id,
+        workspace_id=principal.workspace_id,
+        role=principal.role,
+        email=user.email if user else None,
+        name=user.name if user else None,
         csrf_token=principal.csrf_token,
     )
 
@@ -88,7 +107,9 @@ async def list_api_keys(principal: AdminAuth, session: SessionDep) -> list[ApiKe
 
 
 @router.post("/api-keys", status_code=201)
-async def create_api_key(body: ApiKeyCreate, principal: AdminAuth, session: SessionDep) -> ApiKeyCreated:
+async def create_api_key(
+    body: ApiKeyCreate, principal: AdminAuth, session: SessionDep
+) -> ApiKeyCreated:
     """Create an API key. The key is in this response only; store it now."""
     api_key, token = await credentials.create_api_key(
         session, principal.workspace_id, name=body.name, role=body.role, created_by=principal
@@ -103,8 +124,13 @@ async def revoke_api_key(api_key_id: str, principal: AdminAuth, session: Session
 
 def _member_read(membership: Membership, user: User) -> MemberRead:
     return MemberRead(
-        id=membership.id, user_id=user.id, email=user.email, name=user.name,
-        role=membership.role, is_active=user.is_active, created_at=membership.created_at,
+        id=membership.id,
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        role=membership.role,
+        is_active=user.is_active,
+        created_at=membership.created_at,
     )
 
 
@@ -114,10 +140,16 @@ async def list_members(principal: ViewerAuth, session: SessionDep) -> list[Membe
 
 
 @router.post("/users", status_code=201)
-async def create_member(body: MemberCreate, principal: AdminAuth, session: SessionDep) -> MemberRead:
+async def create_member(
+    body: MemberCreate, principal: AdminAuth, session: SessionDep
+) -> MemberRead:
     """Create a user and make them a member with a role."""
-    user = await users.create_user(session, email=body.email, name=body.name, password=body.password)
-    membership = await users.add_member(session, principal.workspace_id, user, body.role, by=principal)
+    user = await users.create_user(
+        session, email=body.email, name=body.name, password=body.password
+    )
+    membership = await users.add_member(
+        session, principal.workspace_id, user, body.role, by=principal
+    )
     return _member_read(membership, user)
 
 

@@ -25,7 +25,9 @@ async def create_user(session: AsyncSession, *, email: str, name: str, password:
     email = normalise_email(email)
     if await users.by_email(email) is not None:
         raise Conflict(f"a user with email {email!r} already exists", fields=[])
-    user = users.add(User(email=email, name=name.strip() or email, password_hash=hash_password(password)))
+    user = users.add(
+        User(email=email, name=name.strip() or email, password_hash=hash_password(password))
+    )
     await session.flush()
     return user
 

@@ -32,7 +32,11 @@ async def load_demo(session: AsyncSession, *, admin_password: str) -> DemoLogin:
             session, WorkspaceCreate(slug=DEMO_SLUG, name="Demo Shop", default_language="en")
         )
     await ensure_user_with_role(
-        session, workspace.id, email=DEMO_ADMIN_EMAIL, name="Demo Admin",
-        password=admin_password, role=Role.OWNER,
+        session,
+        workspace.id,
+        email=DEMO_ADMIN_EMAIL,
+        name="Demo Admin",
+        password=admin_password,
+        role=Role.OWNER,
     )
     return DemoLogin(DEMO_SLUG, DEMO_ADMIN_EMAIL, admin_password, created)

@@ -47,7 +47,10 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -61,8 +64,11 @@ class RequestContextMiddleware:
                 log.info(
                     "request",
                     extra={
-                        "method": scope["method"], "path": scope["path"], "route": route,
-                        "status": status, "duration_ms": round(elapsed * 1000, 2),
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
             request_id_var.reset(token)

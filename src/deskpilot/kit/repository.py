@@ -47,7 +47,7 @@ class WorkspaceRepository(Repository[M]):
         super().__init__(session)
         self.workspace_id = workspace_id
 
-    def select(self) -> Select[tuple[M]]:
+    def select(self) -> Select[M]:
         column: InstrumentedAttribute[str] = self.model.workspace_id
         return select(self.model).where(column == self.workspace_id)
 
@@ -62,7 +62,7 @@ class WorkspaceRepository(Repository[M]):
             raise NotFound.of(self.label, record_id)
         return record
 
-    async def all(self, query: Select[tuple[M]] | None = None) -> Sequence[M]:
+    async def all(self, query: Select[M] | None = None) -> Sequence[M]:
         return (await self.session.scalars(query if query is not None else self.select())).all()
 
     def add(self, instance: M) -> M:

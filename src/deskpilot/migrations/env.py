@@ -4,8 +4,7 @@ URL from the settings when the ``alembic`` command is used directly."""
 from __future__ import annotations
 
 import asyncio
-
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -17,7 +16,7 @@ from deskpilot.kit.db import Base, Database, UTCDateTime
 target_metadata = Base.metadata
 
 
-def render_item(kind: str, item: Any, _: AutogenContext) -> str | bool:
+def render_item(kind: str, item: Any, _: AutogenContext) -> str | Literal[False]:
     """Migrations spell out plain SQL types, so they never import application code."""
     if kind == "type" and isinstance(item, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -5,4 +5,13 @@ from deskpilot.models.credentials import ApiKey, WebSession
 from deskpilot.models.user import Membership, Role, User
 from deskpilot.models.workspace import Workspace, WorkspaceSecret
 
-__all__ = ["ApiKey", "Job", "Membership", "Role", "User", "WebSession", "Workspace", "WorkspaceSecret"]
+__all__ = [
+    "ApiKey",
+    "Job",
+    "Membership",
+    "Role",
+    "User",
+    "WebSession",
+    "Workspace",
+    "WorkspaceSecret",
+]

@@ -20,7 +20,7 @@ class WorkspaceScoped:
     """Every table with customer or business data has this column and is queried by it."""
 
     @declared_attr
-    def workspace_id(cls) -> Mapped[str]:
+    def workspace_id(cls) -> Mapped[str]:  # noqa: N805 (declared_attr takes the class)
         return mapped_column(
             String(ID_LENGTH), ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
         )

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from deskpilot.kit.clock import utcnow
 from deskpilot.kit.db import Base
 from deskpilot.kit.ids import ID_LENGTH
 from deskpilot.models.base import WorkspaceScoped, id_column
 from deskpilot.models.user import Role, role_column
-from deskpilot.kit.clock import utcnow
 
 
 class ApiKey(WorkspaceScoped, Base):

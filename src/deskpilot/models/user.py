@@ -28,7 +28,9 @@ class Role(enum.StrEnum):
 
 _RANKS = {Role.VIEWER: 0, Role.AGENT: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
-role_column = Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+role_column = Enum(
+    Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+)
 
 
 class User(Timestamped, Base):

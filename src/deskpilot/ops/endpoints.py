@@ -36,7 +36,9 @@ async def readyz(resources: ResourcesDep) -> JSONResponse:
     except Exception as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
         ready = False
-    return JSONResponse({"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+    )
 
 
 @router.get("/metrics", response_class=Response)

@@ -26,7 +26,9 @@ async def events_socket(websocket: WebSocket) -> None:
         return
     subscription = resources.bus.subscribe(principal.workspace_id)
     await websocket.accept()
-    await websocket.send_json({"name": "realtime.connected", "workspace_id": principal.workspace_id})
+    await websocket.send_json(
+        {"name": "realtime.connected", "workspace_id": principal.workspace_id}
+    )
 
     async def forward() -> None:
         async for event in subscription:

@@ -25,10 +25,15 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOGIN_CSRF_COOKIE = "deskpilot_login_csrf"
 
 
-def _login_page(request: Request, *, error: str = "", email: str = "", status: int = 200) -> Response:
+def _login_page(
+    request: Request, *, error: str = "", email: str = "", status: int = 200
+) -> Response:
     token = new_token(24)
     response = templates.TemplateResponse(
-        request, "login.html", {"csrf_token": token, "error": error, "email": email}, status_code=status
+        request,
+        "login.html",
+        {"csrf_token": token, "error": error, "email": email},
+        status_code=status,
     )
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
     return response
@@ -51,10 +56,16 @@ async def login_form(
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not tokens_equal(expected, csrf_token):
-        return _login_page(request, error="The form expired. Please try again.", email=email, status=403)
+        return _login_page(
+            request, error="The form expired. Please try again.", email=email, status=403
+        )
     try:
         result = await credentials.login(
-            session, resources.login_limiter, email=email, password=password, workspace_slug=None,
+            session,
+            resources.login_limiter,
+            email=email,
+            password=password,
+            workspace_slug=None,
             client_address=request.client.host if request.client else "unknown",
             session_days=settings.session_days,
         )
@@ -72,7 +83,12 @@ async def logout_form(
 ) -> Response:
     principal = await identify(request, session)
     token = request.cookies.get(SESSION_COOKIE)
-    if principal and token and principal.csrf_token and tokens_equal(principal.csrf_token, csrf_token):
+    if (
+        principal
+        and token
+        and principal.csrf_token
+        and tokens_equal(principal.csrf_token, csrf_token)
+    ):
         await credentials.logout(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -90,7 +106,9 @@ async def home(request: Request, session: SessionDep) -> Response:
         request,
         "home.html",
         {
-            "email": user.email if user else "", "role": principal.role.value,
-            "workspace": workspace.name, "csrf_token": principal.csrf_token,
+            "email": user.email if user else "",
+            "role": principal.role.value,
+            "workspace": workspace.name,
+            "csrf_token": principal.csrf_token,
         },
     )

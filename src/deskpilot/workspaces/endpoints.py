@@ -25,7 +25,9 @@ SecretName = Annotated[str, Path(pattern=SECRET_NAME_PATTERN)]
 @router.get("")
 async def get_workspace(principal: ViewerAuth, session: SessionDep) -> WorkspaceRead:
     """The workspace the caller is signed in to."""
-    return WorkspaceRead.model_validate(await service.get_workspace(session, principal.workspace_id))
+    return WorkspaceRead.model_validate(
+        await service.get_workspace(session, principal.workspace_id)
+    )
 
 
 @router.patch("")
@@ -40,12 +42,18 @@ async def update_workspace(
 @router.get("/secrets")
 async def list_secrets(principal: AdminAuth, session: SessionDep) -> list[SecretRead]:
     """Names of the stored secrets; values are never returned."""
-    return [SecretRead.model_validate(s) for s in await service.list_secrets(session, principal.workspace_id)]
+    return [
+        SecretRead.model_validate(s)
+        for s in await service.list_secrets(session, principal.workspace_id)
+    ]
 
 
 @router.put("/secrets/{name}")
 async def put_secret(
-    name: SecretName, body: SecretWrite, principal: AdminAuth, session: SessionDep,
+    name: SecretName,
+    body: SecretWrite,
+    principal: AdminAuth,
+    session: SessionDep,
     resources: ResourcesDep,
 ) -> SecretRead:
     """Store a secret (encrypted at rest)."""

@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
-SECRET_NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
+SECRET_NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"  # noqa: S105 (a pattern, not a secret)
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$"
 
 

@@ -64,7 +64,9 @@ async def put_secret(
     ciphertext = box.encrypt(value, context=f"{workspace_id}/{name}")
     secret = await repo.by_name(name)
     if secret is None:
-        secret = repo.add(WorkspaceSecret(workspace_id=workspace_id, name=name, ciphertext=ciphertext))
+        secret = repo.add(
+            WorkspaceSecret(workspace_id=workspace_id, name=name, ciphertext=ciphertext)
+        )
     else:
         secret.ciphertext = ciphertext
     await session.flush()

@@ -16,5 +16,7 @@ KEEP_SUCCEEDED = timedelta(days=7)
 @default_registry.periodic("jobs.purge_succeeded", every_seconds=3600)
 async def purge_succeeded(ctx: JobContext, _: NoPayload) -> None:
     await ctx.session.execute(
-        delete(Job).where(Job.state == JobState.SUCCEEDED, Job.finished_at < utcnow() - KEEP_SUCCEEDED)
+        delete(Job).where(
+            Job.state == JobState.SUCCEEDED, Job.finished_at < utcnow() - KEEP_SUCCEEDED
+        )
     )

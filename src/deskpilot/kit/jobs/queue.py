@@ -76,7 +76,7 @@ async def enqueue_unique(
         "dedupe_key": dedupe_key,
         "created_at": utcnow(),
     }
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Job).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     result = await session.execute(statement)
@@ -110,8 +110,12 @@ class JobQueue:
             update(Job)
             .where(Job.id == job.id, Job.workspace_id == self._workspace_id)
             .values(
-                state=JobState.QUEUED, attempts=0, run_at=utcnow(), finished_at=None,
-                locked_by=None, locked_until=None,
+                state=JobState.QUEUED,
+                attempts=0,
+                run_at=utcnow(),
+                finished_at=None,
+                locked_by=None,
+                locked_until=None,
             )
         )
         await self._session.refresh(job)

@@ -59,7 +59,9 @@ class JobRegistry:
 
     def handler(
         self, name: str, payload_type: type[P], *, max_attempts: int | None = None
-    ) -> Callable[[Callable[[JobContext, P], Awaitable[None]]], Callable[[JobContext, P], Awaitable[None]]]:
+    ) -> Callable[
+        [Callable[[JobContext, P], Awaitable[None]]], Callable[[JobContext, P], Awaitable[None]]
+    ]:
         """Register ``async def run(ctx, payload)`` as the handler of jobs called ``name``."""
         if not JOB_NAME.match(name):
             raise ValueError(f"job names are domain.verb in snake case, not {name!r}")
@@ -76,7 +78,10 @@ class JobRegistry:
 
     def periodic(
         self, name: str, every_seconds: int
-    ) -> Callable[[Callable[[JobContext, NoPayload], Awaitable[None]]], Callable[[JobContext, NoPayload], Awaitable[None]]]:
+    ) -> Callable[
+        [Callable[[JobContext, NoPayload], Awaitable[None]]],
+        Callable[[JobContext, NoPayload], Awaitable[None]],
+    ]:
         """Register a handler that runs once every ``every_seconds`` across all workers."""
         if every_seconds < 1:
             raise ValueError("every_seconds must be at least 1")

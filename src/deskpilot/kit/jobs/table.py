@@ -25,12 +25,16 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_state_run_at", "state", "run_at"),)
 
-    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=lambda: new_id("job"))
+    id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), primary_key=True, default=lambda: new_id("job")
+    )
     workspace_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     name: Mapped[str] = mapped_column(String(120))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[JobState] = mapped_column(
-        Enum(JobState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            JobState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=JobState.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)

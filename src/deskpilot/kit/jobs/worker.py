@@ -73,9 +73,11 @@ class Worker:
             if jobs and len(running) < self.concurrency:
                 continue  # there may be more due work
             self._wakeup.clear()
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wakeup.wait())]
-            waiters.extend(asyncio.ensure_future(asyncio.shield(t)) for t in running)
-            await asyncio.wait(waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+            waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(self._wakeup.wait())}
+            # A finished job frees a slot, so running jobs wake the loop too (never cancelled here).
+            await asyncio.wait(
+                waiters | running, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
             for waiter in waiters:
                 waiter.cancel()
         if running:
@@ -146,7 +148,9 @@ class Worker:
         try:
             async with asyncio.timeout(self.lease_seconds):
                 async with self.db.transaction() as session:
-                    context = JobContext(session, job.id, job.workspace_id, job.attempts, self.resources)
+                    context = JobContext(
+                        session, job.id, job.workspace_id, job.attempts, self.resources
+                    )
                     await handler.run(context, payload)
                     await self._finish(session, job)
         except Exception as exc:
@@ -160,7 +164,10 @@ class Worker:
             update(Job)
             .where(Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts)
             .values(
-                state=JobState.SUCCEEDED, finished_at=utcnow(), locked_by=None, locked_until=None,
+                state=JobState.SUCCEEDED,
+                finished_at=utcnow(),
+                locked_by=None,
+                locked_until=None,
                 last_error=None,
             )
             .execution_options(synchronize_session=False)
@@ -169,7 +176,11 @@ class Worker:
             raise _LeaseLost(job.id)
 
     async def _fail(self, job: Job, error: str, *, final: bool) -> None:
-        values: dict[str, object] = {"last_error": error[:4000], "locked_by": None, "locked_until": None}
+        values: dict[str, object] = {
+            "last_error": error[:4000],
+            "locked_by": None,
+            "locked_until": None,
+        }
         if final:
             values |= {"state": JobState.FAILED, "finished_at": utcnow()}
         else:
@@ -179,7 +190,9 @@ class Worker:
             async with self.db.transaction() as session:
                 await session.execute(
                     update(Job)
-                    .where(Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts)
+                    .where(
+                        Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts
+                    )
                     .values(**values)
                     .execution_options(synchronize_session=False)
                 )

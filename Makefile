@@ -1,0 +1,58 @@
+# DeskPilot: `make run` serves the product, `make test` checks it. Both set themselves up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(HASH)
+DEV_STAMP := $(VENV)/.dev-$(HASH)
+TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	rm -f $(VENV)/.run-* && touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.dev-* $(VENV)/.run-* && touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/deskpilot migrate
+	$(BIN)/deskpilot demo
+	@echo "Open http://127.0.0.1:$(PORT) (Ctrl+C stops)"
+	$(BIN)/deskpilot serve --port $(PORT)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/lint-imports
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+pytest-sqlite: $(DEV_STAMP)
+	@echo "== pytest on SQLite, in-process bus =="
+	$(BIN)/pytest
+
+pytest-postgres: $(DEV_STAMP)
+	@if $(BIN)/python scripts/services_up.py "$(TEST_PG_URL)" "$(TEST_REDIS_URL)"; then \
+		echo "== pytest on PostgreSQL and Redis =="; \
+		DESKPILOT_TEST_DATABASE_URL="$(TEST_PG_URL)" DESKPILOT_TEST_REDIS_URL="$(TEST_REDIS_URL)" \
+			$(BIN)/pytest; \
+	else echo "== PostgreSQL or Redis not reachable: skipped the second run =="; fi
+
+test: lint typecheck pytest-sqlite pytest-postgres
+
+bench: $(DEV_STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
