@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `deskpilot serve` listens on.")
     port: int = Field(8000, description="Port `deskpilot serve` listens on (`PORT` in make run).")
-    base_url: str = Field("http://127.0.0.1:8000", description="Public URL, used in links.")
     log_level: str = Field("INFO", description="Python log level.")
     log_format: Literal["json", "text"] = Field("json", description="`json` or `text` logs.")
     run_worker: bool = Field(True, description="Run a job worker inside `deskpilot serve`.")

@@ -39,4 +39,6 @@ async def get_session(connection: HTTPConnection) -> AsyncIterator[AsyncSession]
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a client never
+# gets a 2xx for data that failed to commit (the default scope closes after sending).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

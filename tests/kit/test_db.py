@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import StatementError
+
+from deskpilot.kit.db import Database, on_commit
+from deskpilot.kit.deps import Resources, SessionDep
+from deskpilot.kit.error_handlers import install_error_handlers
+from deskpilot.models import Workspace, WorkspaceSecret
+from deskpilot.workspaces.repository import SecretRepository
+from tests.factories import Tenant
+
+
+async def test_after_commit_callbacks_run_after_commit_and_never_after_rollback(
+    database: Database,
+) -> None:
+    seen: list[str] = []
+
+    async def record_visible_rows() -> None:
+        async with database.transaction() as other:  # a new connection sees only committed data
+            seen.append(
+                str(await other.scalar(select(Workspace.slug).where(Workspace.slug == "x")))
+            )
+
+    async with database.transaction() as session:
+        session.add(Workspace(slug="x", name="X"))
+        on_commit(session, record_visible_rows)
+        assert seen == []
+    assert seen == ["x"]
+
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as session:
+            session.add(Workspace(slug="y", name="Y"))
+            on_commit(session, record_visible_rows)
+            raise RuntimeError("boom")
+    assert seen == ["x"]
+    async with database.transaction() as session:
+        assert await session.scalar(select(Workspace).where(Workspace.slug == "y")) is None
+
+
+async def test_a_failed_after_commit_callback_does_not_undo_the_commit(database: Database) -> None:
+    async def broken() -> None:
+        raise ConnectionError("bus down")
+
+    async with database.transaction() as session:
+        session.add(Workspace(slug="kept", name="Kept"))
+        on_commit(session, broken)
+    async with database.transaction() as session:
+        assert (
+            await session.scalar(select(Workspace.name).where(Workspace.slug == "kept")) == "Kept"
+        )
+
+
+async def test_the_request_commits_before_the_response_is_sent(
+    resources: Resources, database: Database
+) -> None:
+    """A commit that fails turns into an error response, never into a 2xx."""
+    app = FastAPI()
+    app.state.resources = resources
+    install_error_handlers(app)
+
+    @app.post("/fail-at-commit")
+    async def fail_at_commit(session: SessionDep) -> dict[str, str]:
+        session.add(Workspace(slug="never", name="Never"))
+
+        def refuse(_: Any) -> None:
+            raise RuntimeError("commit refused")
+
+        event.listen(session.sync_session, "before_commit", refuse)
+        return {"status": "created"}
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        response = await client.post("/fail-at-commit")
+    assert response.status_code == 500
+    async with database.transaction() as session:
+        assert await session.scalar(select(Workspace).where(Workspace.slug == "never")) is None
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database: Database) -> None:
+    if database.dialect != "sqlite":
+        pytest.skip("SQLite only")
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_foreign_keys_are_enforced(database: Database) -> None:
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
+        async with database.transaction() as session:
+            session.add(WorkspaceSecret(workspace_id="ws_missing", name="n", ciphertext="c"))
+
+
+async def test_timestamps_are_utc_aware_and_naive_ones_are_refused(
+    database: Database, tenant: Tenant
+) -> None:
+    async with database.transaction() as session:
+        workspace = await session.get(Workspace, tenant.workspace_id)
+        assert workspace is not None
+        assert workspace.created_at.utcoffset() is not None
+        assert workspace.created_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    with pytest.raises(StatementError, match="naive datetimes"):
+        async with database.transaction() as session:
+            workspace = await session.get(Workspace, tenant.workspace_id)
+            assert workspace is not None
+            workspace.updated_at = datetime(2026, 1, 1)
+
+
+async def test_workspace_repository_refuses_a_record_of_another_workspace(
+    database: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    async with database.transaction() as session:
+        repo = SecretRepository(session, tenant.workspace_id)
+        foreign = WorkspaceSecret(workspace_id=other_tenant.workspace_id, name="n", ciphertext="c")
+        with pytest.raises(ValueError, match="must belong to it"):
+            repo.add(foreign)

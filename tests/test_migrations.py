@@ -1,0 +1,34 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
+
+import deskpilot.models  # noqa: F401
+from deskpilot.kit.db import Base, Database
+from deskpilot.migrations.runner import current_revision, head_revision, upgrade
+
+
+async def test_migrated_schema_matches_the_models(database: Database) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+    assert await current_revision(database) == head_revision()
+
+
+async def test_upgrade_is_idempotent_and_builds_a_fresh_database(tmp_path: Path) -> None:
+    fresh = Database(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        assert await current_revision(fresh) is None
+        await upgrade(fresh)
+        await upgrade(fresh)
+        assert await current_revision(fresh) == head_revision()
+    finally:
+        await fresh.dispose()

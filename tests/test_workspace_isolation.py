@@ -1,0 +1,217 @@
+"""No endpoint lets one workspace read or change another's data.
+
+The test walks every route the app registers. A route whose path names a record
+(``{api_key_id}``, ``{job_id}``...) is called by workspace A with workspace B's ids and must
+answer 404 (not 403: a foreign id does not exist for the caller), then with A's own ids and
+must succeed, which proves the 404 came from scoping and not from a broken route. Routes without
+ids are called too, and no response may contain anything of B's. At the end B's rows in every
+workspace-scoped table are exactly as they were.
+
+A new route fails this test until it is covered: give its path parameter a factory in
+``RECORD_FACTORIES`` and its body a sample in ``SAMPLE_BODIES``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from sqlalchemy import select
+
+from deskpilot.kit.crypto import SecretBox
+from deskpilot.kit.db import Base, Database
+from deskpilot.kit.jobs import Job, JobState
+from deskpilot.models import Role, Workspace
+from deskpilot.workspaces import service as workspace_service
+from tests.factories import PASSWORD, Tenant, create_api_key, create_member
+
+MARKER = "globex"  # B's slug; B's names carry it, so any leak of B's data shows it
+
+# Routes that hold no workspace data, or that sign in (they have their own tests).
+OUTSIDE_WORKSPACES = {
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/api/openapi.json",
+    "/api/docs",
+    "/docs/oauth2-redirect",
+    "/login",
+    "/logout",
+    "/api/v1/auth/login",
+    "/static",
+}
+# Routes covered by a dedicated cross-workspace test elsewhere.
+COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
+# PUT by name creates the caller's own record: B's record of that name must stay untouched.
+UPSERTS = {"PUT /api/v1/workspace/secrets/{name}"}
+
+SAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/auth/password": {"current_password": PASSWORD, "new_password": "a new password"},
+    "POST /api/v1/api-keys": {"name": "isolation", "role": "agent"},
+    "POST /api/v1/users": {"email": "new@acme.example.com", "name": "New", "password": PASSWORD},
+    "PATCH /api/v1/users/{member_id}": {"role": "viewer"},
+    "PATCH /api/v1/workspace": {"name": "Acme renamed"},
+    "PUT /api/v1/workspace/secrets/{name}": {"value": "acme value"},
+}
+
+RecordFactory = Callable[[Database, Tenant], Awaitable[str]]
+
+
+async def _api_key(database: Database, tenant: Tenant) -> str:
+    async with database.transaction() as session:
+        from deskpilot.auth.credentials import create_api_key as make_key
+
+        api_key, _ = await make_key(
+            session,
+            tenant.workspace_id,
+            name=f"{tenant.slug} key",
+            role=Role.AGENT,
+            created_by=None,
+        )
+    return api_key.id
+
+
+async def _member(database: Database, tenant: Tenant) -> str:
+    return await create_member(
+        database,
+        tenant.workspace_id,
+        f"member-{uuid.uuid4().hex[:8]}@{tenant.slug}.example.com",
+        Role.AGENT,
+    )
+
+
+async def _secret(database: Database, tenant: Tenant) -> str:
+    name = f"{tenant.slug}-token"
+    async with database.transaction() as session:
+        await workspace_service.put_secret(
+            session, SecretBox("isolation"), tenant.workspace_id, name, f"{tenant.slug} secret"
+        )
+    return name
+
+
+async def _failed_job(database: Database, tenant: Tenant) -> str:
+    async with database.transaction() as session:
+        job = Job(
+            name=f"{tenant.slug}.job",
+            workspace_id=tenant.workspace_id,
+            state=JobState.FAILED,
+            payload={"about": tenant.slug},
+            last_error=f"{tenant.slug} failure",
+        )
+        session.add(job)
+    return job.id
+
+
+RECORD_FACTORIES: dict[str, RecordFactory] = {
+    "api_key_id": _api_key,
+    "member_id": _member,
+    "name": _secret,
+    "job_id": _failed_job,
+}
+
+
+def _parameters(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
+async def _snapshot(database: Database, workspace_id: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the workspace, in every table that carries workspace_id."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    async with database.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            if "workspace_id" in table.c:
+                result = await session.execute(
+                    select(table).where(table.c.workspace_id == workspace_id).order_by(table.c.id)
+                )
+                rows[table.name] = [tuple(row) for row in result]
+        workspace = await session.get(Workspace, workspace_id)
+        assert workspace is not None
+        rows["workspaces"] = [(workspace.id, workspace.name, workspace.slug, workspace.timezone)]
+    return rows
+
+
+async def _call(
+    client: httpx.AsyncClient, method: str, path: str, key: str, body: dict[str, Any] | None
+) -> httpx.Response:
+    return await client.request(
+        method,
+        path,
+        headers={"Authorization": f"Bearer {key}"},
+        json=body,
+        follow_redirects=False,
+    )
+
+
+async def test_no_route_crosses_workspaces(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    database: Database,
+    tenant: Tenant,
+    other_tenant: Tenant,
+) -> None:
+    assert other_tenant.slug == MARKER
+    owner_key = await create_api_key(database, tenant.workspace_id, Role.OWNER)
+    foreign: dict[str, str] = {}
+    for parameter, factory in RECORD_FACTORIES.items():
+        foreign[parameter] = await factory(database, other_tenant)
+    secrets_of_b = set(foreign.values()) | {other_tenant.workspace_id, other_tenant.owner_id}
+    before = await _snapshot(database, other_tenant.workspace_id)
+
+    uncovered: list[str] = []
+    calls: list[tuple[str, str, dict[str, Any] | None, str]] = []
+    for route in app.routes:
+        if getattr(route, "path", None) in OUTSIDE_WORKSPACES:
+            continue
+        if isinstance(route, APIWebSocketRoute):
+            if route.path not in COVERED_ELSEWHERE:
+                uncovered.append(f"WebSocket {route.path}: add a cross-workspace test")
+            continue
+        if not isinstance(route, APIRoute):
+            uncovered.append(f"{route!r}: unknown kind of route")
+            continue
+        for method in sorted(route.methods - {"HEAD"}):
+            label = f"{method} {route.path}"
+            body = SAMPLE_BODIES.get(label)
+            missing = [p for p in _parameters(route.path) if p not in RECORD_FACTORIES]
+            if route.body_field is not None and body is None:
+                uncovered.append(f"{label}: add a valid body to SAMPLE_BODIES")
+            elif missing:
+                uncovered.append(f"{label}: add a factory for {missing} to RECORD_FACTORIES")
+            else:
+                calls.append((method, route.path, body, label))
+    # An upsert makes A's own record under B's name: run those after everything else.
+    calls.sort(key=lambda call: call[3] in UPSERTS)
+
+    own_calls: list[tuple[str, str, dict[str, Any] | None, str]] = []
+    for method, path, body, label in calls:
+        parameters = _parameters(path)
+        response = await _call(
+            client, method, path.format(**{p: foreign[p] for p in parameters}), owner_key, body
+        )
+        if parameters and label not in UPSERTS:
+            assert response.status_code == 404, (
+                f"{label} with workspace B's id answered {response.status_code}, not 404"
+            )
+        elif label in UPSERTS:
+            assert response.status_code < 400, f"{label}: {response.text}"
+        shown = response.text.lower()
+        for echoed in (foreign[p].lower() for p in parameters):  # the caller's own input
+            shown = shown.replace(echoed, "")
+        leaked = [s for s in secrets_of_b | {MARKER} if s in shown]
+        assert not leaked, f"{label} shows workspace B's data: {leaked}"
+        if parameters:
+            own_calls.append((method, path, body, label))
+
+    assert not uncovered, "routes this test cannot check yet:\n" + "\n".join(uncovered)
+    assert await _snapshot(database, other_tenant.workspace_id) == before
+
+    # The same routes with A's own ids work, so the 404s above came from workspace scoping.
+    for method, path, body, label in own_calls:
+        own = {p: await RECORD_FACTORIES[p](database, tenant) for p in _parameters(path)}
+        response = await _call(client, method, path.format(**own), owner_key, body)
+        assert response.status_code < 400, f"{label} on A's own record: {response.text}"
