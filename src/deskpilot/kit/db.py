@@ -8,6 +8,8 @@ a rollback drops it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -104,9 +106,14 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = url
+        # SQLite has one writer at a time and every transaction here takes the write lock
+        # (BEGIN IMMEDIATE). Queueing this process's transactions on an asyncio lock makes them
+        # wait their turn in order instead of sleeping and retrying inside SQLite's busy handler.
+        self._sqlite_lock: asyncio.Lock | None = None
         if is_sqlite(url):
             self.engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
             _configure_sqlite(self.engine)
+            self._sqlite_lock = asyncio.Lock()
         else:
             self.engine = create_async_engine(
                 url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -120,7 +127,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits when the block ends and rolls back on error."""
-        async with self.sessionmaker() as session:
+        async with self._sqlite_lock or contextlib.nullcontext(), self.sessionmaker() as session:
             try:
                 yield session
                 await session.commit()
