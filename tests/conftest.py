@@ -94,6 +94,12 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 @pytest.fixture(autouse=True)
 async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
+    if TEST_REDIS_URL is not None:  # rate-limit windows must not carry over between tests
+        import redis.asyncio as redis
+
+        client = redis.Redis.from_url(TEST_REDIS_URL)
+        await client.flushdb()
+        await client.aclose()
     if "database" not in request.fixturenames:
         return
     db: Database = request.getfixturevalue("database")

@@ -52,6 +52,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.effective_database_url)
     bus = build_bus(settings)
+    login_limiter = RateLimiter(
+        settings.login_attempts_per_window, settings.login_window_seconds, settings.redis_url
+    )
     try:
         if settings.migrate_on_start:
             await upgrade(database)
@@ -60,13 +63,10 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             database=database,
             bus=bus,
             secret_box=SecretBox.from_settings(settings.secret_key, settings.data_dir),
-            login_limiter=RateLimiter(
-                settings.login_attempts_per_window,
-                settings.login_window_seconds,
-                settings.redis_url,
-            ),
+            login_limiter=login_limiter,
         )
     finally:
+        await login_limiter.aclose()
         await bus.close()
         await database.dispose()
 

@@ -11,10 +11,12 @@ from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.app import build_worker, create_app, open_resources
 from deskpilot.auth import credentials, users
+from deskpilot.auth.schemas import MemberCreate
 from deskpilot.config import Settings
 from deskpilot.demo.service import load_demo
 from deskpilot.kit.db import Database
@@ -39,6 +41,15 @@ T = TypeVar("T")
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=1)
+
+
+def _invalid(exc: ValidationError) -> typer.Exit:
+    """One line per refused field, like the API's ``fields``, instead of pydantic's report."""
+    reasons = [
+        f"{'.'.join(str(part) for part in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    ]
+    return _fail("; ".join(reasons))
 
 
 def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -152,8 +163,8 @@ def workspace_create(
     """Create a workspace (a tenant)."""
     try:
         data = WorkspaceCreate(slug=slug, name=name, default_language=language, timezone=timezone)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
+    except ValidationError as exc:
+        raise _invalid(exc) from None
 
     async def create(session: AsyncSession) -> str:
         return (await workspaces.create_workspace(session, data)).id
@@ -186,9 +197,16 @@ def user_create(
     else:
         password = getpass.getpass("Password: ")
 
+    try:
+        valid = MemberCreate(email=email, name=name or email, password=password, role=role)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
     async def create(session: AsyncSession) -> str:
         target = await _pick_workspace(session, workspace)
-        user = await users.create_user(session, email=email, name=name or email, password=password)
+        user = await users.create_user(
+            session, email=valid.email, name=valid.name, password=valid.password
+        )
         await users.add_member(session, target.id, user, role, by=None)
         return user.id
 

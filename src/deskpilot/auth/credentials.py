@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -156,8 +157,18 @@ async def create_api_key(
     return api_key, token
 
 
-async def revoke_api_key(session: AsyncSession, workspace_id: str, api_key_id: str) -> ApiKey:
+async def list_api_keys(session: AsyncSession, workspace_id: str) -> Sequence[ApiKey]:
+    """The workspace's keys that still work, oldest first."""
+    return await ApiKeyRepository(session, workspace_id).active()
+
+
+async def revoke_api_key(
+    session: AsyncSession, workspace_id: str, api_key_id: str, *, by: Principal | None
+) -> ApiKey:
+    """Revoke a key; like roles, nobody takes away a key with a role above their own."""
     api_key = await ApiKeyRepository(session, workspace_id).get_or_404(api_key_id)
+    if by is not None and not by.role.at_least(api_key.role):
+        raise Forbidden(f"a {by.role} cannot revoke a key with the {api_key.role} role")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
     return api_key

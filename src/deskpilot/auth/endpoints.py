@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request, Response
 
 from deskpilot.auth import credentials, users
 from deskpilot.auth.dependencies import SESSION_COOKIE, AdminAuth, ViewerAuth
-from deskpilot.auth.repository import ApiKeyRepository, UserRepository
 from deskpilot.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -80,7 +79,7 @@ async def logout(request: Request, response: Response, session: SessionDep, _: V
 @router.get("/auth/me")
 async def me(principal: ViewerAuth, session: SessionDep) -> MeRead:
     """Who the caller is, in which workspace, with which role."""
-    user = await UserRepository(session).by_id(principal.user_id) if principal.user_id else None
+    user = await users.get_user(session, principal.user_id) if principal.user_id else None
     return MeRead(
         user_id=principal.user_id,
         api_key_id=principal.api_key_id,
@@ -102,7 +101,7 @@ async def change_password(body: PasswordChange, principal: ViewerAuth, session: 
 
 @router.get("/api-keys")
 async def list_api_keys(principal: AdminAuth, session: SessionDep) -> list[ApiKeyRead]:
-    keys = await ApiKeyRepository(session, principal.workspace_id).active()
+    keys = await credentials.list_api_keys(session, principal.workspace_id)
     return [ApiKeyRead.model_validate(key) for key in keys]
 
 
@@ -119,7 +118,7 @@ async def create_api_key(
 
 @router.delete("/api-keys/{api_key_id}", status_code=204)
 async def revoke_api_key(api_key_id: str, principal: AdminAuth, session: SessionDep) -> None:
-    await credentials.revoke_api_key(session, principal.workspace_id, api_key_id)
+    await credentials.revoke_api_key(session, principal.workspace_id, api_key_id, by=principal)
 
 
 def _member_read(membership: Membership, user: User) -> MemberRead:

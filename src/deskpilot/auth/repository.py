@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from deskpilot.kit.repository import Repository, WorkspaceRepository
-from deskpilot.models import ApiKey, Membership, User, WebSession, Workspace
+from deskpilot.models import ApiKey, Membership, Role, User, WebSession, Workspace
 
 
 class UserRepository(Repository[User]):
@@ -39,6 +39,15 @@ class MembershipRepository(WorkspaceRepository[Membership]):
     async def of_user(self, user_id: str) -> Membership | None:
         query = self.select().where(Membership.user_id == user_id)
         return (await self.session.scalars(query)).one_or_none()
+
+    async def active_owners(self) -> Sequence[Membership]:
+        """Owner memberships whose user can still sign in."""
+        query = (
+            self.select()
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.role == Role.OWNER, User.is_active.is_(True))
+        )
+        return await self.all(query)
 
     async def with_users(self) -> Sequence[tuple[Membership, User]]:
         query = (
@@ -74,8 +83,13 @@ class CredentialRepository(Repository[WebSession]):
         )
         return (await self.session.scalars(query)).one_or_none()
 
-    async def delete_sessions_of(self, user_id: str, *, except_id: str | None = None) -> None:
+    async def delete_sessions_of(
+        self, user_id: str, *, except_id: str | None = None, workspace_id: str | None = None
+    ) -> None:
+        """End a user's web sessions: all of them, or those in one workspace."""
         statement = delete(WebSession).where(WebSession.user_id == user_id)
+        if workspace_id is not None:
+            statement = statement.where(WebSession.workspace_id == workspace_id)
         if except_id:
             statement = statement.where(WebSession.id != except_id)
         await self.session.execute(statement)

@@ -57,6 +57,10 @@ async def ensure_user_with_role(
     return user, membership
 
 
+async def get_user(session: AsyncSession, user_id: str) -> User | None:
+    return await UserRepository(session).by_id(user_id)
+
+
 async def members(session: AsyncSession, workspace_id: str) -> Sequence[tuple[Membership, User]]:
     return await MembershipRepository(session, workspace_id).with_users()
 
@@ -83,6 +87,15 @@ async def change_member(
         if membership.user_id == by.user_id:
             raise Forbidden("you cannot disable your own account")
         _check_may_grant(by, membership.role)
+        # An account is shared by all the user's workspaces: one workspace must not lock the
+        # user out of another.
+        if len(await UserRepository(session).memberships_of(user.id)) > 1:
+            raise Conflict(
+                f"{user.email} also belongs to other workspaces; "
+                "remove them from this workspace instead"
+            )
+        if not is_active and membership.role == Role.OWNER:
+            await _keep_an_owner(repo, membership)
         user.is_active = is_active
         if not is_active:
             await CredentialRepository(session).delete_sessions_of(user.id)
@@ -95,6 +108,10 @@ async def remove_member(session: AsyncSession, by: Principal, member_id: str) ->
     _check_may_grant(by, membership.role)
     if membership.role == Role.OWNER:
         await _keep_an_owner(repo, membership)
+    # Sessions in this workspace end now, so that adding the user back later revives none.
+    await CredentialRepository(session).delete_sessions_of(
+        membership.user_id, workspace_id=by.workspace_id
+    )
     await repo.delete(membership)
 
 
@@ -105,6 +122,7 @@ def _check_may_grant(by: Principal | None, role: Role) -> None:
 
 
 async def _keep_an_owner(repo: MembershipRepository, leaving: Membership) -> None:
-    owners = await repo.all(repo.select().where(Membership.role == Role.OWNER))
+    """Refuse to lose the last owner who can still sign in (demoted, removed or disabled)."""
+    owners = await repo.active_owners()
     if all(owner.id == leaving.id for owner in owners):
-        raise Conflict("a workspace must keep at least one owner")
+        raise Conflict("a workspace must keep at least one active owner")

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.auth.users import ensure_user_with_role
 from deskpilot.models import Role
 from deskpilot.workspaces import service as workspaces
-from deskpilot.workspaces.repository import Workspaces
 from deskpilot.workspaces.schemas import WorkspaceCreate
 
 DEMO_SLUG = "demo"
@@ -25,7 +24,7 @@ class DemoLogin:
 
 
 async def load_demo(session: AsyncSession, *, admin_password: str) -> DemoLogin:
-    workspace = await Workspaces(session).by_slug(DEMO_SLUG)
+    workspace = await workspaces.find_workspace_by_slug(session, DEMO_SLUG)
     created = workspace is None
     if workspace is None:
         workspace = await workspaces.create_workspace(

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -49,14 +50,30 @@ class SecretBox:
 
 
 def load_or_create_key_file(path: Path) -> str:
-    if path.exists():
-        return path.read_text().strip()
+    """The key in ``path``, made (mode 0600) if there is none yet.
+
+    Two processes starting at once both end up with the key of the one that created the file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key_file(path)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _read_key_file(path: Path) -> str:
+    # The creator may be between creating and writing the file: give it a moment.
+    for _ in range(20):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    # An empty key would encrypt with a key anyone can guess: refuse instead.
+    raise SecretBoxError(f"the key file {path} is empty; restore it or set DESKPILOT_SECRET_KEY")
 
 
 def new_token(nbytes: int = 32) -> str:

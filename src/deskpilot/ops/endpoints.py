@@ -5,7 +5,6 @@ from typing import Any
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from deskpilot.kit.deps import ResourcesDep
 from deskpilot.kit.jobs.queue import count_by_state
@@ -27,8 +26,7 @@ async def readyz(resources: ResourcesDep) -> JSONResponse:
     checks: dict[str, Any] = {}
     ready = True
     try:
-        async with resources.database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await resources.database.ping()
         checks["database"] = "ok"
         revision, head = await current_revision(resources.database), head_revision()
         checks["migrations"] = "current" if revision == head else f"at {revision}, head is {head}"

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from deskpilot.auth import credentials
+from deskpilot.auth import credentials, users
 from deskpilot.auth.dependencies import SESSION_COOKIE, identify
 from deskpilot.auth.endpoints import set_session_cookie
-from deskpilot.auth.repository import UserRepository
-from deskpilot.config import SettingsDep
+from deskpilot.config import Settings, SettingsDep
 from deskpilot.kit.crypto import new_token, tokens_equal
 from deskpilot.kit.deps import ResourcesDep, SessionDep
 from deskpilot.kit.errors import DeskPilotError
@@ -26,22 +25,37 @@ LOGIN_CSRF_COOKIE = "deskpilot_login_csrf"
 
 
 def _login_page(
-    request: Request, *, error: str = "", email: str = "", status: int = 200
+    request: Request,
+    settings: Settings,
+    *,
+    error: str = "",
+    email: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    """The form, with a fresh token in a hidden field and in a cookie (double submit)."""
     token = new_token(24)
     response = templates.TemplateResponse(
         request,
         "login.html",
         {"csrf_token": token, "error": error, "email": email},
         status_code=status,
+        headers=headers,
     )
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="strict",
+        path="/login",
+    )
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request) -> Response:
-    return _login_page(request)
+async def login_page(request: Request, settings: SettingsDep) -> Response:
+    return _login_page(request, settings)
 
 
 @router.post("/login")
@@ -57,7 +71,7 @@ async def login_form(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not tokens_equal(expected, csrf_token):
         return _login_page(
-            request, error="The form expired. Please try again.", email=email, status=403
+            request, settings, error="The form expired. Please try again.", email=email, status=403
         )
     try:
         result = await credentials.login(
@@ -70,7 +84,15 @@ async def login_form(
             session_days=settings.session_days,
         )
     except DeskPilotError as exc:
-        return _login_page(request, error=exc.message, email=email, status=exc.status_code)
+        # Retry-After of a throttled sign-in travels with the page.
+        return _login_page(
+            request,
+            settings,
+            error=exc.message,
+            email=email,
+            status=exc.status_code,
+            headers=exc.headers,
+        )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, result.token, settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -100,7 +122,7 @@ async def home(request: Request, session: SessionDep) -> Response:
     principal = await identify(request, session)
     if principal is None or principal.user_id is None:
         return RedirectResponse("/login", status_code=303)
-    user = await UserRepository(session).by_id(principal.user_id)
+    user = await users.get_user(session, principal.user_id)
     workspace = await get_workspace(session, principal.workspace_id)
     return templates.TemplateResponse(
         request,

@@ -31,8 +31,12 @@ async def get_workspace(session: AsyncSession, workspace_id: str) -> Workspace:
     return workspace
 
 
+async def find_workspace_by_slug(session: AsyncSession, slug: str) -> Workspace | None:
+    return await Workspaces(session).by_slug(slug)
+
+
 async def get_workspace_by_slug(session: AsyncSession, slug: str) -> Workspace:
-    workspace = await Workspaces(session).by_slug(slug)
+    workspace = await find_workspace_by_slug(session, slug)
     if workspace is None:
         raise NotFound.of("workspace", slug)
     return workspace
