@@ -36,7 +36,10 @@ class BusEvent(BaseModel):
 
 
 class Subscription:
-    """Events of one workspace, delivered in order; iterate it inside ``async with``."""
+    """Events of one workspace, delivered in order, from ``Bus.subscribe``.
+
+    Iterate it to receive; hand it back to ``Bus.unsubscribe`` when done (in a ``finally``).
+    """
 
     def __init__(self, workspace_id: str, maxsize: int = 1000) -> None:
         self.workspace_id = workspace_id

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import redis.asyncio as redis
+from pydantic import ValidationError
 
 from deskpilot.kit.bus.base import BusEvent, Subscription
 from deskpilot.kit.bus.memory import Fanout
@@ -18,6 +20,7 @@ from deskpilot.kit.bus.memory import Fanout
 log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = "deskpilot:events:"
+START_TIMEOUT_SECONDS = 10.0
 
 
 class RedisBus:
@@ -28,8 +31,13 @@ class RedisBus:
         self._ready = asyncio.Event()
 
     async def start(self) -> None:
+        """Return once Redis has confirmed the subscription, so no later event is missed."""
         self._reader = asyncio.create_task(self._read_forever())
-        await asyncio.wait_for(self._ready.wait(), timeout=10)
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout=START_TIMEOUT_SECONDS)
+        except BaseException:
+            await self.close()
+            raise
 
     async def publish(self, event: BusEvent) -> None:
         await self._client.publish(CHANNEL_PREFIX + event.workspace_id, event.model_dump_json())
@@ -45,6 +53,7 @@ class RedisBus:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
+            self._reader = None
         await self._client.aclose()
 
     async def _read_forever(self) -> None:
@@ -52,12 +61,24 @@ class RedisBus:
             try:
                 async with self._client.pubsub() as pubsub:
                     await pubsub.psubscribe(CHANNEL_PREFIX + "*")
-                    self._ready.set()
                     async for message in pubsub.listen():
-                        if message.get("type") == "pmessage":
-                            self._fanout.deliver(BusEvent.model_validate_json(message["data"]))
+                        self._handle(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("redis bus connection lost; reconnecting")
                 await asyncio.sleep(1)
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "psubscribe":
+            # Sending PSUBSCRIBE is not enough: until Redis confirms it, a PUBLISH from another
+            # connection may be processed first and never reach us.
+            self._ready.set()
+        elif kind == "pmessage":
+            try:
+                event = BusEvent.model_validate_json(message["data"])
+            except ValidationError:  # one bad message must not cost a reconnect (and lost events)
+                log.warning("ignored a malformed event on %r", message.get("channel"))
+                return
+            self._fanout.deliver(event)
