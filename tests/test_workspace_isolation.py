@@ -23,8 +23,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from sqlalchemy import select
 
-from deskpilot.kit.crypto import SecretBox
+from deskpilot.channels import service as channel_service
+from deskpilot.channels.schemas import ChannelCreate
+from deskpilot.conversations.intake import InboundMessage, receive
+from deskpilot.customers.service import SenderHandle
 from deskpilot.kit.db import Base, Database
+from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import Job, JobState
 from deskpilot.models import Role, Workspace
 from deskpilot.workspaces import service as workspace_service
@@ -44,6 +48,9 @@ OUTSIDE_WORKSPACES = {
     "/logout",
     "/api/v1/auth/login",
     "/static",
+    # A platform's webhook: found by the channel's unguessable public key and authenticated by
+    # the platform's signature, never by workspace credentials (tests/channels/ cover it).
+    "/hooks/{public_key}",
 }
 # Routes covered by a dedicated cross-workspace test elsewhere.
 COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
@@ -57,13 +64,25 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /api/v1/users/{member_id}": {"role": "viewer"},
     "PATCH /api/v1/workspace": {"name": "Acme renamed"},
     "PUT /api/v1/workspace/secrets/{name}": {"value": "acme value"},
+    "POST /api/v1/channels": {"type": "api", "name": "Isolation"},
+    "PATCH /api/v1/channels/{channel_id}": {"name": "Renamed"},
+    "POST /api/v1/channels/{channel_id}/inbound": {
+        "external_id": "iso-1",
+        "sender": {"external_id": "iso-sender"},
+        "text": "hello",
+    },
+    "PATCH /api/v1/conversations/{conversation_id}": {"priority": "high"},
+    "POST /api/v1/conversations/{conversation_id}/messages": {"text": "a reply"},
+    "POST /api/v1/conversations/{conversation_id}/assign": {"assignee_id": None},
+    "POST /api/v1/conversations/{conversation_id}/status": {"status": "pending"},
+    "PUT /api/v1/conversations/{conversation_id}/labels": {"labels": ["vip"]},
 }
 
-RecordFactory = Callable[[Database, Tenant], Awaitable[str]]
+RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
 
 
-async def _api_key(database: Database, tenant: Tenant) -> str:
-    async with database.transaction() as session:
+async def _api_key(resources: Resources, tenant: Tenant) -> str:
+    async with resources.database.transaction() as session:
         from deskpilot.auth.credentials import create_api_key as make_key
 
         api_key, _ = await make_key(
@@ -76,26 +95,26 @@ async def _api_key(database: Database, tenant: Tenant) -> str:
     return api_key.id
 
 
-async def _member(database: Database, tenant: Tenant) -> str:
+async def _member(resources: Resources, tenant: Tenant) -> str:
     return await create_member(
-        database,
+        resources.database,
         tenant.workspace_id,
         f"member-{uuid.uuid4().hex[:8]}@{tenant.slug}.example.com",
         Role.AGENT,
     )
 
 
-async def _secret(database: Database, tenant: Tenant) -> str:
+async def _secret(resources: Resources, tenant: Tenant) -> str:
     name = f"{tenant.slug}-token"
-    async with database.transaction() as session:
+    async with resources.database.transaction() as session:
         await workspace_service.put_secret(
-            session, SecretBox("isolation"), tenant.workspace_id, name, f"{tenant.slug} secret"
+            session, resources.secret_box, tenant.workspace_id, name, f"{tenant.slug} secret"
         )
     return name
 
 
-async def _failed_job(database: Database, tenant: Tenant) -> str:
-    async with database.transaction() as session:
+async def _failed_job(resources: Resources, tenant: Tenant) -> str:
+    async with resources.database.transaction() as session:
         job = Job(
             name=f"{tenant.slug}.job",
             workspace_id=tenant.workspace_id,
@@ -107,7 +126,35 @@ async def _failed_job(database: Database, tenant: Tenant) -> str:
     return job.id
 
 
+async def _channel(resources: Resources, tenant: Tenant) -> str:
+    async with resources.database.transaction() as session:
+        channel = await channel_service.create_channel(
+            session,
+            resources.secret_box,
+            tenant.workspace_id,
+            ChannelCreate(type="api", name=f"{tenant.slug} api"),
+        )
+    return channel.id
+
+
+async def _conversation(resources: Resources, tenant: Tenant) -> str:
+    channel_id = await _channel(resources, tenant)
+    async with resources.database.transaction() as session:
+        channel = await channel_service.get_channel(session, tenant.workspace_id, channel_id)
+        sender = SenderHandle(f"{tenant.slug}-customer", name=f"{tenant.slug} customer")
+        result = await receive(
+            session,
+            resources.bus,
+            resources.files,
+            channel,
+            InboundMessage(sender=sender, text=f"{tenant.slug} question", external_id="q-1"),
+        )
+    return result.conversation.id
+
+
 RECORD_FACTORIES: dict[str, RecordFactory] = {
+    "channel_id": _channel,
+    "conversation_id": _conversation,
     "api_key_id": _api_key,
     "member_id": _member,
     "name": _secret,
@@ -151,6 +198,7 @@ async def test_no_route_crosses_workspaces(
     app: FastAPI,
     client: httpx.AsyncClient,
     database: Database,
+    resources: Resources,
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
@@ -158,7 +206,7 @@ async def test_no_route_crosses_workspaces(
     owner_key = await create_api_key(database, tenant.workspace_id, Role.OWNER)
     foreign: dict[str, str] = {}
     for parameter, factory in RECORD_FACTORIES.items():
-        foreign[parameter] = await factory(database, other_tenant)
+        foreign[parameter] = await factory(resources, other_tenant)
     secrets_of_b = set(foreign.values()) | {other_tenant.workspace_id, other_tenant.owner_id}
     before = await _snapshot(database, other_tenant.workspace_id)
 
@@ -212,6 +260,6 @@ async def test_no_route_crosses_workspaces(
 
     # The same routes with A's own ids work, so the 404s above came from workspace scoping.
     for method, path, body, label in own_calls:
-        own = {p: await RECORD_FACTORIES[p](database, tenant) for p in _parameters(path)}
+        own = {p: await RECORD_FACTORIES[p](resources, tenant) for p in _parameters(path)}
         response = await _call(client, method, path.format(**own), owner_key, body)
         assert response.status_code < 400, f"{label} on A's own record: {response.text}"

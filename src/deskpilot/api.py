@@ -1,11 +1,19 @@
-"""Every router of the application, in one list."""
+"""Every router of the application, in one list, and every module that registers jobs."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+# Importing a tasks module registers its job handlers, so that enqueue() and the workers know
+# them in every process: the API, `deskpilot worker`, and the CLI.
+import deskpilot.auth.tasks
+import deskpilot.channels.tasks
+import deskpilot.kit.jobs.maintenance  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
 from deskpilot.auth.endpoints import router as auth_router
+from deskpilot.channels.endpoints import hooks as channel_hooks
+from deskpilot.channels.endpoints import router as channels_router
+from deskpilot.conversations.endpoints import router as conversations_router
 from deskpilot.ops.endpoints import router as ops_router
 from deskpilot.realtime.endpoints import router as realtime_router
 from deskpilot.web.views import router as web_router
@@ -15,10 +23,10 @@ ROUTERS: list[APIRouter] = [
     ops_router,
     auth_router,
     workspaces_router,
+    channels_router,
+    channel_hooks,
+    conversations_router,
     admin_router,
     realtime_router,
     web_router,
 ]
-
-# Modules whose import registers job handlers on the default registry.
-TASK_MODULES = ["deskpilot.auth.tasks", "deskpilot.kit.jobs.maintenance"]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from deskpilot import __version__
-from deskpilot.api import ROUTERS, TASK_MODULES
+from deskpilot.api import ROUTERS
 from deskpilot.config import Settings
 from deskpilot.kit.bus import Bus, InProcessBus, RedisBus
 from deskpilot.kit.crypto import SecretBox
@@ -23,6 +23,7 @@ from deskpilot.kit.error_handlers import install_error_handlers
 from deskpilot.kit.http import RequestContextMiddleware
 from deskpilot.kit.jobs import Worker
 from deskpilot.kit.ratelimit import RateLimiter
+from deskpilot.kit.storage import FileStore
 from deskpilot.migrations.runner import upgrade
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,6 @@ def build_bus(settings: Settings) -> Bus:
 
 
 def build_worker(settings: Settings, resources: Resources) -> Worker:
-    for module in TASK_MODULES:
-        importlib.import_module(module)
     return Worker(
         resources.database,
         concurrency=settings.worker_concurrency,
@@ -55,6 +54,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     login_limiter = RateLimiter(
         settings.login_attempts_per_window, settings.login_window_seconds, settings.redis_url
     )
+    http = httpx.AsyncClient(timeout=httpx.Timeout(15.0), follow_redirects=False)
     try:
         if settings.migrate_on_start:
             await upgrade(database)
@@ -64,8 +64,11 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             bus=bus,
             secret_box=SecretBox.from_settings(settings.secret_key, settings.data_dir),
             login_limiter=login_limiter,
+            files=FileStore(settings.data_dir / "attachments"),
+            http=http,
         )
     finally:
+        await http.aclose()
         await login_limiter.aclose()
         await bus.close()
         await database.dispose()

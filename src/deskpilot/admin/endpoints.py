@@ -46,7 +46,6 @@ async def retry_job(job_id: str, principal: AdminAuth, session: SessionDep) -> J
     job = await queue.get(job_id)
     if job is None:
         raise NotFound.of("job", job_id)
-    if job.state != JobState.FAILED:
+    if job.state != JobState.FAILED or not await queue.retry(job):
         raise Conflict(f"only failed jobs can be retried; this one is {job.state}")
-    await queue.retry(job)
     return JobRead.model_validate(job)

@@ -126,3 +126,10 @@ async def _keep_an_owner(repo: MembershipRepository, leaving: Membership) -> Non
     owners = await repo.active_owners()
     if all(owner.id == leaving.id for owner in owners):
         raise Conflict("a workspace must keep at least one active owner")
+
+
+async def is_active_member(session: AsyncSession, workspace_id: str, user_id: str) -> bool:
+    """Whether the user belongs to the workspace and can sign in (e.g. to be assigned work)."""
+    membership = await MembershipRepository(session, workspace_id).of_user(user_id)
+    user = await UserRepository(session).by_id(user_id) if membership else None
+    return user is not None and user.is_active

@@ -9,7 +9,6 @@ a rollback drops it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_only
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[dict[str, Any]]: JSON,
+        list[str]: JSON,
+    }
 
 
 def is_sqlite(url: str) -> bool:
@@ -83,8 +88,19 @@ async def _run_after_commit(session: AsyncSession) -> None:
             log.exception("after-commit callback failed")
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE so that concurrent writers wait instead of failing."""
+_LOCK_HELD = "deskpilot.sqlite_write_lock"
+
+
+def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
+    """WAL, foreign keys, and one writer at a time.
+
+    Every transaction starts with BEGIN IMMEDIATE, so SQLite never has to upgrade a reader to a
+    writer (which fails under contention instead of waiting). Within this process, transactions
+    first queue on ``lock``, in order, instead of sleeping and retrying in SQLite's busy handler.
+    The lock is held exactly as long as SQLite's own write lock: from the transaction's first
+    statement to its commit or rollback, so code that awaits something else before its first
+    query (a job calling an API) holds nothing.
+    """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -98,7 +114,30 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        await_only(lock.acquire())  # runs inside SQLAlchemy's greenlet: this awaits the lock
+        connection.info[_LOCK_HELD] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(_LOCK_HELD, False):
+            lock.release()
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _release(connection.info)
+
+    # Backstops: a connection reset, invalidated or closed mid-transaction must not keep the lock.
+    @event.listens_for(engine.sync_engine.pool, "reset")
+    @event.listens_for(engine.sync_engine.pool, "invalidate")
+    @event.listens_for(engine.sync_engine.pool, "close")
+    def _on_pool_event(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+        if record is not None:
+            _release(record.info)
 
 
 class Database:
@@ -106,14 +145,9 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = url
-        # SQLite has one writer at a time and every transaction here takes the write lock
-        # (BEGIN IMMEDIATE). Queueing this process's transactions on an asyncio lock makes them
-        # wait their turn in order instead of sleeping and retrying inside SQLite's busy handler.
-        self._sqlite_lock: asyncio.Lock | None = None
         if is_sqlite(url):
             self.engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-            _configure_sqlite(self.engine)
-            self._sqlite_lock = asyncio.Lock()
+            _configure_sqlite(self.engine, asyncio.Lock())
         else:
             self.engine = create_async_engine(
                 url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -127,7 +161,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits when the block ends and rolls back on error."""
-        async with self._sqlite_lock or contextlib.nullcontext(), self.sessionmaker() as session:
+        async with self.sessionmaker() as session:
             try:
                 yield session
                 await session.commit()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import httpx
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -17,6 +18,7 @@ from deskpilot.kit.bus import Bus
 from deskpilot.kit.crypto import SecretBox
 from deskpilot.kit.db import Database
 from deskpilot.kit.ratelimit import RateLimiter
+from deskpilot.kit.storage import FileStore
 
 
 @dataclass(slots=True)
@@ -25,6 +27,8 @@ class Resources:
     bus: Bus
     secret_box: SecretBox
     login_limiter: RateLimiter
+    files: FileStore
+    http: httpx.AsyncClient  # outbound calls: channel APIs, callbacks, webhooks
 
 
 def get_resources(connection: HTTPConnection) -> Resources:

@@ -81,3 +81,8 @@ class TooManyRequests(DeskPilotError):
 
     def __init__(self, message: str, retry_after_seconds: int) -> None:
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after_seconds))})
+
+
+class PayloadTooLarge(DeskPilotError):
+    status_code = 413
+    code = "payload_too_large"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from deskpilot.kit.clock import utcnow
@@ -30,3 +31,10 @@ def id_column(prefix: str) -> Mapped[str]:
     from deskpilot.kit.ids import new_id
 
     return mapped_column(String(ID_LENGTH), primary_key=True, default=lambda: new_id(prefix))
+
+
+def enum_column(enum_type: type[enum.Enum]) -> Enum:
+    """Enums are stored as their string values in a VARCHAR (no native types to migrate)."""
+    return Enum(
+        enum_type, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+    )

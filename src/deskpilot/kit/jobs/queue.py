@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,8 +49,16 @@ def enqueue(
         raise LookupError(f"no job handler is registered as {name!r}")
     if payload is not None and not isinstance(payload, handler.payload_type):
         raise TypeError(f"job {name!r} takes {handler.payload_type.__name__}")
+    if payload is None:
+        try:  # a job that could only fail is refused now, not found in the failed list later
+            handler.payload_type.model_validate({})
+        except ValidationError:
+            raise TypeError(
+                f"job {name!r} needs a {handler.payload_type.__name__} payload"
+            ) from None
     when = run_at or (utcnow() + delay if delay else utcnow())
     job = Job(
+        id=new_id("job"),  # known at once, before the session flushes
         name=name,
         workspace_id=workspace_id,
         payload=payload.model_dump(mode="json") if payload is not None else {},
@@ -104,11 +112,19 @@ class JobQueue:
         query = select(Job).where(Job.id == job_id, Job.workspace_id == self._workspace_id)
         return (await self._session.scalars(query)).one_or_none()
 
-    async def retry(self, job: Job) -> None:
-        """Queue a failed job again with a fresh set of attempts."""
-        await self._session.execute(
+    async def retry(self, job: Job) -> bool:
+        """Queue a failed job again with a fresh set of attempts; False if it is not failed.
+
+        The state is checked in the update itself: two retries at once must not reset a job
+        that the first one already handed to a worker.
+        """
+        result = await self._session.execute(
             update(Job)
-            .where(Job.id == job.id, Job.workspace_id == self._workspace_id)
+            .where(
+                Job.id == job.id,
+                Job.workspace_id == self._workspace_id,
+                Job.state == JobState.FAILED,
+            )
             .values(
                 state=JobState.QUEUED,
                 attempts=0,
@@ -117,9 +133,13 @@ class JobQueue:
                 locked_by=None,
                 locked_until=None,
             )
+            .execution_options(synchronize_session=False)
         )
         await self._session.refresh(job)
+        if getattr(result, "rowcount", 0) != 1:
+            return False
         on_commit(self._session, _wake_local_workers)
+        return True
 
 
 async def count_by_state(session: AsyncSession) -> dict[JobState, int]:

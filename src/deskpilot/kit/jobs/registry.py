@@ -38,12 +38,19 @@ class JobContext:
         return value
 
 
+GiveUpHook = Callable[[JobContext, P, str], Awaitable[None]]
+"""``async def on_give_up(ctx, payload, reason)``: runs once when a job is failed for good, in the
+transaction that marks it failed (e.g. to show an outbound message as undeliverable). ``reason``
+is the last exception's message (``last_error`` also names its type)."""
+
+
 @dataclass(frozen=True, slots=True)
 class JobHandler(Generic[P]):
     name: str
     payload_type: type[P]
     run: Callable[[JobContext, P], Awaitable[None]]
     max_attempts: int | None
+    on_give_up: GiveUpHook[P] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +65,21 @@ class JobRegistry:
         self._periodic: dict[str, PeriodicJob] = {}
 
     def handler(
-        self, name: str, payload_type: type[P], *, max_attempts: int | None = None
+        self,
+        name: str,
+        payload_type: type[P],
+        *,
+        max_attempts: int | None = None,
+        on_give_up: GiveUpHook[P] | None = None,
     ) -> Callable[
         [Callable[[JobContext, P], Awaitable[None]]], Callable[[JobContext, P], Awaitable[None]]
     ]:
-        """Register ``async def run(ctx, payload)`` as the handler of jobs called ``name``."""
+        """Register ``async def run(ctx, payload)`` as the handler of jobs called ``name``.
+
+        ``on_give_up(ctx, payload, reason)``, if given, runs when the job has failed for good
+        (attempts used up, or its worker lost too often), in the transaction that marks it
+        failed. It is not called for a payload that does not validate.
+        """
         if not JOB_NAME.match(name):
             raise ValueError(f"job names are domain.verb in snake case, not {name!r}")
 
@@ -71,7 +88,7 @@ class JobRegistry:
         ) -> Callable[[JobContext, P], Awaitable[None]]:
             if name in self._handlers:
                 raise ValueError(f"job {name!r} is registered twice")
-            self._handlers[name] = JobHandler(name, payload_type, run, max_attempts)
+            self._handlers[name] = JobHandler(name, payload_type, run, max_attempts, on_give_up)
             return run
 
         return register

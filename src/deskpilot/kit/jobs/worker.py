@@ -7,9 +7,11 @@ import logging
 import os
 import random
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +19,7 @@ from deskpilot.kit.clock import utcnow
 from deskpilot.kit.db import Database
 from deskpilot.kit.ids import new_id
 from deskpilot.kit.jobs.queue import enqueue_unique, register_wakeup
-from deskpilot.kit.jobs.registry import JobContext, JobRegistry, default_registry
+from deskpilot.kit.jobs.registry import JobContext, JobHandler, JobRegistry, default_registry
 from deskpilot.kit.jobs.table import Job, JobState
 from deskpilot.kit.metrics import JOB_RUNS
 
@@ -137,25 +139,39 @@ class Worker:
         if handler is None:
             await self._fail(job, f"no handler is registered for {job.name!r}", final=True)
             return
-        if job.attempts > limit:
-            await self._fail(job, "gave up: the job's worker was lost too many times", final=True)
-            return
         try:
             payload = handler.payload_type.model_validate(job.payload)
         except ValidationError as exc:
             await self._fail(job, f"invalid payload: {exc}", final=True)
             return
+        if job.attempts > limit:
+            error = "gave up: the job's worker was lost too many times"
+            await self._fail(job, error, final=True, give_up=_give_up(handler, payload, error))
+            return
+        # Past its lease the job may already be running elsewhere: this run must stop.
+        deadline = asyncio.timeout(self.lease_seconds)
         try:
-            async with asyncio.timeout(self.lease_seconds):
-                async with self.db.transaction() as session:
-                    context = JobContext(
-                        session, job.id, job.workspace_id, job.attempts, self.resources
-                    )
-                    await handler.run(context, payload)
-                    await self._finish(session, job)
+            async with deadline, self.db.transaction() as session:
+                context = JobContext(
+                    session, job.id, job.workspace_id, job.attempts, self.resources
+                )
+                await handler.run(context, payload)
+                await self._finish(session, job)
+        except _LeaseLost:
+            # Not a failure of the job: another worker has it now, and its outcome counts.
+            log.warning("job lease lost; this run was rolled back", extra={"job_id": job.id})
+            return
         except Exception as exc:
             log.warning("job failed", extra={"job_id": job.id, "job": job.name}, exc_info=True)
-            await self._fail(job, f"{type(exc).__name__}: {exc}", final=job.attempts >= limit)
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                reason = f"timed out: still running when its {self.lease_seconds} s lease ran out"
+                error = reason
+            else:
+                reason = str(exc) or type(exc).__name__  # for people: the message
+                error = f"{type(exc).__name__}: {exc}"  # for operators: the type too
+            final = job.attempts >= limit
+            hook = _give_up(handler, payload, reason) if final else None
+            await self._fail(job, error, final=final, give_up=hook)
             return
         JOB_RUNS.labels(job.name, "succeeded").inc()
 
@@ -175,7 +191,15 @@ class Worker:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise _LeaseLost(job.id)
 
-    async def _fail(self, job: Job, error: str, *, final: bool) -> None:
+    async def _fail(
+        self,
+        job: Job,
+        error: str,
+        *,
+        final: bool,
+        give_up: Callable[[JobContext], Awaitable[None]] | None = None,
+    ) -> None:
+        """Re-queue the job with backoff, or (``final``) mark it failed and run ``give_up``."""
         values: dict[str, object] = {
             "last_error": error[:4000],
             "locked_by": None,
@@ -186,16 +210,49 @@ class Worker:
         else:
             delay = self.backoff_seconds * 2 ** (job.attempts - 1) * random.uniform(0.8, 1.2)
             values |= {"state": JobState.QUEUED, "run_at": utcnow() + timedelta(seconds=delay)}
+        outcome = "failed" if final else "retried"
+        if give_up is not None:
+            try:
+                async with asyncio.timeout(self.lease_seconds), self.db.transaction() as session:
+                    if await self._mark(session, job, values):
+                        await give_up(
+                            JobContext(
+                                session, job.id, job.workspace_id, job.attempts, self.resources
+                            )
+                        )
+                JOB_RUNS.labels(job.name, outcome).inc()
+                return
+            except Exception as exc:
+                # The job must end failed all the same, or it would be claimed again forever.
+                log.exception("a job's give-up hook failed", extra={"job_id": job.id})
+                hook_error = f"{error}; then its give-up hook failed: {type(exc).__name__}: {exc}"
+                values["last_error"] = hook_error[:4000]
         try:
             async with self.db.transaction() as session:
-                await session.execute(
-                    update(Job)
-                    .where(
-                        Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts
-                    )
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
+                await self._mark(session, job, values)
         except Exception:  # the lease runs out and the job is claimed again: nothing is lost
             log.exception("could not record a job failure", extra={"job_id": job.id})
-        JOB_RUNS.labels(job.name, "failed" if final else "retried").inc()
+        JOB_RUNS.labels(job.name, outcome).inc()
+
+    async def _mark(self, session: AsyncSession, job: Job, values: dict[str, object]) -> bool:
+        """Write ``values`` to the job if this worker still holds it; True if it did."""
+        result = await session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def _give_up(
+    handler: JobHandler[Any], payload: BaseModel, error: str
+) -> Callable[[JobContext], Awaitable[None]] | None:
+    hook = handler.on_give_up
+    if hook is None:
+        return None
+
+    async def run(context: JobContext) -> None:
+        await hook(context, payload, error)
+
+    return run

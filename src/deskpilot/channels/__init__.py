@@ -1,0 +1,1 @@
+"""Channels: the typed adapter protocol, the registry, channel instances, inbound and outbox."""

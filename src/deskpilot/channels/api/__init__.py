@@ -1,0 +1,1 @@
+"""The API channel: a business's own system posts messages in and receives replies by callback."""

@@ -1,0 +1,1 @@
+"""Conversations and messages: intake from every channel, threading, replies, notes."""

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, or_, select
+
+from deskpilot.conversations.schemas import ConversationFilter
+from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.models import (
+    Conversation,
+    ConversationLabel,
+    ConversationStatus,
+    Direction,
+    Message,
+)
+
+
+class ConversationRepository(WorkspaceRepository[Conversation]):
+    model = Conversation
+    label = "conversation"
+
+    async def page(
+        self, where: ConversationFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Conversation]:
+        """Newest activity first; ``after`` is the (last_activity_at, id) of the previous page."""
+        query = self.select()
+        for column, value in (
+            (Conversation.status, where.status),
+            (Conversation.channel_id, where.channel_id),
+            (Conversation.customer_id, where.customer_id),
+            (Conversation.assignee_id, where.assignee_id),
+            (Conversation.handled_by, where.handled_by),
+            (Conversation.language, where.language),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if where.unassigned:
+            query = query.where(Conversation.assignee_id.is_(None))
+        if where.label is not None:
+            query = query.where(
+                exists().where(
+                    ConversationLabel.conversation_id == Conversation.id,
+                    ConversationLabel.label == where.label,
+                )
+            )
+        if after is not None:
+            stamp, last_id = after
+            query = query.where(
+                or_(
+                    Conversation.last_activity_at < stamp,
+                    and_(Conversation.last_activity_at == stamp, Conversation.id < last_id),
+                )
+            )
+        query = query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
+        return await self.all(query.limit(limit))
+
+    async def latest_for_thread(self, channel_id: str, thread_key: str) -> Conversation | None:
+        query = (
+            self.select()
+            .where(Conversation.channel_id == channel_id, Conversation.thread_key == thread_key)
+            .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()
+
+    async def latest_open_for_customer(
+        self, channel_id: str, customer_id: str
+    ) -> Conversation | None:
+        query = (
+            self.select()
+            .where(
+                Conversation.channel_id == channel_id,
+                Conversation.customer_id == customer_id,
+                Conversation.status != ConversationStatus.RESOLVED,
+            )
+            .order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()
+
+
+class LabelRepository(WorkspaceRepository[ConversationLabel]):
+    model = ConversationLabel
+    label = "label"
+
+    async def of(self, conversation_ids: Sequence[str]) -> dict[str, list[str]]:
+        labels: dict[str, list[str]] = {cid: [] for cid in conversation_ids}
+        if not conversation_ids:
+            return labels
+        query = (
+            self.select()
+            .where(ConversationLabel.conversation_id.in_(conversation_ids))
+            .order_by(ConversationLabel.label)
+        )
+        for row in await self.all(query):
+            labels[row.conversation_id].append(row.label)
+        return labels
+
+    async def replace(self, conversation_id: str, labels: list[str]) -> None:
+        await self.session.execute(
+            delete(ConversationLabel).where(
+                ConversationLabel.workspace_id == self.workspace_id,
+                ConversationLabel.conversation_id == conversation_id,
+            )
+        )
+        for label in labels:
+            self.add(
+                ConversationLabel(
+                    workspace_id=self.workspace_id, conversation_id=conversation_id, label=label
+                )
+            )
+
+
+class MessageRepository(WorkspaceRepository[Message]):
+    model = Message
+    label = "message"
+
+    async def by_external_id(
+        self, channel_id: str, external_id: str, direction: Direction | None = None
+    ) -> Message | None:
+        query = self.select().where(
+            Message.channel_id == channel_id, Message.external_id == external_id
+        )
+        if direction is not None:
+            query = query.where(Message.direction == direction)
+        return (await self.session.scalars(query.limit(1))).first()
+
+    async def page(
+        self, conversation_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Message]:
+        """Oldest first, as a conversation reads; ``after`` continues from the previous page."""
+        query = self.select().where(Message.conversation_id == conversation_id)
+        if after is not None:
+            stamp, last_id = after
+            query = query.where(
+                or_(
+                    Message.created_at > stamp,
+                    and_(Message.created_at == stamp, Message.id > last_id),
+                )
+            )
+        return await self.all(query.order_by(Message.created_at, Message.id).limit(limit))
+
+    async def last_inbound_external_id(self, conversation_id: str) -> str | None:
+        query = (
+            select(Message.external_id)
+            .where(
+                Message.workspace_id == self.workspace_id,
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.INBOUND,
+                Message.external_id.is_not(None),
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()

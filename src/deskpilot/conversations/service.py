@@ -1,0 +1,223 @@
+"""Rules for conversations: reading them, assigning, status, labels, replies and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.auth.principal import Principal
+from deskpilot.auth.users import is_active_member
+from deskpilot.conversations.events import conversation_event, message_created, message_event
+from deskpilot.conversations.repository import (
+    ConversationRepository,
+    LabelRepository,
+    MessageRepository,
+)
+from deskpilot.conversations.schemas import ConversationFilter, ConversationUpdate, StatusChange
+from deskpilot.kit.bus import Bus, publish_on_commit
+from deskpilot.kit.clock import utcnow
+from deskpilot.kit.errors import InvalidInput
+from deskpilot.kit.jobs import enqueue
+from deskpilot.kit.pagination import decode_time_cursor, encode_cursor
+from deskpilot.models import (
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    HandledBy,
+    Message,
+    SenderType,
+)
+
+SEND_MESSAGE_JOB = "channel.send_message"
+
+
+class SendMessage(BaseModel):
+    """Payload of the outbox job that delivers one outbound message on its channel."""
+
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    conversation: Conversation
+    labels: list[str]
+
+
+async def list_conversations(
+    session: AsyncSession,
+    workspace_id: str,
+    where: ConversationFilter,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[ConversationView], str | None]:
+    after = decode_time_cursor(cursor) if cursor else None
+    rows = list(await ConversationRepository(session, workspace_id).page(where, after, limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    labels = await LabelRepository(session, workspace_id).of([c.id for c in rows])
+    next_cursor = encode_cursor(rows[-1].last_activity_at, rows[-1].id) if more else None
+    return [ConversationView(c, labels[c.id]) for c in rows], next_cursor
+
+
+async def get_conversation(
+    session: AsyncSession, workspace_id: str, conversation_id: str
+) -> ConversationView:
+    conversation = await ConversationRepository(session, workspace_id).get_or_404(conversation_id)
+    labels = await LabelRepository(session, workspace_id).of([conversation.id])
+    return ConversationView(conversation, labels[conversation.id])
+
+
+async def list_messages(
+    session: AsyncSession, workspace_id: str, conversation_id: str, cursor: str | None, limit: int
+) -> tuple[Sequence[Message], str | None]:
+    await ConversationRepository(session, workspace_id).get_or_404(conversation_id)
+    after = decode_time_cursor(cursor) if cursor else None
+    rows = list(
+        await MessageRepository(session, workspace_id).page(conversation_id, after, limit + 1)
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
+
+
+async def _changed(
+    session: AsyncSession, bus: Bus, view: ConversationView, name: str
+) -> ConversationView:
+    view.conversation.updated_at = utcnow()
+    await session.flush()
+    publish_on_commit(session, bus, conversation_event(name, view.conversation, view.labels))
+    return view
+
+
+async def assign(
+    session: AsyncSession,
+    bus: Bus,
+    principal: Principal,
+    conversation_id: str,
+    assignee_id: str | None,
+) -> ConversationView:
+    view = await get_conversation(session, principal.workspace_id, conversation_id)
+    if assignee_id is not None and not await is_active_member(
+        session, principal.workspace_id, assignee_id
+    ):
+        raise InvalidInput.field("assignee_id", "is not an active member of this workspace")
+    view.conversation.assignee_id = assignee_id
+    return await _changed(session, bus, view, "conversation.assigned")
+
+
+async def change_status(
+    session: AsyncSession,
+    bus: Bus,
+    principal: Principal,
+    conversation_id: str,
+    change: StatusChange,
+) -> ConversationView:
+    view = await get_conversation(session, principal.workspace_id, conversation_id)
+    conversation = view.conversation
+    if change.status == ConversationStatus.SNOOZED:
+        if change.snoozed_until is None or change.snoozed_until <= utcnow():
+            raise InvalidInput.field("snoozed_until", "snoozing needs a time in the future")
+        conversation.snoozed_until = change.snoozed_until
+    else:
+        conversation.snoozed_until = None
+    conversation.resolved_at = utcnow() if change.status == ConversationStatus.RESOLVED else None
+    conversation.status = change.status
+    return await _changed(session, bus, view, "conversation.status_changed")
+
+
+async def set_labels(
+    session: AsyncSession, bus: Bus, principal: Principal, conversation_id: str, labels: list[str]
+) -> ConversationView:
+    view = await get_conversation(session, principal.workspace_id, conversation_id)
+    await LabelRepository(session, principal.workspace_id).replace(conversation_id, labels)
+    return await _changed(
+        session, bus, ConversationView(view.conversation, labels), "conversation.updated"
+    )
+
+
+async def update(
+    session: AsyncSession,
+    bus: Bus,
+    principal: Principal,
+    conversation_id: str,
+    change: ConversationUpdate,
+) -> ConversationView:
+    view = await get_conversation(session, principal.workspace_id, conversation_id)
+    for name, value in change.model_dump(exclude_unset=True).items():
+        if name != "team_id" and value is None:
+            raise InvalidInput.field(name, "cannot be null")
+        setattr(view.conversation, name, value)
+    return await _changed(session, bus, view, "conversation.updated")
+
+
+async def post_message(
+    session: AsyncSession,
+    bus: Bus,
+    principal: Principal,
+    conversation_id: str,
+    text: str,
+    *,
+    private: bool,
+) -> Message:
+    """An agent's reply (queued for delivery on the conversation's channel) or private note."""
+    view = await get_conversation(session, principal.workspace_id, conversation_id)
+    conversation = view.conversation
+    message = MessageRepository(session, principal.workspace_id).add(
+        Message(
+            workspace_id=principal.workspace_id,
+            conversation_id=conversation.id,
+            channel_id=conversation.channel_id,
+            direction=Direction.OUTBOUND,
+            sender_type=SenderType.AGENT,
+            sender_id=principal.actor,
+            text=text,
+            is_private=private,
+            delivery_status=None if private else DeliveryStatus.QUEUED,
+        )
+    )
+    await session.flush()
+    if not private:
+        if conversation.first_response_at is None:
+            conversation.first_response_at = message.created_at
+        conversation.handled_by = HandledBy.HUMAN
+        conversation.last_activity_at = message.created_at
+        enqueue(
+            session,
+            SEND_MESSAGE_JOB,
+            SendMessage(message_id=message.id),
+            workspace_id=principal.workspace_id,
+        )
+    publish_on_commit(session, bus, message_created(message))
+    return message
+
+
+async def find_message(session: AsyncSession, workspace_id: str, message_id: str) -> Message | None:
+    return await MessageRepository(session, workspace_id).get(message_id)
+
+
+async def last_inbound_external_id(
+    session: AsyncSession, workspace_id: str, conversation_id: str
+) -> str | None:
+    return await MessageRepository(session, workspace_id).last_inbound_external_id(conversation_id)
+
+
+async def record_delivery(
+    session: AsyncSession,
+    bus: Bus,
+    message: Message,
+    status: DeliveryStatus,
+    *,
+    error: str | None = None,
+    external_id: str | None = None,
+) -> None:
+    """The outbox's verdict on a message, shown to agents as ``message.updated``."""
+    message.delivery_status = status
+    message.delivery_error = error
+    if external_id is not None:
+        message.external_id = external_id
+    await session.flush()
+    publish_on_commit(session, bus, message_event("message.updated", message))
