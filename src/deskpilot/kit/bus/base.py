@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -67,8 +67,37 @@ class Bus(Protocol):
     async def close(self) -> None: ...
 
 
+TransactionalListener = Callable[[AsyncSession, BusEvent], None]
+"""``listener(session, event)``: called by ``publish_on_commit`` inside the caller's transaction.
+
+The realtime bus is not durable (an event published after commit is lost if the process dies
+first). A listener that needs every event for sure writes what it needs (say, a durable job) in
+``session``, so that it exists exactly when the data that caused the event committed. Listeners
+run synchronously and must not do I/O; whatever they raise propagates to the caller.
+"""
+
+_transactional_listeners: list[TransactionalListener] = []
+
+
+def add_transactional_listener(listener: TransactionalListener) -> None:
+    """Call ``listener`` for every event given to ``publish_on_commit`` (once, if added twice)."""
+    if listener not in _transactional_listeners:
+        _transactional_listeners.append(listener)
+
+
+def remove_transactional_listener(listener: TransactionalListener) -> None:
+    if listener in _transactional_listeners:
+        _transactional_listeners.remove(listener)
+
+
 def publish_on_commit(session: AsyncSession, bus: Bus, event: BusEvent) -> None:
-    """Publish ``event`` once ``session`` commits; never if it rolls back."""
+    """Publish ``event`` once ``session`` commits; never if it rolls back.
+
+    Transactional listeners (``add_transactional_listener``) see the event now, in the
+    transaction.
+    """
+    for listener in tuple(_transactional_listeners):
+        listener(session, event)
 
     async def publish() -> None:
         await bus.publish(event)
