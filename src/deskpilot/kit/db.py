@@ -132,12 +132,19 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
         _release(connection.info)
 
     # Backstops: a connection reset, invalidated or closed mid-transaction must not keep the lock.
-    @event.listens_for(engine.sync_engine.pool, "reset")
-    @event.listens_for(engine.sync_engine.pool, "invalidate")
-    @event.listens_for(engine.sync_engine.pool, "close")
-    def _on_pool_event(_dbapi_connection: Any, record: Any, *_: Any) -> None:
-        if record is not None:
-            _release(record.info)
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "reset")
+    def _on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        _release(record.info)
+
+    @event.listens_for(pool, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _release(record.info)
+
+    @event.listens_for(pool, "close")
+    def _on_close(_dbapi_connection: Any, record: Any) -> None:
+        _release(record.info)
 
 
 class Database:
