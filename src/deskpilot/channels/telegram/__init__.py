@@ -1,0 +1,1 @@
+"""Telegram: a bot receives customer messages by webhook and answers through the Bot API."""
