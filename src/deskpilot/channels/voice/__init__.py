@@ -1,0 +1,1 @@
+"""The voice channel: call transcripts posted by a telephony system become conversations."""
