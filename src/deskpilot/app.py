@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from deskpilot import __version__
 from deskpilot.api import ROUTERS
+from deskpilot.channels.email.listener import smtp_listener
 from deskpilot.config import Settings
 from deskpilot.kit.bus import Bus, InProcessBus, RedisBus
 from deskpilot.kit.crypto import SecretBox
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_resources(settings) as resources:
+        async with open_resources(settings) as resources, smtp_listener(settings, resources):
             app.state.resources = resources
             stop = asyncio.Event()
             worker_task = None

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     demo_password: str = Field(
         "deskpilot-demo", description="Password of the demo admin created by `deskpilot demo`."
     )
+    smtp_listen_host: str = Field("127.0.0.1", description="Address the SMTP listener binds.")
+    smtp_listen_port: int | None = Field(
+        None, ge=0, le=65535, description="Port of the built-in SMTP listener. Empty: no listener."
+    )
 
     @cached_property
     def effective_database_url(self) -> str:
