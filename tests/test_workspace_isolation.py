@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, APIWebSocketRoute
+from pydantic import HttpUrl
 from sqlalchemy import select
 
 from deskpilot.channels import service as channel_service
@@ -31,6 +32,8 @@ from deskpilot.kit.db import Base, Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import Job, JobState
 from deskpilot.models import Role, Workspace
+from deskpilot.webhooks import service as webhook_service
+from deskpilot.webhooks.schemas import WebhookCreate
 from deskpilot.workspaces import service as workspace_service
 from tests.factories import PASSWORD, Tenant, create_api_key, create_member
 
@@ -51,6 +54,21 @@ OUTSIDE_WORKSPACES = {
     # A platform's webhook: found by the channel's unguessable public key and authenticated by
     # the platform's signature, never by workspace credentials (tests/channels/ cover it).
     "/hooks/{public_key}",
+    # The web chat widget's public API: found by the channel's public key, and the visitor by
+    # their unguessable token, never by workspace credentials; a visitor reaches only their own
+    # conversation (tests/channels/test_webchat.py: other visitors see nothing).
+    "/widget.js",
+    "/widget/api/{path:path}",
+    "/widget/api/config",
+    "/widget/api/session",
+    "/widget/api/messages",
+    "/widget/api/attachments",
+    "/widget/api/attachments/{attachment_id}",
+    "/widget/api/handoff",
+    "/widget/api/rating",
+    "/widget/api/typing",
+    "/widget/ws",
+    "/demo/widget",  # a public page of the demo workspace only
 }
 # Routes covered by a dedicated cross-workspace test elsewhere.
 COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
@@ -76,6 +94,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/conversations/{conversation_id}/assign": {"assignee_id": None},
     "POST /api/v1/conversations/{conversation_id}/status": {"status": "pending"},
     "PUT /api/v1/conversations/{conversation_id}/labels": {"labels": ["vip"]},
+    "POST /api/v1/webhooks": {"url": "https://hooks.example.com/isolation"},
+    "PATCH /api/v1/webhooks/{webhook_id}": {"events": ["message.created"]},
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
@@ -152,6 +172,28 @@ async def _conversation(resources: Resources, tenant: Tenant) -> str:
     return result.conversation.id
 
 
+_last_webhook: dict[str, str] = {}  # per workspace: deliveries go to the webhook made last
+
+
+async def _webhook(resources: Resources, tenant: Tenant) -> str:
+    async with resources.database.transaction() as session:
+        webhook, _ = await webhook_service.create_webhook(
+            session,
+            resources.secret_box,
+            tenant.workspace_id,
+            WebhookCreate(url=HttpUrl(f"https://{tenant.slug}.example.com/hook")),
+        )
+    _last_webhook[tenant.workspace_id] = webhook.id
+    return webhook.id
+
+
+async def _webhook_delivery(resources: Resources, tenant: Tenant) -> str:
+    webhook_id = _last_webhook.get(tenant.workspace_id) or await _webhook(resources, tenant)
+    async with resources.database.transaction() as session:
+        delivery = await webhook_service.send_test(session, tenant.workspace_id, webhook_id)
+    return delivery.id
+
+
 RECORD_FACTORIES: dict[str, RecordFactory] = {
     "channel_id": _channel,
     "conversation_id": _conversation,
@@ -159,6 +201,8 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "member_id": _member,
     "name": _secret,
     "job_id": _failed_job,
+    "webhook_id": _webhook,  # before delivery_id: a delivery belongs to the last webhook
+    "delivery_id": _webhook_delivery,
 }
 
 

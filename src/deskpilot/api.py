@@ -7,16 +7,21 @@ from fastapi import APIRouter
 # Importing a tasks module registers its job handlers, so that enqueue() and the workers know
 # them in every process: the API, `deskpilot worker`, and the CLI.
 import deskpilot.auth.tasks
+import deskpilot.channels.email.tasks
 import deskpilot.channels.tasks
-import deskpilot.kit.jobs.maintenance  # noqa: F401
+import deskpilot.kit.jobs.maintenance
+import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
 from deskpilot.auth.endpoints import router as auth_router
 from deskpilot.channels.endpoints import hooks as channel_hooks
 from deskpilot.channels.endpoints import router as channels_router
+from deskpilot.channels.webchat.endpoints import router as webchat_router
 from deskpilot.conversations.endpoints import router as conversations_router
+from deskpilot.demo.endpoints import router as demo_router
 from deskpilot.ops.endpoints import router as ops_router
 from deskpilot.realtime.endpoints import router as realtime_router
 from deskpilot.web.views import router as web_router
+from deskpilot.webhooks.endpoints import router as webhooks_router
 from deskpilot.workspaces.endpoints import router as workspaces_router
 
 ROUTERS: list[APIRouter] = [
@@ -28,5 +33,8 @@ ROUTERS: list[APIRouter] = [
     conversations_router,
     admin_router,
     realtime_router,
+    webhooks_router,
+    webchat_router,
+    demo_router,
     web_router,
 ]

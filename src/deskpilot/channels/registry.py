@@ -8,12 +8,28 @@ from importlib.metadata import entry_points
 
 from deskpilot.channels.api.adapter import ApiChannel
 from deskpilot.channels.base import ChannelAdapter
+from deskpilot.channels.email.adapter import EmailChannel
+from deskpilot.channels.telegram.adapter import TelegramChannel
+from deskpilot.channels.twilio.adapter import TwilioSmsChannel
+from deskpilot.channels.voice.adapter import VoiceChannel
+from deskpilot.channels.webchat.adapter import WebchatChannel
+from deskpilot.channels.wechat.adapter import WeChatChannel
+from deskpilot.channels.whatsapp.adapter import WhatsAppChannel
 from deskpilot.kit.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "deskpilot.channels"
-BUILTIN: list[type[ChannelAdapter]] = [ApiChannel]
+BUILTIN: list[type[ChannelAdapter]] = [
+    ApiChannel,
+    EmailChannel,
+    WeChatChannel,
+    VoiceChannel,
+    TelegramChannel,
+    WhatsAppChannel,
+    TwilioSmsChannel,
+    WebchatChannel,
+]
 
 
 @lru_cache(maxsize=1)

@@ -221,3 +221,53 @@ async def record_delivery(
         message.external_id = external_id
     await session.flush()
     publish_on_commit(session, bus, message_event("message.updated", message))
+
+
+async def latest_in_thread(
+    session: AsyncSession, workspace_id: str, channel_id: str, thread_key: str
+) -> Conversation | None:
+    """The newest conversation of a channel's thread (a widget visitor's conversation)."""
+    return await ConversationRepository(session, workspace_id).latest_for_thread(
+        channel_id, thread_key
+    )
+
+
+async def post_system_message(
+    session: AsyncSession,
+    bus: Bus,
+    conversation: Conversation,
+    text: str,
+    *,
+    raw: dict[str, object],
+    direction: Direction = Direction.OUTBOUND,
+) -> Message:
+    """A message DeskPilot writes itself (a hand-off notice, a rating): never sent through the
+    outbox, visible to agents and, not being private, to the customer's live channel (widget)."""
+    message = MessageRepository(session, conversation.workspace_id).add(
+        Message(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            channel_id=conversation.channel_id,
+            direction=direction,
+            sender_type=SenderType.SYSTEM,
+            text=text,
+            raw=raw,
+            delivery_status=DeliveryStatus.RECEIVED if direction == Direction.INBOUND else None,
+        )
+    )
+    await session.flush()
+    publish_on_commit(session, bus, message_created(message))
+    return message
+
+
+async def hand_to_human(
+    session: AsyncSession, bus: Bus, conversation: Conversation, note: str
+) -> Message:
+    """The customer asked for a person: the bot stops answering, and a system message says so."""
+    if conversation.handled_by != HandledBy.HUMAN:
+        conversation.handled_by = HandledBy.HUMAN
+        labels = (await LabelRepository(session, conversation.workspace_id).of([conversation.id]))[
+            conversation.id
+        ]
+        await _changed(session, bus, ConversationView(conversation, labels), "conversation.updated")
+    return await post_system_message(session, bus, conversation, note, raw={"kind": "handoff"})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.auth.users import ensure_user_with_role
+from deskpilot.channels.webchat.service import ensure_webchat_channel
 from deskpilot.models import Role
 from deskpilot.workspaces import service as workspaces
 from deskpilot.workspaces.schemas import WorkspaceCreate
@@ -38,4 +39,5 @@ async def load_demo(session: AsyncSession, *, admin_password: str) -> DemoLogin:
         password=admin_password,
         role=Role.OWNER,
     )
+    await ensure_webchat_channel(session, workspace.id, "Website chat")
     return DemoLogin(DEMO_SLUG, DEMO_ADMIN_EMAIL, admin_password, created)
