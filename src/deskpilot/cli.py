@@ -20,7 +20,7 @@ from deskpilot.auth.schemas import MemberCreate
 from deskpilot.config import Settings
 from deskpilot.demo.service import load_demo
 from deskpilot.kit.db import Database
-from deskpilot.kit.errors import DeskPilotError
+from deskpilot.kit.errors import DeskPilotError, InvalidInput, field_errors
 from deskpilot.kit.logging import configure_logging
 from deskpilot.migrations.runner import upgrade
 from deskpilot.models import Role, Workspace
@@ -45,11 +45,7 @@ def _fail(message: str) -> typer.Exit:
 
 def _invalid(exc: ValidationError) -> typer.Exit:
     """One line per refused field, like the API's ``fields``, instead of pydantic's report."""
-    reasons = [
-        f"{'.'.join(str(part) for part in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-        for e in exc.errors()
-    ]
-    return _fail("; ".join(reasons))
+    return _fail(InvalidInput.of(field_errors(exc.errors())).message)
 
 
 def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:

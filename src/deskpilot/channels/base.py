@@ -7,14 +7,16 @@ instance's settings and decrypted secrets in a ``ChannelContext``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from deskpilot.conversations.intake import InboundMessage
+from deskpilot.kit.errors import BadRequest, InvalidInput, field_errors
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -109,3 +111,21 @@ class ChannelAdapter(Protocol):
 
 class NoSettings(BaseModel):
     """Config or secrets model of an adapter that needs none."""
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_json_body(body: bytes, model: type[M]) -> tuple[M, dict[str, Any]]:
+    """The body as ``model`` and as decoded JSON: 400 when it is not a JSON object, 422 naming
+    the field (``body.sender.external_id``) when it does not fit ``model``."""
+    try:
+        decoded = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not JSON") from None
+    if not isinstance(decoded, dict):
+        raise BadRequest("the body is not a JSON object")
+    try:
+        return model.model_validate(decoded), decoded
+    except ValidationError as exc:
+        raise InvalidInput.of(field_errors(exc.errors(), "body")) from None

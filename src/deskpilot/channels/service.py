@@ -14,7 +14,7 @@ from deskpilot.channels.registry import get_adapter
 from deskpilot.channels.repository import ChannelRepository, PublicChannelLookup
 from deskpilot.channels.schemas import ChannelCreate, ChannelUpdate
 from deskpilot.kit.crypto import SecretBox, new_token
-from deskpilot.kit.errors import FieldError, InvalidInput, NotFound
+from deskpilot.kit.errors import InvalidInput, NotFound, field_errors
 from deskpilot.models import Channel
 
 
@@ -22,13 +22,7 @@ def _validated(model: type[BaseModel], values: dict[str, Any], field: str) -> di
     try:
         return model.model_validate(values).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
-        fields = [
-            FieldError(f"{field}." + ".".join(str(p) for p in e["loc"]), e["msg"])
-            for e in exc.errors()
-        ]
-        raise InvalidInput(
-            "; ".join(f"{f.field}: {f.reason}" for f in fields), fields=fields
-        ) from None
+        raise InvalidInput.of(field_errors(exc.errors(), field)) from None
 
 
 def _seal(box: SecretBox, channel_id: str, secrets: dict[str, Any]) -> str:

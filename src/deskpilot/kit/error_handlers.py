@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from deskpilot.kit.errors import DeskPilotError, FieldError
+from deskpilot.kit.errors import DeskPilotError, FieldError, InvalidInput, field_errors
 from deskpilot.kit.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,6 @@ def error_body(code: str, message: str, fields: list[FieldError] | None = None) 
     }
 
 
-def _field_path(location: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in location)
-
-
 async def _deskpilot_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DeskPilotError)
     return JSONResponse(
@@ -51,12 +47,8 @@ async def _deskpilot_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    fields = [
-        FieldError(_field_path(tuple(e["loc"])), e["msg"].removeprefix("Value error, "))
-        for e in exc.errors()
-    ]
-    summary = "; ".join(f"{f.field}: {f.reason}" for f in fields)
-    return JSONResponse(error_body("invalid_input", summary or "invalid input", fields), 422)
+    invalid = InvalidInput.of(field_errors(exc.errors()))
+    return JSONResponse(error_body(invalid.code, invalid.message, invalid.fields), 422)
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

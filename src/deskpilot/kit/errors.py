@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,6 +13,17 @@ class FieldError:
 
     field: str
     reason: str
+
+
+def field_errors(errors: Sequence[Mapping[str, Any]], prefix: str = "") -> list[FieldError]:
+    """Pydantic's (or FastAPI's) validation errors as fields such as ``body.sender.email``."""
+    return [
+        FieldError(
+            ".".join([prefix, *map(str, e["loc"])] if prefix else map(str, e["loc"])),
+            str(e["msg"]).removeprefix("Value error, "),
+        )
+        for e in errors
+    ]
 
 
 class DeskPilotError(Exception):
@@ -73,6 +86,11 @@ class InvalidInput(DeskPilotError):
     @classmethod
     def field(cls, field: str, reason: str) -> InvalidInput:
         return cls(f"{field}: {reason}", fields=[FieldError(field, reason)])
+
+    @classmethod
+    def of(cls, fields: list[FieldError], headers: dict[str, str] | None = None) -> InvalidInput:
+        message = "; ".join(f"{f.field}: {f.reason}" for f in fields) or "invalid input"
+        return cls(message, fields=fields, headers=headers)
 
 
 class TooManyRequests(DeskPilotError):

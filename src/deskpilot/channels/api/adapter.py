@@ -12,7 +12,7 @@ import json
 from typing import ClassVar
 
 import httpx
-from pydantic import BaseModel, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, Field, HttpUrl
 
 from deskpilot.channels.base import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -22,11 +22,12 @@ from deskpilot.channels.base import (
     InboundResult,
     OutboundMessage,
     SendResult,
+    parse_json_body,
 )
 from deskpilot.conversations.intake import InboundAttachment, InboundMessage
 from deskpilot.customers.service import SenderHandle
 from deskpilot.kit.crypto import new_token
-from deskpilot.kit.errors import BadRequest, FieldError, InvalidInput, PayloadTooLarge
+from deskpilot.kit.errors import InvalidInput, PayloadTooLarge
 from deskpilot.kit.signing import signed_headers
 
 
@@ -73,20 +74,7 @@ class ApiChannel:
     async def parse_inbound(
         self, channel: ChannelContext, request: InboundRequest
     ) -> InboundResult:
-        try:
-            decoded = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("the body is not JSON") from None
-        try:
-            body = ApiInbound.model_validate(decoded)
-        except ValidationError as exc:
-            fields = [
-                FieldError("body." + ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-            raise InvalidInput(
-                "; ".join(f"{f.field}: {f.reason}" for f in fields), fields=fields
-            ) from None
+        body, decoded = parse_json_body(request.body, ApiInbound)
         if not body.text.strip() and not body.attachments:
             raise InvalidInput.field("body.text", "a message needs text or an attachment")
         attachments = []

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import ClassVar, Literal
 
 import httpx
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from deskpilot.channels.base import (
     ChannelContext,
@@ -32,6 +32,7 @@ from deskpilot.channels.base import (
     InboundResult,
     OutboundMessage,
     SendResult,
+    parse_json_body,
 )
 from deskpilot.conversations.intake import InboundAttachment, InboundMessage
 from deskpilot.customers.identity import normalise_phone
@@ -39,7 +40,6 @@ from deskpilot.customers.service import SenderHandle
 from deskpilot.kit.crypto import new_token
 from deskpilot.kit.errors import (
     BadRequest,
-    FieldError,
     InvalidInput,
     PayloadTooLarge,
     Unauthorized,
@@ -93,22 +93,7 @@ def _signed(channel: ChannelContext, request: InboundRequest) -> None:
 
 
 def _call(body: bytes) -> tuple[VoiceCall, dict[str, object]]:
-    try:
-        decoded = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not JSON") from None
-    if not isinstance(decoded, dict):
-        raise BadRequest("the body is not a JSON object")
-    try:
-        call = VoiceCall.model_validate(decoded)
-    except ValidationError as exc:
-        fields = [
-            FieldError("body." + ".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()
-        ]
-        raise InvalidInput(
-            "; ".join(f"{f.field}: {f.reason}" for f in fields), fields=fields
-        ) from None
-    return call, decoded
+    return parse_json_body(body, VoiceCall)
 
 
 def _clock(moment: datetime | None) -> str:

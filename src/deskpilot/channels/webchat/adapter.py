@@ -12,12 +12,11 @@ is offline reads it from the history when they come back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 import httpx
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from deskpilot.channels.base import (
     ChannelContext,
@@ -25,12 +24,13 @@ from deskpilot.channels.base import (
     InboundResult,
     OutboundMessage,
     SendResult,
+    parse_json_body,
 )
 from deskpilot.channels.webchat.identity import external_id_of, is_visitor_token, thread_key_of
 from deskpilot.channels.webchat.texts import DEFAULT_GREETINGS
 from deskpilot.conversations.intake import InboundAttachment, InboundMessage
 from deskpilot.customers.service import SenderHandle
-from deskpilot.kit.errors import BadRequest, FieldError, InvalidInput, Unauthorized
+from deskpilot.kit.errors import InvalidInput, Unauthorized
 
 DEFAULT_WIDGET_ATTACHMENT_BYTES = 5 * 1024 * 1024
 DEFAULT_ATTACHMENT_TYPES = [
@@ -131,20 +131,7 @@ class WebchatChannel:
         self, channel: ChannelContext, request: InboundRequest
     ) -> InboundResult:
         token = visitor_token(request.query)
-        try:
-            decoded = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("the body is not JSON") from None
-        try:
-            body = VisitorMessage.model_validate(decoded)
-        except ValidationError as exc:
-            fields = [
-                FieldError("body." + ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-            raise InvalidInput(
-                "; ".join(f"{f.field}: {f.reason}" for f in fields), fields=fields
-            ) from None
+        body, _ = parse_json_body(request.body, VisitorMessage)
         if not body.text.strip():
             raise InvalidInput.field("body.text", "a message needs text")
         return InboundResult(

@@ -38,10 +38,10 @@ from deskpilot.kit.deps import ResourcesDep, SessionDep, get_resources
 from deskpilot.kit.errors import (
     BadRequest,
     DeskPilotError,
-    FieldError,
     Forbidden,
     InvalidInput,
     PayloadTooLarge,
+    field_errors,
 )
 from deskpilot.models import Channel
 
@@ -79,11 +79,7 @@ class CorsRoute(APIRoute):
                 exc.headers = {**exc.headers, **headers}
                 raise
             except RequestValidationError as exc:
-                fields = [
-                    FieldError(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()
-                ]
-                message = "; ".join(f"{f.field}: {f.reason}" for f in fields)
-                raise InvalidInput(message, fields=fields, headers=headers) from None
+                raise InvalidInput.of(field_errors(exc.errors()), headers) from None
             response.headers.update(headers)
             return response
 
