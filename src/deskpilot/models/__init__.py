@@ -14,7 +14,20 @@ from deskpilot.models.conversation import (
     SenderType,
 )
 from deskpilot.models.credentials import ApiKey, WebSession
-from deskpilot.models.customer import Customer, CustomerIdentity, IdentityKind
+from deskpilot.models.customer import (
+    Consent,
+    ConsentStatus,
+    Customer,
+    CustomerIdentity,
+    CustomerMerge,
+    IdentityKind,
+    MatchReview,
+    ReviewStatus,
+)
+from deskpilot.models.customer_event import CustomerEvent
+from deskpilot.models.import_job import ImportJob
+from deskpilot.models.order import Order
+from deskpilot.models.segment import Segment, SegmentMembership
 from deskpilot.models.user import Membership, Role, User
 from deskpilot.models.webhook import DeliveryState, WebhookDelivery, WebhookSubscription
 from deskpilot.models.workspace import Workspace, WorkspaceSecret
@@ -22,21 +35,31 @@ from deskpilot.models.workspace import Workspace, WorkspaceSecret
 __all__ = [
     "ApiKey",
     "Channel",
+    "Consent",
+    "ConsentStatus",
     "Conversation",
     "ConversationLabel",
     "ConversationStatus",
     "Customer",
+    "CustomerEvent",
     "CustomerIdentity",
+    "CustomerMerge",
     "DeliveryState",
     "DeliveryStatus",
     "Direction",
     "HandledBy",
     "IdentityKind",
+    "ImportJob",
     "Job",
+    "MatchReview",
     "Membership",
     "Message",
+    "Order",
     "Priority",
+    "ReviewStatus",
     "Role",
+    "Segment",
+    "SegmentMembership",
     "SenderType",
     "User",
     "WebSession",
