@@ -1,0 +1,1 @@
+"""Evaluation of DeskPilot against data sets (`deskpilot eval`): prints figures, not pass/fail."""
