@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
+
+from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.models import Order
+
+
+class OrderRepository(WorkspaceRepository[Order]):
+    model = Order
+    label = "order"
+
+    async def of_customer(
+        self, customer_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Order]:
+        """Newest first by when placed (when recorded, for orders without a time)."""
+        moment = func.coalesce(Order.placed_at, Order.created_at)
+        query = self.select().where(Order.customer_id == customer_id)
+        if after is not None:
+            stamp, last_id = after
+            query = query.where(or_(moment < stamp, and_(moment == stamp, Order.id < last_id)))
+        return await self.all(query.order_by(moment.desc(), Order.id.desc()).limit(limit))
