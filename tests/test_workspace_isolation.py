@@ -96,6 +96,27 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PUT /api/v1/conversations/{conversation_id}/labels": {"labels": ["vip"]},
     "POST /api/v1/webhooks": {"url": "https://hooks.example.com/isolation"},
     "PATCH /api/v1/webhooks/{webhook_id}": {"events": ["message.created"]},
+    "PATCH /api/v1/customers/{customer_id}": {"name": "Renamed", "country": "DE"},
+    "PUT /api/v1/customers/{customer_id}/consents/{purpose}": {"status": "granted"},
+    # The partner is A's own profile (see _customer), so A's own merge call succeeds.
+    "POST /api/v1/customers/{customer_id}/merge": {
+        "other_id": "cus_acme_partner",
+        "reason": "isolation",
+    },
+    "POST /api/v1/events/identify": {"userId": "iso-user", "traits": {"name": "Iso"}},
+    "POST /api/v1/events/track": {"userId": "iso-user", "event": "Isolation"},
+    "POST /api/v1/events/page": {"anonymousId": "iso-anon", "name": "Home"},
+    "POST /api/v1/events/alias": {"userId": "iso-user", "previousId": "iso-anon"},
+    "POST /api/v1/events/batch": {
+        "batch": [{"type": "track", "userId": "iso-user", "event": "Batch"}]
+    },
+    "POST /api/v1/segments": {"name": "Isolation", "rules": {"all": []}},
+    "PATCH /api/v1/segments/{segment_id}": {"name": "Renamed", "rules": {"any": []}},
+    "POST /api/v1/segments/preview": {"rules": {"all": []}},
+    # Multipart uploads: a JSON body is refused (422), which still proves nothing of B leaks;
+    # tests/imports/test_api.py covers real uploads.
+    "POST /api/v1/imports/customers": {},
+    "POST /api/v1/imports/orders": {},
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
@@ -194,6 +215,92 @@ async def _webhook_delivery(resources: Resources, tenant: Tenant) -> str:
     return delivery.id
 
 
+async def _segment(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.segments import service as segment_service
+    from deskpilot.segments.schemas import SegmentCreate
+
+    async with resources.database.transaction() as session:
+        segment = await segment_service.create_segment(
+            session,
+            tenant.workspace_id,
+            SegmentCreate(name=f"{tenant.slug} {uuid.uuid4().hex[:8]}", rules={"all": []}),
+        )
+    return segment.id
+
+
+async def _new_customer(
+    resources: Resources, tenant: Tenant, customer_id: str | None = None
+) -> str:
+    from deskpilot.models import Customer
+
+    async with resources.database.transaction() as session:
+        customer = Customer(workspace_id=tenant.workspace_id, name=f"{tenant.slug} customer")
+        if customer_id is not None:
+            if await session.get(Customer, customer_id) is not None:
+                return customer_id
+            customer.id = customer_id
+        session.add(customer)
+    return customer.id
+
+
+async def _customer(resources: Resources, tenant: Tenant) -> str:
+    """A profile, and the tenant's fixed partner profile that SAMPLE_BODIES merges into it."""
+    await _new_customer(resources, tenant, f"cus_{tenant.slug}_partner")
+    return await _new_customer(resources, tenant)
+
+
+async def _consent_purpose(resources: Resources, tenant: Tenant) -> str:
+    return f"{tenant.slug}-marketing"
+
+
+async def _match_review(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.customers.service import propose_match
+
+    a, b = await _new_customer(resources, tenant), await _new_customer(resources, tenant)
+    async with resources.database.transaction() as session:
+        review = await propose_match(session, tenant.workspace_id, a, b, 0.7, {"name": 0.9})
+        assert review is not None
+    return review.id
+
+
+async def _customer_merge(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.customers.merging import merge_customers
+
+    a, b = await _new_customer(resources, tenant), await _new_customer(resources, tenant)
+    async with resources.database.transaction() as session:
+        merge = await merge_customers(session, tenant.workspace_id, a, b, reason="isolation")
+    return merge.id
+
+
+async def _import(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.imports import service as import_service
+    from deskpilot.imports.records import ImportKind
+
+    rows = [(1, {"external_id": f"{tenant.slug}-crm-1", "name": f"{tenant.slug} client"})]
+    async with resources.database.transaction() as session:
+        job = await import_service.import_rows(
+            session, tenant.workspace_id, ImportKind.CUSTOMERS, rows, {}, filename=tenant.slug
+        )
+    return job.id
+
+
+async def _order(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.imports import service as import_service
+    from deskpilot.imports.records import ImportKind
+    from deskpilot.models import Order
+
+    rows = [(1, {"external_id": f"{tenant.slug}-order-{uuid.uuid4().hex[:8]}"})]
+    async with resources.database.transaction() as session:
+        await import_service.import_rows(
+            session, tenant.workspace_id, ImportKind.ORDERS, rows, {}, filename=tenant.slug
+        )
+        order = await session.scalar(
+            select(Order).where(Order.external_id == rows[0][1]["external_id"])
+        )
+        assert order is not None
+    return order.id
+
+
 RECORD_FACTORIES: dict[str, RecordFactory] = {
     "channel_id": _channel,
     "conversation_id": _conversation,
@@ -203,6 +310,13 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "job_id": _failed_job,
     "webhook_id": _webhook,  # before delivery_id: a delivery belongs to the last webhook
     "delivery_id": _webhook_delivery,
+    "customer_id": _customer,
+    "purpose": _consent_purpose,
+    "review_id": _match_review,
+    "merge_id": _customer_merge,
+    "segment_id": _segment,
+    "import_id": _import,
+    "order_id": _order,
 }
 
 

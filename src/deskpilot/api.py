@@ -9,7 +9,9 @@ from fastapi import APIRouter
 import deskpilot.auth.tasks
 import deskpilot.channels.email.tasks
 import deskpilot.channels.tasks
+import deskpilot.customers.traits
 import deskpilot.kit.jobs.maintenance
+import deskpilot.segments.tasks
 import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
 from deskpilot.auth.endpoints import router as auth_router
@@ -17,9 +19,14 @@ from deskpilot.channels.endpoints import hooks as channel_hooks
 from deskpilot.channels.endpoints import router as channels_router
 from deskpilot.channels.webchat.endpoints import router as webchat_router
 from deskpilot.conversations.endpoints import router as conversations_router
+from deskpilot.customers.endpoints import events_router as customer_events_router
+from deskpilot.customers.endpoints import router as customers_router
 from deskpilot.demo.endpoints import router as demo_router
+from deskpilot.imports.endpoints import router as imports_router
 from deskpilot.ops.endpoints import router as ops_router
+from deskpilot.orders.endpoints import router as orders_router
 from deskpilot.realtime.endpoints import router as realtime_router
+from deskpilot.segments.endpoints import router as segments_router
 from deskpilot.web.views import router as web_router
 from deskpilot.webhooks.endpoints import router as webhooks_router
 from deskpilot.workspaces.endpoints import router as workspaces_router
@@ -31,10 +38,15 @@ ROUTERS: list[APIRouter] = [
     channels_router,
     channel_hooks,
     conversations_router,
+    customers_router,
+    customer_events_router,
     admin_router,
     realtime_router,
     webhooks_router,
+    segments_router,
     webchat_router,
+    imports_router,
+    orders_router,
     demo_router,
     web_router,
 ]

@@ -7,6 +7,7 @@ import getpass
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -19,6 +20,9 @@ from deskpilot.auth import credentials, users
 from deskpilot.auth.schemas import MemberCreate
 from deskpilot.config import Settings
 from deskpilot.demo.service import load_demo
+from deskpilot.imports import service as imports
+from deskpilot.imports.readers import FileFormat, guess_format, parse_mapping_option
+from deskpilot.imports.records import ImportKind
 from deskpilot.kit.db import Database
 from deskpilot.kit.errors import DeskPilotError, InvalidInput, field_errors
 from deskpilot.kit.logging import configure_logging
@@ -34,6 +38,8 @@ workspace_app = typer.Typer(help="Manage workspaces.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(workspace_app, name="workspace")
+import_app = typer.Typer(help="Import customers and orders from files.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 T = TypeVar("T")
 
@@ -225,6 +231,106 @@ def apikey_create(
         return token
 
     typer.echo(_in_transaction(create))
+
+
+ImportMap = Annotated[
+    list[str] | None,
+    typer.Option("--map", help='field=Column pairs, e.g. --map email=Email,name="Full Name".'),
+]
+ImportFormat = Annotated[
+    FileFormat | None, typer.Option("--format", help="Default: from the file name.")
+]
+ImportRegion = Annotated[
+    str | None, typer.Option(help="Region of national phone numbers (ISO 3166, e.g. DE).")
+]
+
+
+def _import(
+    kind: ImportKind,
+    path: Path,
+    mapping: list[str] | None,
+    workspace: str | None,
+    file_format: FileFormat | None,
+    region: str | None,
+) -> None:
+    """Stream the file into one transaction; print the outcome; exit 1 if rows were refused."""
+    try:
+        parsed = parse_mapping_option(mapping or [])
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    chosen = file_format or guess_format(path.name)
+    if chosen is None:
+        raise _fail("say --format csv, json or ndjson (the file name does not)")
+    if not path.is_file():
+        raise _fail(f"no such file: {path}")
+
+    async def run(session: AsyncSession) -> list[str]:
+        target = await _pick_workspace(session, workspace)
+        with path.open("rb") as stream:
+            job = await imports.import_file(
+                session, target.id, kind, stream, chosen, parsed,
+                filename=path.name, default_region=region.upper() if region else None,
+            )  # fmt: skip
+        return [imports.summary(job), *imports.error_lines(job)]
+
+    summary, *errors = _in_transaction(run)
+    for line in errors:
+        typer.echo(line, err=True)
+    typer.echo(summary, err=True)
+    if errors:
+        raise typer.Exit(code=1)
+
+
+@import_app.command("customers")
+def import_customers(
+    file: Path,
+    map_: ImportMap = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    format_: ImportFormat = None,
+    region: ImportRegion = None,
+) -> None:
+    """Upsert customers from a CSV, JSON array or NDJSON file (all rows or none)."""
+    _import(ImportKind.CUSTOMERS, file, map_, workspace, format_, region)
+
+
+@import_app.command("orders")
+def import_orders(
+    file: Path,
+    map_: ImportMap = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    format_: ImportFormat = None,
+    region: ImportRegion = None,
+) -> None:
+    """Upsert orders from a CSV, JSON array or NDJSON file, linked to their customers."""
+    _import(ImportKind.ORDERS, file, map_, workspace, format_, region)
+
+
+eval_app = typer.Typer(help="Measure DeskPilot on data sets (prints JSON).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("identity")
+def eval_identity(
+    dataset: Annotated[
+        str, typer.Option(help="fake_1000, febrl3 (in ../shared/datasets/identity/) or a CSV path.")
+    ],
+    json_: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Batch identity resolution on a labelled data set: pairwise precision, recall, F1."""
+    import json
+
+    # Imported here: numpy and the pinyin tables are not worth loading for every command.
+    from deskpilot.evals.identity import evaluate_identity
+
+    try:
+        result = evaluate_identity(dataset)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    if json_:
+        typer.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            typer.echo(f"{key:>16}  {value}")
 
 
 def main() -> None:

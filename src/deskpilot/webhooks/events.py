@@ -17,6 +17,8 @@ KNOWN_EVENTS: dict[str, str] = {
     "message.created": "A message was stored: a customer's, an agent's reply, a private note.",
     "message.updated": "A message's delivery status changed (sent, delivered, failed).",
     "workspace.updated": "The workspace's settings changed.",
+    "segment.entered": "A customer entered a segment (its rules now select them).",
+    "segment.exited": "A customer left a segment.",
 }
 """Every event a subscription may name, with what it means. An event a domain publishes that
 is missing here still reaches the subscriptions to all events (``*``); add it here to let
