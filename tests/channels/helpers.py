@@ -6,10 +6,13 @@ import asyncio
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
+from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import JobState, Worker
 from deskpilot.kit.jobs.queue import count_by_state
+from deskpilot.models import Message
 from tests.factories import Tenant
 
 
@@ -47,3 +50,23 @@ async def drain(worker: Worker, within: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
     await asyncio.wait_for(until_settled(), within)
+
+
+async def stored_messages(database: Database) -> list[Message]:
+    async with database.transaction() as session:
+        return list((await session.scalars(select(Message).order_by(Message.created_at))).all())
+
+
+async def message_count(database: Database) -> int:
+    async with database.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
+
+
+async def reply(client: httpx.AsyncClient, tenant: Tenant, conversation_id: str, text: str) -> None:
+    """An agent's reply in the conversation, queued for the outbox."""
+    answer = await client.post(
+        f"/api/v1/conversations/{conversation_id}/messages",
+        headers=tenant.headers,
+        json={"text": text},
+    )
+    assert answer.status_code == 201, answer.text

@@ -10,13 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import func, select
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from deskpilot.models import Message, Role
-from tests.channels.helpers import create_channel, drain, worker_for
+from tests.channels.helpers import create_channel, drain, message_count, worker_for
 from tests.factories import Tenant, create_api_key
 from tests.support.servers import serve_app
 
@@ -24,11 +23,6 @@ from tests.support.servers import serve_app
 def inbound(external_id: str, text: str = "Where is my order?", **extra: Any) -> dict[str, Any]:
     sender = {"external_id": "crm-42", "name": "Ada Lovelace", "email": "Ada@Example.com"}
     return {"external_id": external_id, "sender": sender, "text": text, **extra}
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 class CallbackReceiver:

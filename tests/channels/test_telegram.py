@@ -11,12 +11,18 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import func, select
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.models import Customer, Message
-from tests.channels.helpers import create_channel, drain, worker_for
+from deskpilot.models import Customer
+from tests.channels.helpers import (
+    create_channel,
+    drain,
+    message_count,
+    reply,
+    stored_messages,
+    worker_for,
+)
 from tests.factories import Tenant
 from tests.support.servers import serve_app
 
@@ -111,16 +117,6 @@ async def deliver(
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     return await client.post(channel["webhook_path"], headers=headers, content=content)
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        return list(await session.scalars(select(Message).order_by(Message.created_at)))
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 async def test_a_text_message_is_stored_once_for_the_chat(
@@ -229,13 +225,7 @@ async def test_a_file_telegram_cannot_find_fails_the_update_for_a_redelivery(
     assert await message_count(database) == 0
 
 
-async def reply(client: httpx.AsyncClient, tenant: Tenant, conversation_id: str) -> None:
-    answer = await client.post(
-        f"/api/v1/conversations/{conversation_id}/messages",
-        headers=tenant.headers,
-        json={"text": "Ваш заказ отправлен сегодня."},
-    )
-    assert answer.status_code == 201, answer.text
+REPLY_TEXT = "Ваш заказ отправлен сегодня."
 
 
 async def test_a_reply_is_sent_to_the_chat_as_a_reply_to_the_last_message(
@@ -248,7 +238,7 @@ async def test_a_reply_is_sent_to_the_chat_as_a_reply_to_the_last_message(
 ) -> None:
     await deliver(client, hook, payload("text_message"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources))
     stand_in, _ = bot_api
     assert stand_in.sent == [
@@ -285,7 +275,7 @@ async def test_a_refused_reply_is_shown_as_failed_and_429_is_retried_first(
     stand_in.send_status = status
     await deliver(client, hook, payload("text_message"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources, max_attempts=3))
     assert len(stand_in.sent) == calls
     outbound = (await stored_messages(database))[-1]
@@ -306,7 +296,7 @@ async def test_an_unreachable_bot_api_is_retried_then_failed_without_leaking_the
     )
     await deliver(client, channel, payload("text_message"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources, max_attempts=2))
     outbound = (await stored_messages(database))[-1]
     assert outbound.delivery_status == "failed"

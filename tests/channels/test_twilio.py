@@ -12,13 +12,20 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from deskpilot.channels.twilio.adapter import signature
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.models import CustomerIdentity, Message
-from tests.channels.helpers import create_channel, drain, worker_for
+from deskpilot.models import CustomerIdentity
+from tests.channels.helpers import (
+    create_channel,
+    drain,
+    message_count,
+    reply,
+    stored_messages,
+    worker_for,
+)
 from tests.factories import Tenant
 from tests.support.servers import serve_app
 
@@ -121,16 +128,6 @@ async def deliver(
     if sign:
         headers["X-Twilio-Signature"] = signature(token, signed_url or url, list(form.items()))
     return await client.post(channel["webhook_path"], headers=headers, content=urlencode(form))
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        return list(await session.scalars(select(Message).order_by(Message.created_at)))
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 def test_the_signature_matches_twilios_published_examples() -> None:
@@ -277,13 +274,7 @@ async def test_oversize_media_is_413_and_stores_nothing(
     assert await message_count(database) == 0
 
 
-async def reply(client: httpx.AsyncClient, tenant: Tenant, conversation_id: str) -> None:
-    answer = await client.post(
-        f"/api/v1/conversations/{conversation_id}/messages",
-        headers=tenant.headers,
-        json={"text": "Yes: reply with the new address."},
-    )
-    assert answer.status_code == 201, answer.text
+REPLY_TEXT = "Yes: reply with the new address."
 
 
 async def test_a_reply_is_sent_through_the_messages_api(
@@ -296,7 +287,7 @@ async def test_a_reply_is_sent_through_the_messages_api(
 ) -> None:
     await deliver(client, hook, payload("inbound_sms"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources))
     stand_in, _ = twilio
     assert stand_in.sent == [
@@ -338,7 +329,7 @@ async def test_a_refused_reply_is_failed_and_an_outage_is_retried_first(
     stand_in.send_error = error
     await deliver(client, hook, payload("inbound_sms"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources, max_attempts=3))
     assert len(stand_in.sent) == calls
     outbound = (await stored_messages(database))[-1]

@@ -8,13 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.signing import signed_headers
-from deskpilot.models import Conversation, Customer, CustomerIdentity, IdentityKind, Message
-from tests.channels.helpers import create_channel, drain, worker_for
+from deskpilot.models import Conversation, Customer, CustomerIdentity, IdentityKind
+from tests.channels.helpers import create_channel, drain, message_count, stored_messages, worker_for
 from tests.factories import Tenant
 
 PAYLOADS = Path(__file__).parent / "payloads" / "voice"
@@ -43,17 +43,6 @@ async def post_call(
     return await client.post(
         f"/hooks/{channel['public_key']}", content=body, headers=signed_headers(secret, body)
     )
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        query = select(Message).order_by(Message.created_at, Message.id)
-        return list((await session.scalars(query)).all())
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 async def test_a_call_becomes_one_conversation_of_customer_turns_with_the_transcript(

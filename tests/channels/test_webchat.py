@@ -31,8 +31,8 @@ from deskpilot.demo.service import load_demo
 from deskpilot.kit.bus import BusEvent
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.models import Channel, Message
-from tests.channels.helpers import drain, worker_for
+from deskpilot.models import Channel
+from tests.channels.helpers import drain, stored_messages, worker_for
 from tests.factories import Tenant
 from tests.support.servers import EVENT_TIMEOUT, event_socket, next_message, serve_app
 
@@ -136,11 +136,6 @@ async def silent(websocket: ClientConnection) -> list[Any]:
             received.append(await next_message(websocket, within=QUIET))
     except TimeoutError:
         return received
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        return list(await session.scalars(select(Message).order_by(Message.created_at)))
 
 
 def signed(value: str, secret: str = IDENTITY_SECRET) -> str:

@@ -11,13 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import func, select
 
 from deskpilot.channels.wechat.adapter import query_signature
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.models import Message
-from tests.channels.helpers import create_channel, drain, worker_for
+from tests.channels.helpers import create_channel, drain, message_count, stored_messages, worker_for
 from tests.factories import Tenant
 from tests.support.servers import serve_app
 
@@ -137,16 +135,6 @@ async def deliver(
         content=body,
         headers={"content-type": "text/xml"},
     )
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        return list((await session.scalars(select(Message).order_by(Message.created_at))).all())
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 async def test_server_verification_echoes_echostr_only_when_signed(

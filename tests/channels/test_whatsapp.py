@@ -13,12 +13,19 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.models import Customer, CustomerIdentity, Message
-from tests.channels.helpers import create_channel, drain, worker_for
+from deskpilot.models import Customer, CustomerIdentity
+from tests.channels.helpers import (
+    create_channel,
+    drain,
+    message_count,
+    reply,
+    stored_messages,
+    worker_for,
+)
 from tests.factories import Tenant
 from tests.support.servers import serve_app
 
@@ -127,16 +134,6 @@ async def deliver(
         "X-Hub-Signature-256": signature if signature is not None else sign(content),
     }
     return await client.post(channel["webhook_path"], headers=headers, content=content)
-
-
-async def stored_messages(database: Database) -> list[Message]:
-    async with database.transaction() as session:
-        return list(await session.scalars(select(Message).order_by(Message.created_at)))
-
-
-async def message_count(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
 
 
 async def test_meta_verifies_the_webhook_with_the_verify_token(
@@ -275,13 +272,7 @@ async def test_oversize_media_is_413_and_stores_nothing(
     assert await message_count(database) == 0
 
 
-async def reply(client: httpx.AsyncClient, tenant: Tenant, conversation_id: str) -> None:
-    answer = await client.post(
-        f"/api/v1/conversations/{conversation_id}/messages",
-        headers=tenant.headers,
-        json={"text": "Sorry about that! A new parcel ships today."},
-    )
-    assert answer.status_code == 201, answer.text
+REPLY_TEXT = "Sorry about that! A new parcel ships today."
 
 
 async def test_a_reply_is_sent_and_the_customer_answer_threads_to_it(
@@ -294,7 +285,7 @@ async def test_a_reply_is_sent_and_the_customer_answer_threads_to_it(
 ) -> None:
     await deliver(client, hook, payload("text_message"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources))
     stand_in, _ = graph
     assert stand_in.sent == [
@@ -346,7 +337,7 @@ async def test_a_refused_reply_is_failed_and_throttling_is_retried_first(
     stand_in.send_error = error
     await deliver(client, hook, payload("text_message"))
     [inbound] = await stored_messages(database)
-    await reply(client, tenant, inbound.conversation_id)
+    await reply(client, tenant, inbound.conversation_id, REPLY_TEXT)
     await drain(worker_for(resources, max_attempts=3))
     assert len(stand_in.sent) == calls
     outbound = (await stored_messages(database))[-1]
