@@ -26,6 +26,16 @@ from deskpilot.models.customer import (
 )
 from deskpilot.models.customer_event import CustomerEvent
 from deskpilot.models.import_job import ImportJob
+from deskpilot.models.knowledge import (
+    Article,
+    ArticleFeedback,
+    ArticleStatus,
+    ArticleVersion,
+    KnowledgeCategory,
+    KnowledgeChunk,
+    UnansweredQuestion,
+    Visibility,
+)
 from deskpilot.models.order import Order
 from deskpilot.models.segment import Segment, SegmentMembership
 from deskpilot.models.user import Membership, Role, User
@@ -34,6 +44,10 @@ from deskpilot.models.workspace import Workspace, WorkspaceSecret
 
 __all__ = [
     "ApiKey",
+    "Article",
+    "ArticleFeedback",
+    "ArticleStatus",
+    "ArticleVersion",
     "Channel",
     "Consent",
     "ConsentStatus",
@@ -51,6 +65,8 @@ __all__ = [
     "IdentityKind",
     "ImportJob",
     "Job",
+    "KnowledgeCategory",
+    "KnowledgeChunk",
     "MatchReview",
     "Membership",
     "Message",
@@ -61,7 +77,9 @@ __all__ = [
     "Segment",
     "SegmentMembership",
     "SenderType",
+    "UnansweredQuestion",
     "User",
+    "Visibility",
     "WebSession",
     "WebhookDelivery",
     "WebhookSubscription",
