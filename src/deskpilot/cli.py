@@ -333,5 +333,29 @@ def eval_identity(
             typer.echo(f"{key:>16}  {value}")
 
 
+customers_app = typer.Typer(help="Customer 360 maintenance.", no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("dedupe")
+def customers_dedupe(
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Run now and print what would change; change nothing.")
+    ] = False,
+) -> None:
+    """Queue `customer.deduplicate` (a worker runs it), or with --dry-run count it here."""
+    from deskpilot.customers import dedupe
+
+    async def run(session: AsyncSession) -> str:
+        target = await _pick_workspace(session, workspace)
+        if dry_run:
+            found = await dedupe.deduplicate(session, target.id, dry_run=True)
+            return found.line()
+        return f"queued job {dedupe.request_deduplication(session, target.id).id}"
+
+    typer.echo(_in_transaction(run))
+
+
 def main() -> None:
     app()

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from deskpilot.auth.dependencies import AgentAuth, ViewerAuth
-from deskpilot.customers import events_api, merging, service, timeline
+from deskpilot.auth.dependencies import AdminAuth, AgentAuth, ViewerAuth
+from deskpilot.customers import dedupe, events_api, merging, service, timeline
 from deskpilot.customers.schemas import (
     PURPOSE_PATTERN,
     AliasCall,
@@ -18,6 +18,7 @@ from deskpilot.customers.schemas import (
     Customer360,
     CustomerRead,
     CustomerUpdate,
+    DedupeQueued,
     IdentifyCall,
     IdentityRead,
     MergeRead,
@@ -228,3 +229,15 @@ async def batch(body: BatchRequest, principal: AgentAuth, session: SessionDep) -
     and nothing of the batch is stored."""
     await _ingest(principal, session, events_api.parse_batch(body))
     return SegmentResponse()
+
+
+@router.post("/deduplicate", status_code=202)
+async def deduplicate(
+    principal: AdminAuth,
+    session: SessionDep,
+    dry_run: Annotated[bool, Query(description="Count what would change; change nothing.")] = False,
+) -> DedupeQueued:
+    """Queue a probabilistic deduplication of the workspace's profiles (`customer.deduplicate`):
+    confident duplicates are merged (undoable), uncertain pairs go to the review queue."""
+    job = dedupe.request_deduplication(session, principal.workspace_id, dry_run=dry_run)
+    return DedupeQueued(job_id=job.id, name=job.name, dry_run=dry_run)

@@ -263,3 +263,11 @@ class BatchRequest(BaseModel):
 
 class SegmentResponse(BaseModel):
     success: bool = True
+
+
+class DedupeQueued(BaseModel):
+    """The queued ``customer.deduplicate`` job; follow it at ``/api/v1/admin/jobs/{job_id}``."""
+
+    job_id: str
+    name: str
+    dry_run: bool

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.customers.dedupe import request_deduplication
 from deskpilot.imports.readers import BrokenRow, FileError, FileFormat, Row, read_rows
 from deskpilot.imports.records import (
     CustomerRecord,
@@ -148,6 +149,8 @@ async def import_rows(
     job.rows_failed = progress.failed
     job.errors = [{"row": e.row, "field": e.field, "reason": e.reason} for e in progress.errors]
     job.finished_at = utcnow()
+    if job.status == SUCCEEDED and kind == ImportKind.CUSTOMERS:
+        request_deduplication(session, workspace_id)  # runs once the import commits
     await repository.flush()
     return job
 
