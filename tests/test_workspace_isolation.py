@@ -69,6 +69,10 @@ OUTSIDE_WORKSPACES = {
     "/widget/api/typing",
     "/widget/ws",
     "/demo/widget",  # a public page of the demo workspace only
+    # The public help center: found by the workspace's slug, shows only published, public
+    # articles, which are meant for anyone (tests/knowledge/test_help_center.py).
+    "/help/{workspace_slug}",
+    "/help/{workspace_slug}/articles/{article_id}",
 }
 # Routes covered by a dedicated cross-workspace test elsewhere.
 COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
@@ -117,9 +121,35 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     # tests/imports/test_api.py covers real uploads.
     "POST /api/v1/imports/customers": {},
     "POST /api/v1/imports/orders": {},
+    "POST /api/v1/kb/categories": {"slug": "isolation", "name": "Isolation"},
+    "POST /api/v1/kb/articles": {"title": "Isolation", "body": "Text."},
+    "PATCH /api/v1/kb/articles/{article_id}": {"body": "Edited."},
+    "POST /api/v1/kb/articles/{article_id}/rollback": {"version": 1},
+    "POST /api/v1/kb/import": {},  # multipart: refused as JSON (tests/knowledge/test_import.py)
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
+# Path parameters whose values are not the other workspace's data (small numbers that any
+# response may contain): they are not searched for in the responses.
+NOT_SECRET = {"number"}
+
+
+async def _article(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.knowledge import service as knowledge_service
+    from deskpilot.knowledge.schemas import ArticleCreate
+
+    async with resources.database.transaction() as session:
+        article = await knowledge_service.create_article(
+            session,
+            tenant.workspace_id,
+            ArticleCreate(title=f"{tenant.slug} article", body=f"{tenant.slug} text"),
+            None,
+        )
+    return article.id
+
+
+async def _version_number(resources: Resources, tenant: Tenant) -> str:
+    return "1"  # every article has version 1
 
 
 async def _api_key(resources: Resources, tenant: Tenant) -> str:
@@ -317,6 +347,8 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "segment_id": _segment,
     "import_id": _import,
     "order_id": _order,
+    "article_id": _article,
+    "number": _version_number,  # an article's version number: not B's data (see NOT_SECRET)
 }
 
 
@@ -365,7 +397,10 @@ async def test_no_route_crosses_workspaces(
     foreign: dict[str, str] = {}
     for parameter, factory in RECORD_FACTORIES.items():
         foreign[parameter] = await factory(resources, other_tenant)
-    secrets_of_b = set(foreign.values()) | {other_tenant.workspace_id, other_tenant.owner_id}
+    secrets_of_b = {v for p, v in foreign.items() if p not in NOT_SECRET} | {
+        other_tenant.workspace_id,
+        other_tenant.owner_id,
+    }
     before = await _snapshot(database, other_tenant.workspace_id)
 
     uncovered: list[str] = []

@@ -12,6 +12,7 @@ import deskpilot.channels.tasks
 import deskpilot.customers.tasks
 import deskpilot.customers.traits
 import deskpilot.kit.jobs.maintenance
+import deskpilot.knowledge.tasks
 import deskpilot.segments.tasks
 import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
@@ -24,10 +25,13 @@ from deskpilot.customers.endpoints import events_router as customer_events_route
 from deskpilot.customers.endpoints import router as customers_router
 from deskpilot.demo.endpoints import router as demo_router
 from deskpilot.imports.endpoints import router as imports_router
+from deskpilot.knowledge.endpoints import router as knowledge_router
+from deskpilot.knowledge.search_endpoints import router as kb_search_router
 from deskpilot.ops.endpoints import router as ops_router
 from deskpilot.orders.endpoints import router as orders_router
 from deskpilot.realtime.endpoints import router as realtime_router
 from deskpilot.segments.endpoints import router as segments_router
+from deskpilot.web.help import router as help_router
 from deskpilot.web.views import router as web_router
 from deskpilot.webhooks.endpoints import router as webhooks_router
 from deskpilot.workspaces.endpoints import router as workspaces_router
@@ -48,6 +52,9 @@ ROUTERS: list[APIRouter] = [
     webchat_router,
     imports_router,
     orders_router,
+    kb_search_router,
+    knowledge_router,
     demo_router,
     web_router,
+    help_router,
 ]

@@ -305,6 +305,45 @@ def import_orders(
     _import(ImportKind.ORDERS, file, map_, workspace, format_, region)
 
 
+@import_app.command("kb")
+def import_kb(
+    path: Path,
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
+    language: Annotated[str, typer.Option(help="Language of items that name none.")] = "en",
+    category: Annotated[str | None, typer.Option(help="Category slug by default.")] = None,
+    visibility: Annotated[str, typer.Option(help="public or internal.")] = "public",
+    publish: Annotated[bool, typer.Option(help="Publish what is imported.")] = False,
+) -> None:
+    """Import knowledge articles from Markdown, HTML, CSV/JSON FAQs or JSONL (a file or a
+    folder); importing again updates the same articles."""
+    from deskpilot.knowledge import importing
+    from deskpilot.knowledge.schemas import ImportResult
+    from deskpilot.models.knowledge import Visibility
+
+    if visibility not in {v.value for v in Visibility}:
+        raise _fail("--visibility is public or internal")
+
+    async def run(session: AsyncSession) -> ImportResult:
+        target = await _pick_workspace(session, workspace)
+        options = importing.ImportOptions(
+            language=language, category=category, visibility=Visibility(visibility), publish=publish
+        )
+        sources = importing.sources_from_path(path)
+        return await importing.import_sources(session, target.id, sources, options, None)
+
+    result = _in_transaction(run)
+    for item in result.items:
+        if item.error is not None:
+            typer.echo(f"{item.external_id}: {item.error}", err=True)
+    typer.echo(
+        f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{result.failed} failed",
+        err=True,
+    )
+    if result.failed:
+        raise typer.Exit(code=1)
+
+
 eval_app = typer.Typer(help="Measure DeskPilot on data sets (prints JSON).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
@@ -331,6 +370,65 @@ def eval_identity(
     else:
         for key, value in result.items():
             typer.echo(f"{key:>16}  {value}")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    dataset: Annotated[
+        str,
+        typer.Option(help="tau2_banking_kb (in ../shared/datasets/) or a folder path."),
+    ] = "tau2_banking_kb",
+    json_: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Knowledge search on a labelled data set: recall@5, recall@10, MRR, latency per mode."""
+    import json
+
+    from deskpilot.evals.retrieval import evaluate_retrieval
+
+    try:
+        result = evaluate_retrieval(dataset)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    if json_:
+        typer.echo(json.dumps(result))
+    else:
+        typer.echo(json.dumps(result, indent=2))
+
+
+kb_app = typer.Typer(help="Knowledge base maintenance.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("reindex")
+def kb_reindex(
+    workspace: Annotated[
+        str | None, typer.Option(help="Workspace slug (default: every workspace).")
+    ] = None,
+) -> None:
+    """Rebuild the search chunks of every article from its published version."""
+    from deskpilot.knowledge.indexing import reindex
+    from deskpilot.knowledge.retrieval.embeddings import get_embedder
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> dict[str, int]:
+        database = Database(settings.effective_database_url)
+        try:
+            await upgrade(database)
+            workspace_id = None
+            if workspace is not None:
+                async with database.transaction() as session:
+                    workspace_id = (await workspaces.get_workspace_by_slug(session, workspace)).id
+            return await reindex(database, workspace_id, get_embedder())
+        finally:
+            await database.dispose()
+
+    try:
+        counts = asyncio.run(run())
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    typer.echo(f"reindexed {counts['articles']} articles into {counts['chunks']} chunks")
 
 
 customers_app = typer.Typer(help="Customer 360 maintenance.", no_args_is_help=True)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.auth.users import ensure_user_with_role
 from deskpilot.channels.webchat.service import ensure_webchat_channel
 from deskpilot.demo.crm import load_crm
+from deskpilot.demo.knowledge import load_knowledge
 from deskpilot.models import Role
 from deskpilot.workspaces import service as workspaces
 from deskpilot.workspaces.schemas import WorkspaceCreate
@@ -42,4 +43,5 @@ async def load_demo(session: AsyncSession, *, admin_password: str) -> DemoLogin:
     )
     await ensure_webchat_channel(session, workspace.id, "Website chat")
     await load_crm(session, workspace.id)  # customers and orders (tau2 retail or synthetic)
+    await load_knowledge(session, workspace.id)  # FAQ articles, and the tau2 policy if found
     return DemoLogin(DEMO_SLUG, DEMO_ADMIN_EMAIL, admin_password, created)

@@ -1,0 +1,1 @@
+"""The knowledge base: categories, versioned articles, imports, and the search index."""

@@ -1,0 +1,193 @@
+"""HTTP for the knowledge base: categories, articles, versions, publishing, imports.
+
+Agents create and edit drafts; publishing, archiving, rollback and deletion need an admin
+(a per-workspace setting to let agents publish is not there yet). Viewers read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from deskpilot.auth.dependencies import AdminAuth, AgentAuth, ViewerAuth
+from deskpilot.kit.deps import SessionDep
+from deskpilot.kit.errors import Forbidden, PayloadTooLarge
+from deskpilot.kit.pagination import Page
+from deskpilot.knowledge import importing, service
+from deskpilot.knowledge.schemas import (
+    ArticleCreate,
+    ArticleFilter,
+    ArticleRead,
+    ArticleSummary,
+    ArticleUpdate,
+    CategoryCreate,
+    CategoryRead,
+    DiffRead,
+    ImportResult,
+    RollbackRequest,
+    VersionRead,
+    VersionSummary,
+)
+from deskpilot.models import Role
+from deskpilot.models.knowledge import ArticleStatus, Visibility
+
+router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+@router.get("/categories")
+async def list_categories(principal: ViewerAuth, session: SessionDep) -> list[CategoryRead]:
+    """The built-in categories (created on first use) and the workspace's own."""
+    return await service.list_categories(session, principal.workspace_id)
+
+
+@router.post("/categories", status_code=201)
+async def create_category(
+    body: CategoryCreate, principal: AdminAuth, session: SessionDep
+) -> CategoryRead:
+    return await service.create_category(session, principal.workspace_id, body)
+
+
+@router.post("/articles", status_code=201)
+async def create_article(
+    body: ArticleCreate, principal: AgentAuth, session: SessionDep
+) -> ArticleRead:
+    """A new article; its version 1 is a draft until published."""
+    article = await service.create_article(session, principal.workspace_id, body, principal.actor)
+    return await service.read_article(session, principal.workspace_id, article.id)
+
+
+@router.get("/articles")
+async def list_articles(
+    principal: ViewerAuth,
+    session: SessionDep,
+    status: ArticleStatus | None = None,
+    category: str | None = None,
+    language: str | None = None,
+    visibility: Visibility | None = None,
+    tag: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the title.")] = None,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[ArticleSummary]:
+    """Newest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
+    category_id = await service.category_id(
+        session, principal.workspace_id, category, "query.category"
+    )
+    filters = ArticleFilter(
+        status=status,
+        category_id=category_id,
+        language=language,
+        visibility=visibility,
+        tag=tag.strip().lower() if tag else None,
+        q=q.strip() if q else None,
+    )
+    return await service.list_articles(session, principal.workspace_id, filters, cursor, limit)
+
+
+@router.get("/articles/{article_id}")
+async def get_article(article_id: str, principal: ViewerAuth, session: SessionDep) -> ArticleRead:
+    """The article with its current version's text and both version numbers."""
+    return await service.read_article(session, principal.workspace_id, article_id)
+
+
+@router.patch("/articles/{article_id}")
+async def update_article(
+    article_id: str, body: ArticleUpdate, principal: AgentAuth, session: SessionDep
+) -> ArticleRead:
+    """A new title or body makes a new version; a published article keeps showing its published
+    version until it is published again."""
+    await service.update_article(session, principal.workspace_id, article_id, body, principal.actor)
+    return await service.read_article(session, principal.workspace_id, article_id)
+
+
+@router.delete("/articles/{article_id}", status_code=204)
+async def delete_article(article_id: str, principal: AdminAuth, session: SessionDep) -> None:
+    await service.delete_article(session, principal.workspace_id, article_id)
+
+
+@router.get("/articles/{article_id}/versions")
+async def list_versions(
+    article_id: str, principal: ViewerAuth, session: SessionDep
+) -> list[VersionSummary]:
+    """Every version, newest first."""
+    return await service.versions(session, principal.workspace_id, article_id)
+
+
+@router.get("/articles/{article_id}/versions/{number}")
+async def get_version(
+    article_id: str, number: int, principal: ViewerAuth, session: SessionDep
+) -> VersionRead:
+    return await service.version(session, principal.workspace_id, article_id, number)
+
+
+@router.get("/articles/{article_id}/diff")
+async def diff_versions(
+    article_id: str,
+    principal: ViewerAuth,
+    session: SessionDep,
+    from_: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    to: Annotated[int | None, Query(ge=1)] = None,
+) -> DiffRead:
+    """A unified diff of the title and body between two versions; ``to`` defaults to the
+    current version, ``from`` to the published one (or the version before ``to``)."""
+    return await service.diff(session, principal.workspace_id, article_id, from_, to)
+
+
+@router.post("/articles/{article_id}/publish")
+async def publish_article(
+    article_id: str, principal: AdminAuth, session: SessionDep
+) -> ArticleRead:
+    """Publish the current version: search and the help center show it from now on."""
+    await service.publish(session, principal.workspace_id, article_id)
+    return await service.read_article(session, principal.workspace_id, article_id)
+
+
+@router.post("/articles/{article_id}/archive")
+async def archive_article(
+    article_id: str, principal: AdminAuth, session: SessionDep
+) -> ArticleRead:
+    await service.archive(session, principal.workspace_id, article_id)
+    return await service.read_article(session, principal.workspace_id, article_id)
+
+
+@router.post("/articles/{article_id}/rollback")
+async def rollback_article(
+    article_id: str, body: RollbackRequest, principal: AdminAuth, session: SessionDep
+) -> ArticleRead:
+    """A new version equal to version ``version``; published at once if the article is."""
+    await service.rollback(
+        session, principal.workspace_id, article_id, body.version, principal.actor
+    )
+    return await service.read_article(session, principal.workspace_id, article_id)
+
+
+@router.post("/import")
+async def import_articles(
+    principal: AgentAuth,
+    session: SessionDep,
+    files: Annotated[list[UploadFile], File(description="Markdown, HTML, CSV, JSON, JSONL.")],
+    language: Annotated[str, Form()] = "en",
+    category: Annotated[str | None, Form()] = None,
+    visibility: Annotated[Visibility, Form()] = Visibility.PUBLIC,
+    publish: Annotated[bool, Form()] = False,
+) -> ImportResult:
+    """Import files; each file name (with its folders) is the external id, so importing again
+    updates rather than duplicates. Publishing on import needs an admin."""
+    if publish and not principal.role.at_least(Role.ADMIN):
+        raise Forbidden("publishing needs an admin")
+    sources: list[importing.Source] = []
+    for upload in files:
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise PayloadTooLarge(f"{upload.filename} is larger than {MAX_UPLOAD} bytes")
+        sources.append(importing.Source(path=upload.filename or "upload", data=data))
+    options = importing.ImportOptions(
+        language=language, category=category, visibility=visibility, publish=publish
+    )
+    return await importing.import_sources(
+        session, principal.workspace_id, sources, options, principal.actor
+    )

@@ -1,0 +1,214 @@
+"""Request and response models of the knowledge base, and the payload of its index job."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from deskpilot.models.knowledge import ArticleStatus, Visibility
+
+INDEX_ARTICLE_JOB = "knowledge.index_article"
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class IndexArticle(BaseModel):
+    """Rebuild one article's search chunks from its published version (or drop them)."""
+
+    article_id: str
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _language(value: str) -> str:
+    value = value.strip()
+    if not LANGUAGE.match(value):
+        raise ValueError("must be a language tag such as en, zh or pt-BR")
+    return value
+
+
+def _tags(value: list[str]) -> list[str]:
+    seen: list[str] = []
+    for tag in value:
+        tag = tag.strip().lower()
+        if not tag:
+            raise ValueError("tags must not be blank")
+        if tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+class CategoryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(min_length=1, max_length=80, description="Lowercase letters, digits, -.")
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("must be lowercase letters, digits and -")
+        return value
+
+    _name = field_validator("name")(_text)
+
+
+class CategoryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    slug: str
+    name: str
+    description: str | None
+
+
+class ArticleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    body: str = Field(max_length=200_000, description="Markdown.")
+    category: str | None = Field(default=None, description="A category slug.")
+    language: str = Field(default="en", max_length=16)
+    visibility: Visibility = Visibility.PUBLIC
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    owner_team: str | None = Field(default=None, max_length=100)
+    review_due_on: date | None = None
+    note: str | None = Field(default=None, max_length=500, description="Why this version.")
+
+    _title = field_validator("title")(_text)
+    _lang = field_validator("language")(_language)
+    _tag = field_validator("tags")(_tags)
+
+
+class ArticleUpdate(BaseModel):
+    """Only the fields given change. A new title or body makes a new version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    body: str | None = Field(default=None, max_length=200_000)
+    category: str | None = None
+    language: str | None = Field(default=None, max_length=16)
+    visibility: Visibility | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    owner_team: str | None = Field(default=None, max_length=100)
+    review_due_on: date | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None) -> str | None:
+        return None if value is None else _text(value)
+
+    @field_validator("language")
+    @classmethod
+    def _lang(cls, value: str | None) -> str | None:
+        return None if value is None else _language(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _tag(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _tags(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What a list of articles is narrowed by (category as an id)."""
+
+    status: ArticleStatus | None = None
+    category_id: str | None = None
+    language: str | None = None
+    visibility: Visibility | None = None
+    tag: str | None = None
+    q: str | None = None
+
+
+class RollbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+
+
+class ArticleRead(BaseModel):
+    id: str
+    title: str
+    body: str = Field(description="The text of the current version.")
+    category: str | None = Field(description="The category slug.")
+    language: str
+    visibility: Visibility
+    status: ArticleStatus
+    tags: list[str]
+    owner_team: str | None
+    review_due_on: date | None
+    external_id: str | None
+    current_version: int
+    published_version: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ArticleSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    title: str
+    language: str
+    visibility: Visibility
+    status: ArticleStatus
+    tags: list[str]
+    current_version: int
+    published_version: int | None
+    updated_at: datetime
+
+
+class VersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    title: str
+    body: str
+    author_id: str | None
+    note: str | None
+    created_at: datetime
+
+
+class VersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    title: str
+    author_id: str | None
+    note: str | None
+    created_at: datetime
+
+
+class DiffRead(BaseModel):
+    from_version: int
+    to_version: int
+    diff: str = Field(description="A unified diff of the title and the body.")
+
+
+class ImportItemResult(BaseModel):
+    external_id: str
+    article_id: str | None = None
+    outcome: str = Field(description="created, updated, unchanged or failed")
+    error: str | None = None
+
+
+class ImportResult(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    items: list[ImportItemResult] = Field(default_factory=list)

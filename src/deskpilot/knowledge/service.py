@@ -1,0 +1,426 @@
+"""Articles with versions, and categories. Services never commit.
+
+An article's text lives in numbered versions. ``current_version`` is the newest edit;
+``published_version`` is what search and the help center show. Editing a published article makes
+a new current version and leaves the published one in place until someone publishes again.
+
+The index never lies: whenever what is published changes (publish, rollback of a published
+article, archive, delete, or a published article's language, visibility or category), the job
+``knowledge.index_article`` is queued in the same transaction; it rebuilds (or drops) the
+article's search chunks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.kit.clock import utcnow
+from deskpilot.kit.errors import Conflict, FieldError, InvalidInput, NotFound
+from deskpilot.kit.jobs import enqueue
+from deskpilot.kit.pagination import Page, decode_time_cursor, encode_cursor
+from deskpilot.knowledge.diffing import unified_diff
+from deskpilot.knowledge.repository import (
+    ArticleRepository,
+    CategoryRepository,
+    VersionRepository,
+)
+from deskpilot.knowledge.schemas import (
+    INDEX_ARTICLE_JOB,
+    ArticleCreate,
+    ArticleFilter,
+    ArticleRead,
+    ArticleSummary,
+    ArticleUpdate,
+    CategoryCreate,
+    CategoryRead,
+    DiffRead,
+    IndexArticle,
+    VersionRead,
+    VersionSummary,
+)
+from deskpilot.models.knowledge import (
+    Article,
+    ArticleStatus,
+    ArticleVersion,
+    KnowledgeCategory,
+    Visibility,
+)
+
+BUILT_IN_CATEGORIES: dict[str, str] = {
+    "product-information": "Product information",
+    "faq": "FAQ",
+    "cases": "Cases",
+    "policies": "Policies",
+    "technical-documentation": "Technical documentation",
+    "news": "News",
+}
+MAX_CATEGORIES = 500
+
+
+# Categories
+
+
+async def ensure_categories(session: AsyncSession, workspace_id: str) -> None:
+    """Create the built-in categories a workspace lacks (idempotent; run on first use)."""
+    repository = CategoryRepository(session, workspace_id)
+    existing = {c.slug for c in await repository.ordered()}
+    missing = [slug for slug in BUILT_IN_CATEGORIES if slug not in existing]
+    for slug in missing:
+        repository.add(
+            KnowledgeCategory(workspace_id=workspace_id, slug=slug, name=BUILT_IN_CATEGORIES[slug])
+        )
+    if missing:
+        await session.flush()
+
+
+async def list_categories(session: AsyncSession, workspace_id: str) -> list[CategoryRead]:
+    await ensure_categories(session, workspace_id)
+    categories = await CategoryRepository(session, workspace_id).ordered()
+    return [CategoryRead.model_validate(c) for c in categories]
+
+
+async def create_category(
+    session: AsyncSession, workspace_id: str, body: CategoryCreate
+) -> CategoryRead:
+    await ensure_categories(session, workspace_id)
+    repository = CategoryRepository(session, workspace_id)
+    if await repository.by_slug(body.slug) is not None:
+        raise Conflict(
+            f"a category {body.slug!r} exists", fields=[FieldError("body.slug", "is taken")]
+        )
+    if len(await repository.ordered()) >= MAX_CATEGORIES:
+        raise Conflict(f"a workspace has at most {MAX_CATEGORIES} categories")
+    category = repository.add(
+        KnowledgeCategory(
+            workspace_id=workspace_id, slug=body.slug, name=body.name, description=body.description
+        )
+    )
+    await session.flush()
+    return CategoryRead.model_validate(category)
+
+
+async def category_id(
+    session: AsyncSession, workspace_id: str, slug: str | None, field: str = "body.category"
+) -> str | None:
+    """The id of the category ``slug`` (None for None); an unknown slug is a 422 on ``field``."""
+    if slug is None:
+        return None
+    await ensure_categories(session, workspace_id)
+    category = await CategoryRepository(session, workspace_id).by_slug(slug)
+    if category is None:
+        raise InvalidInput.field(field, f"no category {slug!r}; GET /api/v1/kb/categories")
+    return category.id
+
+
+async def _category_slugs(session: AsyncSession, workspace_id: str) -> dict[str, str]:
+    return {c.id: c.slug for c in await CategoryRepository(session, workspace_id).ordered()}
+
+
+# Articles
+
+
+def queue_index(session: AsyncSession, article: Article) -> None:
+    enqueue(
+        session,
+        INDEX_ARTICLE_JOB,
+        IndexArticle(article_id=article.id),
+        workspace_id=article.workspace_id,
+    )
+
+
+def _add_version(
+    session: AsyncSession,
+    article: Article,
+    number: int,
+    title: str,
+    body: str,
+    author_id: str | None,
+    note: str | None,
+) -> ArticleVersion:
+    version = ArticleVersion(
+        workspace_id=article.workspace_id,
+        article_id=article.id,
+        number=number,
+        title=title,
+        body=body,
+        author_id=author_id,
+        note=note,
+        created_at=utcnow(),
+    )
+    VersionRepository(session, article.workspace_id).add(version)
+    return version
+
+
+async def create_article(
+    session: AsyncSession,
+    workspace_id: str,
+    body: ArticleCreate,
+    author_id: str | None,
+    external_id: str | None = None,
+) -> Article:
+    """A new article whose version 1 is a draft."""
+    article = Article(
+        workspace_id=workspace_id,
+        category_id=await category_id(session, workspace_id, body.category),
+        title=body.title,
+        language=body.language,
+        visibility=body.visibility,
+        status=ArticleStatus.DRAFT,
+        owner_team=body.owner_team,
+        tags=body.tags,
+        review_due_on=body.review_due_on,
+        external_id=external_id,
+        current_version=1,
+        published_version=None,
+    )
+    ArticleRepository(session, workspace_id).add(article)
+    await session.flush()
+    _add_version(session, article, 1, body.title, body.body, author_id, body.note)
+    await session.flush()
+    return article
+
+
+async def _current(session: AsyncSession, article: Article) -> ArticleVersion:
+    version = await VersionRepository(session, article.workspace_id).number(
+        article.id, article.current_version
+    )
+    if version is None:  # cannot happen: versions are never deleted alone
+        raise NotFound.of("version", str(article.current_version))
+    return version
+
+
+async def read_article(session: AsyncSession, workspace_id: str, article_id: str) -> ArticleRead:
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    return await _read(session, article)
+
+
+async def _read(session: AsyncSession, article: Article) -> ArticleRead:
+    current = await _current(session, article)
+    slugs = await _category_slugs(session, article.workspace_id)
+    return ArticleRead(
+        id=article.id,
+        title=current.title,
+        body=current.body,
+        category=slugs.get(article.category_id) if article.category_id else None,
+        language=article.language,
+        visibility=article.visibility,
+        status=article.status,
+        tags=list(article.tags or []),
+        owner_team=article.owner_team,
+        review_due_on=article.review_due_on,
+        external_id=article.external_id,
+        current_version=article.current_version,
+        published_version=article.published_version,
+        created_at=article.created_at,
+        updated_at=article.updated_at,
+    )
+
+
+async def update_article(
+    session: AsyncSession,
+    workspace_id: str,
+    article_id: str,
+    body: ArticleUpdate,
+    author_id: str | None,
+) -> Article:
+    """Change the fields given. A new title or body makes a new current version (the published
+    one stays until published again); metadata that the index carries (language, visibility,
+    category) re-indexes a published article at once."""
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    given = body.model_fields_set
+    reindex = False
+    if "category" in given:
+        new_category = await category_id(session, workspace_id, body.category)
+        reindex |= new_category != article.category_id
+        article.category_id = new_category
+    if body.language is not None and body.language != article.language:
+        article.language = body.language
+        reindex = True
+    if body.visibility is not None and body.visibility != article.visibility:
+        article.visibility = body.visibility
+        reindex = True
+    if body.tags is not None:
+        article.tags = body.tags
+    if "owner_team" in given:
+        article.owner_team = body.owner_team
+    if "review_due_on" in given:
+        article.review_due_on = body.review_due_on
+    current = await _current(session, article)
+    title = body.title if body.title is not None else current.title
+    text = body.body if body.body is not None else current.body
+    if (title, text) != (current.title, current.body):
+        article.current_version += 1
+        article.title = title
+        _add_version(session, article, article.current_version, title, text, author_id, body.note)
+    article.updated_at = utcnow()
+    if reindex and article.status == ArticleStatus.PUBLISHED:
+        queue_index(session, article)
+    await session.flush()
+    return article
+
+
+async def list_articles(
+    session: AsyncSession,
+    workspace_id: str,
+    filters: ArticleFilter,
+    cursor: str | None,
+    limit: int,
+) -> Page[ArticleSummary]:
+    after: tuple[datetime, str] | None = decode_time_cursor(cursor) if cursor else None
+    rows = await ArticleRepository(session, workspace_id).page(filters, after, limit + 1)
+    items = [ArticleSummary.model_validate(a) for a in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(last.created_at, last.id)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def versions(
+    session: AsyncSession, workspace_id: str, article_id: str
+) -> list[VersionSummary]:
+    await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    rows = await VersionRepository(session, workspace_id).of_article(article_id)
+    return [VersionSummary.model_validate(v) for v in reversed(rows)]
+
+
+async def _version(
+    session: AsyncSession, workspace_id: str, article_id: str, number: int, field: str
+) -> ArticleVersion:
+    version = await VersionRepository(session, workspace_id).number(article_id, number)
+    if version is None:
+        raise InvalidInput.field(field, f"article has no version {number}")
+    return version
+
+
+async def version(
+    session: AsyncSession, workspace_id: str, article_id: str, number: int
+) -> VersionRead:
+    await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    found = await VersionRepository(session, workspace_id).number(article_id, number)
+    if found is None:
+        raise NotFound.of("version", str(number))
+    return VersionRead.model_validate(found)
+
+
+async def diff(
+    session: AsyncSession, workspace_id: str, article_id: str, old: int | None, new: int | None
+) -> DiffRead:
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    if new is None:
+        new = article.current_version
+    if old is None:
+        published = article.published_version
+        old = published if published is not None and published != new else max(1, new - 1)
+    before = await _version(session, workspace_id, article_id, old, "query.from")
+    after = await _version(session, workspace_id, article_id, new, "query.to")
+    return DiffRead(from_version=old, to_version=new, diff=unified_diff(before, after))
+
+
+async def publish(session: AsyncSession, workspace_id: str, article_id: str) -> Article:
+    """Publish the current version (also un-archives)."""
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    if (
+        article.status == ArticleStatus.PUBLISHED
+        and article.published_version == article.current_version
+    ):
+        return article  # nothing changes: no job
+    article.status = ArticleStatus.PUBLISHED
+    article.published_version = article.current_version
+    article.updated_at = utcnow()
+    queue_index(session, article)
+    await session.flush()
+    return article
+
+
+async def archive(session: AsyncSession, workspace_id: str, article_id: str) -> Article:
+    """Withdraw the article from search and the help center; its versions stay."""
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    if article.status == ArticleStatus.ARCHIVED:
+        return article
+    was_published = article.status == ArticleStatus.PUBLISHED
+    article.status = ArticleStatus.ARCHIVED
+    article.updated_at = utcnow()
+    if was_published:
+        queue_index(session, article)
+    await session.flush()
+    return article
+
+
+async def rollback(
+    session: AsyncSession, workspace_id: str, article_id: str, number: int, author_id: str | None
+) -> Article:
+    """A NEW version with version ``number``'s text; published at once when the article is."""
+    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    old = await _version(session, workspace_id, article_id, number, "body.version")
+    article.current_version += 1
+    article.title = old.title
+    _add_version(
+        session,
+        article,
+        article.current_version,
+        old.title,
+        old.body,
+        author_id,
+        f"rollback to version {number}",
+    )
+    article.updated_at = utcnow()
+    if article.status == ArticleStatus.PUBLISHED:
+        article.published_version = article.current_version
+        queue_index(session, article)
+    await session.flush()
+    return article
+
+
+async def delete_article(session: AsyncSession, workspace_id: str, article_id: str) -> None:
+    """Delete an article with its versions; the index job then finds it gone and drops its
+    chunks (they also go by cascade on PostgreSQL)."""
+    repository = ArticleRepository(session, workspace_id)
+    article = await repository.get_or_404(article_id)
+    await VersionRepository(session, workspace_id).remove_article(article_id)
+    queue_index(session, article)
+    await repository.delete(article)
+    await session.flush()
+
+
+def visible_to_public(article: Article) -> bool:
+    return article.status == ArticleStatus.PUBLISHED and article.visibility == Visibility.PUBLIC
+
+
+# The public help center: published, public articles only, their published version's text.
+
+
+async def help_articles(
+    session: AsyncSession, workspace_id: str, language: str | None
+) -> list[tuple[Article, ArticleVersion]]:
+    """Published public articles in ``language`` (every language for None), by title."""
+    articles = await ArticleRepository(session, workspace_id).published_public(language)
+    pairs = [(a.id, a.published_version) for a in articles if a.published_version is not None]
+    versions = await VersionRepository(session, workspace_id).numbers(pairs)
+    found = [
+        (a, versions[(a.id, a.published_version)])
+        for a in articles
+        if a.published_version is not None and (a.id, a.published_version) in versions
+    ]
+    return sorted(found, key=lambda pair: (pair[1].title.lower(), pair[0].id))
+
+
+async def help_languages(session: AsyncSession, workspace_id: str) -> list[str]:
+    return await ArticleRepository(session, workspace_id).languages_published_public()
+
+
+async def help_article(
+    session: AsyncSession, workspace_id: str, article_id: str
+) -> tuple[Article, ArticleVersion]:
+    """A published public article with its published version; anything else is a 404."""
+    article = await ArticleRepository(session, workspace_id).get(article_id)
+    if article is None or not visible_to_public(article) or article.published_version is None:
+        raise NotFound.of("article", article_id)
+    version = await VersionRepository(session, workspace_id).number(
+        article.id, article.published_version
+    )
+    if version is None:
+        raise NotFound.of("article", article_id)
+    return article, version

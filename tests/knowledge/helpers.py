@@ -1,0 +1,35 @@
+"""Making articles over the API and reading the index jobs they queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from deskpilot.kit.db import Database
+from deskpilot.kit.jobs import Job
+from deskpilot.knowledge.schemas import INDEX_ARTICLE_JOB
+from tests.factories import Tenant
+
+
+async def create_article(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    body = {"title": "Shipping times", "body": "We ship in 2 days.", "category": "faq"} | fields
+    response = await client.post(
+        "/api/v1/kb/articles", json=body, headers=headers or tenant.headers
+    )
+    assert response.status_code == 201, response.text
+    article: dict[str, Any] = response.json()
+    return article
+
+
+async def index_jobs(database: Database, article_id: str) -> int:
+    """How many ``knowledge.index_article`` jobs name the article."""
+    async with database.transaction() as session:
+        jobs = (await session.scalars(select(Job).where(Job.name == INDEX_ARTICLE_JOB))).all()
+    return sum(1 for job in jobs if job.payload.get("article_id") == article_id)
