@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.conversations.events import conversation_event, message_created
 from deskpilot.conversations.repository import (
     ConversationRepository,
-    LabelRepository,
     MessageRepository,
 )
 from deskpilot.customers.service import SenderHandle, resolve_sender
@@ -116,10 +115,9 @@ async def receive(
         conversation.snoozed_until = None
         conversation.resolved_at = None
     await session.flush()
-    labels = (await LabelRepository(session, workspace_id).of([conversation.id]))[conversation.id]
-    if opened:
+    if opened:  # a conversation intake just opened has no labels yet
         publish_on_commit(
-            session, bus, conversation_event("conversation.created", conversation, labels)
+            session, bus, conversation_event("conversation.created", conversation, [])
         )
     publish_on_commit(session, bus, message_created(message))
     return IntakeResult(message, conversation, created=True)
