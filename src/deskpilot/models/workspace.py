@@ -17,6 +17,10 @@ class Workspace(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     default_language: Mapped[str] = mapped_column(String(16), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # the least role that may publish, archive and roll back knowledge articles
+    knowledge_publish_role: Mapped[str] = mapped_column(
+        String(16), default="admin", server_default="admin"
+    )
 
 
 class WorkspaceSecret(WorkspaceScoped, Timestamped, Base):
