@@ -1,0 +1,1 @@
+"""The AI engine: understanding, decisions, grounded replies, actions, providers."""

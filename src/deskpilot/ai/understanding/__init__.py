@@ -1,0 +1,1 @@
+"""Understanding one message: language, PII, intent, sentiment, urgency."""
