@@ -73,6 +73,9 @@ OUTSIDE_WORKSPACES = {
     # articles, which are meant for anyone (tests/knowledge/test_help_center.py).
     "/help/{workspace_slug}",
     "/help/{workspace_slug}/articles/{article_id}",
+    # Its feedback form: a vote on a public published article of the slug's workspace only
+    # (tests/knowledge/test_quality.py: another workspace's article is a 404).
+    "/help/{workspace_slug}/articles/{article_id}/feedback",
 }
 # Routes covered by a dedicated cross-workspace test elsewhere.
 COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
@@ -126,6 +129,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /api/v1/kb/articles/{article_id}": {"body": "Edited."},
     "POST /api/v1/kb/articles/{article_id}/rollback": {"version": 1},
     "POST /api/v1/kb/import": {},  # multipart: refused as JSON (tests/knowledge/test_import.py)
+    "POST /api/v1/kb/articles/{article_id}/feedback": {"helpful": True, "version": 1},
+    "POST /api/v1/kb/articles/{article_id}/reviewed": {"review_due_on": "2999-01-01"},
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]

@@ -26,6 +26,7 @@ from deskpilot.customers.endpoints import router as customers_router
 from deskpilot.demo.endpoints import router as demo_router
 from deskpilot.imports.endpoints import router as imports_router
 from deskpilot.knowledge.endpoints import router as knowledge_router
+from deskpilot.knowledge.quality_endpoints import router as kb_quality_router
 from deskpilot.knowledge.search_endpoints import router as kb_search_router
 from deskpilot.ops.endpoints import router as ops_router
 from deskpilot.orders.endpoints import router as orders_router
@@ -54,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     orders_router,
     kb_search_router,
     knowledge_router,
+    kb_quality_router,
     demo_router,
     web_router,
     help_router,

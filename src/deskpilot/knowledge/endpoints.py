@@ -1,20 +1,22 @@
 """HTTP for the knowledge base: categories, articles, versions, publishing, imports.
 
-Agents create and edit drafts; publishing, archiving, rollback and deletion need an admin
-(a per-workspace setting to let agents publish is not there yet). Viewers read.
+Agents create and edit drafts; publishing, archiving, rollback (it publishes at once when the
+article is published) and publishing on import need the workspace's ``knowledge_publish_role``
+(admin by default, or agent; ``PublisherAuth``); deletion needs an admin. Viewers read.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from deskpilot.auth.dependencies import AdminAuth, AgentAuth, ViewerAuth
+from deskpilot.auth.principal import Principal
 from deskpilot.kit.deps import SessionDep
-from deskpilot.kit.errors import Forbidden, PayloadTooLarge
+from deskpilot.kit.errors import PayloadTooLarge
 from deskpilot.kit.pagination import Page
-from deskpilot.knowledge import importing, service
+from deskpilot.knowledge import importing, quality, service
 from deskpilot.knowledge.schemas import (
     ArticleCreate,
     ArticleFilter,
@@ -29,10 +31,18 @@ from deskpilot.knowledge.schemas import (
     VersionRead,
     VersionSummary,
 )
-from deskpilot.models import Role
 from deskpilot.models.knowledge import ArticleStatus, Visibility
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
+
+
+async def _publisher(principal: AgentAuth, session: SessionDep) -> Principal:
+    await quality.require_publisher(session, principal.workspace_id, principal.role)
+    return principal
+
+
+PublisherAuth = Annotated[Principal, Depends(_publisher)]
+"""A caller with at least the workspace's ``knowledge_publish_role``."""
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -139,7 +149,7 @@ async def diff_versions(
 
 @router.post("/articles/{article_id}/publish")
 async def publish_article(
-    article_id: str, principal: AdminAuth, session: SessionDep
+    article_id: str, principal: PublisherAuth, session: SessionDep
 ) -> ArticleRead:
     """Publish the current version: search and the help center show it from now on."""
     await service.publish(session, principal.workspace_id, article_id)
@@ -148,7 +158,7 @@ async def publish_article(
 
 @router.post("/articles/{article_id}/archive")
 async def archive_article(
-    article_id: str, principal: AdminAuth, session: SessionDep
+    article_id: str, principal: PublisherAuth, session: SessionDep
 ) -> ArticleRead:
     await service.archive(session, principal.workspace_id, article_id)
     return await service.read_article(session, principal.workspace_id, article_id)
@@ -156,9 +166,10 @@ async def archive_article(
 
 @router.post("/articles/{article_id}/rollback")
 async def rollback_article(
-    article_id: str, body: RollbackRequest, principal: AdminAuth, session: SessionDep
+    article_id: str, body: RollbackRequest, principal: PublisherAuth, session: SessionDep
 ) -> ArticleRead:
-    """A new version equal to version ``version``; published at once if the article is."""
+    """A new version equal to version ``version``; published at once if the article is. Needs
+    the publish role (an agent can still restore old text of a draft by editing it)."""
     await service.rollback(
         session, principal.workspace_id, article_id, body.version, principal.actor
     )
@@ -176,9 +187,9 @@ async def import_articles(
     publish: Annotated[bool, Form()] = False,
 ) -> ImportResult:
     """Import files; each file name (with its folders) is the external id, so importing again
-    updates rather than duplicates. Publishing on import needs an admin."""
-    if publish and not principal.role.at_least(Role.ADMIN):
-        raise Forbidden("publishing needs an admin")
+    updates rather than duplicates. Publishing on import needs the publish role."""
+    if publish:
+        await quality.require_publisher(session, principal.workspace_id, principal.role)
     sources: list[importing.Source] = []
     for upload in files:
         data = await upload.read(MAX_UPLOAD + 1)

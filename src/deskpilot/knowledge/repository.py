@@ -1,22 +1,39 @@
-"""All the SQL of the knowledge base's articles, versions and categories."""
+"""All the SQL of the knowledge base's articles, versions, categories, feedback and gaps."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.repository import WorkspaceRepository
 from deskpilot.knowledge.schemas import ArticleFilter
 from deskpilot.models.knowledge import (
     Article,
+    ArticleFeedback,
     ArticleStatus,
     ArticleVersion,
     KnowledgeCategory,
+    UnansweredQuestion,
     Visibility,
 )
+from deskpilot.models.workspace import Workspace
+
+
+async def workspace_knowledge_settings(
+    session: AsyncSession, workspace_id: str
+) -> tuple[str, str] | None:
+    """The workspace's ``knowledge_publish_role`` and time zone (None: no such workspace).
+
+    Read here rather than through the workspaces service, which sits above this domain."""
+    query = select(Workspace.knowledge_publish_role, Workspace.timezone).where(
+        Workspace.id == workspace_id
+    )
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 class CategoryRepository(WorkspaceRepository[KnowledgeCategory]):
@@ -99,6 +116,20 @@ class ArticleRepository(WorkspaceRepository[Article]):
         )
         return list((await self.session.scalars(query)).all())
 
+    async def due_for_review(self, today: date) -> Sequence[Article]:
+        """Drafts and published articles whose review date is today or past."""
+        query = self.select().where(
+            Article.status != ArticleStatus.ARCHIVED,
+            Article.review_due_on.is_not(None),
+            Article.review_due_on <= today,
+        )
+        return await self.all(query.order_by(Article.review_due_on, Article.id))
+
+    async def by_ids(self, ids: Sequence[str]) -> Sequence[Article]:
+        if not ids:
+            return []
+        return await self.all(self.select().where(Article.id.in_(list(ids))))
+
 
 class VersionRepository(WorkspaceRepository[ArticleVersion]):
     model = ArticleVersion
@@ -140,3 +171,72 @@ class VersionRepository(WorkspaceRepository[ArticleVersion]):
             )
         )
         return {(v.article_id, v.number): v for v in await self.all(query)}
+
+
+class FeedbackRepository(WorkspaceRepository[ArticleFeedback]):
+    model = ArticleFeedback
+    label = "feedback"
+
+    async def counts(self, article_id: str) -> list[tuple[int, int, int]]:
+        """``(version, helpful, not helpful)`` for each version with feedback, newest first."""
+        helpful = func.sum(case((ArticleFeedback.helpful.is_(True), 1), else_=0))
+        query = (
+            select(ArticleFeedback.version, helpful, func.count())
+            .where(
+                ArticleFeedback.workspace_id == self.workspace_id,
+                ArticleFeedback.article_id == article_id,
+            )
+            .group_by(ArticleFeedback.version)
+            .order_by(ArticleFeedback.version.desc())
+        )
+        rows = (await self.session.execute(query)).all()
+        return [(int(v), int(h or 0), int(n) - int(h or 0)) for v, h, n in rows]
+
+    async def recent_comments(self, article_id: str, limit: int) -> Sequence[ArticleFeedback]:
+        query = (
+            self.select()
+            .where(ArticleFeedback.article_id == article_id, ArticleFeedback.comment.is_not(None))
+            .order_by(ArticleFeedback.created_at.desc(), ArticleFeedback.id.desc())
+            .limit(limit)
+        )
+        return await self.all(query)
+
+    async def published_version_counts(self, min_votes: int) -> dict[str, tuple[int, int]]:
+        """``article id -> (helpful, total)`` over each published article's published version,
+        for articles with at least ``min_votes`` votes on it."""
+        helpful = func.sum(case((ArticleFeedback.helpful.is_(True), 1), else_=0))
+        total = func.count(ArticleFeedback.id)
+        query = (
+            select(ArticleFeedback.article_id, helpful, total)
+            .join(
+                Article,
+                and_(
+                    Article.id == ArticleFeedback.article_id,
+                    Article.workspace_id == ArticleFeedback.workspace_id,
+                    Article.published_version == ArticleFeedback.version,
+                ),
+            )
+            .where(
+                ArticleFeedback.workspace_id == self.workspace_id,
+                Article.status == ArticleStatus.PUBLISHED,
+            )
+            .group_by(ArticleFeedback.article_id)
+            .having(total >= min_votes)
+        )
+        rows = (await self.session.execute(query)).all()
+        return {str(a): (int(h or 0), int(n)) for a, h, n in rows}
+
+
+class UnansweredRepository(WorkspaceRepository[UnansweredQuestion]):
+    model = UnansweredQuestion
+    label = "unanswered question"
+
+    async def since(self, cutoff: datetime, limit: int) -> Sequence[UnansweredQuestion]:
+        """The newest ``limit`` questions asked at or after ``cutoff``, newest first."""
+        query = (
+            self.select()
+            .where(UnansweredQuestion.created_at >= cutoff)
+            .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
+            .limit(limit)
+        )
+        return await self.all(query)

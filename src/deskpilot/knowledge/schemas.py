@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -212,3 +214,101 @@ class ImportResult(BaseModel):
     unchanged: int = 0
     failed: int = 0
     items: list[ImportItemResult] = Field(default_factory=list)
+
+
+# The quality loop: feedback, the review queue, knowledge gaps (knowledge/quality.py)
+
+
+class FeedbackCreate(BaseModel):
+    """Helpful or not, from an agent or an AI answer (the help center has its own form)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    helpful: bool
+    comment: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(
+        default=None, ge=1, description="The version that was shown; default the published one."
+    )
+    source: Literal["agent", "ai_answer"] = "agent"
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str | None) -> str | None:
+        return (value.strip() or None) if value is not None else None
+
+
+class FeedbackRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    article_id: str
+    version: int
+    helpful: bool
+    comment: str | None
+    source: str
+    created_at: datetime
+
+
+class VersionFeedback(BaseModel):
+    version: int
+    helpful: int
+    not_helpful: int
+    total: int
+    helpful_ratio: float = Field(description="helpful / total")
+
+
+class FeedbackComment(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    helpful: bool
+    comment: str | None
+    source: str
+    created_at: datetime
+
+
+class FeedbackSummary(BaseModel):
+    article_id: str
+    published_version: int | None
+    versions: list[VersionFeedback] = Field(description="Versions with feedback, newest first.")
+    recent_comments: list[FeedbackComment] = Field(description="Newest first.")
+
+
+class ReviewReason(enum.StrEnum):
+    REVIEW_DUE = "review_due"  # review_due_on is today or past
+    POOR_FEEDBACK = "poor_feedback"  # the published version's feedback is poor
+
+
+class ReviewItem(BaseModel):
+    article: ArticleSummary
+    review_due_on: date | None
+    reasons: list[ReviewReason]
+    helpful: int = Field(description="Helpful votes on the published version.")
+    votes: int = Field(description="All votes on the published version.")
+
+
+class ReviewedRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    review_due_on: date | None = Field(
+        default=None, description="The next review date (after today); default in 180 days."
+    )
+
+
+class KnowledgeGap(BaseModel):
+    """Similar questions the AI could not answer: one missing or weak article."""
+
+    count: int
+    examples: list[str] = Field(description="Up to 5 distinct questions, newest first.")
+    terms: list[str] = Field(description="The words that weigh most in the group.")
+    languages: list[str]
+    conversation_ids: list[str] = Field(description="Up to 5, newest first.")
+    first_seen: datetime
+    last_seen: datetime
+
+
+class GapReport(BaseModel):
+    days: int
+    questions: int = Field(description="Unanswered questions in the window (at most the cap).")
+    method: str = Field(description="tfidf, or tfidf+embeddings when an embedder is configured.")
+    gaps: list[KnowledgeGap] = Field(description="Largest first.")

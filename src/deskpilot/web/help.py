@@ -4,6 +4,12 @@
 language otherwise), ``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
 version rendered from Markdown (raw HTML in articles is not passed through). No sign-in: drafts,
 unpublished edits, archived and internal articles do not exist here (404).
+
+Each article page has a "Was this helpful?" form that posts to
+``/help/{workspace_slug}/articles/{article_id}/feedback`` (no sign-in, no CSRF token: a vote is
+open to anyone). It is validated, stored against the version the page showed (source
+``help_center``), and rate-limited per client address in each process
+(``FEEDBACK_PER_WINDOW`` votes per ``FEEDBACK_WINDOW_SECONDS``).
 """
 
 from __future__ import annotations
@@ -11,20 +17,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 
 from deskpilot.kit.deps import SessionDep
-from deskpilot.kit.errors import NotFound
-from deskpilot.knowledge import service
+from deskpilot.kit.errors import NotFound, TooManyRequests
+from deskpilot.kit.ratelimit import RateLimiter
+from deskpilot.knowledge import quality, service
 from deskpilot.models import Workspace
 from deskpilot.workspaces.service import find_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+FEEDBACK_PER_WINDOW = 10
+FEEDBACK_WINDOW_SECONDS = 600
 
 Language = Annotated[str | None, Query(alias="lang", max_length=16, pattern=r"^[A-Za-z0-9-]+$")]
 
@@ -60,7 +70,11 @@ async def help_home(
 
 @router.get("/help/{workspace_slug}/articles/{article_id}", response_class=HTMLResponse)
 async def help_article(
-    request: Request, workspace_slug: str, article_id: str, session: SessionDep
+    request: Request,
+    workspace_slug: str,
+    article_id: str,
+    session: SessionDep,
+    thanks: Annotated[bool, Query()] = False,
 ) -> Response:
     workspace = await _workspace(session, workspace_slug)
     article, version = await service.help_article(session, workspace.id, article_id)
@@ -73,5 +87,45 @@ async def help_article(
             "title": version.title,
             "body_html": _markdown.render(version.body),
             "updated_at": version.created_at,
+            "article_id": article.id,
+            "version": version.number,
+            "thanks": thanks,
         },
+    )
+
+
+def _feedback_limiter(request: Request) -> RateLimiter:
+    """One in-memory limiter per app (it holds no connections, so nothing to close)."""
+    limiter: RateLimiter | None = getattr(request.app.state, "help_feedback_limiter", None)
+    if limiter is None:
+        limiter = RateLimiter(FEEDBACK_PER_WINDOW, FEEDBACK_WINDOW_SECONDS)
+        request.app.state.help_feedback_limiter = limiter
+    return limiter
+
+
+@router.post("/help/{workspace_slug}/articles/{article_id}/feedback")
+async def help_feedback(
+    request: Request,
+    workspace_slug: str,
+    article_id: str,
+    session: SessionDep,
+    helpful: Annotated[bool, Form()],
+    comment: Annotated[str | None, Form(max_length=2000)] = None,
+    version: Annotated[int | None, Form(ge=1)] = None,
+) -> Response:
+    """A visitor's vote; back to the article with a thank-you (303)."""
+    limiter = _feedback_limiter(request)
+    address = request.client.host if request.client else "unknown"
+    if not await limiter.allowed("help_feedback", address):
+        raise TooManyRequests(
+            "too many votes; try again later",
+            await limiter.retry_after("help_feedback", address),
+        )
+    workspace = await _workspace(session, workspace_slug)
+    await quality.record_help_center_feedback(
+        session, workspace.id, article_id, helpful, comment, version
+    )
+    await limiter.hit("help_feedback", address)
+    return RedirectResponse(
+        f"/help/{workspace.slug}/articles/{article_id}?thanks=true", status_code=303
     )

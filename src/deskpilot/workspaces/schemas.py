@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -29,6 +30,9 @@ class WorkspaceUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     default_language: str | None = Field(None, pattern=LANGUAGE_PATTERN)
     timezone: str | None = None
+    knowledge_publish_role: Literal["agent", "admin"] | None = Field(
+        None, description="The least role that may publish knowledge articles."
+    )
 
     _timezone = field_validator("timezone")(_known_timezone)
 
@@ -41,6 +45,7 @@ class WorkspaceRead(BaseModel):
     name: str
     default_language: str
     timezone: str
+    knowledge_publish_role: str
     created_at: datetime
     updated_at: datetime
 
