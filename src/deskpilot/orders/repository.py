@@ -23,3 +23,8 @@ class OrderRepository(WorkspaceRepository[Order]):
             stamp, last_id = after
             query = query.where(or_(moment < stamp, and_(moment == stamp, Order.id < last_id)))
         return await self.all(query.order_by(moment.desc(), Order.id.desc()).limit(limit))
+
+    async def by_external_ids(self, external_ids: Sequence[str]) -> Sequence[Order]:
+        if not external_ids:
+            return []
+        return await self.all(self.select().where(Order.external_id.in_(list(external_ids))))

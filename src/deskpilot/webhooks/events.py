@@ -19,6 +19,7 @@ KNOWN_EVENTS: dict[str, str] = {
     "workspace.updated": "The workspace's settings changed.",
     "segment.entered": "A customer entered a segment (its rules now select them).",
     "segment.exited": "A customer left a segment.",
+    "order.updated": "An order's status, items or shipping address changed.",
 }
 """Every event a subscription may name, with what it means. An event a domain publishes that
 is missing here still reaches the subscriptions to all events (``*``); add it here to let

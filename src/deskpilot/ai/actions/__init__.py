@@ -1,0 +1,1 @@
+"""Typed actions on the verified customer's own orders, with policy checks (docs/ai-actions.md)."""

@@ -1,0 +1,94 @@
+"""``change_address``: send one of the customer's pending orders to another address.
+
+Policy: only a ``pending`` order can be modified; the customer confirms the new address first.
+The new address needs at least a street line, a city and a zip (postal) code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
+from deskpilot.ai.actions.common import OrderSlots, own_order
+from deskpilot.kit.errors import Conflict
+from deskpilot.models import Order
+from deskpilot.orders import service as orders
+
+REQUIRED = ("address1", "city", "zip")
+POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
+
+
+class ChangeAddressSlots(OrderSlots):
+    address1: str | None = Field(default=None, description="Street and number")
+    address2: str | None = Field(default=None, description="Apartment, suite (optional)")
+    city: str | None = None
+    state: str | None = Field(default=None, description="State or region (optional)")
+    country: str | None = Field(default=None, description="Country (optional)")
+    zip: str | None = Field(default=None, description="Zip or postal code")
+
+    def address(self) -> dict[str, str]:
+        """The address fields that were given, trimmed."""
+        values = {f: getattr(self, f) for f in orders.ADDRESS_FIELDS}
+        return {k: v.strip() for k, v in values.items() if isinstance(v, str) and v.strip()}
+
+
+class ChangeAddress:
+    name: ClassVar[str] = "change_address"
+    description: ClassVar[str] = (
+        "Change the shipping address of one of the verified customer's pending orders. "
+        "Needs the customer's explicit confirmation."
+    )
+    slots_model: ClassVar[type[BaseModel]] = ChangeAddressSlots
+    needs_confirmation: ClassVar[bool] = True
+
+    async def check(self, ctx: ActionContext, slots: ChangeAddressSlots) -> PolicyOutcome:
+        return (await self._evaluate(ctx, slots))[0]
+
+    async def run(
+        self, ctx: ActionContext, slots: ChangeAddressSlots, *, confirmed: bool = False
+    ) -> ActionResult:
+        outcome, order = await self._evaluate(ctx, slots)
+        if not outcome.is_allowed or order is None:
+            return ActionResult.stopped(self.name, outcome)
+        if not confirmed:
+            return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
+        before = order.shipping_address
+        try:
+            order = await orders.change_shipping_address(
+                ctx.session, ctx.workspace_id, order.id, outcome.plan["to"], bus=ctx.bus
+            )
+        except Conflict:  # changed since the check
+            refusal = PolicyOutcome.refused(Refusal.NOT_PENDING, {"status": order.status})
+            return ActionResult.stopped(self.name, refusal)
+        record = f"order {order.external_id}"
+        return ActionResult(
+            self.name,
+            ok=True,
+            data={**outcome.plan, "status": order.status},
+            changes=[Change(record, "shipping_address", before, order.shipping_address)],
+        )
+
+    async def _evaluate(
+        self, ctx: ActionContext, slots: ChangeAddressSlots
+    ) -> tuple[PolicyOutcome, Order | None]:
+        found = await own_order(ctx, slots.order_id)
+        if isinstance(found, PolicyOutcome):
+            return found, None
+        if found.status != orders.PENDING:
+            return PolicyOutcome.refused(Refusal.NOT_PENDING, {"status": found.status}), None
+        address = slots.address()
+        missing = [f for f in REQUIRED if f not in address]
+        if missing:
+            return PolicyOutcome.missing_slots(missing), None
+        if not POSTCODE.match(address["zip"]):
+            return PolicyOutcome.refused(Refusal.INVALID_ADDRESS, {"field": "zip"}), None
+        plan: dict[str, Any] = {
+            "action": self.name,
+            "order_id": found.external_id,
+            "from": found.shipping_address,
+            "to": address,
+        }
+        return PolicyOutcome.allowed(plan), found

@@ -1,0 +1,58 @@
+"""Checks every order action shares: a verified customer, an order id, and their own order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from deskpilot.ai.actions.base import ActionContext, PolicyOutcome, Refusal
+from deskpilot.customers import service as customers
+from deskpilot.kit.errors import NotFound
+from deskpilot.models import Order
+from deskpilot.orders import service as orders
+
+ORDER_ID_DESCRIPTION = "The order's id as the customer knows it, e.g. #W1234567"
+
+
+class OrderSlots(BaseModel):
+    """Slots of an action on one order."""
+
+    order_id: str | None = Field(default=None, description=ORDER_ID_DESCRIPTION)
+
+
+async def live_id(ctx: ActionContext, customer_id: str) -> str | None:
+    """The live profile of ``customer_id`` (merges followed), None when it does not exist."""
+    try:
+        return (await customers.live_customer(ctx.session, ctx.workspace_id, customer_id)).id
+    except NotFound:
+        return None
+
+
+async def own_order(ctx: ActionContext, reference: str | None) -> Order | PolicyOutcome:
+    """The verified customer's order ``reference``, or the outcome that stops the action.
+
+    Not verified is refused before any lookup. An unknown order and another customer's order
+    are the same refusal, so the answer never tells whether an order id exists.
+    """
+    if ctx.customer_id is None:
+        return PolicyOutcome.refused(Refusal.NOT_VERIFIED)
+    if reference is None or not reference.strip():
+        return PolicyOutcome.missing_slots(["order_id"])
+    order = await orders.find_order(ctx.session, ctx.workspace_id, reference)
+    if order is None or order.customer_id is None:
+        return PolicyOutcome.refused(Refusal.ORDER_NOT_FOUND)
+    me = await live_id(ctx, ctx.customer_id)
+    owner = await live_id(ctx, order.customer_id)
+    if me is None or owner != me:
+        return PolicyOutcome.refused(Refusal.ORDER_NOT_FOUND)
+    return order
+
+
+def item_view(item: dict[str, Any]) -> dict[str, Any]:
+    """One order line as shown to its customer."""
+    view: dict[str, Any] = {"item_id": orders.item_key(item), "name": item.get("name")}
+    for key in ("options", "price", "quantity", "return_requested"):
+        if item.get(key) is not None:
+            view[key] = item[key]
+    return view

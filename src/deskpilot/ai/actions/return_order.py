@@ -1,0 +1,173 @@
+"""``return_order``: return items of one of the customer's delivered orders.
+
+Policy: only a ``delivered`` order can be returned; the customer names the items (lines of
+that order) and where the refund goes: the original payment method of the order, or a gift
+card the customer already has. They confirm the order, items and refund method first. The
+order becomes ``return requested`` and the customer gets instructions by email.
+
+``item_ids`` take an order line's item id (or, for shops without item ids, its name); ``all``
+means every line. ``payment_method_id`` may be ``original``: the method that paid the order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
+from deskpilot.ai.actions.common import OrderSlots, item_view, own_order
+from deskpilot.customers import service as customers
+from deskpilot.kit.errors import Conflict, InvalidInput
+from deskpilot.models import Order
+from deskpilot.orders import service as orders
+
+ORIGINAL = "original"
+ALL_ITEMS = "all"
+GIFT_CARD_WORDS = ("gift_card", "gift card")
+
+
+class ReturnOrderSlots(OrderSlots):
+    item_ids: list[str] = Field(
+        default_factory=list,
+        description="Item ids of the order's lines to return (or 'all' for every line)",
+    )
+    payment_method_id: str | None = Field(
+        default=None,
+        description=(
+            "Where the refund goes: the order's original payment method id (or 'original'), "
+            "or the id of a gift card the customer has (or 'gift_card' for their only one)"
+        ),
+    )
+
+
+def resolve_items(order: Order, wanted: list[str]) -> tuple[list[str], list[str]]:
+    """(item keys of the order, what matched nothing): by item id, else by name, each line once."""
+    lines = [(orders.item_key(i), str(i.get("name") or "").casefold()) for i in order.items]
+    if any(w.strip().casefold() == ALL_ITEMS for w in wanted):
+        return [key for key, _ in lines], []
+    free = list(lines)
+    keys: list[str] = []
+    unknown: list[str] = []
+    for value in wanted:
+        text = value.strip()
+        match = next((line for line in free if line[0] == text), None)
+        match = match or next((line for line in free if line[1] == text.casefold()), None)
+        if match is None:
+            unknown.append(value)
+        else:
+            free.remove(match)
+            keys.append(match[0])
+    return keys, unknown
+
+
+async def refund_choices(ctx: ActionContext, order: Order) -> list[str]:
+    """The original payment methods of the order, then the customer's existing gift cards."""
+    choices = orders.original_payment_methods(order)
+    if ctx.customer_id is not None:
+        customer = await customers.live_customer(ctx.session, ctx.workspace_id, ctx.customer_id)
+        methods = customer.attributes.get("payment_methods") or []
+        for method in methods if isinstance(methods, list) else []:
+            method_id = str(method.get("id") or "") if isinstance(method, dict) else ""
+            is_gift_card = isinstance(method, dict) and method.get("source") == "gift_card"
+            if method_id and (is_gift_card or method_id.startswith("gift_card")):
+                choices.append(method_id)
+    return list(dict.fromkeys(choices))
+
+
+class ReturnOrder:
+    name: ClassVar[str] = "return_order"
+    description: ClassVar[str] = (
+        "Request a return of items of one of the verified customer's delivered orders, "
+        "refunded to the original payment method or an existing gift card. "
+        "Needs the customer's explicit confirmation."
+    )
+    slots_model: ClassVar[type[BaseModel]] = ReturnOrderSlots
+    needs_confirmation: ClassVar[bool] = True
+
+    async def check(self, ctx: ActionContext, slots: ReturnOrderSlots) -> PolicyOutcome:
+        return (await self._evaluate(ctx, slots))[0]
+
+    async def run(
+        self, ctx: ActionContext, slots: ReturnOrderSlots, *, confirmed: bool = False
+    ) -> ActionResult:
+        outcome, order = await self._evaluate(ctx, slots)
+        if not outcome.is_allowed or order is None:
+            return ActionResult.stopped(self.name, outcome)
+        if not confirmed:
+            return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
+        before = order.status
+        try:
+            order = await orders.request_return(
+                ctx.session,
+                ctx.workspace_id,
+                order.id,
+                outcome.plan["item_ids"],
+                outcome.plan["refund_to"],
+                bus=ctx.bus,
+            )
+        except (Conflict, InvalidInput):  # changed since the check
+            refusal = PolicyOutcome.refused(Refusal.NOT_DELIVERED, {"status": order.status})
+            return ActionResult.stopped(self.name, refusal)
+        record = f"order {order.external_id}"
+        return ActionResult(
+            self.name,
+            ok=True,
+            data={**outcome.plan, "status": order.status},
+            changes=[
+                Change(record, "status", before, order.status),
+                Change(record, "items", None, outcome.plan["item_ids"]),
+            ],
+        )
+
+    async def _evaluate(
+        self, ctx: ActionContext, slots: ReturnOrderSlots
+    ) -> tuple[PolicyOutcome, Order | None]:
+        found = await own_order(ctx, slots.order_id)
+        if isinstance(found, PolicyOutcome):
+            return found, None
+        if found.status != orders.DELIVERED:
+            return PolicyOutcome.refused(Refusal.NOT_DELIVERED, {"status": found.status}), None
+        if not slots.item_ids:
+            choices = {"item_ids": [orders.item_key(i) for i in found.items]}
+            return PolicyOutcome.missing_slots(["item_ids"], choices), None
+        keys, unknown = resolve_items(found, slots.item_ids)
+        if unknown:
+            return PolicyOutcome.refused(Refusal.ITEM_NOT_IN_ORDER, {"items": unknown}), None
+        allowed = await refund_choices(ctx, found)
+        refund_to = self._refund_target(found, slots.payment_method_id, allowed)
+        if isinstance(refund_to, PolicyOutcome):
+            return refund_to, None
+        plan: dict[str, Any] = {
+            "action": self.name,
+            "order_id": found.external_id,
+            "item_ids": keys,
+            "items": [item_view(i) for i in found.items if orders.item_key(i) in keys],
+            "refund_to": refund_to,
+            "new_status": orders.RETURN_REQUESTED,
+        }
+        return PolicyOutcome.allowed(plan), found
+
+    @staticmethod
+    def _refund_target(order: Order, wanted: str | None, allowed: list[str]) -> str | PolicyOutcome:
+        """The refund's method; ``original`` is the order's, or stays "original" when unrecorded."""
+        if wanted is None or not wanted.strip():
+            return PolicyOutcome.missing_slots(
+                ["payment_method_id"], {"payment_method_id": allowed or [ORIGINAL]}
+            )
+        value = wanted.strip()
+        if value.casefold() in GIFT_CARD_WORDS:  # "a gift card": the customer's only one
+            cards = [c for c in allowed if c.startswith("gift_card")]
+            if len(cards) == 1:
+                return cards[0]
+            if cards:
+                return PolicyOutcome.missing_slots(
+                    ["payment_method_id"], {"payment_method_id": cards}
+                )
+            return PolicyOutcome.refused(Refusal.REFUND_METHOD_NOT_ALLOWED, {"allowed": allowed})
+        if value.casefold() == ORIGINAL:
+            originals = orders.original_payment_methods(order)
+            return originals[0] if originals else ORIGINAL
+        if value in allowed:
+            return value
+        return PolicyOutcome.refused(Refusal.REFUND_METHOD_NOT_ALLOWED, {"allowed": allowed})

@@ -1,0 +1,379 @@
+# ruff: noqa: RUF001 - Chinese and Russian letters and punctuation, as customers write them
+"""Filling action slots from the customer's words, without an LLM (pure functions).
+
+Each extractor reads one message; ``fill_slots`` reads the current message first and then the
+earlier turns, newest first, so something said before ("my email is ...") still counts. English,
+Chinese and Russian phrasings are recognised; anything not recognised is left empty, and the
+action then asks for it (a missing slot), never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
+from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
+from deskpilot.orders.service import item_key
+
+# --- order ids ------------------------------------------------------------------------------
+
+# "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits.
+# Lookarounds instead of \b: Python counts Chinese characters as word characters.
+_ORDER_ID = re.compile(
+    r"(?<![A-Za-z0-9_@.])(?:#\s?([A-Za-z]{0,3}\d{3,12})|([A-Za-z]\d{5,12}))(?![A-Za-z0-9_@])"
+)
+
+
+def order_ids(text: str) -> list[str]:
+    """Order ids in the text, in order, as ``#W1234567`` (upper case, with the ``#``)."""
+    found = [f"#{(a or b).upper()}" for a, b in _ORDER_ID.findall(text)]
+    return list(dict.fromkeys(found))
+
+
+_ORDER_REFERENCE = re.compile(
+    r"\b(?:it|that|this|that one|this one|the same|(?:the|my|that|this|same) order)\b"
+    r"|它|这个|那个|这单|那单|该订单|这笔|那笔|订单"
+    r"|(?<![а-яё])(?:его|него|её|ее|этот|тот|этого|того|заказ[а-яё]*)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def refers_to_order(text: str) -> bool:
+    """Whether the text points at an order without naming it: "it", "that order", "这个订单"."""
+    return _ORDER_REFERENCE.search(text) is not None
+
+
+def resolve_order_id(text: str, remembered: str | None) -> str | None:
+    """An order id named in the text; else the remembered one when the text points at it."""
+    named = order_ids(text)
+    if named:
+        return named[0]
+    return remembered if remembered and refers_to_order(text) else None
+
+
+# --- contact details ------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def emails(text: str) -> list[str]:
+    return list(dict.fromkeys(m.rstrip(".") for m in _EMAIL.findall(text)))
+
+
+_ZIP_VALUE = r"(\d{6}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![0-9A-Za-z])"
+_ZIP_AFTER_WORD = re.compile(
+    r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码|индекс|почтовый индекс)"
+    r"[^0-9A-Za-z]{0,12}?(?:is\s+)?" + _ZIP_VALUE,
+    re.IGNORECASE,
+)
+_BARE_ZIP = re.compile(r"(?<![A-Za-z0-9#@._-])(\d{5}(?:-\d{4})?)(?![A-Za-z0-9@_-])")
+
+
+def zip_code(text: str) -> str | None:
+    """A zip after "zip"/"邮编"/"индекс"; else a lone five-digit number (a US zip)."""
+    labelled = _ZIP_AFTER_WORD.search(text)
+    if labelled:
+        return labelled.group(1).upper()
+    bare = _BARE_ZIP.search(text)
+    return bare.group(1) if bare else None
+
+
+_NAME_INTRO = re.compile(
+    r"(?:\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name's|\bi\s+am\s+called|\bname\s*:"
+    r"|меня\s+зовут|мо[её]\s+имя|имя\s*:)\s+",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_STOP = {
+    # words that end a name: "my name is Noah Brown and my zip is ..."
+    "and", "my", "i", "im", "i'm", "from", "with", "zip", "email", "the", "order", "but", "here",
+    "и", "мой", "моя", "мое", "моё", "а", "индекс", "почта", "заказ", "живу", "из", "но",
+}  # fmt: skip
+_ZH_INTRO = re.compile(r"(?:我叫|我的名字是|我的名字叫|名字是|姓名是|姓名[:：])\s*")
+_ZH_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_ZH_STOP = ("邮编", "邮箱", "订单", "我的", "住在", "电话", "地址", "，", "。")
+
+
+def person_name(text: str) -> str | None:
+    """The name after "my name is" / "我叫" / "меня зовут" (at most four words)."""
+    zh = _ZH_INTRO.search(text)
+    if zh:
+        rest = text[zh.end() :]
+        han = _ZH_NAME.match(rest)
+        if han:
+            name = han.group(0)
+            for stop in _ZH_STOP:
+                name = name.split(stop, 1)[0]
+            return name if len(name) >= 2 else None
+        text = rest  # a Latin name after 我叫 is read like any other
+        return _name_words(text)
+    intro = _NAME_INTRO.search(text)
+    return _name_words(text[intro.end() :]) if intro else None
+
+
+def _name_words(rest: str) -> str | None:
+    words: list[str] = []
+    for token in re.split(r"(\s+)", rest.strip()):
+        if token.isspace() or not token:
+            continue
+        word = _NAME_WORD.match(token)
+        if word is None or word.group(0).casefold() in _NAME_STOP:
+            break
+        words.append(word.group(0).rstrip(".,'’"))
+        if word.end() < len(token) or len(words) == 4:  # punctuation after it ends the name
+            break
+    return " ".join(w for w in words if w) or None
+
+
+# --- cancellation reasons -------------------------------------------------------------------
+
+_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        ORDERED_BY_MISTAKE,
+        re.compile(
+            r"by\s+(?:mistake|accident)|mistaken(?:ly)?|accidental(?:ly)?|wrong(?:ly)?\s+order"
+            r"|order(?:ed)?\s+(?:the\s+)?wrong|didn'?t\s+mean\s+to\s+(?:order|buy)"
+            r"|买错|下错|拍错|订错|误购|误下单|不小心|点错"
+            r"|по\s+ошибке|ошибочно|случайно|не\s+то\s+заказал",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        NO_LONGER_NEEDED,
+        re.compile(
+            r"no\s+longer\s+(?:need|want|require)|(?:don'?t|do\s+not|doesn'?t)\s+(?:need|want)"
+            r"|not\s+needed|(?:don'?t|do\s+not)\s+have\s+(?:a\s+)?use|needn'?t"
+            r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了"
+            r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_BECAUSE = re.compile(r"(?:\bbecause\b|\bsince\b|因为|由于|потому\s+что|так\s+как)\s*(.+)", re.I)
+
+
+def cancel_reason(text: str) -> str | None:
+    """ "no longer needed" or "ordered by mistake" when the text says so in en/zh/ru.
+
+    Another stated reason ("because I found it cheaper") comes back as the customer's words,
+    so that the action refuses it (only the two reasons are accepted), instead of asking again.
+    """
+    for reason, pattern in _REASONS:
+        if pattern.search(text):
+            return reason
+    other = _BECAUSE.search(text)
+    return other.group(1).strip(" .!?。！？") or None if other else None
+
+
+# --- items and refunds ----------------------------------------------------------------------
+
+_ALL_ITEMS = re.compile(
+    r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?:items|things|products)|everything|whole\s+order)\b"
+    r"|全部|所有|整个订单|整单|(?<![а-яё])(?:вс[её]|весь\s+заказ)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    words = [re.escape(w) for w in phrase.casefold().split()]
+    if not words:
+        return False
+    if not phrase.isascii():  # Chinese or Russian names: as a substring
+        return phrase.casefold() in text
+    pattern = r"(?<![a-z0-9])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![a-z0-9])"
+    return re.search(pattern, text) is not None
+
+
+def _names_number(text: str, number: str) -> bool:
+    return re.search(rf"(?<![0-9]){re.escape(number)}(?![0-9])", text) is not None
+
+
+def item_mentions(
+    text: str,
+    items: Sequence[Mapping[str, Any]],
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """Keys of the order's lines the text names: by item id, name (or an alias), or "all".
+
+    Lines sharing a name are told apart by their options ("the red one") when the text names
+    one; otherwise every line of that name is meant. ``aliases`` maps an item name to other
+    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]).
+    """
+    folded = text.casefold()
+    keys = [item_key(i) for i in items]
+    if _ALL_ITEMS.search(text):
+        return [ALL_ITEMS]
+    chosen = [n for n, key in enumerate(keys) if key.isdigit() and _names_number(text, key)]
+    by_name: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        by_name.setdefault(str(item.get("name") or "").strip(), []).append(n)
+    for name, lines in by_name.items():
+        names = [name, *((aliases or {}).get(name, ()))]
+        if not name or not any(_mentions(folded, n) for n in names):
+            continue
+        with_options = [n for n in lines if _options_mentioned(folded, items[n])]
+        chosen.extend(with_options or lines)
+    return [keys[n] for n in sorted(set(chosen))]
+
+
+def _options_mentioned(folded: str, item: Mapping[str, Any]) -> bool:
+    options = item.get("options")
+    if not isinstance(options, Mapping):
+        return False
+    return any(isinstance(v, str) and v and _mentions(folded, v) for v in options.values())
+
+
+_METHOD_ID = re.compile(r"\b((?:gift_card|credit_card|paypal)_\d+)\b", re.IGNORECASE)
+_ORIGINAL = re.compile(
+    r"\boriginal\b|same\s+(?:card|method|payment|account|way)|where\s+it\s+came\s+from"
+    r"|原路|原支付|原来的(?:支付|付款|卡)|原付款"
+    r"|тот\s+же\s+(?:способ|карт)|исходн|на\s+ту\s+же",
+    re.IGNORECASE,
+)
+_GIFT_CARD = re.compile(r"gift\s*card|礼品卡|购物卡|подарочн", re.IGNORECASE)
+GIFT_CARD = "gift_card"
+
+
+def refund_method(text: str) -> str | None:
+    """A payment method id, ``original``, or ``gift_card`` (the customer's gift card)."""
+    explicit = _METHOD_ID.search(text)
+    if explicit:
+        return explicit.group(1).lower()
+    if _ORIGINAL.search(text):
+        return ORIGINAL
+    return GIFT_CARD if _GIFT_CARD.search(text) else None
+
+
+def resolve_refund_method(mention: str | None, choices: Sequence[str]) -> str | None:
+    """``gift_card`` becomes the one gift card among ``choices``; with none or several it stays
+    ``gift_card``, and ``return_order`` refuses it or asks which one."""
+    if mention != GIFT_CARD:
+        return mention
+    cards = [c for c in choices if c.startswith("gift_card")]
+    return cards[0] if len(cards) == 1 else mention
+
+
+# --- addresses ------------------------------------------------------------------------------
+
+_US_ADDRESS = re.compile(
+    r"(?P<address1>\d+[A-Za-z]?\s+[A-Za-z0-9 .'-]+?)\s*,\s*"
+    r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
+    r"(?P<city>[A-Za-z][A-Za-z .'-]+?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
+    r"(?:\s*,\s*(?P<country>USA|US|United States))?",
+    re.IGNORECASE,
+)
+
+
+def us_address(text: str) -> dict[str, str] | None:
+    """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only)."""
+    found = _US_ADDRESS.search(text)
+    if found is None:
+        return None
+    fields = {k: v.strip() for k, v in found.groupdict().items() if v}
+    fields["state"] = fields["state"].upper()
+    if "country" in fields:
+        fields["country"] = "USA"
+    return fields
+
+
+# --- confirmation ---------------------------------------------------------------------------
+
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|confirm(?:ed)?|correct|right|go\s+ahead|please\s+do"
+    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
+    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
+    r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
+    r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:no|nope|nah|n|don'?t|do\s+not|stop|wait|never\s*mind|not\s+now|hold\s+on"
+    r"|нет|не\s+надо|не\s+нужно|не\s+стоит|отмена|стоп|подожди(?:те)?)\b"
+    r"|^(?:不是|不要|不用|不行|不对|不了|不|否|算了|别|等一下|等等)"
+    r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bi\s+changed\s+my\s+mind\b",
+    re.IGNORECASE,
+)
+
+
+def is_confirmation(text: str, language: str | None = None) -> bool | None:
+    """True for yes (yes / да / 是的 / 好的 / confirm), False for no (no / нет / 不), else None.
+
+    Words of every supported language count whatever ``language`` says (customers mix); a
+    message that says both, or neither, is None: ask again rather than act on a guess.
+    """
+    del language  # kept in the signature for languages whose words need it; not needed yet
+    folded = re.sub(r"^[\s\"'«“„(]+", "", text.strip().casefold())
+    folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
+    if not folded:
+        return None
+    yes, no = _YES.search(folded) is not None, _NO.search(folded) is not None
+    return None if yes == no else yes
+
+
+# --- everything at once ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FilledSlots:
+    """What the conversation has said so far, ready to be given to an action's slots model."""
+
+    order_id: str | None = None
+    email: str | None = None
+    zip: str | None = None
+    name: str | None = None
+    reason: str | None = None
+    item_ids: list[str] = field(default_factory=list)
+    payment_method_id: str | None = None
+    address: dict[str, str] = field(default_factory=dict)
+
+    def for_action(self) -> dict[str, Any]:
+        """The slots every order action reads (pass to ``parse_slots``; extra ones are ignored)."""
+        values: dict[str, Any] = {
+            "order_id": self.order_id,
+            "reason": self.reason,
+            "item_ids": self.item_ids,
+            "payment_method_id": self.payment_method_id,
+            **self.address,
+        }
+        return {k: v for k, v in values.items() if v not in (None, [])}
+
+
+def fill_slots(
+    text: str,
+    history: Sequence[str] = (),
+    *,
+    remembered_order_id: str | None = None,
+    items: Sequence[Mapping[str, Any]] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    refund_choices: Sequence[str] = (),
+) -> FilledSlots:
+    """Slots from the current message, then from earlier customer turns (oldest first in
+    ``history``), newest first. The order is the one named now, else the remembered one when
+    the message points at it ("cancel it"), else the last one named earlier, else the
+    remembered one. ``items`` are the lines of that order, for item mentions.
+    """
+    turns = [text, *reversed(history)]
+
+    def first(extract: Any) -> Any:
+        for turn in turns:
+            value = extract(turn)
+            if value:
+                return value
+        return None
+
+    order_id = resolve_order_id(text, remembered_order_id)
+    order_id = order_id or first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
+    mentioned = first(refund_method)
+    return FilledSlots(
+        order_id=order_id,
+        email=first(lambda t: next(iter(emails(t)), None)),
+        zip=first(zip_code),
+        name=first(person_name),
+        reason=first(cancel_reason),
+        item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
+        payment_method_id=resolve_refund_method(mentioned, refund_choices),
+        address=first(us_address) or {},
+    )

@@ -1,0 +1,159 @@
+"""return_order: delivered orders only, items of that order, refund to an allowed method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskpilot.ai.actions.base import Decision, Refusal
+from deskpilot.ai.actions.return_order import ReturnOrder
+from deskpilot.kit.db import Database
+from deskpilot.orders import service as orders
+from tests.ai.actions.helpers import check, order, run
+from tests.ai.actions.shop import Shop
+from tests.factories import Tenant
+
+ACTION = ReturnOrder()
+DELIVERED = "#W0000003"
+
+
+async def test_a_delivered_item_is_returned_to_the_original_method_once_confirmed(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    slots: dict[str, Any] = {
+        "order_id": DELIVERED,
+        "item_ids": ["6469567736"],
+        "payment_method_id": "original",
+    }
+    outcome = await check(database, tenant, shop.noah, ACTION, **slots)
+    assert outcome.decision is Decision.ALLOWED
+    assert outcome.plan["item_ids"] == ["6469567736"]
+    assert outcome.plan["refund_to"] == "credit_card_7815826"  # "original" is the order's method
+    unconfirmed = await run(database, tenant, shop.noah, ACTION, confirmed=False, **slots)
+    assert unconfirmed.outcome is not None
+    assert unconfirmed.outcome.reason is Refusal.NOT_CONFIRMED
+    assert (await order(database, tenant, DELIVERED)).status == "delivered"
+
+    result = await run(database, tenant, shop.noah, ACTION, confirmed=True, **slots)
+    assert result.ok
+    saved = await order(database, tenant, DELIVERED)
+    assert saved.status == "return requested"
+    bottle, chair = saved.items
+    assert bottle["return_requested"] is True
+    assert bottle["refund_to"] == "credit_card_7815826"
+    assert "return_requested" not in chair
+
+
+async def test_items_can_be_named_and_refunded_to_an_existing_gift_card(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    outcome = await check(
+        database,
+        tenant,
+        shop.noah,
+        ACTION,
+        order_id=DELIVERED,
+        item_ids=["office chair"],
+        payment_method_id="gift_card_4374071",
+    )
+    assert outcome.is_allowed
+    assert outcome.plan["item_ids"] == ["8426249116"]
+    assert outcome.plan["refund_to"] == "gift_card_4374071"
+
+
+async def test_an_item_not_in_the_order_is_refused(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    outcome = await check(
+        database,
+        tenant,
+        shop.noah,
+        ACTION,
+        order_id=DELIVERED,
+        item_ids=["6469567736", "1111111111"],
+        payment_method_id="original",
+    )
+    assert outcome.reason is Refusal.ITEM_NOT_IN_ORDER
+    assert outcome.details == {"items": ["1111111111"]}
+
+
+async def test_a_refund_to_a_method_the_customer_does_not_have_is_refused(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    slots: dict[str, Any] = {"order_id": DELIVERED, "item_ids": ["all"]}
+    outcome = await check(
+        database, tenant, shop.noah, ACTION, **slots, payment_method_id="gift_card_0000001"
+    )
+    assert outcome.reason is Refusal.REFUND_METHOD_NOT_ALLOWED
+    # PayPal is on the profile but did not pay this order, and is not a gift card
+    outcome = await check(
+        database, tenant, shop.noah, ACTION, **slots, payment_method_id="paypal_5727330"
+    )
+    assert outcome.reason is Refusal.REFUND_METHOD_NOT_ALLOWED
+    missing = await check(database, tenant, shop.noah, ACTION, **slots)
+    assert missing.missing == ["payment_method_id"]
+    assert missing.choices == {"payment_method_id": ["credit_card_7815826", "gift_card_4374071"]}
+
+
+async def test_missing_items_are_asked_for_with_the_orders_lines(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    outcome = await check(database, tenant, shop.noah, ACTION, order_id=DELIVERED)
+    assert outcome.missing == ["item_ids"]
+    assert outcome.choices == {"item_ids": ["6469567736", "8426249116"]}
+
+
+async def test_only_delivered_orders_can_be_returned(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    for order_id, status in (("#W0000001", "pending"), ("#W0000004", "cancelled")):
+        result = await run(
+            database,
+            tenant,
+            shop.noah,
+            ACTION,
+            confirmed=True,
+            order_id=order_id,
+            item_ids=["all"],
+            payment_method_id="original",
+        )
+        assert result.outcome is not None
+        assert result.outcome.reason is Refusal.NOT_DELIVERED
+        assert (await order(database, tenant, order_id)).status == status
+
+
+async def test_another_customer_cannot_return_noahs_order(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    outcome = await check(
+        database,
+        tenant,
+        shop.anna,
+        ACTION,
+        order_id=DELIVERED,
+        item_ids=["all"],
+        payment_method_id="original",
+    )
+    assert outcome.reason is Refusal.ORDER_NOT_FOUND
+
+
+async def test_a_gift_card_named_by_kind_is_the_customers_only_gift_card(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    slots: dict[str, Any] = {"order_id": DELIVERED, "item_ids": ["Water Bottle"]}
+    mine = await check(database, tenant, shop.noah, ACTION, **slots, payment_method_id="gift_card")
+    assert mine.plan["refund_to"] == "gift_card_4374071"
+    async with database.transaction() as session:  # Anna has no gift card
+        anna_order = await orders.find_order(session, tenant.workspace_id, "#W0000005")
+        assert anna_order is not None
+        anna_order.status = "delivered"
+    theirs = await check(
+        database,
+        tenant,
+        shop.anna,
+        ACTION,
+        order_id="#W0000005",
+        item_ids=["all"],
+        payment_method_id="gift card",
+    )
+    assert theirs.reason is Refusal.REFUND_METHOD_NOT_ALLOWED
+    assert theirs.details == {"allowed": ["credit_card_7815826"]}

@@ -1,0 +1,189 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
+"""Slot filling without an LLM, in English, Chinese and Russian."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskpilot.ai.actions.base import parse_slots
+from deskpilot.ai.actions.cancel_order import CancelOrder
+from deskpilot.ai.actions.return_order import ReturnOrder
+from deskpilot.ai.actions.slots import (
+    cancel_reason,
+    emails,
+    fill_slots,
+    is_confirmation,
+    item_mentions,
+    order_ids,
+    person_name,
+    refund_method,
+    resolve_order_id,
+    resolve_refund_method,
+    us_address,
+    zip_code,
+)
+
+ITEMS = [
+    {"name": "Water Bottle", "item_id": "6469567736", "options": {"color": "blue"}},
+    {"name": "T-Shirt", "item_id": "1000000001", "options": {"color": "red", "size": "M"}},
+    {"name": "T-Shirt", "item_id": "1000000002", "options": {"color": "blue", "size": "L"}},
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Where is my order #W1234567?", ["#W1234567"]),
+    ("order w2611340 please", ["#W2611340"]),
+    ("我的订单W2611340在哪里", ["#W2611340"]),
+    ("где заказ #W7678072 и W1111111", ["#W7678072", "#W1111111"]),
+    ("order # 12345", ["#12345"]),
+    ("model A12 costs 1234567, mail me at w1234567@example.com", []),
+])  # fmt: skip
+def test_order_ids(text: str, expected: list[str]) -> None:
+    assert order_ids(text) == expected
+
+
+def test_it_and_that_order_resolve_to_the_remembered_order() -> None:
+    remembered = "#W0000001"
+    for text in ("cancel it", "what about that order?", "取消这个订单", "отмените этот заказ"):
+        assert resolve_order_id(text, remembered) == remembered, text
+    assert resolve_order_id("cancel #W0000009", remembered) == "#W0000009"
+    assert resolve_order_id("hello there", remembered) is None
+    assert resolve_order_id("cancel it", None) is None
+
+
+@pytest.mark.parametrize(("text", "email", "zip_", "name"), [
+    ("my name is noah brown and my zip is 80279", None, "80279", "noah brown"),
+    ("Hi! My name is Noah Brown. Email: N.B@example.com", "N.B@example.com", None, "Noah Brown"),
+    ("我叫王芳，邮编是200000，邮箱wang@example.cn", "wang@example.cn", "200000", "王芳"),
+    ("我叫王芳邮编200000", None, "200000", "王芳"),
+    ("Меня зовут Ольга Иванова, индекс 101000", None, "101000", "Ольга Иванова"),
+    ("меня зовут Olga Ivanova и мой email o@example.ru", "o@example.ru", None, "Olga Ivanova"),
+    ("Noah Brown, 80279", None, "80279", None),
+    ("order #W1234567 costs 20000 dollars? zip code: 80279-1234", None, "80279-1234", None),
+])  # fmt: skip
+def test_contact_details(text: str, email: str | None, zip_: str | None, name: str | None) -> None:
+    assert next(iter(emails(text)), None) == email
+    assert zip_code(text) == zip_
+    assert person_name(text) == name
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Please cancel, I no longer need it", "no longer needed"),
+    ("I don't need it anymore", "no longer needed"),
+    ("I ordered it by mistake", "ordered by mistake"),
+    ("accidentally bought two", "ordered by mistake"),
+    ("我不需要了", "no longer needed"),
+    ("用不上了，取消吧", "no longer needed"),
+    ("我买错了", "ordered by mistake"),
+    ("不小心下单了", "ordered by mistake"),
+    ("он мне больше не нужен", "no longer needed"),
+    ("заказал по ошибке", "ordered by mistake"),
+    ("случайно оформил", "ordered by mistake"),
+    ("cancel it because I found it cheaper elsewhere", "I found it cheaper elsewhere"),
+    ("отмените, потому что доставка долгая", "доставка долгая"),
+    ("cancel it", None),
+])  # fmt: skip
+def test_cancel_reasons_map_to_the_two_accepted_ones(text: str, reason: str | None) -> None:
+    assert cancel_reason(text) == reason
+
+
+def test_an_unaccepted_reason_reaches_the_action_and_is_refused_there() -> None:
+    slots = fill_slots("cancel #W1234567 because it is too slow")
+    parsed = parse_slots(CancelOrder(), slots.for_action())
+    assert parsed.model_dump() == {"order_id": "#W1234567", "reason": "it is too slow"}
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("I want to return the water bottle", ["6469567736"]),
+    ("return the red t-shirt", ["1000000001"]),
+    ("return both T-shirts", ["1000000001", "1000000002"]),
+    ("return item 6469567736", ["6469567736"]),
+    ("return everything", ["all"]),
+    ("退回全部商品", ["all"]),
+    ("我想退水瓶", ["6469567736"]),
+    ("верните бутылку", ["6469567736"]),
+    ("return the lamp", []),
+])  # fmt: skip
+def test_item_mentions(text: str, keys: list[str]) -> None:
+    aliases = {"Water Bottle": ["水瓶", "бутылк"]}
+    assert item_mentions(text, ITEMS, aliases) == keys
+
+
+def test_refund_methods() -> None:
+    assert refund_method("refund to gift_card_4374071 please") == "gift_card_4374071"
+    assert refund_method("back to the original payment method") == "original"
+    assert refund_method("原路退回") == "original"
+    assert refund_method("на тот же способ оплаты") == "original"
+    assert refund_method("to my gift card") == "gift_card"
+    assert refund_method("退到礼品卡") == "gift_card"
+    assert refund_method("whatever") is None
+    choices = ["credit_card_1", "gift_card_4374071"]
+    assert resolve_refund_method("gift_card", choices) == "gift_card_4374071"
+    assert resolve_refund_method("gift_card", ["gift_card_1", "gift_card_2"]) == "gift_card"
+
+
+def test_us_addresses() -> None:
+    assert us_address("ship it to 123 Main St, Apt 4, Springfield, il 62704, USA") == {
+        "address1": "123 Main St",
+        "address2": "Apt 4",
+        "city": "Springfield",
+        "state": "IL",
+        "zip": "62704",
+        "country": "USA",
+    }
+    assert us_address("somewhere nice") is None
+
+
+@pytest.mark.parametrize(("text", "language", "answer"), [
+    ("yes", "en", True),
+    ("Yes, please go ahead.", "en", True),
+    ("I confirm", "en", True),
+    ("ok", "en", True),
+    ("no", "en", False),
+    ("No, wait", "en", False),
+    ("don't cancel it", "en", False),
+    ("да", "ru", True),
+    ("Да, подтверждаю", "ru", True),
+    ("нет", "ru", False),
+    ("не надо", "ru", False),
+    ("是的", "zh", True),
+    ("好的，确认", "zh", True),
+    ("不", "zh", False),
+    ("不要了", "zh", False),
+    ("算了", "zh", False),
+    ("maybe later?", "en", None),
+    ("what is the refund time", "en", None),
+    ("", "en", None),
+])  # fmt: skip
+def test_is_confirmation(text: str, language: str, answer: bool | None) -> None:
+    assert is_confirmation(text, language) is answer
+
+
+def test_fill_slots_reads_earlier_turns_and_the_remembered_order() -> None:
+    history = [
+        "Hi, my name is Noah Brown, zip 80279",
+        "My order #W0000003 arrived, the water bottle leaks",
+    ]
+    slots = fill_slots(
+        "I'd like to return it, refund to my gift card",
+        history,
+        remembered_order_id="#W0000003",
+        items=ITEMS,
+        refund_choices=["credit_card_1", "gift_card_4374071"],
+    )
+    assert (slots.name, slots.zip, slots.order_id) == ("Noah Brown", "80279", "#W0000003")
+    assert slots.item_ids == ["6469567736"]
+    assert slots.payment_method_id == "gift_card_4374071"
+    parsed = parse_slots(ReturnOrder(), slots.for_action())
+    assert parsed.model_dump() == {
+        "order_id": "#W0000003",
+        "item_ids": ["6469567736"],
+        "payment_method_id": "gift_card_4374071",
+    }
+
+
+def test_fill_slots_prefers_the_order_named_now() -> None:
+    slots = fill_slots("and #W0000009?", ["where is #W0000001"], remembered_order_id="#W0000001")
+    assert slots.order_id == "#W0000009"
+    assert fill_slots("cancel it", ["where is #W0000001"]).order_id == "#W0000001"
+    assert fill_slots("hello").order_id is None
