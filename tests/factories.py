@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from deskpilot.auth import credentials, users
 from deskpilot.kit.db import Database
-from deskpilot.models import Role
+from deskpilot.models import AISettings, Role
 from deskpilot.workspaces import service as workspaces
 from deskpilot.workspaces.schemas import WorkspaceCreate
 
@@ -28,11 +28,14 @@ class Tenant:
         return {"Authorization": f"Bearer {self.admin_key}"}
 
 
-async def create_tenant(database: Database, slug: str) -> Tenant:
+async def create_tenant(database: Database, slug: str, *, bot: bool = False) -> Tenant:
+    """The bot is off unless ``bot``: tests of channels and conversations see only what they
+    send (the AI still annotates customer messages); tests of the AI turn it on."""
     async with database.transaction() as session:
         workspace = await workspaces.create_workspace(
             session, WorkspaceCreate(slug=slug, name=slug.title())
         )
+        session.add(AISettings(workspace_id=workspace.id, bot_enabled=bot))
         owner = await users.create_user(
             session, email=f"owner@{slug}.example.com", name=f"{slug} owner", password=PASSWORD
         )

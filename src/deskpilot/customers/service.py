@@ -54,6 +54,9 @@ class SenderHandle:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    verified: bool = False
+    """The channel vouches for who this is (a messaging platform's account, a widget visitor the
+    host page signed, the business's own API call); an email's From address does not."""
 
 
 def _keys(
@@ -109,8 +112,11 @@ async def resolve_sender(
     if sender.name and not customer.name:
         customer.name = sender.name
     for kind, value in keys:
+        verified = sender.verified and kind == IdentityKind.CHANNEL
         if (kind, value) not in found:
-            await _attach(session, identities, customer, kind, value)
+            await _attach(session, identities, customer, kind, value, verified=verified)
+        elif verified:
+            found[(kind, value)].verified = True
     return customer
 
 
@@ -217,6 +223,8 @@ async def _attach(
     customer: Customer,
     kind: IdentityKind,
     value: str,
+    *,
+    verified: bool = False,
 ) -> bool:
     """Add an identity unless a concurrent request just took it (then leave it where it is)."""
     try:
@@ -227,6 +235,7 @@ async def _attach(
                     customer_id=customer.id,
                     kind=kind,
                     value=value,
+                    verified=verified,
                 )
             )
     except IntegrityError:
@@ -236,6 +245,19 @@ async def _attach(
 
 async def get_customer(session: AsyncSession, workspace_id: str, customer_id: str) -> Customer:
     return await CustomerRepository(session, workspace_id).get_or_404(customer_id)
+
+
+async def verified_on_channel(
+    session: AsyncSession, workspace_id: str, customer_id: str, channel_id: str
+) -> bool:
+    """Whether the channel vouched for the customer on it (``SenderHandle.verified``)."""
+    prefix = channel_handle(channel_id, "")
+    return any(
+        identity.kind == IdentityKind.CHANNEL
+        and identity.verified
+        and identity.value.startswith(prefix)
+        for identity in await IdentityRepository(session, workspace_id).of_customer(customer_id)
+    )
 
 
 async def channel_handle_of(

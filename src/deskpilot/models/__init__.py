@@ -1,6 +1,14 @@
 """SQLAlchemy tables, one file per aggregate. Importing this package registers them all."""
 
 from deskpilot.kit.jobs.table import Job
+from deskpilot.models.ai import (
+    AIConversationState,
+    AIIntent,
+    AIRun,
+    AISettings,
+    Decision,
+    Handling,
+)
 from deskpilot.models.channel import Channel
 from deskpilot.models.conversation import (
     Conversation,
@@ -43,6 +51,10 @@ from deskpilot.models.webhook import DeliveryState, WebhookDelivery, WebhookSubs
 from deskpilot.models.workspace import Workspace, WorkspaceSecret
 
 __all__ = [
+    "AIConversationState",
+    "AIIntent",
+    "AIRun",
+    "AISettings",
     "ApiKey",
     "Article",
     "ArticleFeedback",
@@ -58,10 +70,12 @@ __all__ = [
     "CustomerEvent",
     "CustomerIdentity",
     "CustomerMerge",
+    "Decision",
     "DeliveryState",
     "DeliveryStatus",
     "Direction",
     "HandledBy",
+    "Handling",
     "IdentityKind",
     "ImportJob",
     "Job",

@@ -108,6 +108,8 @@ class Message(WorkspaceScoped, Base):
     delivery_status: Mapped[DeliveryStatus | None] = mapped_column(enum_column(DeliveryStatus))
     delivery_error: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any] | None]
+    # what the AI understood of an inbound message: language, PII spans, intent, sentiment...
+    annotations: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

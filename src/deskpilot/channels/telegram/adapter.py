@@ -186,7 +186,7 @@ class TelegramChannel:
         return InboundResult(
             messages=[
                 InboundMessage(
-                    sender=SenderHandle(chat_id, _name(message.sender)),
+                    sender=SenderHandle(chat_id, _name(message.sender), verified=True),
                     text=text,
                     external_id=f"{chat_id}:{message.message_id}",
                     attachments=attachments,

@@ -144,7 +144,9 @@ class TwilioSmsChannel:
         return InboundResult(
             messages=[
                 InboundMessage(
-                    sender=SenderHandle(sender, phone=number if number.startswith("+") else None),
+                    sender=SenderHandle(
+                        sender, phone=number if number.startswith("+") else None, verified=True
+                    ),
                     text=text,
                     external_id=sid,
                     attachments=attachments,

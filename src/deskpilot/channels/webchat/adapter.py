@@ -26,7 +26,12 @@ from deskpilot.channels.base import (
     SendResult,
     parse_json_body,
 )
-from deskpilot.channels.webchat.identity import external_id_of, is_visitor_token, thread_key_of
+from deskpilot.channels.webchat.identity import (
+    external_id_of,
+    is_verified_token,
+    is_visitor_token,
+    thread_key_of,
+)
 from deskpilot.channels.webchat.texts import DEFAULT_GREETINGS
 from deskpilot.conversations.intake import InboundAttachment, InboundMessage
 from deskpilot.customers.service import SenderHandle
@@ -110,7 +115,7 @@ def visitor_inbound(
 ) -> InboundMessage:
     """One widget message as intake takes it: the visitor's token is their handle and thread."""
     return InboundMessage(
-        sender=SenderHandle(token),
+        sender=SenderHandle(token, verified=is_verified_token(token)),
         text=text,
         external_id=external_id_of(token, client_id),
         attachments=attachments or [],

@@ -114,7 +114,10 @@ async def start_session(
     if who is not None and secret:
         token = verified_visitor_token(secret, channel.id, who)
         await resolve_sender(
-            session, channel.workspace_id, channel.id, SenderHandle(token, name, who.email)
+            session,
+            channel.workspace_id,
+            channel.id,
+            SenderHandle(token, name, who.email, verified=True),
         )
     elif token is None or is_verified_token(token):
         # A signed-in user's token is used only while the page vouches for them: the next

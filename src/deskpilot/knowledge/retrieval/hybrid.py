@@ -39,6 +39,7 @@ class Hit:
     heading: str | None
     text: str
     language: str
+    similarity: float | None = None  # the passage's cosine to the query, when vectors ran
 
 
 def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -67,11 +68,25 @@ async def search(
         mode = Mode.LEXICAL
     candidates = max(CANDIDATES, limit * 5)
     rankings: list[list[tuple[str, float]]] = []
-    if mode in (Mode.LEXICAL, Mode.HYBRID):
-        rankings.append(await lexical_search(session, query, filters, candidates))
-    if mode in (Mode.VECTOR, Mode.HYBRID) and embedder is not None:
-        vector = await asyncio.to_thread(embedder.query, query)
+    # the query embedding (CPU, in a thread that releases the GIL) runs while the database
+    # answers the lexical query
+    embedding = (
+        asyncio.ensure_future(asyncio.to_thread(embedder.query, query))
+        if mode in (Mode.VECTOR, Mode.HYBRID) and embedder is not None
+        else None
+    )
+    try:
+        if mode in (Mode.LEXICAL, Mode.HYBRID):
+            rankings.append(await lexical_search(session, query, filters, candidates))
+    except BaseException:
+        if embedding is not None:
+            embedding.cancel()
+        raise
+    similarity: dict[str, float] = {}
+    if embedding is not None and embedder is not None:
+        vector = await embedding
         rankings.append(await vector_search(session, vector, embedder.name, filters, candidates))
+        similarity = dict(rankings[-1])
     if len(rankings) == 1:
         ranked = rankings[0]
     else:
@@ -103,6 +118,7 @@ async def search(
                 chunk.heading,
                 chunk.text,
                 chunk.language,
+                similarity.get(chunk.id),
             )
         )
         if len(hits) == limit:

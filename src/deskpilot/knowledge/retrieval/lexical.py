@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.knowledge.retrieval.stopwords import stopwords
 from deskpilot.knowledge.retrieval.tokenize import tokens
 
-MAX_QUERY_TERMS = 64
+MAX_QUERY_TERMS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,12 @@ def _where(filters: Filters, alias: str) -> tuple[str, dict[str, object]]:
 
 
 def query_terms(query: str) -> list[str]:
-    """The distinct words of a query, in order, at most ``MAX_QUERY_TERMS``."""
-    return list(dict.fromkeys(tokens(query)))[:MAX_QUERY_TERMS]
+    """The distinct words of a query, in order, without function words unless that leaves
+    none, at most ``MAX_QUERY_TERMS`` (a long question keeps its rarer words further on)."""
+    words = list(dict.fromkeys(tokens(query)))
+    common = stopwords()
+    content = [word for word in words if word not in common]
+    return (content or words)[:MAX_QUERY_TERMS]
 
 
 async def lexical_search(

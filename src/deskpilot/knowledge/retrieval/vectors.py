@@ -7,7 +7,7 @@ process invalidates it on the next query; ``invalidate`` drops it at once in thi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -27,8 +27,24 @@ class _Index:
     visibility: npt.NDArray[np.str_]
     language: npt.NDArray[np.str_]
     category: npt.NDArray[np.str_]
+    masks: dict[Filters, npt.NDArray[np.bool_]] = field(default_factory=dict)
+
+    def mask(self, filters: Filters) -> npt.NDArray[np.bool_]:
+        """The rows ``filters`` admit, computed once per distinct filter set."""
+        found = self.masks.get(filters)
+        if found is None:
+            found = np.isin(self.visibility, list(filters.visibilities))
+            if filters.language:
+                found &= self.language == filters.language
+            if filters.category_id:
+                found &= self.category == filters.category_id
+            if len(self.masks) >= MAX_CACHED_MASKS:
+                self.masks.clear()
+            self.masks[filters] = found
+        return found
 
 
+MAX_CACHED_MASKS = 64
 _cache: dict[str, _Index] = {}
 
 
@@ -85,16 +101,12 @@ async def vector_search(
     index = await _load(session, filters.workspace_id, model)
     if not index.ids or index.matrix.shape[1] != query_vector.shape[0]:
         return []
-    mask = np.isin(index.visibility, list(filters.visibilities))
-    if filters.language:
-        mask &= index.language == filters.language
-    if filters.category_id:
-        mask &= index.category == filters.category_id
-    candidates = np.flatnonzero(mask)
-    if not len(candidates):
+    mask = index.mask(filters)
+    admitted = int(mask.sum())
+    if not admitted:
         return []
-    scores = index.matrix[candidates] @ query_vector
-    top = min(limit, len(candidates))
+    scores = np.where(mask, index.matrix @ query_vector, -np.inf)  # no copy of the matrix
+    top = min(limit, admitted)
     best = np.argpartition(-scores, top - 1)[:top]
     best = best[np.argsort(-scores[best])]
-    return [(index.ids[candidates[i]], float(scores[i])) for i in best]
+    return [(index.ids[i], float(scores[i])) for i in best]
