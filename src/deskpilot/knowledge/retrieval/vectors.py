@@ -95,17 +95,21 @@ async def _load(session: AsyncSession, workspace_id: str, model: str) -> _Index:
 
 
 async def vector_search(
-    session: AsyncSession, query_vector: Matrix, model: str, filters: Filters, limit: int
+    session: AsyncSession, query: Matrix, model: str, filters: Filters, limit: int
 ) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) best first, among the chunks embedded with ``model``."""
+    """(chunk id, cosine similarity) best first, among the chunks embedded with ``model``.
+
+    ``query`` is one row per window of the query; a chunk scores its best window."""
     index = await _load(session, filters.workspace_id, model)
-    if not index.ids or index.matrix.shape[1] != query_vector.shape[0]:
+    if not index.ids or index.matrix.shape[1] != query.shape[-1]:
         return []
     mask = index.mask(filters)
     admitted = int(mask.sum())
     if not admitted:
         return []
-    scores = np.where(mask, index.matrix @ query_vector, -np.inf)  # no copy of the matrix
+    similarity = index.matrix @ query.T if query.ndim == 2 else index.matrix @ query
+    best_window = similarity.max(axis=1) if similarity.ndim == 2 else similarity
+    scores = np.where(mask, best_window, -np.inf)  # no copy of the matrix
     top = min(limit, admitted)
     best = np.argpartition(-scores, top - 1)[:top]
     best = best[np.argsort(-scores[best])]
