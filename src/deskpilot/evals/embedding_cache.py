@@ -37,3 +37,41 @@ def embed_cached(embedder: Embedder, texts: list[str], *, kind: str = "query") -
     np.save(path, matrix.astype(np.float32))
     result: Matrix = matrix.astype(np.float32)
     return result
+
+
+class CachedPassages:
+    """An embedder whose passage embeddings are cached on disk one text at a time, so an
+    evaluation that indexes the same documents again (in any batches) embeds nothing twice."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.folder = cache_dir() / "passages" / inner.name.replace("/", "_").replace(":", "_")
+
+    def _path(self, text: str) -> Path:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.npy"
+
+    def passages(self, texts: list[str]) -> Matrix:
+        rows: dict[int, Matrix] = {}
+        missing: list[int] = []
+        for i, text in enumerate(texts):
+            path = self._path(text)
+            if path.exists():
+                rows[i] = np.load(path)
+            else:
+                missing.append(i)
+        if missing:
+            fresh = self.inner.passages([texts[i] for i in missing])
+            for i, row in zip(missing, fresh, strict=True):
+                path = self._path(texts[i])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, row.astype(np.float32))
+                rows[i] = row
+        if not texts:
+            return self.inner.passages([])
+        stacked: Matrix = np.vstack([rows[i] for i in range(len(texts))]).astype(np.float32)
+        return stacked
+
+    def query(self, text: str) -> Matrix:
+        return self.inner.query(text)

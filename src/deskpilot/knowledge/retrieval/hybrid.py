@@ -93,15 +93,16 @@ async def search(
         ranked = fuse([[chunk_id for chunk_id, _ in ranking] for ranking in rankings])
     if not ranked:
         return []
+    # by primary key only: with the workspace in the WHERE clause SQLite walks the workspace
+    # index (every chunk of the workspace); the workspace is checked on the rows instead
     rows = (
         await session.execute(
             select(KnowledgeChunk).where(
-                KnowledgeChunk.workspace_id == filters.workspace_id,
-                KnowledgeChunk.id.in_([chunk_id for chunk_id, _ in ranked]),
+                KnowledgeChunk.id.in_([chunk_id for chunk_id, _ in ranked])
             )
         )
     ).scalars()
-    chunks = {chunk.id: chunk for chunk in rows}
+    chunks = {c.id: c for c in rows if c.workspace_id == filters.workspace_id}
     hits: list[Hit] = []
     seen: set[str] = set()
     for chunk_id, score in ranked:

@@ -8,6 +8,7 @@ filtered by visibility, language and category.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -50,6 +51,33 @@ def query_terms(query: str) -> list[str]:
     return (content or words)[:MAX_QUERY_TERMS]
 
 
+MAX_TERM_SHARE = 0.2
+"""A query word found in more than this share of all passages is left out (SQLite): its idf is
+near zero, and scoring every passage that has it is what makes a query slow."""
+MIN_CHUNKS_TO_PRUNE = 1000  # a small knowledge base keeps every word: it is fast anyway
+_TOTAL_TTL_SECONDS = 30.0
+_totals: dict[str, tuple[int, float]] = {}  # database -> (chunk count, when it was read)
+
+
+async def _common_terms(session: AsyncSession, terms: list[str]) -> set[str]:
+    """The query words in more than ``MAX_TERM_SHARE`` of the indexed passages (of every
+    workspace: the full-text index is one table)."""
+    now, database = time.monotonic(), str(session.get_bind().engine.url)
+    total, read_at = _totals.get(database, (0, -_TOTAL_TTL_SECONDS))
+    if now - read_at >= _TOTAL_TTL_SECONDS:
+        count = (await session.execute(text("SELECT count(*) FROM knowledge_chunks"))).scalar()
+        total = int(count or 0)
+        _totals[database] = (total, now)
+    if total < MIN_CHUNKS_TO_PRUNE:
+        return set()
+    placeholders = ", ".join(f":t{i}" for i in range(len(terms)))
+    rows = await session.execute(
+        text(f"SELECT term, doc FROM knowledge_chunks_fts_vocab WHERE term IN ({placeholders})"),  # noqa: S608
+        {f"t{i}": term for i, term in enumerate(terms)},
+    )
+    return {str(term) for term, doc in rows if doc > MAX_TERM_SHARE * total}
+
+
 async def lexical_search(
     session: AsyncSession, query: str, filters: Filters, limit: int
 ) -> list[tuple[str, float]]:
@@ -60,6 +88,8 @@ async def lexical_search(
     where, params = _where(filters, "c")  # only placeholders and fixed names interpolated
     params["limit"] = limit
     if session.get_bind().dialect.name == "sqlite":
+        common = await _common_terms(session, terms)
+        terms = [term for term in terms if term not in common] or terms
         params["match"] = " OR ".join(f'"{term}"' for term in terms)
         sql = (
             "SELECT c.id, bm25(knowledge_chunks_fts) AS rank FROM knowledge_chunks_fts "  # noqa: S608
