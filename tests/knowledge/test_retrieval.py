@@ -22,10 +22,23 @@ from deskpilot.knowledge.retrieval.embeddings import (
     query_windows,
 )
 from deskpilot.knowledge.retrieval.hybrid import Mode, fuse, search
-from deskpilot.knowledge.retrieval.lexical import Filters, query_terms
+from deskpilot.knowledge.retrieval.lexical import (
+    MIN_CHUNKS_TO_PRUNE,
+    Filters,
+    _common_terms,
+    lexical_search,
+    query_terms,
+)
 from deskpilot.knowledge.retrieval.tokenize import search_text, tokens
 from deskpilot.knowledge.schemas import IndexArticle
-from deskpilot.models import Article, ArticleStatus, ArticleVersion, KnowledgeCategory, Visibility
+from deskpilot.models import (
+    Article,
+    ArticleStatus,
+    ArticleVersion,
+    KnowledgeCategory,
+    KnowledgeChunk,
+    Visibility,
+)
 from tests.factories import Tenant
 
 REFUND_EN = (
@@ -316,3 +329,32 @@ async def test_a_long_query_finds_a_passage_that_matches_its_later_part(
     assert len(question) > MAX_QUERY_CHARS
     hits = await _search(database, question, Filters(ws), Mode.VECTOR, embedder)
     assert hits[0] == pw
+
+
+async def test_words_in_most_passages_are_left_out_of_large_indexes(
+    database: Database, tenant: Tenant
+) -> None:
+    """With over MIN_CHUNKS_TO_PRUNE passages, a word in more than MAX_TERM_SHARE of them no
+    longer decides the ranking; alone, it is still searched."""
+    ws = tenant.workspace_id
+    article = await _article(database, ws, "# Filler\n\nfiller")
+    async with database.transaction() as session:
+        session.add_all(
+            KnowledgeChunk(
+                workspace_id=ws,
+                article_id=article,
+                version=1,
+                position=i,
+                heading="Filler",
+                text="shipping",
+                search_text="ship" + (" parcel" if i == 7 else ""),
+                language="en",
+                visibility=Visibility.PUBLIC,
+            )
+            for i in range(MIN_CHUNKS_TO_PRUNE + 10)
+        )
+    async with database.transaction() as session:
+        assert await _common_terms(session, ["ship", "parcel"]) == {"ship"}
+        found = await lexical_search(session, "ship parcel", Filters(ws), 5)
+        assert len(found) == 1  # only the passage with the rare word: "ship" was left out
+        assert len(await lexical_search(session, "ship", Filters(ws), 5)) == 5
