@@ -131,6 +131,14 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/kb/import": {},  # multipart: refused as JSON (tests/knowledge/test_import.py)
     "POST /api/v1/kb/articles/{article_id}/feedback": {"helpful": True, "version": 1},
     "POST /api/v1/kb/articles/{article_id}/reviewed": {"review_due_on": "2999-01-01"},
+    "PATCH /api/v1/ai/settings": {"handoff_confidence": 0.5},
+    "POST /api/v1/ai/intents": {
+        "name": "isolation_check",
+        "handling": "answer",
+        "examples": ["Is this an isolation check?"],
+    },
+    "PATCH /api/v1/ai/intents/{intent_id}": {"description": "Edited."},
+    "POST /api/v1/ai/reply-preview": {"text": "Hello"},
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
@@ -319,6 +327,14 @@ async def _import(resources: Resources, tenant: Tenant) -> str:
     return job.id
 
 
+async def _intent(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.ai import service as ai
+
+    async with resources.database.transaction() as session:
+        intents = await ai.list_intents(session, tenant.workspace_id)  # the default taxonomy
+    return intents[0].id
+
+
 async def _order(resources: Resources, tenant: Tenant) -> str:
     from deskpilot.imports import service as import_service
     from deskpilot.imports.records import ImportKind
@@ -352,6 +368,7 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "segment_id": _segment,
     "import_id": _import,
     "order_id": _order,
+    "intent_id": _intent,
     "article_id": _article,
     "number": _version_number,  # an article's version number: not B's data (see NOT_SECRET)
 }

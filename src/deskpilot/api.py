@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 # Importing a tasks module registers its job handlers, so that enqueue() and the workers know
 # them in every process: the API, `deskpilot worker`, and the CLI.
+import deskpilot.ai.tasks
 import deskpilot.auth.tasks
 import deskpilot.channels.email.tasks
 import deskpilot.channels.tasks
@@ -16,6 +17,7 @@ import deskpilot.knowledge.tasks
 import deskpilot.segments.tasks
 import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
+from deskpilot.ai.endpoints import router as ai_router
 from deskpilot.auth.endpoints import router as auth_router
 from deskpilot.channels.endpoints import hooks as channel_hooks
 from deskpilot.channels.endpoints import router as channels_router
@@ -56,6 +58,7 @@ ROUTERS: list[APIRouter] = [
     kb_search_router,
     knowledge_router,
     kb_quality_router,
+    ai_router,
     demo_router,
     web_router,
     help_router,

@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -15,6 +16,7 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.ai.service import warm_default
 from deskpilot.app import build_worker, create_app, open_resources
 from deskpilot.auth import credentials, users
 from deskpilot.auth.schemas import MemberCreate
@@ -99,6 +101,8 @@ def serve(
     settings = Settings(**overrides)  # type: ignore[arg-type]
     configure_logging(settings.log_level, settings.log_format)
     typer.echo(f"DeskPilot is serving on http://{settings.host}:{settings.port}", err=True)
+    if worker:
+        _warm_ai()
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -107,6 +111,12 @@ def serve(
         access_log=False,
         ws="websockets-sansio",
     )
+
+
+def _warm_ai() -> None:
+    """Load the embedding model and train the default intent classifier in the background, so
+    the first customer message does not wait for them."""
+    threading.Thread(target=warm_default, name="warm-ai", daemon=True).start()
 
 
 @app.command()
@@ -129,6 +139,7 @@ def worker(
     if concurrency:
         settings = Settings(worker_concurrency=concurrency)
     configure_logging(settings.log_level, settings.log_format)
+    _warm_ai()
 
     async def run() -> None:
         async with open_resources(settings) as resources:
@@ -393,6 +404,73 @@ def eval_retrieval(
         typer.echo(json.dumps(result))
     else:
         typer.echo(json.dumps(result, indent=2))
+
+
+@eval_app.command("replies")
+def eval_replies(
+    suite: Annotated[
+        str,
+        typer.Option(help="demo_shop_en, demo_shop_zh, demo_shop_ru, all, or a suite file path."),
+    ] = "all",
+    json_: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Scripted conversations through the whole AI engine: decision, citation, action accuracy."""
+    import json
+
+    from deskpilot.evals.replies import evaluate_replies
+
+    try:
+        result = evaluate_replies(suite)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    typer.echo(
+        json.dumps(result, ensure_ascii=False)
+        if json_
+        else json.dumps(result, indent=2, ensure_ascii=False)
+    )
+
+
+@eval_app.command("intents")
+def eval_intents(
+    dataset: Annotated[
+        str,
+        typer.Option(help="banking77, clinc150 (in ../shared/datasets/) or a JSON file path."),
+    ],
+    shots: Annotated[
+        int | None, typer.Option(help="Train on N examples per intent (seeded sample).")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Intent classification on a labelled data set: accuracy (and out-of-scope recall)."""
+    import json
+
+    from deskpilot.evals.intents import evaluate_intents
+
+    try:
+        result = evaluate_intents(dataset, shots)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    typer.echo(json.dumps(result) if json_ else json.dumps(result, indent=2))
+
+
+@eval_app.command("sentiment")
+def eval_sentiment(
+    dataset: Annotated[
+        str, typer.Option(help="waimai_10k (in ../shared/datasets/) or a CSV with label,text.")
+    ] = "waimai_10k",
+    seed: Annotated[int, typer.Option(help="Seed of the train/test split.")] = 13,
+    json_: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Sentiment accuracy: train on at most half of the data set, test on the rest."""
+    import json
+
+    from deskpilot.evals.sentiment import evaluate_sentiment
+
+    try:
+        result = evaluate_sentiment(dataset, seed=seed)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    typer.echo(json.dumps(result, ensure_ascii=False) if json_ else json.dumps(result, indent=2))
 
 
 kb_app = typer.Typer(help="Knowledge base maintenance.", no_args_is_help=True)

@@ -20,9 +20,11 @@ from deskpilot.conversations.repository import (
     ConversationRepository,
     MessageRepository,
 )
+from deskpilot.conversations.schemas import MESSAGE_RECEIVED_JOB, MessageReceived
 from deskpilot.customers.service import SenderHandle, resolve_sender
 from deskpilot.kit.bus import Bus, publish_on_commit
 from deskpilot.kit.clock import utcnow
+from deskpilot.kit.jobs import enqueue
 from deskpilot.kit.storage import FileStore
 from deskpilot.models import (
     Channel,
@@ -120,6 +122,12 @@ async def receive(
             session, bus, conversation_event("conversation.created", conversation, [])
         )
     publish_on_commit(session, bus, message_created(message))
+    enqueue(
+        session,
+        MESSAGE_RECEIVED_JOB,
+        MessageReceived(message_id=message.id),
+        workspace_id=workspace_id,
+    )
     return IntakeResult(message, conversation, created=True)
 
 

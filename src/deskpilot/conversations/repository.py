@@ -13,6 +13,7 @@ from deskpilot.models import (
     ConversationStatus,
     Direction,
     Message,
+    SenderType,
 )
 
 
@@ -140,6 +141,25 @@ class MessageRepository(WorkspaceRepository[Message]):
                 )
             )
         return await self.all(query.order_by(Message.created_at, Message.id).limit(limit))
+
+    async def customer_texts_before(
+        self, conversation_id: str, stamp: datetime, message_id: str, limit: int
+    ) -> list[str]:
+        query = (
+            select(Message.text)
+            .where(
+                Message.workspace_id == self.workspace_id,
+                Message.conversation_id == conversation_id,
+                Message.sender_type == SenderType.CUSTOMER,
+                or_(
+                    Message.created_at < stamp,
+                    and_(Message.created_at == stamp, Message.id < message_id),
+                ),
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(limit)
+        )
+        return list(reversed((await self.session.scalars(query)).all()))
 
     async def last_inbound_external_id(self, conversation_id: str) -> str | None:
         query = (

@@ -40,6 +40,7 @@ class MessageRead(BaseModel):
     external_id: str | None
     delivery_status: DeliveryStatus | None
     delivery_error: str | None
+    annotations: dict[str, Any] | None = None  # what the AI understood (customer messages)
     created_at: datetime
     sent_at: datetime | None
 
@@ -124,3 +125,11 @@ class ConversationFilter:
     handled_by: HandledBy | None = None
     label: str | None = None
     language: str | None = None
+
+
+MESSAGE_RECEIVED_JOB = "conversation.message_received"
+"""Queued by intake for every new customer message; the AI engine handles it."""
+
+
+class MessageReceived(BaseModel):
+    message_id: str

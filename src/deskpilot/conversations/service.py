@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -195,6 +196,83 @@ async def post_message(
     return message
 
 
+async def post_bot_message(
+    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
+) -> Message:
+    """The bot's reply, queued for delivery on the conversation's channel like an agent's."""
+    message = MessageRepository(session, conversation.workspace_id).add(
+        Message(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            channel_id=conversation.channel_id,
+            direction=Direction.OUTBOUND,
+            sender_type=SenderType.BOT,
+            text=text,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+    )
+    await session.flush()
+    if conversation.first_response_at is None:
+        conversation.first_response_at = message.created_at
+    conversation.last_activity_at = message.created_at
+    enqueue(
+        session,
+        SEND_MESSAGE_JOB,
+        SendMessage(message_id=message.id),
+        workspace_id=conversation.workspace_id,
+    )
+    publish_on_commit(session, bus, message_created(message))
+    return message
+
+
+async def post_private_note(
+    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
+) -> Message:
+    """A note only agents see, written by DeskPilot (the AI's hand-off summary)."""
+    message = MessageRepository(session, conversation.workspace_id).add(
+        Message(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            channel_id=conversation.channel_id,
+            direction=Direction.OUTBOUND,
+            sender_type=SenderType.SYSTEM,
+            text=text,
+            is_private=True,
+        )
+    )
+    await session.flush()
+    publish_on_commit(session, bus, message_created(message))
+    return message
+
+
+async def annotate_message(
+    session: AsyncSession, bus: Bus, message: Message, annotations: dict[str, Any]
+) -> None:
+    """Store what the AI understood of a customer message; agents see it at once."""
+    message.annotations = annotations
+    await session.flush()
+    publish_on_commit(session, bus, message_event("message.updated", message))
+
+
+async def mark_for_humans(session: AsyncSession, bus: Bus, conversation: Conversation) -> None:
+    """The bot stops answering this conversation; people take it from here."""
+    if conversation.handled_by != HandledBy.HUMAN:
+        conversation.handled_by = HandledBy.HUMAN
+        labels = (await LabelRepository(session, conversation.workspace_id).of([conversation.id]))[
+            conversation.id
+        ]
+        await _changed(session, bus, ConversationView(conversation, labels), "conversation.updated")
+
+
+async def customer_texts(
+    session: AsyncSession, workspace_id: str, conversation_id: str, before: Message, limit: int
+) -> list[str]:
+    """The customer's earlier messages in the conversation, oldest first (at most ``limit``)."""
+    return await MessageRepository(session, workspace_id).customer_texts_before(
+        conversation_id, before.created_at, before.id, limit
+    )
+
+
 async def find_message(session: AsyncSession, workspace_id: str, message_id: str) -> Message | None:
     return await MessageRepository(session, workspace_id).get(message_id)
 
@@ -264,10 +342,5 @@ async def hand_to_human(
     session: AsyncSession, bus: Bus, conversation: Conversation, note: str
 ) -> Message:
     """The customer asked for a person: the bot stops answering, and a system message says so."""
-    if conversation.handled_by != HandledBy.HUMAN:
-        conversation.handled_by = HandledBy.HUMAN
-        labels = (await LabelRepository(session, conversation.workspace_id).of([conversation.id]))[
-            conversation.id
-        ]
-        await _changed(session, bus, ConversationView(conversation, labels), "conversation.updated")
+    await mark_for_humans(session, bus, conversation)
     return await post_system_message(session, bus, conversation, note, raw={"kind": "handoff"})

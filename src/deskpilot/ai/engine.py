@@ -1,0 +1,490 @@
+"""The decision for one customer message: answer from knowledge, act on the customer's own
+orders, ask a clarifying question, or hand off to a person.
+
+The order of the checks is the policy (docs/ai-engine.md):
+
+1. An action waiting for a yes or no: yes runs it, no drops it, anything else drops it and
+   the message is handled afresh.
+2. Hand off when the customer asks for a person, sentiment is strongly negative, the customer
+   is in a VIP segment, or the bot has already failed ``max_bot_failures`` times.
+3. An out-of-scope or low-confidence intent: answer if the knowledge base clearly supports an
+   answer, else ask once what the customer needs, and hand off the second time.
+4. The intent's handling: ``handoff`` hands off, ``action`` runs the action flow (verify, fill
+   slots, check the policy, confirm, run), ``answer`` answers from knowledge, or hands off when
+   nothing there supports an answer (the question goes to the knowledge-gaps report).
+
+Customer text is data: it selects an intent and fills slots, never instructions. Actions read
+and change only the verified customer's own orders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.ai.actions.base import (
+    Action,
+    ActionContext,
+    ActionResult,
+    PolicyOutcome,
+    Refusal,
+    parse_slots,
+)
+from deskpilot.ai.actions.registry import ActionRegistry
+from deskpilot.ai.actions.slots import emails, fill_slots, is_confirmation, order_ids
+from deskpilot.ai.actions.verification import Claims, verify
+from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
+from deskpilot.ai.texts import say, term
+from deskpilot.ai.understanding.annotate import Understanding
+from deskpilot.customers import service as customers
+from deskpilot.kit.bus import Bus
+from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
+from deskpilot.orders import service as orders
+
+INTENT_ACTIONS = {
+    "order_status": "order_status",
+    "cancellation": "cancel_order",
+    "return_refund": "return_order",
+    "address_change": "change_address",
+}
+STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
+ADDRESS_SLOTS = {"address1", "address2", "city", "state", "zip", "country"}
+_GENERAL_QUESTION = re.compile(
+    r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
+    r"|which|is it possible)\b"
+    r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
+    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
+    re.IGNORECASE,
+)
+_ASKS_FOR_PERSON = re.compile(
+    r"\b(human|real person|agent|operator|representative|someone real|talk to (a|some)one)\b"
+    r"|人工|真人|客服人员|转人工"
+    r"|оператор|живой человек|сотрудник|человеком",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything one decision reads. ``state`` is changed in place."""
+
+    text: str
+    understanding: Understanding
+    settings: AISettings
+    handling: dict[str, tuple[Handling, str | None]]  # intent -> (handling, action)
+    state: AIConversationState
+    customer_id: str | None  # the conversation's customer
+    channel_verified: bool
+    vip: bool
+    history: list[str] = field(default_factory=list)  # earlier customer messages, oldest first
+
+
+@dataclass(slots=True)
+class Outcome:
+    decision: Decision
+    reason: str
+    reply: str
+    citations: list[Citation] = field(default_factory=list)
+    action: dict[str, Any] | None = None
+    unanswered: bool = False  # a question the knowledge base could not answer
+    failed: bool = False  # counts towards the hand-off after repeated failures
+    provider: str = "builtin"  # who wrote the reply
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Retriever:
+    """Finds passages for a question in the customer's language (public, published only)."""
+
+    async def passages(self, question: str, language: str) -> list[Passage]:
+        raise NotImplementedError
+
+
+class SlotFiller(Protocol):
+    """Fills an action's slots from the conversation (a dict for the action's slots model)."""
+
+    async def fill(self, turn: Turn, action: Action, focus: Order | None) -> dict[str, Any]: ...
+
+
+class PatternSlotFiller:
+    """The built-in slot filler: order ids, reasons, items, addresses found in the text."""
+
+    async def fill(self, turn: Turn, action: Action, focus: Order | None) -> dict[str, Any]:
+        slots = fill_slots(
+            turn.text,
+            turn.history,
+            remembered_order_id=focus.external_id if focus else None,
+            items=focus.items if focus else (),
+            refund_choices=orders.original_payment_methods(focus) if focus else (),
+        )
+        return slots.for_action()
+
+
+class Engine:
+    """Decides one turn. ``writer`` writes answers from passages, ``slot_filler`` reads action
+    slots from the conversation: the built-in ones by default, an LLM's when one is set up."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        workspace_id: str,
+        actions: ActionRegistry,
+        bus: Bus | None,
+        *,
+        writer: AnswerWriter | None = None,
+        slot_filler: SlotFiller | None = None,
+    ) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+        self.actions = actions
+        self.bus = bus
+        self.writer: AnswerWriter = writer or ExtractiveWriter()
+        self.slot_filler: SlotFiller = slot_filler or PatternSlotFiller()
+
+    async def decide(self, turn: Turn, retriever: Retriever) -> Outcome:
+        language = turn.understanding.language
+        pending = turn.state.pending_action
+        if pending:
+            answer = is_confirmation(turn.text, language)
+            turn.state.pending_action = None
+            if answer is not None:
+                return await self._confirmed(turn, pending, answer)
+        handoff = self._handoff_reason(turn)
+        if handoff:
+            return self._handoff(handoff, language)
+        intent, confident = self._intent(turn)
+        if intent is None or not confident:
+            return await self._unclear(turn, retriever)
+        turn.state.pending_intent = None
+        handling, action = turn.handling.get(intent, (Handling.ANSWER, None))
+        if handling == Handling.HANDOFF:
+            return self._handoff(f"intent {intent} is handled by people", language)
+        if handling == Handling.ACTION:
+            if _asks_in_general(turn.text):  # "what is your return policy?"
+                answered = await self._answer(turn, retriever, intent, strict=True)
+                if answered.decision == Decision.ANSWER:
+                    return answered
+            return await self._act(turn, intent, action or INTENT_ACTIONS.get(intent))
+        if intent == "greeting":
+            return Outcome(Decision.ANSWER, "greeting", say("greeting", language))
+        if intent == "feedback":
+            return Outcome(Decision.ANSWER, "feedback acknowledged", say("thanks", language))
+        return await self._answer(turn, retriever, intent)
+
+    # --- the checks -------------------------------------------------------------------------
+
+    def _handoff_reason(self, turn: Turn) -> str | None:
+        understood, settings = turn.understanding, turn.settings
+        if understood.intent == "human_request" or _ASKS_FOR_PERSON.search(turn.text):
+            return "the customer asked for a person"
+        # an answer to the bot's own question, or a clear request to act on an order ("cancel
+        # it, I ordered it by mistake"), reads negative without being a complaint
+        acting = (
+            understood.intent is not None
+            and turn.handling.get(understood.intent, (None, None))[0] == Handling.ACTION
+            and understood.confidence >= settings.handoff_confidence
+        )
+        if (
+            understood.sentiment.score <= settings.negative_sentiment
+            and not acting
+            and not _continues(turn)
+        ):
+            return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
+        if turn.vip:
+            return "the customer is in a VIP segment"
+        if turn.state.failures >= settings.max_bot_failures:
+            return f"the bot failed {turn.state.failures} times in this conversation"
+        return None
+
+    def _intent(self, turn: Turn) -> tuple[str | None, bool]:
+        """The intent to act on: a clarification in progress keeps its intent when the answer
+        is not clearly about something else (a bare order number, "by mistake")."""
+        understood = turn.understanding
+        confident = (
+            not understood.out_of_scope
+            and understood.confidence >= turn.settings.handoff_confidence
+        )
+        if _continues(turn) and (not confident or understood.intent != "human_request"):
+            return turn.state.pending_intent, True
+        return understood.intent, confident
+
+    def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
+        return Outcome(Decision.HANDOFF, reason, say("handoff.notice", language), **extra)
+
+    async def _unclear(self, turn: Turn, retriever: Retriever) -> Outcome:
+        language = turn.understanding.language
+        answered = await self._answer(turn, retriever, None, strict=True)
+        if answered.decision == Decision.ANSWER:
+            return answered
+        if turn.state.pending_intent == "clarify":
+            turn.state.pending_intent = None
+            return self._handoff(
+                "still unclear after a clarifying question", language, unanswered=True
+            )
+        turn.state.pending_intent = "clarify"
+        return Outcome(Decision.CLARIFY, "intent unclear", say("clarify.intent", language))
+
+    # --- answers from knowledge -------------------------------------------------------------
+
+    async def _answer(
+        self, turn: Turn, retriever: Retriever, intent: str | None, *, strict: bool = False
+    ) -> Outcome:
+        language = turn.understanding.language
+        found = await retriever.passages(turn.text, language)
+        composed = await self.writer.write(turn.text, found, language) if found else None
+        if composed is not None and composed.support >= (STRICT_SUPPORT if strict else 1.0):
+            return Outcome(
+                Decision.ANSWER,
+                f"answered from knowledge (support {composed.support:.2f})",
+                composed.text,
+                composed.citations,
+                provider=composed.provider,
+                prompt_tokens=composed.prompt_tokens,
+                completion_tokens=composed.completion_tokens,
+            )
+        return self._handoff(
+            "nothing in the knowledge base supports an answer"
+            + (f" (intent {intent})" if intent else ""),
+            language,
+            unanswered=True,
+            failed=True,
+        )
+
+    # --- actions ----------------------------------------------------------------------------
+
+    async def _verified_customer(self, turn: Turn) -> tuple[str | None, bool]:
+        """(customer id, whether the customer offered details that did not verify)."""
+        if turn.state.verified_customer_id:
+            return turn.state.verified_customer_id, False
+        slots = fill_slots(turn.text, turn.history)
+        claims = Claims(
+            channel_customer_id=turn.customer_id if turn.channel_verified else None,
+            email=slots.email,
+            order_id=slots.order_id,
+            name=slots.name,
+            zip=slots.zip,
+        )
+        found = await verify(self.session, self.workspace_id, claims)
+        if found is not None:
+            turn.state.verified_customer_id = found
+        offered = bool((slots.email and slots.order_id) or (slots.name and slots.zip))
+        return found, offered and found is None
+
+    async def _act(self, turn: Turn, intent: str, action_name: str | None) -> Outcome:
+        language = turn.understanding.language
+        enabled = turn.settings.actions_enabled
+        if action_name is None or action_name not in enabled:
+            return self._handoff(f"no enabled action for intent {intent}", language)
+        action = self.actions.get(action_name)
+        customer_id, rejected = await self._verified_customer(turn)
+        if customer_id is None:
+            turn.state.pending_intent = intent
+            key = "verify.failed" if rejected else "verify.ask"
+            return Outcome(Decision.CLARIFY, "customer not verified", say(key, language))
+        if await self._names_someone_else(turn.text, customer_id):
+            return Outcome(
+                Decision.ANSWER,
+                "the message asks about another customer's account",
+                say("actions.refused.not_yours", language),
+            )
+        context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
+        focus = await self._focus_order(turn, customer_id)
+        parsed = parse_slots(action, await self.slot_filler.fill(turn, action, focus))
+        outcome = await action.check(context, parsed)
+        order_id = getattr(parsed, "order_id", None)
+        if order_id:
+            order = await orders.find_order(self.session, self.workspace_id, order_id)
+            if order is not None and order.customer_id == customer_id:
+                turn.state.focus_order_id = order.id
+        record = {"name": action.name, "slots": parsed.model_dump(exclude_none=True)}
+        if outcome.decision.value == "missing":
+            turn.state.pending_intent = intent
+            return Outcome(
+                Decision.CLARIFY,
+                f"{action.name} needs {', '.join(outcome.missing)}",
+                _ask(outcome, language),
+                action={**record, "missing": outcome.missing},
+            )
+        turn.state.pending_intent = None
+        if not outcome.is_allowed:
+            return Outcome(
+                Decision.ANSWER,
+                f"{action.name} refused by policy: {outcome.reason}",
+                _refusal(outcome, language, order_id),
+                action={**record, "refused": str(outcome.reason)},
+            )
+        if action.needs_confirmation:
+            turn.state.pending_action = record
+            return Outcome(
+                Decision.CLARIFY,
+                f"{action.name} awaits the customer's confirmation",
+                _confirmation(action.name, outcome.plan, language),
+                action={**record, "plan": outcome.plan},
+            )
+        result = await action.run(context, parsed, confirmed=False)
+        return self._result(result, record, language)
+
+    async def _confirmed(self, turn: Turn, pending: dict[str, Any], yes: bool) -> Outcome:
+        language = turn.understanding.language
+        if not yes:
+            return Outcome(
+                Decision.ANSWER,
+                f"the customer declined {pending['name']}",
+                say("actions.declined", language),
+                action={**pending, "declined": True},
+            )
+        action = self.actions.get(pending["name"])
+        customer_id = turn.state.verified_customer_id
+        context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
+        result = await action.run(context, parse_slots(action, pending["slots"]), confirmed=True)
+        return self._result(result, pending, language)
+
+    def _result(self, result: ActionResult, record: dict[str, Any], language: str) -> Outcome:
+        if not result.ok:
+            stopped = result.outcome or PolicyOutcome.refused(Refusal.NOT_CONFIRMED)
+            return Outcome(
+                Decision.ANSWER,
+                f"{result.action} refused by policy: {stopped.reason}",
+                _refusal(stopped, language, record["slots"].get("order_id")),
+                action={**record, "refused": str(stopped.reason)},
+            )
+        return Outcome(
+            Decision.ACTION,
+            f"{result.action} ran",
+            _done(result, language),
+            action={**record, "result": result.data},
+        )
+
+    async def _names_someone_else(self, text: str, customer_id: str) -> bool:
+        """The message names an email address that is not the verified customer's."""
+        named = {email.lower() for email in emails(text)}
+        if not named:
+            return False
+        own = {
+            identity.value.lower()
+            for identity in await customers.identities_of(
+                self.session, self.workspace_id, customer_id
+            )
+        }
+        return bool(named - own)
+
+    async def _focus_order(self, turn: Turn, customer_id: str) -> Order | None:
+        """The order the message is about: the one it names, else the one discussed ("it"),
+        else the customer's only order."""
+        for reference in order_ids(turn.text):
+            named = await orders.find_order(self.session, self.workspace_id, reference)
+            if named is not None and named.customer_id == customer_id:
+                return named
+        if turn.state.focus_order_id:
+            try:
+                order = await orders.get_order(
+                    self.session, self.workspace_id, turn.state.focus_order_id
+                )
+            except Exception:
+                order = None
+            if order is not None and order.customer_id == customer_id:
+                return order
+        recent, _ = await orders.list_customer_orders(
+            self.session, self.workspace_id, customer_id, None, 2
+        )
+        return recent[0] if len(recent) == 1 else None
+
+
+def _continues(turn: Turn) -> bool:
+    """The message answers the bot's question in an action flow: it gives an order number,
+    an email, a name and zip, a reason, an address."""
+    waiting = turn.state.pending_intent
+    if not waiting or waiting == "clarify":
+        return False
+    if turn.understanding.intent == waiting:
+        return True
+    found = fill_slots(turn.text)
+    return bool(
+        found.order_id or found.email or found.zip or found.name or found.reason or found.address
+    )
+
+
+def _asks_in_general(text: str) -> bool:
+    """A question about how things work rather than about one of the customer's orders."""
+    return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None
+
+
+# --- what the bot says about actions ------------------------------------------------------
+
+
+def _ask(outcome: PolicyOutcome, language: str) -> str:
+    slot = outcome.missing[0] if outcome.missing else "order_id"
+    key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
+    return say(key, language, choices=", ".join(outcome.choices.get(slot, [])))
+
+
+def _refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
+    key = outcome.message_key or "actions.refused.not_confirmed"
+    status = term(str(outcome.details.get("status", "")), language)
+    return say(key, language, order=order_id or "", status=status)
+
+
+def _confirmation(action: str, plan: dict[str, Any], language: str) -> str:
+    order = plan.get("order_id", "")
+    if action == "cancel_order":
+        refunds = plan.get("refunds") or []
+        total = ", ".join(str(r.get("amount", "")) for r in refunds if isinstance(r, dict))
+        return say(
+            "actions.confirm.cancel_order",
+            language,
+            order=order,
+            reason=term(str(plan.get("reason", "")), language),
+            total=total or "-",
+        )
+    if action == "return_order":
+        items = ", ".join(str(i.get("name", "")) for i in plan.get("items", []))
+        return say(
+            "actions.confirm.return_order",
+            language,
+            order=order,
+            items=items,
+            refund=plan.get("refund_to", ""),
+        )
+    return say(
+        "actions.confirm.change_address", language, order=order, address=_address(plan.get("to"))
+    )
+
+
+def _address(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    parts = ("address1", "address2", "city", "state", "zip", "country")
+    return ", ".join(str(value[p]) for p in parts if value.get(p))
+
+
+def _done(result: ActionResult, language: str) -> str:
+    data = result.data
+    if result.action == "order_status":
+        if "orders" in data:
+            listed = "; ".join(
+                f"{o['order_id']}: {term(o['status'], language)}" for o in data["orders"]
+            )
+            return say("actions.ask.order_id", language) + (f" ({listed})" if listed else "")
+        items = ", ".join(str(i.get("name", "")) for i in data.get("items", []))
+        text = say(
+            "order.status",
+            language,
+            order=data["order_id"],
+            status=term(data["status"], language),
+            items=items,
+        )
+        tracking = ", ".join(
+            t.get("url") or t["tracking_id"] for t in data.get("tracking", []) if t
+        )
+        return f"{text} {say('order.tracking', language, tracking=tracking)}" if tracking else text
+    if result.action == "change_address":
+        return say(
+            "actions.done.change_address",
+            language,
+            order=data.get("order_id", ""),
+            address=_address(data.get("to")),
+        )
+    return say(f"actions.done.{result.action}", language, order=data.get("order_id", ""))

@@ -1,0 +1,265 @@
+"""One customer message through the engine: understand, decide, act, and keep a record.
+
+``handle_message`` is the ``conversation.message_received`` job: it annotates the message
+(always), and when the bot handles the conversation it decides and carries the decision out:
+a reply through the outbox, a hand-off (notice to the customer, the conversation marked for
+people, a private summary for the agent), and an ``AIRun`` with what it saw (redacted) and why.
+``preview`` runs the same decision without sending or changing anything.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.ai import service
+from deskpilot.ai.actions.registry import default_registry
+from deskpilot.ai.engine import Engine, Outcome, Retriever, Turn
+from deskpilot.ai.llm import engine_hooks
+from deskpilot.ai.replies.compose import Passage
+from deskpilot.ai.repository import RunRepository, StateRepository
+from deskpilot.ai.summary import handoff_summary
+from deskpilot.ai.understanding.annotate import Understanding, understand
+from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.conversations import service as conversations
+from deskpilot.customers import service as customers
+from deskpilot.kit.deps import Resources
+from deskpilot.knowledge.quality import record_unanswered
+from deskpilot.knowledge.retrieval.embeddings import cap_query
+from deskpilot.knowledge.retrieval.hybrid import search
+from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.models import (
+    AIConversationState,
+    AIRun,
+    Decision,
+    Direction,
+    HandledBy,
+    SenderType,
+)
+from deskpilot.workspaces import service as workspaces
+
+HISTORY_TURNS = 10
+PASSAGES = 3
+
+
+class KnowledgeRetriever(Retriever):
+    """Public, published passages in the customer's language: the bot never quotes an internal
+    article to a customer."""
+
+    def __init__(self, session: AsyncSession, workspace_id: str) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+
+    async def passages(self, question: str, language: str) -> list[Passage]:
+        filters = Filters(self.workspace_id, visibilities=("public",), language=language)
+        hits = await search(self.session, cap_query(question), filters, limit=PASSAGES)
+        return [
+            Passage(h.article_id, h.version, h.heading, h.text, h.language, h.similarity)
+            for h in hits
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    understanding: Understanding
+    outcome: Outcome | None  # None: the conversation is with people, nothing was decided
+    run: AIRun | None
+    latency_ms: float
+
+
+async def _understand(
+    session: AsyncSession, workspace_id: str, text: str, previous_language: str | None
+) -> tuple[Understanding, service.Taxonomy]:
+    settings = await service.get_settings(session, workspace_id)
+    taxonomy = await service.taxonomy_of(session, workspace_id)
+    workspace = await workspaces.get_workspace(session, workspace_id)
+    understood = understand(
+        text,
+        taxonomy.classifier,
+        languages=settings.languages,
+        default_language=workspace.default_language,
+        previous_language=previous_language,
+    )
+    return understood, taxonomy
+
+
+async def _is_vip(
+    session: AsyncSession, workspace_id: str, customer_id: str | None, vip: list[str]
+) -> bool:
+    if not customer_id or not vip:
+        return False
+    member_of = await customers.segments_of(session, workspace_id, customer_id)
+    return any(segment.id in vip or segment.name in vip for segment, _ in member_of)
+
+
+def _record(
+    workspace_id: str,
+    text: str,
+    understood: Understanding,
+    outcome: Outcome,
+    *,
+    kind: str,
+    latency_ms: float,
+    conversation_id: str | None = None,
+    message_id: str | None = None,
+) -> AIRun:
+    return AIRun(
+        workspace_id=workspace_id,
+        conversation_id=conversation_id,
+        message_id=message_id,
+        kind=kind,
+        input_redacted=Redactor().redact(text).text,
+        language=understood.language,
+        intent=understood.intent,
+        confidence=understood.confidence,
+        sentiment=understood.sentiment.score,
+        decision=outcome.decision,
+        reason=outcome.reason[:200],
+        reply=outcome.reply,
+        sources=[
+            {"article_id": c.article_id, "version": c.version, "title": c.title}
+            for c in outcome.citations
+        ],
+        action=outcome.action,
+        provider=outcome.provider,
+        latency_ms=round(latency_ms, 2),
+        prompt_tokens=outcome.prompt_tokens,
+        completion_tokens=outcome.completion_tokens,
+    )
+
+
+async def handle_message(
+    session: AsyncSession, resources: Resources, workspace_id: str, message_id: str
+) -> Handled | None:
+    started = time.perf_counter()
+    bus = resources.bus
+    message = await conversations.find_message(session, workspace_id, message_id)
+    if (
+        message is None
+        or message.direction != Direction.INBOUND
+        or message.sender_type != SenderType.CUSTOMER
+        or not message.text.strip()
+    ):
+        return None
+    view = await conversations.get_conversation(session, workspace_id, message.conversation_id)
+    conversation = view.conversation
+    understood, taxonomy = await _understand(
+        session, workspace_id, message.text, conversation.language
+    )
+    await conversations.annotate_message(session, bus, message, understood.annotations())
+    if conversation.language is None:
+        conversation.language = understood.language
+    settings = await service.get_settings(session, workspace_id)
+    if conversation.handled_by != HandledBy.BOT or not settings.bot_enabled:
+        return Handled(understood, None, None, (time.perf_counter() - started) * 1000)
+
+    states = StateRepository(session, workspace_id)
+    state = await states.of_conversation(conversation.id) or states.add(
+        AIConversationState(workspace_id=workspace_id, conversation_id=conversation.id)
+    )
+    turn = Turn(
+        text=message.text,
+        understanding=understood,
+        settings=settings,
+        handling=taxonomy.handling,
+        state=state,
+        customer_id=conversation.customer_id,
+        channel_verified=await customers.verified_on_channel(
+            session, workspace_id, conversation.customer_id, conversation.channel_id
+        ),
+        vip=await _is_vip(session, workspace_id, conversation.customer_id, settings.vip_segments),
+        history=await conversations.customer_texts(
+            session, workspace_id, conversation.id, message, HISTORY_TURNS
+        ),
+    )
+    writer, slot_filler = await engine_hooks(
+        session, settings, workspace_id, resources.secret_box, resources.http
+    )
+    engine = Engine(
+        session, workspace_id, default_registry(), bus, writer=writer, slot_filler=slot_filler
+    )
+    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
+    if outcome.failed:
+        state.failures += 1
+    await conversations.post_bot_message(session, bus, conversation, outcome.reply)
+    if outcome.decision == Decision.HANDOFF:
+        await conversations.mark_for_humans(session, bus, conversation)
+        summary = await handoff_summary(session, workspace_id, conversation, outcome, understood)
+        await conversations.post_private_note(session, bus, conversation, summary)
+    if outcome.unanswered:
+        await record_unanswered(
+            session,
+            workspace_id,
+            Redactor().redact(message.text).text,
+            understood.language,
+            conversation_id=conversation.id,
+            context={"intent": understood.intent, "message_id": message.id},
+        )
+    latency = (time.perf_counter() - started) * 1000
+    run = RunRepository(session, workspace_id).add(
+        _record(
+            workspace_id,
+            message.text,
+            understood,
+            outcome,
+            kind="message",
+            latency_ms=latency,
+            conversation_id=conversation.id,
+            message_id=message.id,
+        )
+    )
+    await session.flush()
+    return Handled(understood, outcome, run, latency)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    understanding: Understanding
+    outcome: Outcome
+    latency_ms: float
+
+
+async def preview(
+    session: AsyncSession,
+    workspace_id: str,
+    text: str,
+    *,
+    customer_id: str | None = None,
+    history: list[str] | None = None,
+    resources: Resources | None = None,
+) -> Preview:
+    """The whole pipeline for ``text`` without sending anything and without changing any
+    record but the run it logs. ``customer_id`` is treated as verified (the caller vouches for
+    it). A preview has no conversation state, so an action that needs the customer's yes stops
+    at the confirmation question. Without ``resources`` (no secret box, no HTTP client) it
+    uses the built-in engine whatever provider the workspace has set."""
+    started = time.perf_counter()
+    understood, taxonomy = await _understand(session, workspace_id, text, None)
+    settings = await service.get_settings(session, workspace_id)
+    turn = Turn(
+        text=text,
+        understanding=understood,
+        settings=settings,
+        handling=taxonomy.handling,
+        state=AIConversationState(workspace_id=workspace_id, conversation_id="", failures=0),
+        customer_id=customer_id,
+        channel_verified=customer_id is not None,
+        vip=await _is_vip(session, workspace_id, customer_id, settings.vip_segments),
+        history=history or [],
+    )
+    writer, slot_filler = (
+        await engine_hooks(session, settings, workspace_id, resources.secret_box, resources.http)
+        if resources is not None
+        else (None, None)
+    )
+    engine = Engine(
+        session, workspace_id, default_registry(), None, writer=writer, slot_filler=slot_filler
+    )
+    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
+    latency = (time.perf_counter() - started) * 1000
+    RunRepository(session, workspace_id).add(
+        _record(workspace_id, text, understood, outcome, kind="preview", latency_ms=latency)
+    )
+    return Preview(understood, outcome, latency)

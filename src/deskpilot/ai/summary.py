@@ -1,0 +1,58 @@
+"""What an agent reads first: why the bot handed off, who the customer is, what they want.
+
+Summaries are extractive (facts from the records and the customer's own last words), so they
+work offline and never invent anything.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deskpilot.ai.engine import Outcome
+from deskpilot.ai.understanding.annotate import Understanding
+from deskpilot.conversations import service as conversations
+from deskpilot.customers import service as customers
+from deskpilot.models import Conversation, SenderType
+from deskpilot.orders import service as orders
+
+RECENT_ORDERS = 3
+LAST_MESSAGES = 3
+MESSAGE_CHARS = 200
+
+
+async def conversation_summary(
+    session: AsyncSession, workspace_id: str, conversation: Conversation
+) -> str:
+    """Who the customer is, their recent orders and their last messages."""
+    customer = await customers.get_customer(session, workspace_id, conversation.customer_id)
+    who = ", ".join(p for p in (customer.name, customer.email, customer.phone) if p) or "unknown"
+    lines = [f"Customer: {who}; language: {conversation.language or 'unknown'}"]
+    recent, _ = await orders.list_customer_orders(
+        session, workspace_id, customer.id, None, RECENT_ORDERS
+    )
+    if recent:
+        lines.append("Recent orders: " + "; ".join(f"{o.external_id} ({o.status})" for o in recent))
+    messages, _ = await conversations.list_messages(
+        session, workspace_id, conversation.id, None, 500
+    )
+    said = [m.text for m in messages if m.sender_type == SenderType.CUSTOMER and m.text.strip()]
+    if said:
+        lines.append("The customer said:")
+        lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in said[-LAST_MESSAGES:])
+    return "\n".join(lines)
+
+
+async def handoff_summary(
+    session: AsyncSession,
+    workspace_id: str,
+    conversation: Conversation,
+    outcome: Outcome,
+    understood: Understanding,
+) -> str:
+    intent = understood.intent or "out of scope"
+    head = [
+        f"Handed off by the AI: {outcome.reason}.",
+        f"Intent: {intent} ({understood.confidence:.2f}); sentiment: {understood.sentiment.label}"
+        f" ({understood.sentiment.score:.2f}); urgency: {understood.urgency.level}.",
+    ]
+    return "\n".join([*head, await conversation_summary(session, workspace_id, conversation)])

@@ -1,0 +1,225 @@
+# ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers read them
+"""What the bot says, in the customer's language (en, zh, ru; other languages get English).
+
+Every sentence the bot writes itself comes from here, so a reply never carries text the
+customer did not ask for, and a translation is one table to extend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUPPORTED = ("en", "zh", "ru")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "greeting": {
+        "en": "Hello! How can I help you today?",
+        "zh": "您好！请问有什么可以帮您？",
+        "ru": "Здравствуйте! Чем могу помочь?",
+    },
+    "thanks": {
+        "en": "Thank you for your feedback, we have passed it on to the team.",
+        "zh": "感谢您的反馈，我们已转达给相关团队。",
+        "ru": "Спасибо за отзыв, мы передали его команде.",
+    },
+    "answer.sources": {
+        "en": "Source: {titles}",
+        "zh": "来源：{titles}",
+        "ru": "Источник: {titles}",
+    },
+    "handoff.notice": {
+        "en": "I'm passing you to a member of our team; they will reply here as soon as they "
+        "can. You don't need to repeat anything.",
+        "zh": "我正在为您转接人工客服，他们会尽快在这里回复您，您无需重复说明。",
+        "ru": "Передаю ваш вопрос сотруднику: он ответит здесь, как только сможет. "
+        "Повторять ничего не нужно.",
+    },
+    "clarify.intent": {
+        "en": "Could you tell me a little more about what you need? For example, is it about "
+        "an order, a return, your account or a product?",
+        "zh": "能再具体说明一下您的需求吗？例如是关于订单、退货、账户还是商品？",
+        "ru": "Уточните, пожалуйста, что вам нужно: это касается заказа, возврата, аккаунта "
+        "или товара?",
+    },
+    "verify.ask": {
+        "en": "To look at your orders I first need to confirm who you are: please send the email "
+        "address on your account and your order number (for example #W1234567), or your full "
+        "name and zip code.",
+        "zh": "在查看您的订单之前，我需要先核实您的身份：请提供账户邮箱和订单号（例如 #W1234567），"
+        "或您的全名和邮编。",
+        "ru": "Чтобы посмотреть ваши заказы, мне нужно подтвердить вашу личность: пришлите email "
+        "аккаунта и номер заказа (например, #W1234567) или полное имя и почтовый индекс.",
+    },
+    "verify.failed": {
+        "en": "I couldn't match those details to an account. Please check the email and order "
+        "number, or send your full name and zip code.",
+        "zh": "无法根据这些信息找到账户。请核对邮箱和订单号，或提供您的全名和邮编。",
+        "ru": "Не удалось найти аккаунт по этим данным. Проверьте email и номер заказа или "
+        "пришлите полное имя и индекс.",
+    },
+    "actions.ask.order_id": {
+        "en": "Which order is it about? Please send the order number (for example #W1234567).",
+        "zh": "请问是哪个订单？请提供订单号（例如 #W1234567）。",
+        "ru": "О каком заказе идёт речь? Пришлите номер заказа (например, #W1234567).",
+    },
+    "actions.ask.reason": {
+        "en": "Why would you like to cancel? The reasons we accept are: {choices}.",
+        "zh": "请问取消的原因是什么？可接受的原因：{choices}。",
+        "ru": "Почему вы хотите отменить заказ? Возможные причины: {choices}.",
+    },
+    "actions.ask.item_ids": {
+        "en": "Which items would you like to return? The order has: {choices}.",
+        "zh": "您想退回哪些商品？该订单包含：{choices}。",
+        "ru": "Какие товары вы хотите вернуть? В заказе: {choices}.",
+    },
+    "actions.ask.payment_method_id": {
+        "en": "Where should the refund go? Options: {choices}.",
+        "zh": "退款应退到哪里？可选：{choices}。",
+        "ru": "Куда вернуть деньги? Варианты: {choices}.",
+    },
+    "actions.ask.address": {
+        "en": "Please send the full new address: street, city, state, zip code and country.",
+        "zh": "请提供完整的新地址：街道、城市、州/省、邮编和国家。",
+        "ru": "Пришлите полный новый адрес: улица, город, штат, индекс и страна.",
+    },
+    "actions.refused.not_yours": {
+        "en": "I can only help with the orders of the account you have verified.",
+        "zh": "我只能处理您已验证账户下的订单。",
+        "ru": "Я могу помочь только с заказами подтверждённого аккаунта.",
+    },
+    "actions.refused.not_verified": {
+        "en": "I can only do this for a verified account holder.",
+        "zh": "只有通过身份验证的账户持有人才能办理此项操作。",
+        "ru": "Это можно сделать только для подтверждённого владельца аккаунта.",
+    },
+    "actions.refused.order_not_found": {
+        "en": "I couldn't find that order on your account. Please check the order number.",
+        "zh": "在您的账户中找不到该订单，请核对订单号。",
+        "ru": "Не нашёл такого заказа в вашем аккаунте. Проверьте номер заказа.",
+    },
+    "actions.refused.not_pending": {
+        "en": "Order {order} is {status}, so it can no longer be changed or cancelled.",
+        "zh": "订单 {order} 当前状态为 {status}，已无法修改或取消。",
+        "ru": "Заказ {order} в статусе «{status}», изменить или отменить его уже нельзя.",
+    },
+    "actions.refused.not_delivered": {
+        "en": "Order {order} is {status}; a return is possible once it has been delivered.",
+        "zh": "订单 {order} 当前状态为 {status}，送达后才能申请退货。",
+        "ru": "Заказ {order} в статусе «{status}»; вернуть его можно после доставки.",
+    },
+    "actions.refused.reason_not_accepted": {
+        "en": "I can cancel an order only when it is no longer needed or was ordered by mistake.",
+        "zh": "只有在不再需要或误下单的情况下才能取消订单。",
+        "ru": "Отменить заказ можно, только если он больше не нужен или оформлен по ошибке.",
+    },
+    "actions.refused.item_not_in_order": {
+        "en": "Some of those items are not in order {order}.",
+        "zh": "部分商品不在订单 {order} 中。",
+        "ru": "Некоторых из этих товаров нет в заказе {order}.",
+    },
+    "actions.refused.refund_method_not_allowed": {
+        "en": "The refund can go only to the original payment method or an existing gift card.",
+        "zh": "退款只能退回原支付方式或已有的礼品卡。",
+        "ru": "Вернуть деньги можно только на исходный способ оплаты или имеющуюся "
+        "подарочную карту.",
+    },
+    "actions.refused.not_confirmed": {
+        "en": "Nothing was changed.",
+        "zh": "未做任何更改。",
+        "ru": "Ничего не изменено.",
+    },
+    "actions.refused.invalid_address": {
+        "en": "That address looks incomplete. Please send street, city, state, zip code and "
+        "country.",
+        "zh": "地址似乎不完整，请提供街道、城市、州/省、邮编和国家。",
+        "ru": "Адрес неполный. Пришлите улицу, город, штат, индекс и страну.",
+    },
+    "actions.confirm.cancel_order": {
+        "en": "I will cancel order {order} ({reason}); the refund of {total} goes back to the "
+        "original payment method. Shall I go ahead? (yes / no)",
+        "zh": "我将取消订单 {order}（原因：{reason}），{total} 将退回原支付方式。确认吗？（是/否）",
+        "ru": "Я отменю заказ {order} (причина: {reason}); {total} вернутся на исходный способ "
+        "оплаты. Подтверждаете? (да / нет)",
+    },
+    "actions.confirm.return_order": {
+        "en": "I will open a return for {items} from order {order}, refunded to {refund}. "
+        "Shall I go ahead? (yes / no)",
+        "zh": "我将为订单 {order} 中的 {items} 办理退货，退款至 {refund}。确认吗？（是/否）",
+        "ru": "Я оформлю возврат: {items} из заказа {order}, деньги вернутся на {refund}. "
+        "Подтверждаете? (да / нет)",
+    },
+    "actions.confirm.change_address": {
+        "en": "I will change the shipping address of order {order} to {address}. Shall I go "
+        "ahead? (yes / no)",
+        "zh": "我将把订单 {order} 的收货地址改为 {address}。确认吗？（是/否）",
+        "ru": "Я изменю адрес доставки заказа {order} на {address}. Подтверждаете? (да / нет)",
+    },
+    "actions.done.cancel_order": {
+        "en": "Done: order {order} is cancelled. The refund will reach you in 5-7 business days.",
+        "zh": "已完成：订单 {order} 已取消，退款将在 5-7 个工作日内到账。",
+        "ru": "Готово: заказ {order} отменён. Деньги вернутся в течение 5–7 рабочих дней.",
+    },
+    "actions.done.return_order": {
+        "en": "Done: the return for order {order} is open. You will receive the return "
+        "instructions by email.",
+        "zh": "已完成：订单 {order} 的退货申请已提交，退货说明将通过邮件发送给您。",
+        "ru": "Готово: возврат по заказу {order} оформлен. Инструкции придут по email.",
+    },
+    "actions.done.change_address": {
+        "en": "Done: order {order} will ship to {address}.",
+        "zh": "已完成：订单 {order} 将寄往 {address}。",
+        "ru": "Готово: заказ {order} будет доставлен по адресу {address}.",
+    },
+    "actions.declined": {
+        "en": "All right, I haven't changed anything. Is there anything else I can help with?",
+        "zh": "好的，我没有做任何更改。还有什么可以帮您？",
+        "ru": "Хорошо, я ничего не менял. Могу ещё чем-то помочь?",
+    },
+    "order.status": {
+        "en": "Order {order} is {status}. Items: {items}.",
+        "zh": "订单 {order} 当前状态：{status}。商品：{items}。",
+        "ru": "Заказ {order}: статус «{status}». Товары: {items}.",
+    },
+    "order.tracking": {
+        "en": "Tracking: {tracking}.",
+        "zh": "物流单号：{tracking}。",
+        "ru": "Отслеживание: {tracking}.",
+    },
+}
+
+
+TERMS: dict[str, dict[str, str]] = {
+    "pending": {"zh": "待处理", "ru": "ожидает обработки"},
+    "processed": {"zh": "已处理", "ru": "обработан"},
+    "delivered": {"zh": "已送达", "ru": "доставлен"},
+    "cancelled": {"zh": "已取消", "ru": "отменён"},
+    "return requested": {"zh": "已申请退货", "ru": "запрошен возврат"},
+    "exchange requested": {"zh": "已申请换货", "ru": "запрошен обмен"},
+    "no longer needed": {"zh": "不再需要", "ru": "больше не нужен"},
+    "ordered by mistake": {"zh": "误下单", "ru": "заказан по ошибке"},
+}
+"""Order statuses and cancellation reasons as the customer reads them."""
+
+
+def term(value: str, language: str | None) -> str:
+    """``value`` (a status, a reason) in the customer's language, or as it is."""
+    return TERMS.get(value, {}).get(language_of(language), value)
+
+
+def language_of(code: str | None) -> str:
+    """The language the bot writes in for a customer who writes ``code``."""
+    base = (code or "en").split("-")[0].lower()
+    return base if base in SUPPORTED else "en"
+
+
+class _Values(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def say(key: str, language: str | None, **values: Any) -> str:
+    """The text ``key`` in the customer's language, with ``values`` filled in (a value the
+    template names but the caller does not give is left empty)."""
+    variants = TEXTS[key]
+    template = variants.get(language_of(language)) or variants["en"]
+    return template.format_map(_Values(values))

@@ -1,0 +1,75 @@
+"""Everything the engine understands of one customer message, in one pass.
+
+Language first (the other steps and the reply depend on it), then PII spans, intent, sentiment
+and urgency. The message is embedded once (the embedder keeps recent queries), and intent and
+sentiment read that embedding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deskpilot.ai.understanding.intents import IntentClassifier
+from deskpilot.ai.understanding.language import detect_language
+from deskpilot.ai.understanding.pii import PiiSpan, find_pii
+from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
+from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
+
+_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")
+"""Emails, links, order numbers: the same in every language, so left out of language detection."""
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    language: str
+    language_confidence: float
+    pii: tuple[PiiSpan, ...]
+    intent: str | None  # None: out of scope
+    confidence: float
+    out_of_scope: bool
+    sentiment: Sentiment
+    urgency: Urgency
+
+    def annotations(self) -> dict[str, Any]:
+        """What is stored on the message (PII as kinds and offsets, never the values)."""
+        return {
+            "language": self.language,
+            "language_confidence": round(self.language_confidence, 3),
+            "pii": [{"kind": s.kind.value, "start": s.start, "end": s.end} for s in self.pii],
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "out_of_scope": self.out_of_scope,
+            "sentiment": {"score": round(self.sentiment.score, 3), "label": self.sentiment.label},
+            "urgency": self.urgency.level,
+        }
+
+
+def understand(
+    text: str,
+    classifier: IntentClassifier,
+    *,
+    languages: Sequence[str],
+    default_language: str,
+    previous_language: str | None = None,
+) -> Understanding:
+    """Annotate ``text``. A message too short to tell its language ("ok", "#W1234567") keeps the
+    conversation's language, else the workspace's default."""
+    guess = detect_language(
+        _NOT_WORDS.sub(" ", text), languages, default=previous_language or default_language
+    )
+    language = guess.code or previous_language or default_language
+    prediction = classifier.predict(text)
+    sentiment = analyse_sentiment(text, language)
+    return Understanding(
+        language=language,
+        language_confidence=guess.confidence,
+        pii=tuple(find_pii(text)),
+        intent=prediction.intent,
+        confidence=prediction.confidence,
+        out_of_scope=prediction.out_of_scope,
+        sentiment=sentiment,
+        urgency=assess_urgency(text, sentiment.score),
+    )

@@ -1,0 +1,73 @@
+# ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers write them
+"""Language detection among a workspace's enabled languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskpilot.ai.understanding import language
+from deskpilot.ai.understanding.language import LanguageGuess, detect_language, detector_for
+from deskpilot.kit.errors import InvalidInput
+
+ENABLED = ("en", "zh", "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Where is my order? It has not arrived yet.", "en"),
+        ("thanks", "en"),
+        ("我的订单到哪里了？", "zh"),
+        ("谢谢", "zh"),
+        ("Где мой заказ? Он до сих пор не пришёл.", "ru"),
+        ("спасибо", "ru"),
+        ("我的 order 还没到，已经等了三天了", "zh"),
+        ("Hi, мой заказ #W1234567 так и не доставили, помогите пожалуйста", "ru"),
+    ],
+)
+def test_detects_enabled_languages(text: str, expected: str) -> None:
+    guess = detect_language(text, ENABLED)
+    assert guess.code == expected
+    assert 0.5 <= guess.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12345", "😀😀👍", "?!", "a", "#W1234567 100$"])
+def test_nothing_to_go_on_falls_back_to_the_default(text: str) -> None:
+    assert detect_language(text, ENABLED, default="zh") == LanguageGuess("zh", 0.0)
+    assert detect_language(text, ENABLED) == LanguageGuess(None, 0.0)
+
+
+def test_only_enabled_languages_are_candidates() -> None:
+    french = "Bonjour, où est ma commande ? Je l'attends depuis une semaine."
+    assert detect_language(french, ("en", "fr", "de")).code == "fr"
+    assert detect_language(french, ("zh", "ru"), default="ru") == LanguageGuess("ru", 0.0)
+
+
+def test_any_iso_code_lingua_knows_and_case_is_ignored() -> None:
+    assert detect_language(
+        "Wo ist meine Bestellung? Sie ist noch nicht da.", ["EN", "De"]
+    ).code == ("de")
+    assert "ja" in language.supported_codes()
+    assert "uk" in language.supported_codes()
+
+
+def test_a_single_enabled_language_is_checked_by_script() -> None:
+    assert detect_language("где мой заказ", ["ru"]).code == "ru"
+    assert detect_language("where is my order", ["ru"], default="ru") == LanguageGuess("ru", 0.0)
+
+
+def test_unknown_codes_are_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        detect_language("hello", ["en", "xx"])
+    assert caught.value.fields[0].field == "languages"
+
+
+def test_no_enabled_languages_gives_the_default() -> None:
+    assert detect_language("hello there", [], default="en") == LanguageGuess("en", 0.0)
+
+
+def test_detectors_are_cached_per_language_set() -> None:
+    detect_language("hello there friend", ["en", "ru"])
+    detect_language("привет, друг", ["ru", "en"])
+    assert detector_for(frozenset({"en", "ru"})) is detector_for(frozenset({"ru", "en"}))
+    assert detector_for(frozenset({"en", "ru"})) is not detector_for(frozenset({"en", "zh"}))

