@@ -281,3 +281,24 @@ async def test_pii_is_redacted_in_the_stored_run(customer_factory: Any) -> None:
     assert "jo@example.com" not in run["input_redacted"]
     assert "555 0100" not in run["input_redacted"]
     assert "[EMAIL_1]" in run["input_redacted"]
+
+
+async def test_assist_suggests_a_reply_with_sources_and_summarises(
+    client: httpx.AsyncClient, tenant: Tenant, customer_factory: Any
+) -> None:
+    article = await publish(
+        client, tenant, title="How long does shipping take?", body=SHIPPING, language="en"
+    )
+    visitor = customer_factory("v-7", "mia@example.com")
+    await visitor.say("I need a person please")  # handed off: the agent asks for help
+    await visitor.say("How long does standard delivery take?")
+    response = await client.get(
+        f"/api/v1/ai/conversations/{visitor.conversation_id}/assist", headers=tenant.headers
+    )
+    assert response.status_code == 200
+    body = response.json()
+    (suggestion,) = body["suggestions"]
+    assert "three to five business days" in suggestion["reply"]
+    assert suggestion["citations"][0]["article_id"] == article["id"]
+    assert "mia@example.com" in body["summary"]
+    assert "How long does standard delivery take?" in body["summary"]

@@ -11,6 +11,7 @@ from deskpilot.ai.summary import conversation_summary
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.customers.identity import normalise_email
+from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import InvalidInput
 from deskpilot.models import IdentityKind, SenderType
 
@@ -34,7 +35,9 @@ async def customer_for_preview(
     return None
 
 
-async def assist(session: AsyncSession, workspace_id: str, conversation_id: str) -> Assist:
+async def assist(
+    session: AsyncSession, resources: Resources, workspace_id: str, conversation_id: str
+) -> Assist:
     view = await conversations.get_conversation(session, workspace_id, conversation_id)
     conversation = view.conversation
     summary = await conversation_summary(session, workspace_id, conversation)
@@ -53,6 +56,7 @@ async def assist(session: AsyncSession, workspace_id: str, conversation_id: str)
         said[-1],
         customer_id=conversation.customer_id if verified else None,
         history=said[-HISTORY_TURNS - 1 : -1],
+        resources=resources,
     )
     outcome = result.outcome
     suggestion = Suggestion(

@@ -120,9 +120,11 @@ async def reply_preview(
 
 
 @router.get("/conversations/{conversation_id}/assist")
-async def assist(conversation_id: str, principal: AgentAuth, session: SessionDep) -> Assist:
+async def assist(
+    conversation_id: str, principal: AgentAuth, session: SessionDep, resources: ResourcesDep
+) -> Assist:
     """A suggested reply to the customer's last message, with its sources, and a summary."""
-    return await assisting.assist(session, principal.workspace_id, conversation_id)
+    return await assisting.assist(session, resources, principal.workspace_id, conversation_id)
 
 
 @router.get("/runs")

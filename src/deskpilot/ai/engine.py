@@ -41,6 +41,7 @@ from deskpilot.ai.texts import say, term
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
+from deskpilot.kit.errors import NotFound
 from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
 from deskpilot.orders import service as orders
 
@@ -96,11 +97,10 @@ class Outcome:
     completion_tokens: int = 0
 
 
-class Retriever:
+class Retriever(Protocol):
     """Finds passages for a question in the customer's language (public, published only)."""
 
-    async def passages(self, question: str, language: str) -> list[Passage]:
-        raise NotImplementedError
+    async def passages(self, question: str, language: str) -> list[Passage]: ...
 
 
 class SlotFiller(Protocol):
@@ -380,10 +380,10 @@ class Engine:
                 return named
         if turn.state.focus_order_id:
             try:
-                order = await orders.get_order(
+                order: Order | None = await orders.get_order(
                     self.session, self.workspace_id, turn.state.focus_order_id
                 )
-            except Exception:
+            except NotFound:  # deleted since: simply forgotten
                 order = None
             if order is not None and order.customer_id == customer_id:
                 return order

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
-from deskpilot.ai.engine import Engine, Outcome, Retriever, Turn
+from deskpilot.ai.engine import Engine, Outcome, Turn
 from deskpilot.ai.llm import engine_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
@@ -44,7 +44,7 @@ HISTORY_TURNS = 10
 PASSAGES = 3
 
 
-class KnowledgeRetriever(Retriever):
+class KnowledgeRetriever:
     """Public, published passages in the customer's language: the bot never quotes an internal
     article to a customer."""
 
