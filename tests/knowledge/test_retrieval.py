@@ -24,8 +24,10 @@ from deskpilot.knowledge.retrieval.embeddings import (
 from deskpilot.knowledge.retrieval.hybrid import Mode, fuse, search
 from deskpilot.knowledge.retrieval.lexical import (
     MIN_CHUNKS_TO_PRUNE,
+    RANK_WINDOW,
     Filters,
     _common_terms,
+    _totals,
     lexical_search,
     query_terms,
 )
@@ -356,8 +358,40 @@ async def test_words_in_most_passages_are_left_out_of_large_indexes(
             )
             for i in range(MIN_CHUNKS_TO_PRUNE + 10)
         )
+    _totals.clear()  # the passage count is cached for half a minute
     async with database.transaction() as session:
         assert await _common_terms(session, ["ship", "parcel"]) == {"ship"}
         found = await lexical_search(session, "ship parcel", Filters(ws), 5)
         assert len(found) == 1  # only the passage with the rare word: "ship" was left out
         assert len(await lexical_search(session, "ship", Filters(ws), 5)) == 5
+
+
+async def test_another_workspaces_passages_never_crowd_out_this_ones(
+    database: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    """More of B's passages match better than all of A's: A still finds its own."""
+
+    def chunk(workspace_id: str, article_id: str, i: int, words: str) -> KnowledgeChunk:
+        return KnowledgeChunk(
+            workspace_id=workspace_id,
+            article_id=article_id,
+            version=1,
+            position=i,
+            heading=None,
+            text=words,
+            search_text=words,
+            language="en",
+            visibility=Visibility.PUBLIC,
+        )
+
+    theirs = await _article(database, other_tenant.workspace_id, "# Theirs\n\nx")
+    ours = await _article(database, tenant.workspace_id, "# Ours\n\nx")
+    async with database.transaction() as session:
+        session.add_all(
+            chunk(other_tenant.workspace_id, theirs, i, "refund refund refund")
+            for i in range(RANK_WINDOW + 20)
+        )
+        session.add(chunk(tenant.workspace_id, ours, 0, "refund " + "filler " * 60))
+    async with database.transaction() as session:
+        found = await lexical_search(session, "refund", Filters(tenant.workspace_id), 5)
+    assert len(found) == 1

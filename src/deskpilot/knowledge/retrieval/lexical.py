@@ -51,6 +51,7 @@ def query_terms(query: str) -> list[str]:
     return (content or words)[:MAX_QUERY_TERMS]
 
 
+RANK_WINDOW = 500  # best passages of the whole index ranked before the filters apply
 MAX_TERM_SHARE = 0.2
 """A query word found in more than this share of all passages is left out (SQLite): its idf is
 near zero, and scoring every passage that has it is what makes a query slow."""
@@ -91,12 +92,24 @@ async def lexical_search(
         common = await _common_terms(session, terms)
         terms = [term for term in terms if term not in common] or terms
         params["match"] = " OR ".join(f'"{term}"' for term in terms)
-        sql = (
-            "SELECT c.id, bm25(knowledge_chunks_fts) AS rank FROM knowledge_chunks_fts "  # noqa: S608
-            "JOIN knowledge_chunks c ON c.rowid = knowledge_chunks_fts.rowid "
-            f"WHERE knowledge_chunks_fts MATCH :match AND {where} ORDER BY rank LIMIT :limit"
+        params["window"] = max(RANK_WINDOW, limit * 10)
+        # First the index's own best passages, then the filters on those few: joining every
+        # match to its row before ranking is what costs. Too few left after the filters (other
+        # workspaces' or hidden passages crowd the window): rank every match, filtered.
+        windowed = (
+            "SELECT c.id, f.rank FROM (SELECT rowid, bm25(knowledge_chunks_fts) AS rank "  # noqa: S608
+            "FROM knowledge_chunks_fts WHERE knowledge_chunks_fts MATCH :match "
+            "ORDER BY rank LIMIT :window) f JOIN knowledge_chunks c ON c.rowid = f.rowid "
+            f"WHERE {where} ORDER BY f.rank LIMIT :limit"
         )
-        rows = (await session.execute(text(sql), params)).all()
+        rows = (await session.execute(text(windowed), params)).all()
+        if len(rows) < limit:
+            exact = (
+                "SELECT c.id, bm25(knowledge_chunks_fts) AS rank FROM knowledge_chunks_fts "  # noqa: S608
+                "JOIN knowledge_chunks c ON c.rowid = knowledge_chunks_fts.rowid "
+                f"WHERE knowledge_chunks_fts MATCH :match AND {where} ORDER BY rank LIMIT :limit"
+            )
+            rows = (await session.execute(text(exact), params)).all()
         return [(row[0], -float(row[1])) for row in rows]  # bm25() is lower for better
     params["tsq"] = " | ".join(f"'{term}'" for term in terms)
     sql = (
