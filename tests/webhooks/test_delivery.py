@@ -80,6 +80,7 @@ async def test_each_webhook_gets_only_the_events_it_subscribed_to(
         "conversation.created",
         "conversation.status_changed",
         "message.created",
+        "message.updated",  # the AI's annotations on the customer's message
     ]
     assert receiver.at("paused") == []
     assert await deliveries(client, tenant, paused["id"]) == []

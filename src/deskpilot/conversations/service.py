@@ -167,14 +167,47 @@ async def post_message(
     """An agent's reply (queued for delivery on the conversation's channel) or private note."""
     view = await get_conversation(session, principal.workspace_id, conversation_id)
     conversation = view.conversation
-    message = MessageRepository(session, principal.workspace_id).add(
+    if private:
+        return await _post(
+            session, bus, conversation, text, SenderType.AGENT, principal.actor, private=True
+        )
+    conversation.handled_by = HandledBy.HUMAN
+    return await _post(session, bus, conversation, text, SenderType.AGENT, principal.actor)
+
+
+async def post_bot_message(
+    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
+) -> Message:
+    """The bot's reply, queued for delivery on the conversation's channel like an agent's."""
+    return await _post(session, bus, conversation, text, SenderType.BOT, None)
+
+
+async def post_private_note(
+    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
+) -> Message:
+    """A note only agents see, written by DeskPilot (the AI's hand-off summary)."""
+    return await _post(session, bus, conversation, text, SenderType.SYSTEM, None, private=True)
+
+
+async def _post(
+    session: AsyncSession,
+    bus: Bus,
+    conversation: Conversation,
+    text: str,
+    sender_type: SenderType,
+    sender_id: str | None,
+    *,
+    private: bool = False,
+) -> Message:
+    """Store an outbound message; unless private, queue it for delivery (the outbox)."""
+    message = MessageRepository(session, conversation.workspace_id).add(
         Message(
-            workspace_id=principal.workspace_id,
+            workspace_id=conversation.workspace_id,
             conversation_id=conversation.id,
             channel_id=conversation.channel_id,
             direction=Direction.OUTBOUND,
-            sender_type=SenderType.AGENT,
-            sender_id=principal.actor,
+            sender_type=sender_type,
+            sender_id=sender_id,
             text=text,
             is_private=private,
             delivery_status=None if private else DeliveryStatus.QUEUED,
@@ -184,63 +217,13 @@ async def post_message(
     if not private:
         if conversation.first_response_at is None:
             conversation.first_response_at = message.created_at
-        conversation.handled_by = HandledBy.HUMAN
         conversation.last_activity_at = message.created_at
         enqueue(
             session,
             SEND_MESSAGE_JOB,
             SendMessage(message_id=message.id),
-            workspace_id=principal.workspace_id,
-        )
-    publish_on_commit(session, bus, message_created(message))
-    return message
-
-
-async def post_bot_message(
-    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
-) -> Message:
-    """The bot's reply, queued for delivery on the conversation's channel like an agent's."""
-    message = MessageRepository(session, conversation.workspace_id).add(
-        Message(
             workspace_id=conversation.workspace_id,
-            conversation_id=conversation.id,
-            channel_id=conversation.channel_id,
-            direction=Direction.OUTBOUND,
-            sender_type=SenderType.BOT,
-            text=text,
-            delivery_status=DeliveryStatus.QUEUED,
         )
-    )
-    await session.flush()
-    if conversation.first_response_at is None:
-        conversation.first_response_at = message.created_at
-    conversation.last_activity_at = message.created_at
-    enqueue(
-        session,
-        SEND_MESSAGE_JOB,
-        SendMessage(message_id=message.id),
-        workspace_id=conversation.workspace_id,
-    )
-    publish_on_commit(session, bus, message_created(message))
-    return message
-
-
-async def post_private_note(
-    session: AsyncSession, bus: Bus, conversation: Conversation, text: str
-) -> Message:
-    """A note only agents see, written by DeskPilot (the AI's hand-off summary)."""
-    message = MessageRepository(session, conversation.workspace_id).add(
-        Message(
-            workspace_id=conversation.workspace_id,
-            conversation_id=conversation.id,
-            channel_id=conversation.channel_id,
-            direction=Direction.OUTBOUND,
-            sender_type=SenderType.SYSTEM,
-            text=text,
-            is_private=True,
-        )
-    )
-    await session.flush()
     publish_on_commit(session, bus, message_created(message))
     return message
 
