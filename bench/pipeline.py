@@ -10,7 +10,9 @@ verified. Each message is taken in through intake (as the channel would), then t
 sentiment, urgency), the decision (knowledge answer with retrieval, order action with policy
 checks, clarification or hand-off), the reply queued in the outbox, and the run record. The
 time of one message is intake + pipeline, each in its own transaction, as the server runs them.
-The first ``--warmup`` messages (model loading, classifier training, caches) are not counted.
+The first ``--warmup`` messages (model loading, classifier training, caches) are not counted;
+the embedder's memory of recent queries is emptied before each message, so a repeated
+question pays for its embedding like a new one.
 Messages are drawn from questions in English, Chinese and Russian, a third of them from
 customers asking about their own orders.
 """
@@ -72,7 +74,7 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
     from deskpilot.demo.service import load_demo
     from deskpilot.evals.replies import eval_resources
     from deskpilot.knowledge.indexing import reindex
-    from deskpilot.knowledge.retrieval.embeddings import get_embedder
+    from deskpilot.knowledge.retrieval.embeddings import RecentQueries, get_embedder
     from deskpilot.models import AISettings, Channel, Customer, Order
     from deskpilot.workspaces.service import get_workspace_by_slug
 
@@ -104,7 +106,8 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                     )
                 ).all()
             owners = [(str(email), str(order)) for email, order in rows]
-            await reindex(database, workspace.id, get_embedder())
+            embedder = get_embedder()
+            await reindex(database, workspace.id, embedder)
             for n in range(messages + warmup):
                 if owners and rng.random() < 1 / 3:
                     email, order = rng.choice(owners)
@@ -113,6 +116,8 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                 else:
                     text = rng.choice(QUESTIONS)[1]
                     sender = SenderHandle(f"v-{n}", verified=True)
+                if isinstance(embedder, RecentQueries):
+                    embedder.forget()  # each message pays for its embedding, repeated or not
                 began = time.perf_counter()
                 async with database.transaction() as session:
                     stored = await receive(

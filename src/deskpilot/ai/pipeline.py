@@ -9,6 +9,7 @@ people, a private summary for the agent), and an ``AIRun`` with what it saw (red
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from deskpilot.knowledge.retrieval.lexical import Filters
 from deskpilot.models import (
     AIConversationState,
     AIRun,
+    AISettings,
     Decision,
     Direction,
     HandledBy,
@@ -70,12 +72,16 @@ class Handled:
 
 
 async def _understand(
-    session: AsyncSession, workspace_id: str, text: str, previous_language: str | None
+    session: AsyncSession,
+    settings: AISettings,
+    text: str,
+    previous_language: str | None,
 ) -> tuple[Understanding, service.Taxonomy]:
-    settings = await service.get_settings(session, workspace_id)
-    taxonomy = await service.taxonomy_of(session, workspace_id)
-    workspace = await workspaces.get_workspace(session, workspace_id)
-    understood = understand(
+    taxonomy = await service.taxonomy_of(session, settings.workspace_id)
+    workspace = await workspaces.get_workspace(session, settings.workspace_id)
+    # CPU work (embedding, classifiers): in a thread, so the server keeps serving meanwhile
+    understood = await asyncio.to_thread(
+        understand,
         text,
         taxonomy.classifier,
         languages=settings.languages,
@@ -145,13 +151,11 @@ async def handle_message(
         return None
     view = await conversations.get_conversation(session, workspace_id, message.conversation_id)
     conversation = view.conversation
-    understood, taxonomy = await _understand(
-        session, workspace_id, message.text, conversation.language
-    )
+    settings = await service.get_settings(session, workspace_id)
+    understood, taxonomy = await _understand(session, settings, message.text, conversation.language)
     await conversations.annotate_message(session, bus, message, understood.annotations())
     if conversation.language is None:
         conversation.language = understood.language
-    settings = await service.get_settings(session, workspace_id)
     if conversation.handled_by != HandledBy.BOT or not settings.bot_enabled:
         return Handled(understood, None, None, (time.perf_counter() - started) * 1000)
 
@@ -236,8 +240,8 @@ async def preview(
     at the confirmation question. Without ``resources`` (no secret box, no HTTP client) it
     uses the built-in engine whatever provider the workspace has set."""
     started = time.perf_counter()
-    understood, taxonomy = await _understand(session, workspace_id, text, None)
     settings = await service.get_settings(session, workspace_id)
+    understood, taxonomy = await _understand(session, settings, text, None)
     turn = Turn(
         text=text,
         understanding=understood,

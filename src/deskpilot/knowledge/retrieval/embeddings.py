@@ -153,6 +153,9 @@ class RecentQueries:
         row: Matrix = self._query(text)
         return row
 
+    def forget(self) -> None:
+        self._query.cache_clear()
+
 
 QUERY_CACHE_SIZE = 512
 
