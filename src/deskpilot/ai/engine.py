@@ -295,17 +295,20 @@ class Engine:
         parsed = parse_slots(action, await self.slot_filler.fill(turn, action, focus))
         outcome = await action.check(context, parsed)
         order_id = getattr(parsed, "order_id", None)
+        order = None
         if order_id:
             order = await orders.find_order(self.session, self.workspace_id, order_id)
             if order is not None and order.customer_id == customer_id:
                 turn.state.focus_order_id = order.id
+            else:
+                order = None
         record = {"name": action.name, "slots": parsed.model_dump(exclude_none=True)}
         if outcome.decision.value == "missing":
             turn.state.pending_intent = intent
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} needs {', '.join(outcome.missing)}",
-                _ask(outcome, language),
+                _ask(outcome, language, order),
                 action={**record, "missing": outcome.missing},
             )
         turn.state.pending_intent = None
@@ -415,10 +418,16 @@ def _asks_in_general(text: str) -> bool:
 # --- what the bot says about actions ------------------------------------------------------
 
 
-def _ask(outcome: PolicyOutcome, language: str) -> str:
+def _ask(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
     slot = outcome.missing[0] if outcome.missing else "order_id"
     key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
-    return say(key, language, choices=", ".join(outcome.choices.get(slot, [])))
+    choices = outcome.choices.get(slot, [])
+    if slot == "item_ids" and order is not None:  # the customer knows items by their names
+        names = {orders.item_key(item): str(item.get("name") or "") for item in order.items}
+        choices = [f"{names[c]} ({c})" if names.get(c) else c for c in choices]
+    elif slot == "reason":
+        choices = [term(c, language) for c in choices]
+    return say(key, language, choices=", ".join(choices))
 
 
 def _refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
