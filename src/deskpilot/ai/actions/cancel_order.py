@@ -12,9 +12,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, own_order
-from deskpilot.kit.errors import Conflict
+from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
+from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -73,25 +72,21 @@ class CancelOrder:
     async def run(
         self, ctx: ActionContext, slots: CancelOrderSlots, *, confirmed: bool = False
     ) -> ActionResult:
-        outcome, order = await self._evaluate(ctx, slots)
-        if not outcome.is_allowed or order is None:
-            return ActionResult.stopped(self.name, outcome)
-        if not confirmed:
-            return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
-        before = order.status
-        try:
-            order = await orders.cancel_order(
-                ctx.session, ctx.workspace_id, order.id, outcome.plan["reason"], bus=ctx.bus
+        checked = await self._evaluate(ctx, slots)
+
+        async def cancel(order: Order) -> Order:
+            reason = checked[0].plan["reason"]
+            return await orders.cancel_order(
+                ctx.session, ctx.workspace_id, order.id, reason, bus=ctx.bus
             )
-        except Conflict:  # changed since the check (another request, an import)
-            refusal = PolicyOutcome.refused(Refusal.NOT_PENDING, {"status": order.status})
-            return ActionResult.stopped(self.name, refusal)
-        record = f"order {order.external_id}"
-        return ActionResult(
+
+        return await change_when_confirmed(
             self.name,
-            ok=True,
-            data={**outcome.plan, "status": order.status},
-            changes=[Change(record, "status", before, order.status)],
+            checked,
+            confirmed=confirmed,
+            change=cancel,
+            field="status",
+            changed_since=Refusal.NOT_PENDING,
         )
 
     async def _evaluate(

@@ -11,9 +11,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, own_order
-from deskpilot.kit.errors import Conflict
+from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
+from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -50,25 +49,21 @@ class ChangeAddress:
     async def run(
         self, ctx: ActionContext, slots: ChangeAddressSlots, *, confirmed: bool = False
     ) -> ActionResult:
-        outcome, order = await self._evaluate(ctx, slots)
-        if not outcome.is_allowed or order is None:
-            return ActionResult.stopped(self.name, outcome)
-        if not confirmed:
-            return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
-        before = order.shipping_address
-        try:
-            order = await orders.change_shipping_address(
-                ctx.session, ctx.workspace_id, order.id, outcome.plan["to"], bus=ctx.bus
+        checked = await self._evaluate(ctx, slots)
+
+        async def move(order: Order) -> Order:
+            address = checked[0].plan["to"]
+            return await orders.change_shipping_address(
+                ctx.session, ctx.workspace_id, order.id, address, bus=ctx.bus
             )
-        except Conflict:  # changed since the check
-            refusal = PolicyOutcome.refused(Refusal.NOT_PENDING, {"status": order.status})
-            return ActionResult.stopped(self.name, refusal)
-        record = f"order {order.external_id}"
-        return ActionResult(
+
+        return await change_when_confirmed(
             self.name,
-            ok=True,
-            data={**outcome.plan, "status": order.status},
-            changes=[Change(record, "shipping_address", before, order.shipping_address)],
+            checked,
+            confirmed=confirmed,
+            change=move,
+            field="shipping_address",
+            changed_since=Refusal.NOT_PENDING,
         )
 
     async def _evaluate(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from deskpilot.ai.actions.base import ActionContext, PolicyOutcome, Refusal
+from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
 from deskpilot.customers import service as customers
-from deskpilot.kit.errors import NotFound
+from deskpilot.kit.errors import Conflict, InvalidInput, NotFound
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -56,3 +57,37 @@ def item_view(item: dict[str, Any]) -> dict[str, Any]:
         if item.get(key) is not None:
             view[key] = item[key]
     return view
+
+
+async def change_when_confirmed(
+    action: str,
+    checked: tuple[PolicyOutcome, Order | None],
+    *,
+    confirmed: bool,
+    change: Callable[[Order], Awaitable[Order]],
+    field: str,
+    changed_since: Refusal,
+    also: tuple[Change, ...] = (),
+) -> ActionResult:
+    """What every changing action's ``run`` does once it has checked again: stop unless
+    allowed and confirmed, make the change through the orders service, and report the
+    ``field`` it changed (plus ``also``). An order changed since the check (another request,
+    an import) stops with ``changed_since``."""
+    outcome, order = checked
+    if not outcome.is_allowed or order is None:
+        return ActionResult.stopped(action, outcome)
+    if not confirmed:
+        return ActionResult.stopped(action, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
+    before = getattr(order, field)
+    try:
+        order = await change(order)
+    except (Conflict, InvalidInput):
+        refusal = PolicyOutcome.refused(changed_since, {"status": order.status})
+        return ActionResult.stopped(action, refusal)
+    record = f"order {order.external_id}"
+    return ActionResult(
+        action,
+        ok=True,
+        data={**outcome.plan, "status": order.status},
+        changes=[Change(record, field, before, getattr(order, field)), *also],
+    )

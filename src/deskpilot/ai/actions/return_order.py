@@ -16,9 +16,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field
 
 from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, item_view, own_order
+from deskpilot.ai.actions.common import (
+    OrderSlots,
+    change_when_confirmed,
+    item_view,
+    own_order,
+)
 from deskpilot.customers import service as customers
-from deskpilot.kit.errors import Conflict, InvalidInput
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -91,33 +95,28 @@ class ReturnOrder:
     async def run(
         self, ctx: ActionContext, slots: ReturnOrderSlots, *, confirmed: bool = False
     ) -> ActionResult:
-        outcome, order = await self._evaluate(ctx, slots)
-        if not outcome.is_allowed or order is None:
-            return ActionResult.stopped(self.name, outcome)
-        if not confirmed:
-            return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_CONFIRMED))
-        before = order.status
-        try:
-            order = await orders.request_return(
+        checked = await self._evaluate(ctx, slots)
+        plan = checked[0].plan
+
+        async def request(order: Order) -> Order:
+            return await orders.request_return(
                 ctx.session,
                 ctx.workspace_id,
                 order.id,
-                outcome.plan["item_ids"],
-                outcome.plan["refund_to"],
+                plan["item_ids"],
+                plan["refund_to"],
                 bus=ctx.bus,
             )
-        except (Conflict, InvalidInput):  # changed since the check
-            refusal = PolicyOutcome.refused(Refusal.NOT_DELIVERED, {"status": order.status})
-            return ActionResult.stopped(self.name, refusal)
-        record = f"order {order.external_id}"
-        return ActionResult(
+
+        items = Change(f"order {plan.get('order_id')}", "items", None, plan.get("item_ids"))
+        return await change_when_confirmed(
             self.name,
-            ok=True,
-            data={**outcome.plan, "status": order.status},
-            changes=[
-                Change(record, "status", before, order.status),
-                Change(record, "items", None, outcome.plan["item_ids"]),
-            ],
+            checked,
+            confirmed=confirmed,
+            change=request,
+            field="status",
+            changed_since=Refusal.NOT_DELIVERED,
+            also=(items,),
         )
 
     async def _evaluate(
