@@ -254,6 +254,9 @@ async def test_another_customers_orders_are_never_shown(customer_factory: Any, s
         replies = await noah.say(attempt)
         assert all("#W0000005" not in r["text"] or "find" in r["text"] for r in replies)
         assert all("pending" not in r["text"] for r in replies)
+    # naming another customer's email runs no action
+    email_attempt = next(r for r in await noah.runs() if "[EMAIL_1]" in r["input_redacted"])
+    assert email_attempt["action"] is None
 
 
 async def test_a_question_nothing_answers_goes_to_people_and_the_gaps_report(

@@ -116,7 +116,7 @@ def _record(
         conversation_id=conversation_id,
         message_id=message_id,
         kind=kind,
-        input_redacted=Redactor().redact(text).text,
+        input_redacted=Redactor().redact(text, understood.pii).text,
         language=understood.language,
         intent=understood.intent,
         confidence=understood.confidence,
@@ -196,7 +196,7 @@ async def handle_message(
         await record_unanswered(
             session,
             workspace_id,
-            Redactor().redact(message.text).text,
+            Redactor().redact(message.text, understood.pii).text,
             understood.language,
             conversation_id=conversation.id,
             context={"intent": understood.intent, "message_id": message.id},

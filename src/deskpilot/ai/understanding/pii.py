@@ -245,8 +245,10 @@ class Redactor:
         self._by_placeholder[placeholder] = value
         return placeholder
 
-    def redact(self, text: str) -> Redacted:
-        spans = find_pii(text, self.default_region)
+    def redact(self, text: str, spans: Sequence[PiiSpan] | None = None) -> Redacted:
+        """``text`` with placeholders; ``spans`` are its PII when already found (understanding
+        finds them once per message), else they are looked for here."""
+        spans = list(spans) if spans is not None else find_pii(text, self.default_region)
         parts: list[str] = []
         cursor = 0
         for span in spans:
