@@ -9,6 +9,13 @@ from deskpilot.models.ai import (
     Decision,
     Handling,
 )
+from deskpilot.models.automation import (
+    AutomationRule,
+    CannedResponse,
+    Macro,
+    Notification,
+    RuleRun,
+)
 from deskpilot.models.channel import Channel
 from deskpilot.models.conversation import (
     Conversation,
@@ -46,6 +53,17 @@ from deskpilot.models.knowledge import (
 )
 from deskpilot.models.order import Order
 from deskpilot.models.segment import Segment, SegmentMembership
+from deskpilot.models.sla import BusinessCalendar, SLAPolicy
+from deskpilot.models.team import AssignmentMethod, Team, TeamMember
+from deskpilot.models.ticket import (
+    SatisfactionSurvey,
+    Ticket,
+    TicketChange,
+    TicketConversation,
+    TicketSource,
+    TicketStatus,
+    TicketType,
+)
 from deskpilot.models.user import Membership, Role, User
 from deskpilot.models.webhook import DeliveryState, WebhookDelivery, WebhookSubscription
 from deskpilot.models.workspace import Workspace, WorkspaceSecret
@@ -60,6 +78,10 @@ __all__ = [
     "ArticleFeedback",
     "ArticleStatus",
     "ArticleVersion",
+    "AssignmentMethod",
+    "AutomationRule",
+    "BusinessCalendar",
+    "CannedResponse",
     "Channel",
     "Consent",
     "ConsentStatus",
@@ -81,16 +103,29 @@ __all__ = [
     "Job",
     "KnowledgeCategory",
     "KnowledgeChunk",
+    "Macro",
     "MatchReview",
     "Membership",
     "Message",
+    "Notification",
     "Order",
     "Priority",
     "ReviewStatus",
     "Role",
+    "RuleRun",
+    "SLAPolicy",
+    "SatisfactionSurvey",
     "Segment",
     "SegmentMembership",
     "SenderType",
+    "Team",
+    "TeamMember",
+    "Ticket",
+    "TicketChange",
+    "TicketConversation",
+    "TicketSource",
+    "TicketStatus",
+    "TicketType",
     "UnansweredQuestion",
     "User",
     "Visibility",

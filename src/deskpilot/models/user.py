@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deskpilot.kit.db import Base
@@ -54,3 +54,7 @@ class Membership(WorkspaceScoped, Timestamped, Base):
         String(ID_LENGTH), ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[Role] = mapped_column(role_column)
+    # online: takes new work; away or offline: routing passes them by
+    availability: Mapped[str] = mapped_column(String(16), default="online", server_default="online")
+    max_open_tickets: Mapped[int | None]  # this member's own load cap (below the team's)
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())

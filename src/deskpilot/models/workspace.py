@@ -21,6 +21,7 @@ class Workspace(Timestamped, Base):
     knowledge_publish_role: Mapped[str] = mapped_column(
         String(16), default="admin", server_default="admin"
     )
+    last_ticket_number: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class WorkspaceSecret(WorkspaceScoped, Timestamped, Base):

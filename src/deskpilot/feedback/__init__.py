@@ -1,0 +1,2 @@
+"""The public feedback form: it files a ticket, the AI classifies it and answers at once when
+the knowledge base can."""

@@ -1,0 +1,1 @@
+"""Teams, agent availability, and who gets a new ticket."""

@@ -1,0 +1,1 @@
+"""SLA policies counted in business hours, and the clock on each ticket."""
