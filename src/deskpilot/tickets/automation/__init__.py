@@ -1,0 +1,1 @@
+"""Automation rules: when something happens and the conditions hold, take the actions."""
