@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from deskpilot.kit import languages
+
 LANGUAGES = ("en", "zh", "ru")
 
 DEFAULT_GREETINGS = {
@@ -79,11 +81,4 @@ LABELS: dict[str, dict[str, str]] = {
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """``zh-CN`` → ``zh``; the first supported of the request's choices; English otherwise."""
-    candidates = [requested or ""]
-    if accept_language:
-        candidates += [part.split(";")[0] for part in accept_language.split(",")]
-    for candidate in candidates:
-        base = candidate.strip().lower().replace("_", "-").split("-")[0]
-        if base in LANGUAGES:
-            return base
-    return "en"
+    return languages.pick_language(requested, accept_language, LANGUAGES)
