@@ -379,6 +379,10 @@ async def test_talk_to_a_person_and_rate_the_resolved_conversation(
         assert (notice["data"]["from"], notice["data"]["kind"]) == ("system", "handoff")
         agent_view = (await server.http.get(agent_url, headers=tenant.headers)).json()
         assert agent_view["handled_by"] == "human"
+        tickets = (await server.http.get("/api/v1/tickets", headers=tenant.headers)).json()
+        [ticket] = tickets["items"]
+        assert ticket["conversation_ids"] == [conversation_id]
+        assert ticket["source"] == "handoff"
 
         early = await visitor.call("POST", "/rating", json={"score": 5})
         assert early.status_code == 409

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from deskpilot.app import Resources
 from deskpilot.kit.db import Database
+from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import Conflict, InvalidInput
 from deskpilot.models import Priority, TicketStatus
 from deskpilot.tickets import service

@@ -22,6 +22,7 @@ from deskpilot.ai.llm import engine_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.summary import handoff_summary
+from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding, understand
 from deskpilot.ai.understanding.pii import Redactor
 from deskpilot.conversations import service as conversations
@@ -35,11 +36,15 @@ from deskpilot.models import (
     AIConversationState,
     AIRun,
     AISettings,
+    Conversation,
     Decision,
     Direction,
     HandledBy,
     SenderType,
 )
+from deskpilot.tickets import handoff as tickets_handoff
+from deskpilot.tickets.schemas import reference as tickets_reference
+from deskpilot.tickets.service import TicketView
 from deskpilot.workspaces import service as workspaces
 
 HISTORY_TURNS = 10
@@ -187,10 +192,18 @@ async def handle_message(
     outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
     if outcome.failed:
         state.failures += 1
-    await conversations.post_bot_message(session, bus, conversation, outcome.reply)
+    summary = None
     if outcome.decision == Decision.HANDOFF:
-        await conversations.mark_for_humans(session, bus, conversation)
+        # the ticket first, so the notice can tell the customer its reference
         summary = await handoff_summary(session, workspace_id, conversation, outcome, understood)
+        ticket = await _handoff_ticket(
+            session, resources, conversation, outcome, understood, summary
+        )
+        reference = tickets_reference(ticket.ticket.number)
+        outcome.reply += " " + say("handoff.ticket", understood.language, reference=reference)
+    await conversations.post_bot_message(session, bus, conversation, outcome.reply)
+    if summary is not None:
+        await conversations.mark_for_humans(session, bus, conversation)
         await conversations.post_private_note(session, bus, conversation, summary)
     if outcome.unanswered:
         await record_unanswered(
@@ -216,6 +229,26 @@ async def handle_message(
     )
     await session.flush()
     return Handled(understood, outcome, run, latency)
+
+
+async def _handoff_ticket(
+    session: AsyncSession,
+    resources: Resources,
+    conversation: Conversation,
+    outcome: Outcome,
+    understood: Understanding,
+    summary: str,
+) -> TicketView:
+    """The conversation's ticket for people: a new one, or its open one with the hand-off."""
+    handoff = tickets_handoff.HandOff(
+        reason=outcome.reason,
+        summary=summary,
+        intent=understood.intent,
+        urgency=understood.urgency.level,
+        sentiment=understood.sentiment.score,
+        language=conversation.language or understood.language,
+    )
+    return await tickets_handoff.hand_off(session, resources.bus, conversation, handoff)
 
 
 @dataclass(frozen=True, slots=True)

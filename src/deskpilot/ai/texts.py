@@ -34,6 +34,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Передаю ваш вопрос сотруднику: он ответит здесь, как только сможет. "
         "Повторять ничего не нужно.",
     },
+    "handoff.ticket": {
+        "en": "Your request number is {reference}.",
+        "zh": "您的工单编号是 {reference}。",
+        "ru": "Номер вашего обращения: {reference}.",
+    },
     "clarify.intent": {
         "en": "Could you tell me a little more about what you need? For example, is it about "
         "an order, a return, your account or a product?",

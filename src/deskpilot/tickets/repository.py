@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 
 from deskpilot.kit.repository import WorkspaceRepository
 from deskpilot.models import (
@@ -12,6 +14,7 @@ from deskpilot.models import (
     TicketStatus,
     Workspace,
 )
+from deskpilot.tickets.schemas import TicketFilter, parse_reference
 
 OPEN_STATUSES = (
     TicketStatus.NEW,
@@ -54,6 +57,75 @@ class TicketRepository(WorkspaceRepository[Ticket]):
             .limit(1)
         )
         return (await self.session.scalars(query)).first()
+
+    async def newest_for_conversation(self, conversation_id: str) -> Ticket | None:
+        """The newest ticket linked to a conversation, whatever its status."""
+        query = (
+            self.select()
+            .join(TicketConversation, TicketConversation.ticket_id == Ticket.id)
+            .where(TicketConversation.conversation_id == conversation_id)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()
+
+    async def page(
+        self, where: TicketFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Ticket]:
+        """Newest first by creation, then id (stable under edits and inserts); ``after`` is the
+        (created_at, id) of the previous page's last ticket."""
+        query = self.select()
+        if where.statuses:
+            query = query.where(Ticket.status.in_(where.statuses))
+        for column, value in (
+            (Ticket.assignee_id, where.assignee_id),
+            (Ticket.team_id, where.team_id),
+            (Ticket.customer_id, where.customer_id),
+            (Ticket.priority, where.priority),
+            (Ticket.type, where.type),
+            (Ticket.category, where.category),
+            (Ticket.source, where.source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if where.unassigned:
+            query = query.where(Ticket.assignee_id.is_(None))
+        if where.label is not None:
+            query = query.where(self._label_condition(where.label))
+        if where.q:
+            query = query.where(self._search_condition(where.q))
+        if after is not None:
+            stamp, last_id = after
+            query = query.where(
+                or_(
+                    Ticket.created_at < stamp,
+                    and_(Ticket.created_at == stamp, Ticket.id < last_id),
+                )
+            )
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        return await self.all(query.limit(limit))
+
+    def _label_condition(self, label: str) -> ColumnElement[bool]:
+        if self.session.get_bind().dialect.name == "postgresql":
+            found: ColumnElement[bool] = Ticket.labels.cast(JSONB).contains([label])
+        else:
+            each = func.json_each(Ticket.labels).table_valued("value")
+            found = exists(select(1).select_from(each).where(each.c.value == label))
+        return and_(Ticket.labels.is_not(None), found)
+
+    @staticmethod
+    def _search_condition(q: str) -> ColumnElement[bool]:
+        """The words in the subject (any case), or the ticket a reference names."""
+        text = q.strip()
+        found: ColumnElement[bool] = func.lower(Ticket.subject).contains(
+            text.lower(), autoescape=True
+        )
+        number = parse_reference(text)
+        if number is None and text.isdigit() and len(text) <= 12:
+            number = int(text)
+        if number is not None:
+            found = or_(found, Ticket.number == number)
+        return found
 
 
 class TicketConversationRepository(WorkspaceRepository[TicketConversation]):

@@ -122,3 +122,38 @@ class TicketChangeRead(BaseModel):
     note: str | None
     is_public: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """What ``GET /api/v1/tickets`` narrows the list to (every condition must hold)."""
+
+    statuses: tuple[TicketStatus, ...] = ()
+    assignee_id: str | None = None
+    unassigned: bool = False
+    team_id: str | None = None
+    customer_id: str | None = None
+    priority: Priority | None = None
+    type: TicketType | None = None
+    category: str | None = None
+    label: str | None = None
+    source: TicketSource | None = None
+    q: str | None = None  # in the subject, or a reference (DP-000123)
+
+
+class CommentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=20_000)
+    public: bool = False  # public: shown on the tracking page, an answer to the customer
+
+
+class ConversationLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = Field(min_length=1, max_length=64)
+
+
+class ConversationTicketCreate(TicketFields):
+    """A ticket from a conversation: every field optional (the subject defaults to the
+    conversation's subject or the customer's first message)."""

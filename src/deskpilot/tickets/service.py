@@ -20,6 +20,7 @@ from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus, publish_on_commit
 from deskpilot.kit.clock import utcnow
 from deskpilot.kit.errors import Conflict, InvalidInput, NotFound
+from deskpilot.kit.pagination import decode_time_cursor, encode_cursor
 from deskpilot.models import (
     Priority,
     Ticket,
@@ -41,6 +42,7 @@ from deskpilot.tickets.schemas import (
     Actor,
     TicketCreate,
     TicketFields,
+    TicketFilter,
     TicketUpdate,
     parse_reference,
 )
@@ -84,6 +86,18 @@ async def history(
     return await TicketChangeRepository(session, workspace_id).of_ticket(
         ticket_id, public_only=public_only
     )
+
+
+async def list_tickets(
+    session: AsyncSession, workspace_id: str, where: TicketFilter, cursor: str | None, limit: int
+) -> tuple[list[TicketView], str | None]:
+    """One page, newest first; the cursor to pass back for the next page, or None."""
+    after = decode_time_cursor(cursor) if cursor else None
+    rows = list(await TicketRepository(session, workspace_id).page(where, after, limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
+    return await views(session, rows), next_cursor
 
 
 async def views(session: AsyncSession, tickets: Sequence[Ticket]) -> list[TicketView]:
@@ -146,11 +160,8 @@ async def create_ticket(
     await sla.on_ticket_change(session, ticket, changed)
     if ticket.assignee_id is None:
         await routing.route(session, ticket)
-    _record(session, ticket, actor, "created", {}, note=None, public=True)
-    await session.flush()
-    view = await _view(session, ticket)
-    publish_on_commit(
-        session, bus, ticket_event("ticket.created", ticket, view.conversation_ids, actor)
+    _, view = await _changed(
+        session, bus, ticket, actor, "created", {}, public=True, event="ticket.created"
     )
     return view
 
@@ -185,15 +196,10 @@ async def update_ticket(
     for field, value in given.items():
         setattr(ticket, field, value)
     _stamp_status(ticket, changes)
-    ticket.updated_at = utcnow()
     await sla.on_ticket_change(session, ticket, changes)
-    _record(session, ticket, actor, "updated", changes, note=note, public="status" in changes)
-    await session.flush()
-    view = await _view(session, ticket)
-    publish_on_commit(
-        session,
-        bus,
-        ticket_event("ticket.updated", ticket, view.conversation_ids, actor, changes=changes),
+    public = "status" in changes
+    _, view = await _changed(
+        session, bus, ticket, actor, "updated", changes, note=note, public=public, changes=changes
     )
     return view
 
@@ -215,25 +221,49 @@ async def add_comment(
         raise Conflict(f"ticket {ticket_id} is closed; open a new one instead")
     changes: dict[str, list[Any]] = {}
     if public and actor.type == "user" and ticket.first_response_at is None:
-        ticket.first_response_at = utcnow()
-        changes["first_response_at"] = [None, _plain(ticket.first_response_at)]
-        await sla.on_ticket_change(session, ticket, changes)
-    ticket.updated_at = utcnow()
-    change = _record(session, ticket, actor, "comment", changes, note=text, public=public)
-    await session.flush()
-    view = await _view(session, ticket)
-    publish_on_commit(
+        changes = await _first_response(session, ticket, utcnow())
+    change, _ = await _changed(
         session,
         bus,
-        ticket_event(
-            "ticket.commented",
-            ticket,
-            view.conversation_ids,
-            actor,
-            comment={"text": text, "public": public},
-        ),
+        ticket,
+        actor,
+        "comment",
+        changes,
+        note=text,
+        public=public,
+        event="ticket.commented",
+        comment={"text": text, "public": public},
     )
     return change
+
+
+async def record_first_response(
+    session: AsyncSession,
+    bus: Bus,
+    workspace_id: str,
+    ticket_id: str,
+    actor: Actor,
+    *,
+    at: datetime | None = None,
+) -> TicketView | None:
+    """The first answer to the customer (an agent's public reply in a linked conversation):
+    stamped once, on the SLA clock, in the history and as ``ticket.updated``. None when the
+    ticket already had its first response or is closed (nothing is written)."""
+    ticket = await TicketRepository(session, workspace_id).get_or_404(ticket_id)
+    if ticket.first_response_at is not None or ticket.status == TicketStatus.CLOSED:
+        return None
+    changes = await _first_response(session, ticket, at or utcnow())
+    _, view = await _changed(session, bus, ticket, actor, "updated", changes, changes=changes)
+    return view
+
+
+async def _first_response(
+    session: AsyncSession, ticket: Ticket, at: datetime
+) -> dict[str, list[Any]]:
+    ticket.first_response_at = at
+    changes: dict[str, list[Any]] = {"first_response_at": [None, _plain(at)]}
+    await sla.on_ticket_change(session, ticket, changes)
+    return changes
 
 
 async def link_conversation(
@@ -249,16 +279,8 @@ async def link_conversation(
     if await TicketConversationRepository(session, workspace_id).linked(ticket_id, conversation_id):
         return await _view(session, ticket)
     _link(session, ticket, conversation_id)
-    ticket.updated_at = utcnow()
     changes: dict[str, list[Any]] = {"conversation_ids": [None, conversation_id]}
-    _record(session, ticket, actor, "linked", changes, note=None, public=False)
-    await session.flush()
-    view = await _view(session, ticket)
-    publish_on_commit(
-        session,
-        bus,
-        ticket_event("ticket.updated", ticket, view.conversation_ids, actor, changes=changes),
-    )
+    _, view = await _changed(session, bus, ticket, actor, "linked", changes, changes=changes)
     return view
 
 
@@ -268,6 +290,31 @@ def _link(session: AsyncSession, ticket: Ticket, conversation_id: str) -> None:
             workspace_id=ticket.workspace_id, ticket_id=ticket.id, conversation_id=conversation_id
         )
     )
+
+
+async def _changed(
+    session: AsyncSession,
+    bus: Bus,
+    ticket: Ticket,
+    actor: Actor,
+    kind: str,
+    diff: dict[str, list[Any]],
+    *,
+    note: str | None = None,
+    public: bool = False,
+    event: str = "ticket.updated",
+    **extra: object,
+) -> tuple[TicketChange, TicketView]:
+    """The end of every change: the history entry (``diff``: field -> [before, after]), and
+    ``event`` (with ``extra``) after commit."""
+    ticket.updated_at = utcnow()
+    change = _record(session, ticket, actor, kind, diff, note=note, public=public)
+    await session.flush()
+    view = await _view(session, ticket)
+    publish_on_commit(
+        session, bus, ticket_event(event, ticket, view.conversation_ids, actor, **extra)
+    )
+    return change, view
 
 
 def _record(

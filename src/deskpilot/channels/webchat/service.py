@@ -39,10 +39,15 @@ from deskpilot.kit.crypto import new_token
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import Conflict, DeskPilotError, NotFound, PayloadTooLarge
 from deskpilot.models import Channel, Conversation, ConversationStatus, Direction, Message
+from deskpilot.tickets import handoff as tickets_handoff
 
 HISTORY_LIMIT = 1000
 RATING_KIND = "rating"
 HANDOFF_NOTE = "The visitor asked to talk to a person."
+VISITOR_ASKED = tickets_handoff.HandOff(
+    reason='the visitor pressed "Talk to a person" in the web chat',
+    summary=HANDOFF_NOTE,
+)
 
 
 class UnsupportedMediaType(DeskPilotError):
@@ -216,9 +221,11 @@ async def receive_attachment(
 async def ask_for_human(
     session: AsyncSession, resources: Resources, channel: Channel, token: str
 ) -> dict[str, Any]:
-    """ "Talk to a person": the conversation is handed to humans and a system message says so."""
+    """ "Talk to a person": the conversation is handed to humans, with a ticket (its open one,
+    or a new one), and a system message says so."""
     conversation = await _require_conversation(session, channel, token)
     note = await conversations.hand_to_human(session, resources.bus, conversation, HANDOFF_NOTE)
+    await tickets_handoff.hand_off(session, resources.bus, conversation, VISITOR_ASKED)
     return visitor_message(message_data(note), _kind(note))
 
 
