@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket
 
 from deskpilot.auth.dependencies import identify
+from deskpilot.kit.bus import BusEvent
 from deskpilot.kit.deps import get_resources
 
 router = APIRouter(tags=["realtime"])
@@ -29,6 +30,11 @@ def _origin_allowed(websocket: WebSocket) -> bool:
         return True
     host = websocket.headers.get("host", "").lower()
     return bool(host) and urlsplit(origin).netloc.lower() == host
+
+
+def _meant_for(event: BusEvent, user_id: str | None) -> bool:
+    """A member's notification (``notification.*``) goes only to that member's connections."""
+    return not event.name.startswith("notification.") or event.data.get("user_id") == user_id
 
 
 async def _refuse(websocket: WebSocket, reason: str) -> None:
@@ -65,6 +71,8 @@ async def events_socket(websocket: WebSocket) -> None:
 
         async def forward() -> None:
             async for event in subscription:
+                if not _meant_for(event, principal.user_id):
+                    continue
                 await websocket.send_text(event.model_dump_json())
 
         async def watch() -> None:
