@@ -76,6 +76,22 @@ OUTSIDE_WORKSPACES = {
     # Its feedback form: a vote on a public published article of the slug's workspace only
     # (tests/knowledge/test_quality.py: another workspace's article is a 404).
     "/help/{workspace_slug}/articles/{article_id}/feedback",
+    # The public feedback form and its API: anyone may file feedback into the slug's workspace;
+    # the answer shows only the new ticket's own reference and the public help center's
+    # articles (tests/feedback/test_form.py: unknown slug 404, nothing else is read).
+    "/feedback/{workspace_slug}",
+    "/api/public/feedback/{workspace_slug}",
+    # Ticket tracking and surveys: found by the workspace's slug and reference with a token
+    # signed for that one ticket, or by a signed survey token; anything else is the same 404
+    # (tests/tickets/test_tracking.py, tests/tickets/test_csat.py, tests/web/test_track_page.py).
+    "/track/{workspace_slug}/{reference}",
+    "/track/{workspace_slug}/{reference}/comment",
+    "/track/{workspace_slug}/{reference}/reopen",
+    "/api/public/track/{workspace_slug}/{reference}",
+    "/api/public/track/{workspace_slug}/{reference}/comments",
+    "/api/public/track/{workspace_slug}/{reference}/reopen",
+    "/survey/{survey_token}",
+    "/api/public/surveys/{survey_token}",
 }
 # Routes covered by a dedicated cross-workspace test elsewhere.
 COVERED_ELSEWHERE = {"/api/v1/ws": "tests/realtime/test_websocket.py"}
@@ -120,6 +136,14 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/segments": {"name": "Isolation", "rules": {"all": []}},
     "PATCH /api/v1/segments/{segment_id}": {"name": "Renamed", "rules": {"any": []}},
     "POST /api/v1/segments/preview": {"rules": {"all": []}},
+    "POST /api/v1/teams": {"name": "Isolation team", "categories": ["isolation"]},
+    "PATCH /api/v1/teams/{team_id}": {"description": "Edited.", "assignment": "load_balanced"},
+    "PATCH /api/v1/availability": {"availability": "online"},
+    "POST /api/v1/calendars": {"name": "Isolation", "hours": {"mon": [["09:00", "17:00"]]}},
+    "PATCH /api/v1/calendars/{calendar_id}": {"holidays": ["2026-12-25"]},
+    "POST /api/v1/sla-policies": {"name": "Isolation", "first_response_minutes": 60},
+    "PATCH /api/v1/sla-policies/{policy_id}": {"description": "Edited.", "position": 3},
+    "PATCH /api/v1/availability/{user_id}": {"availability": "away", "max_open_tickets": 5},
     # Multipart uploads: a JSON body is refused (422), which still proves nothing of B leaks;
     # tests/imports/test_api.py covers real uploads.
     "POST /api/v1/imports/customers": {},
@@ -139,6 +163,34 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "PATCH /api/v1/ai/intents/{intent_id}": {"description": "Edited."},
     "POST /api/v1/ai/reply-preview": {"text": "Hello"},
+    "POST /api/v1/tickets": {"subject": "Isolation"},
+    "PATCH /api/v1/notifications/settings": {"email": False},  # an API key: 422, no change
+    "POST /api/v1/canned-responses": {"shortcut": "isolation", "title": "Iso", "body": "Hi"},
+    "PATCH /api/v1/canned-responses/{response_id}": {"title": "Renamed"},
+    # A's fixed conversation (see _canned_response), so A's own render call succeeds.
+    "POST /api/v1/canned-responses/{response_id}/render": {"conversation_id": "cnv_acme_canned"},
+    "PATCH /api/v1/tickets/{ticket_id}": {"priority": "high"},
+    "POST /api/v1/tickets/{ticket_id}/comments": {"text": "a note"},
+    # A's fixed conversation (see _ticket), so A's own link call succeeds.
+    "POST /api/v1/tickets/{ticket_id}/conversations": {"conversation_id": "cnv_acme_linkable"},
+    "POST /api/v1/automation/rules": {
+        "name": "Isolation rule",
+        "trigger": "ticket.created",
+        "actions": [{"type": "set_priority", "value": "high"}],
+    },
+    "POST /api/v1/automation/rules/dry-run": {
+        "name": "Isolation dry run",
+        "trigger": "ticket.created",
+        "actions": [{"type": "set_priority", "value": "high"}],
+    },
+    "PATCH /api/v1/automation/rules/{rule_id}": {"position": 2},
+    "POST /api/v1/automation/rules/{rule_id}/dry-run": {"limit": 5},
+    "POST /api/v1/macros": {
+        "name": "Isolation macro",
+        "actions": [{"type": "add_labels", "labels": ["isolation"]}],
+    },
+    "PATCH /api/v1/macros/{macro_id}": {"description": "Edited."},
+    "POST /api/v1/conversations/{conversation_id}/ticket": {"priority": "high"},
 }
 
 RecordFactory = Callable[[Resources, Tenant], Awaitable[str]]
@@ -258,6 +310,52 @@ async def _webhook_delivery(resources: Resources, tenant: Tenant) -> str:
     return delivery.id
 
 
+async def _team(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.tickets.routing import teams
+    from deskpilot.tickets.routing.schemas import TeamCreate
+
+    async with resources.database.transaction() as session:
+        team = await teams.create_team(
+            session, tenant.workspace_id, TeamCreate(name=f"{tenant.slug} {uuid.uuid4().hex[:8]}")
+        )
+    return team.id
+
+
+async def _calendar(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.tickets.sla import policies
+    from deskpilot.tickets.sla.schemas import CalendarCreate
+
+    async with resources.database.transaction() as session:
+        calendar = await policies.create_calendar(
+            session,
+            tenant.workspace_id,
+            CalendarCreate(name=f"{tenant.slug} {uuid.uuid4().hex[:8]}"),
+        )
+    return calendar.id
+
+
+async def _sla_policy(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.tickets.sla import policies
+    from deskpilot.tickets.sla.schemas import PolicyCreate
+
+    async with resources.database.transaction() as session:
+        policy = await policies.create_policy(
+            session, tenant.workspace_id, PolicyCreate(name=f"{tenant.slug} {uuid.uuid4().hex[:8]}")
+        )
+    return policy.id
+
+
+async def _user(resources: Resources, tenant: Tenant) -> str:
+    """An agent's user id (teams and availability name members by user)."""
+    from deskpilot.models import Membership
+
+    membership_id = await _member(resources, tenant)
+    async with resources.database.transaction() as session:
+        membership = await session.get(Membership, membership_id)
+        assert membership is not None
+        return membership.user_id
+
+
 async def _segment(resources: Resources, tenant: Tenant) -> str:
     from deskpilot.segments import service as segment_service
     from deskpilot.segments.schemas import SegmentCreate
@@ -352,6 +450,96 @@ async def _order(resources: Resources, tenant: Tenant) -> str:
     return order.id
 
 
+async def _automation_rule(resources: Resources, tenant: Tenant) -> str:
+    """An inactive rule (it never acts during the test), named after its workspace."""
+    from deskpilot.tickets.automation import service as automation
+    from deskpilot.tickets.automation.schemas import RuleCreate
+
+    body = RuleCreate(
+        name=f"{tenant.slug} rule {uuid.uuid4().hex[:8]}",
+        trigger="ticket.created",
+        actions=[{"type": "set_priority", "value": "high"}],
+        is_active=False,
+    )
+    async with resources.database.transaction() as session:
+        rule = await automation.create_rule(session, tenant.workspace_id, body)
+    return rule.id
+
+
+async def _macro(resources: Resources, tenant: Tenant) -> str:
+    from deskpilot.tickets.automation import service as automation
+    from deskpilot.tickets.automation.schemas import MacroCreate
+
+    body = MacroCreate(
+        name=f"{tenant.slug} macro {uuid.uuid4().hex[:8]}",
+        actions=[{"type": "set_priority", "value": "high"}],
+    )
+    async with resources.database.transaction() as session:
+        macro = await automation.create_macro(session, tenant.workspace_id, body)
+    return macro.id
+
+
+async def _ticket(resources: Resources, tenant: Tenant) -> str:
+    """A ticket (linked to no conversation), and the tenant's fixed conversation that
+    SAMPLE_BODIES links to it."""
+    from deskpilot.models import Conversation
+    from tests.tickets.helpers import new_ticket
+
+    linkable = f"cnv_{tenant.slug}_linkable"
+    channel_id = await _channel(resources, tenant)
+    customer_id = await _new_customer(resources, tenant, f"cus_{tenant.slug}_linkable")
+    async with resources.database.transaction() as session:
+        if await session.get(Conversation, linkable) is None:
+            session.add(
+                Conversation(
+                    id=linkable,
+                    workspace_id=tenant.workspace_id,
+                    channel_id=channel_id,
+                    customer_id=customer_id,
+                )
+            )
+    view = await new_ticket(resources.database, resources.bus, tenant.workspace_id)
+    return view.ticket.id
+
+
+async def _notification(resources: Resources, tenant: Tenant) -> str:
+    """A notification for the owner (an API key stands for the workspace: it may mark it)."""
+    from deskpilot.tickets.notifications.service import notify
+
+    async with resources.database.transaction() as session:
+        [made] = await notify(
+            session, resources.bus, tenant.workspace_id, [tenant.owner_id], "k", tenant.slug
+        )
+    return made.id
+
+
+async def _canned_response(resources: Resources, tenant: Tenant) -> str:
+    """A canned response, and the tenant's fixed conversation that SAMPLE_BODIES renders it for."""
+    from deskpilot.models import CannedResponse, Conversation
+
+    fixed = f"cnv_{tenant.slug}_canned"
+    channel_id = await _channel(resources, tenant)
+    customer_id = await _new_customer(resources, tenant, f"cus_{tenant.slug}_canned")
+    async with resources.database.transaction() as session:
+        if await session.get(Conversation, fixed) is None:
+            session.add(
+                Conversation(
+                    id=fixed,
+                    workspace_id=tenant.workspace_id,
+                    channel_id=channel_id,
+                    customer_id=customer_id,
+                )
+            )
+        response = CannedResponse(
+            workspace_id=tenant.workspace_id,
+            shortcut=f"{tenant.slug}-{uuid.uuid4().hex[:8]}",
+            title=f"{tenant.slug} response",
+            body="Hi {{ customer.name }}",
+        )
+        session.add(response)
+    return response.id
+
+
 RECORD_FACTORIES: dict[str, RecordFactory] = {
     "channel_id": _channel,
     "conversation_id": _conversation,
@@ -366,11 +554,20 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "review_id": _match_review,
     "merge_id": _customer_merge,
     "segment_id": _segment,
+    "team_id": _team,
+    "calendar_id": _calendar,
+    "policy_id": _sla_policy,
+    "user_id": _user,
     "import_id": _import,
     "order_id": _order,
     "intent_id": _intent,
     "article_id": _article,
     "number": _version_number,  # an article's version number: not B's data (see NOT_SECRET)
+    "ticket_id": _ticket,
+    "rule_id": _automation_rule,
+    "macro_id": _macro,
+    "notification_id": _notification,
+    "response_id": _canned_response,
 }
 
 

@@ -15,6 +15,13 @@ import deskpilot.customers.traits
 import deskpilot.kit.jobs.maintenance
 import deskpilot.knowledge.tasks
 import deskpilot.segments.tasks
+import deskpilot.tickets.automation.tasks
+import deskpilot.tickets.csat.tasks
+import deskpilot.tickets.notifications.tasks
+import deskpilot.tickets.routing.tasks
+import deskpilot.tickets.sla.tasks
+import deskpilot.tickets.tasks
+import deskpilot.tickets.tracking.tasks
 import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
 from deskpilot.ai.endpoints import router as ai_router
@@ -26,6 +33,7 @@ from deskpilot.conversations.endpoints import router as conversations_router
 from deskpilot.customers.endpoints import events_router as customer_events_router
 from deskpilot.customers.endpoints import router as customers_router
 from deskpilot.demo.endpoints import router as demo_router
+from deskpilot.feedback.endpoints import router as feedback_api_router
 from deskpilot.imports.endpoints import router as imports_router
 from deskpilot.knowledge.endpoints import router as knowledge_router
 from deskpilot.knowledge.quality_endpoints import router as kb_quality_router
@@ -34,7 +42,21 @@ from deskpilot.ops.endpoints import router as ops_router
 from deskpilot.orders.endpoints import router as orders_router
 from deskpilot.realtime.endpoints import router as realtime_router
 from deskpilot.segments.endpoints import router as segments_router
+from deskpilot.tickets.automation.endpoints import macros_router
+from deskpilot.tickets.automation.endpoints import router as automation_router
+from deskpilot.tickets.csat.endpoints import public_router as survey_public_router
+from deskpilot.tickets.csat.endpoints import router as satisfaction_router
+from deskpilot.tickets.endpoints import conversation_router as conversation_tickets_router
+from deskpilot.tickets.endpoints import router as tickets_router
+from deskpilot.tickets.notifications.endpoints import router as notifications_router
+from deskpilot.tickets.responses.endpoints import router as canned_responses_router
+from deskpilot.tickets.routing.endpoints import availability_router
+from deskpilot.tickets.routing.endpoints import router as teams_router
+from deskpilot.tickets.sla.endpoints import routers as sla_routers
+from deskpilot.tickets.tracking.endpoints import router as tracking_router
+from deskpilot.web.feedback import router as feedback_router
 from deskpilot.web.help import router as help_router
+from deskpilot.web.track import router as track_pages_router
 from deskpilot.web.views import router as web_router
 from deskpilot.webhooks.endpoints import router as webhooks_router
 from deskpilot.workspaces.endpoints import router as workspaces_router
@@ -46,12 +68,16 @@ ROUTERS: list[APIRouter] = [
     channels_router,
     channel_hooks,
     conversations_router,
+    conversation_tickets_router,
+    tickets_router,
     customers_router,
     customer_events_router,
     admin_router,
     realtime_router,
     webhooks_router,
     segments_router,
+    teams_router,
+    availability_router,
     webchat_router,
     imports_router,
     orders_router,
@@ -62,4 +88,15 @@ ROUTERS: list[APIRouter] = [
     demo_router,
     web_router,
     help_router,
+    satisfaction_router,
+    survey_public_router,
+    tracking_router,
+    track_pages_router,
+    feedback_api_router,
+    feedback_router,
+    notifications_router,
+    canned_responses_router,
+    automation_router,
+    macros_router,
+    *sla_routers,
 ]

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         None,
         description="Key that encrypts stored secrets. Empty: generated in <data_dir>/secret.key.",
     )
+    public_url: str | None = Field(
+        None, description="Public origin for links sent to customers (tracking, surveys)."
+    )
     host: str = Field("127.0.0.1", description="Address `deskpilot serve` listens on.")
     port: int = Field(8000, description="Port `deskpilot serve` listens on (`PORT` in make run).")
     log_level: str = Field("INFO", description="Python log level.")
@@ -56,6 +59,14 @@ class Settings(BaseSettings):
     smtp_listen_host: str = Field("127.0.0.1", description="Address the SMTP listener binds.")
     smtp_listen_port: int | None = Field(
         None, ge=0, le=65535, description="Port of the built-in SMTP listener. Empty: no listener."
+    )
+    smtp_url: str | None = Field(
+        None,
+        description="SMTP relay for notification emails: smtp://user:pass@host:port "
+        "(smtps:// for TLS). Empty: notification emails are off.",
+    )
+    mail_from: str = Field(
+        "DeskPilot <deskpilot@localhost>", description="Sender of notification emails."
     )
 
     @cached_property

@@ -20,6 +20,14 @@ KNOWN_EVENTS: dict[str, str] = {
     "segment.entered": "A customer entered a segment (its rules now select them).",
     "segment.exited": "A customer left a segment.",
     "order.updated": "An order's status, items or shipping address changed.",
+    "ticket.created": "A ticket was opened (by an agent, the API, a handoff or the feedback form).",
+    "ticket.updated": "A ticket's fields changed (status, assignee, priority...), with changes.",
+    "ticket.commented": "A comment was added to a ticket (public or private).",
+    "ticket.sla_warning": "A ticket's SLA target (first response or resolution) is due soon.",
+    "ticket.sla_breached": "A ticket missed an SLA target; its priority was raised a step.",
+    "ticket.rated": "A customer answered a ticket's satisfaction survey (score, comment).",
+    "ticket.rated_low": "A customer rated a ticket 2 of 5 or lower.",
+    "notification.created": "A member was notified (assigned a ticket, an SLA warning...).",
 }
 """Every event a subscription may name, with what it means. An event a domain publishes that
 is missing here still reaches the subscriptions to all events (``*``); add it here to let
