@@ -50,6 +50,9 @@ OUTSIDE_WORKSPACES = {
     "/login",
     "/logout",
     "/api/v1/auth/login",
+    # The console agent's display choices (language, theme, text size): a cookie of their own
+    # browser, no workspace data (tests/web/test_console_shell.py).
+    "/preferences",
     "/static",
     # A platform's webhook: found by the channel's unguessable public key and authenticated by
     # the platform's signature, never by workspace credentials (tests/channels/ cover it).

@@ -54,6 +54,8 @@ from deskpilot.tickets.routing.endpoints import availability_router
 from deskpilot.tickets.routing.endpoints import router as teams_router
 from deskpilot.tickets.sla.endpoints import routers as sla_routers
 from deskpilot.tickets.tracking.endpoints import router as tracking_router
+from deskpilot.web.console.inbox import router as inbox_page_router
+from deskpilot.web.console.pages import router as console_router
 from deskpilot.web.feedback import router as feedback_router
 from deskpilot.web.help import router as help_router
 from deskpilot.web.track import router as track_pages_router
@@ -87,6 +89,8 @@ ROUTERS: list[APIRouter] = [
     ai_router,
     demo_router,
     web_router,
+    console_router,
+    inbox_page_router,
     help_router,
     satisfaction_router,
     survey_public_router,

@@ -116,12 +116,15 @@ async def test_the_start_page_sends_strangers_to_the_login_page(
     assert response.headers["location"] == "/login"
 
 
-async def test_the_start_page_shows_the_signed_in_user(
+async def test_the_start_page_takes_a_member_to_the_inbox_which_shows_who_they_are(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     await sign_in(client, tenant.owner_email)
 
-    response = await client.get("/")
+    start = await client.get("/")
+    assert start.status_code == 303
+    assert start.headers["location"] == "/inbox"
+    response = await client.get("/inbox")
 
     assert response.status_code == 200, response.text
     assert tenant.owner_email in response.text
@@ -133,7 +136,7 @@ async def test_signing_out_through_the_form(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     csrf = await sign_in(client, tenant.owner_email)
-    assert await _form_token(client, "/") == csrf  # the start page's sign-out form
+    assert await _form_token(client, "/inbox") == csrf  # the console's sign-out form
     async with client_for(app) as other_tab:
         other_tab.cookies.set(SESSION_COOKIE, client.cookies[SESSION_COOKIE])
 

@@ -1,4 +1,4 @@
-"""Sign-in form, sign-out, and the start page."""
+"""Sign-in form and sign-out (the console's pages are in ``web.console``)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from deskpilot.auth import credentials, users
+from deskpilot.auth import credentials
 from deskpilot.auth.dependencies import SESSION_COOKIE, identify
 from deskpilot.auth.endpoints import set_session_cookie
 from deskpilot.config import Settings, SettingsDep
 from deskpilot.kit.crypto import new_token, tokens_equal
 from deskpilot.kit.deps import ResourcesDep, SessionDep
 from deskpilot.kit.errors import DeskPilotError
-from deskpilot.workspaces.service import get_workspace
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -30,6 +29,7 @@ def _login_page(
     *,
     error: str = "",
     email: str = "",
+    next_path: str = "/",
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
@@ -38,7 +38,7 @@ def _login_page(
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf_token": token, "error": error, "email": email},
+        {"csrf_token": token, "error": error, "email": email, "next": next_path},
         status_code=status,
         headers=headers,
     )
@@ -53,9 +53,16 @@ def _login_page(
     return response
 
 
+def _local(path: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never an open redirect)."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return "/"
+
+
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, settings: SettingsDep) -> Response:
-    return _login_page(request, settings)
+async def login_page(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
+    return _login_page(request, settings, next_path=_local(next))
 
 
 @router.post("/login")
@@ -67,11 +74,17 @@ async def login_form(
     session: SessionDep,
     resources: ResourcesDep,
     settings: SettingsDep,
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not tokens_equal(expected, csrf_token):
         return _login_page(
-            request, settings, error="The form expired. Please try again.", email=email, status=403
+            request,
+            settings,
+            error="The form expired. Please try again.",
+            email=email,
+            next_path=_local(next),
+            status=403,
         )
     try:
         result = await credentials.login(
@@ -90,10 +103,11 @@ async def login_form(
             settings,
             error=exc.message,
             email=email,
+            next_path=_local(next),
             status=exc.status_code,
             headers=exc.headers,
         )
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(_local(next), status_code=303)
     set_session_cookie(response, result.token, settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
@@ -115,22 +129,3 @@ async def logout_form(
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/", response_class=HTMLResponse)
-async def home(request: Request, session: SessionDep) -> Response:
-    principal = await identify(request, session)
-    if principal is None or principal.user_id is None:
-        return RedirectResponse("/login", status_code=303)
-    user = await users.get_user(session, principal.user_id)
-    workspace = await get_workspace(session, principal.workspace_id)
-    return templates.TemplateResponse(
-        request,
-        "home.html",
-        {
-            "email": user.email if user else "",
-            "role": principal.role.value,
-            "workspace": workspace.name,
-            "csrf_token": principal.csrf_token,
-        },
-    )
