@@ -45,6 +45,13 @@ async def list_conversations(
     handled_by: HandledBy | None = None,
     label: str | None = None,
     language: str | None = None,
+    intent: Annotated[str | None, Query(description="Of the newest customer message.")] = None,
+    sentiment: Annotated[
+        str | None, Query(pattern="^(negative|neutral|positive)$", description="Its label.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Customer name, email or message text.")
+    ] = None,
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> Page[ConversationRead]:
@@ -60,6 +67,9 @@ async def list_conversations(
         handled_by=handled_by,
         label=label,
         language=language,
+        intent=intent,
+        sentiment=sentiment,
+        search=q,
     )
     views, next_cursor = await service.list_conversations(
         session, principal.workspace_id, where, cursor, limit

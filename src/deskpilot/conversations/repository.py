@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 
 from deskpilot.conversations.schemas import ConversationFilter
 from deskpilot.kit.repository import WorkspaceRepository
@@ -11,6 +11,7 @@ from deskpilot.models import (
     Conversation,
     ConversationLabel,
     ConversationStatus,
+    Customer,
     Direction,
     Message,
     SenderType,
@@ -38,6 +39,14 @@ class ConversationRepository(WorkspaceRepository[Conversation]):
                 query = query.where(column == value)
         if where.unassigned:
             query = query.where(Conversation.assignee_id.is_(None))
+        if where.team_ids is not None:
+            query = query.where(Conversation.team_id.in_(where.team_ids))
+        if where.ids is not None:
+            query = query.where(Conversation.id.in_(where.ids))
+        if where.intent is not None or where.sentiment is not None:
+            query = query.where(self._newest_customer_message(where.intent, where.sentiment))
+        if where.search:
+            query = query.where(self._matching(where.search))
         if where.label is not None:
             query = query.where(
                 exists().where(
@@ -55,6 +64,42 @@ class ConversationRepository(WorkspaceRepository[Conversation]):
             )
         query = query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
         return await self.all(query.limit(limit))
+
+    def _newest_customer_message(
+        self, intent: str | None, sentiment: str | None
+    ) -> ColumnElement[bool]:
+        """The newest customer message of the conversation has this intent / sentiment."""
+        newest = (
+            select(Message.id)
+            .where(
+                Message.conversation_id == Conversation.id,
+                Message.sender_type == SenderType.CUSTOMER,
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(1)
+            .correlate(Conversation)
+            .scalar_subquery()
+        )
+        conditions: list[ColumnElement[bool]] = [Message.id == newest]
+        if intent is not None:
+            conditions.append(Message.annotations["intent"].as_string() == intent)
+        if sentiment is not None:
+            conditions.append(Message.annotations[("sentiment", "label")].as_string() == sentiment)
+        return exists().where(*conditions)
+
+    def _matching(self, search: str) -> ColumnElement[bool]:
+        """The customer's name or email, or the text of a message, contains ``search``."""
+        pattern = f"%{search.strip().replace('%', '').replace('_', '')}%"
+        customer = exists().where(
+            Customer.id == Conversation.customer_id,
+            or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern)),
+        )
+        message = exists().where(
+            Message.conversation_id == Conversation.id,
+            Message.workspace_id == self.workspace_id,
+            Message.text.ilike(pattern),
+        )
+        return or_(customer, message)
 
     async def latest_for_thread(self, channel_id: str, thread_key: str) -> Conversation | None:
         query = (

@@ -125,6 +125,11 @@ class ConversationFilter:
     handled_by: HandledBy | None = None
     label: str | None = None
     language: str | None = None
+    intent: str | None = None  # of the newest customer message
+    sentiment: str | None = None  # its label: negative, neutral or positive
+    search: str | None = None  # customer name or email, or a message's text
+    team_ids: tuple[str, ...] | None = None  # conversations of these teams
+    ids: tuple[str, ...] | None = None  # only these conversations
 
 
 MESSAGE_RECEIVED_JOB = "conversation.message_received"
