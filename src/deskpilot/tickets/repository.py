@@ -90,6 +90,8 @@ class TicketRepository(WorkspaceRepository[Ticket]):
                 query = query.where(column == value)
         if where.unassigned:
             query = query.where(Ticket.assignee_id.is_(None))
+        if where.conversation_id is not None:
+            query = query.where(self._linked_to(where.conversation_id))
         if where.label is not None:
             query = query.where(self._label_condition(where.label))
         if where.q:
@@ -104,6 +106,15 @@ class TicketRepository(WorkspaceRepository[Ticket]):
             )
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
         return await self.all(query.limit(limit))
+
+    def _linked_to(self, conversation_id: str) -> ColumnElement[bool]:
+        return exists(
+            select(1).where(
+                TicketConversation.workspace_id == self.workspace_id,
+                TicketConversation.ticket_id == Ticket.id,
+                TicketConversation.conversation_id == conversation_id,
+            )
+        )
 
     def _label_condition(self, label: str) -> ColumnElement[bool]:
         if self.session.get_bind().dialect.name == "postgresql":

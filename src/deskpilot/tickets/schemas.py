@@ -133,6 +133,7 @@ class TicketFilter:
     unassigned: bool = False
     team_id: str | None = None
     customer_id: str | None = None
+    conversation_id: str | None = None  # tickets linked to this conversation
     priority: Priority | None = None
     type: TicketType | None = None
     category: str | None = None
