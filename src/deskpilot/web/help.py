@@ -33,6 +33,14 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
+
+def render_markdown(text: str) -> str:
+    """An article's Markdown as the help center shows it (raw HTML in it is escaped); the
+    console's editor preview uses the same, so the preview is what readers will see."""
+    html: str = _markdown.render(text)
+    return html
+
+
 FEEDBACK_PER_WINDOW = 10
 FEEDBACK_WINDOW_SECONDS = 600
 
@@ -85,7 +93,7 @@ async def help_article(
             "workspace": workspace,
             "language": article.language,
             "title": version.title,
-            "body_html": _markdown.render(version.body),
+            "body_html": render_markdown(version.body),
             "updated_at": version.created_at,
             "article_id": article.id,
             "version": version.number,
