@@ -1,0 +1,1 @@
+"""Analytics: volumes, automation rate, tickets and SLAs, sentiment over time (read-only)."""
