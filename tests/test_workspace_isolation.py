@@ -35,6 +35,7 @@ from deskpilot.models import Role, Workspace
 from deskpilot.webhooks import service as webhook_service
 from deskpilot.webhooks.schemas import WebhookCreate
 from deskpilot.workspaces import service as workspace_service
+from tests.auth import client_for, sign_in
 from tests.factories import PASSWORD, Tenant, create_api_key, create_member
 
 MARKER = "globex"  # B's slug; B's names carry it, so any leak of B's data shows it
@@ -154,6 +155,7 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/kb/categories": {"slug": "isolation", "name": "Isolation"},
     "POST /api/v1/kb/articles": {"title": "Isolation", "body": "Text."},
     "PATCH /api/v1/kb/articles/{article_id}": {"body": "Edited."},
+    "POST /api/v1/kb/preview": {"body": "# Preview"},
     "POST /api/v1/kb/articles/{article_id}/rollback": {"version": 1},
     "POST /api/v1/kb/import": {},  # multipart: refused as JSON (tests/knowledge/test_import.py)
     "POST /api/v1/kb/articles/{article_id}/feedback": {"helpful": True, "version": 1},
@@ -595,12 +597,20 @@ async def _snapshot(database: Database, workspace_id: str) -> dict[str, list[tup
 
 
 async def _call(
-    client: httpx.AsyncClient, method: str, path: str, key: str, body: dict[str, Any] | None
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    key: str,
+    body: dict[str, Any] | None,
+    pages: httpx.AsyncClient | None = None,
 ) -> httpx.Response:
-    return await client.request(
+    # Console pages are for a signed-in member (an API key is sent to /login): they go with
+    # the owner's session cookie, the JSON API with the key.
+    page = pages is not None and method == "GET" and not path.startswith("/api/")
+    return await (pages if page and pages is not None else client).request(
         method,
         path,
-        headers={"Authorization": f"Bearer {key}"},
+        headers={} if page else {"Authorization": f"Bearer {key}"},
         json=body,
         follow_redirects=False,
     )
@@ -616,6 +626,8 @@ async def test_no_route_crosses_workspaces(
 ) -> None:
     assert other_tenant.slug == MARKER
     owner_key = await create_api_key(database, tenant.workspace_id, Role.OWNER)
+    pages = client_for(app)  # the console pages, as the signed-in owner (see _call)
+    await sign_in(pages, tenant.owner_email)
     foreign: dict[str, str] = {}
     for parameter, factory in RECORD_FACTORIES.items():
         foreign[parameter] = await factory(resources, other_tenant)
@@ -654,7 +666,12 @@ async def test_no_route_crosses_workspaces(
     for method, path, body, label in calls:
         parameters = _parameters(path)
         response = await _call(
-            client, method, path.format(**{p: foreign[p] for p in parameters}), owner_key, body
+            client,
+            method,
+            path.format(**{p: foreign[p] for p in parameters}),
+            owner_key,
+            body,
+            pages,
         )
         if parameters and label not in UPSERTS:
             assert response.status_code == 404, (
@@ -676,5 +693,6 @@ async def test_no_route_crosses_workspaces(
     # The same routes with A's own ids work, so the 404s above came from workspace scoping.
     for method, path, body, label in own_calls:
         own = {p: await RECORD_FACTORIES[p](resources, tenant) for p in _parameters(path)}
-        response = await _call(client, method, path.format(**own), owner_key, body)
+        response = await _call(client, method, path.format(**own), owner_key, body, pages)
         assert response.status_code < 400, f"{label} on A's own record: {response.text}"
+    await pages.aclose()

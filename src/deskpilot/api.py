@@ -25,6 +25,7 @@ import deskpilot.tickets.tracking.tasks
 import deskpilot.webhooks.tasks  # noqa: F401
 from deskpilot.admin.endpoints import router as admin_router
 from deskpilot.ai.endpoints import router as ai_router
+from deskpilot.analytics.endpoints import router as analytics_router
 from deskpilot.auth.endpoints import router as auth_router
 from deskpilot.channels.endpoints import hooks as channel_hooks
 from deskpilot.channels.endpoints import router as channels_router
@@ -32,6 +33,7 @@ from deskpilot.channels.webchat.endpoints import router as webchat_router
 from deskpilot.conversations.endpoints import router as conversations_router
 from deskpilot.customers.endpoints import events_router as customer_events_router
 from deskpilot.customers.endpoints import router as customers_router
+from deskpilot.customers.merge_history import router as customer_merges_router
 from deskpilot.demo.endpoints import router as demo_router
 from deskpilot.feedback.endpoints import router as feedback_api_router
 from deskpilot.imports.endpoints import router as imports_router
@@ -54,8 +56,15 @@ from deskpilot.tickets.routing.endpoints import availability_router
 from deskpilot.tickets.routing.endpoints import router as teams_router
 from deskpilot.tickets.sla.endpoints import routers as sla_routers
 from deskpilot.tickets.tracking.endpoints import router as tracking_router
+from deskpilot.web.console.conversation import router as conversation_page_router
+from deskpilot.web.console.customers import router as customer_pages_router
+from deskpilot.web.console.dashboard import router as dashboard_page_router
 from deskpilot.web.console.inbox import router as inbox_page_router
+from deskpilot.web.console.knowledge import api_router as kb_preview_router
+from deskpilot.web.console.knowledge import router as kb_pages_router
 from deskpilot.web.console.pages import router as console_router
+from deskpilot.web.console.settings import router as settings_pages_router
+from deskpilot.web.console.tickets import router as ticket_pages_router
 from deskpilot.web.feedback import router as feedback_router
 from deskpilot.web.help import router as help_router
 from deskpilot.web.track import router as track_pages_router
@@ -74,6 +83,7 @@ ROUTERS: list[APIRouter] = [
     tickets_router,
     customers_router,
     customer_events_router,
+    customer_merges_router,
     admin_router,
     realtime_router,
     webhooks_router,
@@ -86,11 +96,19 @@ ROUTERS: list[APIRouter] = [
     kb_search_router,
     knowledge_router,
     kb_quality_router,
+    kb_preview_router,
     ai_router,
+    analytics_router,
     demo_router,
     web_router,
     console_router,
     inbox_page_router,
+    settings_pages_router,
+    kb_pages_router,
+    conversation_page_router,
+    customer_pages_router,
+    ticket_pages_router,
+    dashboard_page_router,
     help_router,
     satisfaction_router,
     survey_public_router,
