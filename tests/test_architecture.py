@@ -53,6 +53,20 @@ def test_endpoints_hold_no_sql() -> None:
     )
 
 
+def test_web_pages_hold_no_sql() -> None:
+    """The console and public pages, like endpoints, read through services (a session is
+    passed on, never queried)."""
+    offences = [
+        f"{module} imports {imported}"
+        for module, path in _modules()
+        if module.startswith("deskpilot.web.")
+        for imported in _imports(path)
+        if ".repository" in imported
+        or (imported.startswith("sqlalchemy") and not imported.startswith("sqlalchemy.ext.asyncio"))
+    ]
+    assert not offences, "pages call services; SQL lives in repositories:\n" + "\n".join(offences)
+
+
 def test_only_the_transaction_boundary_commits() -> None:
     offences = [
         module

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 
 from deskpilot.conversations.schemas import ConversationFilter
 from deskpilot.kit.repository import WorkspaceRepository
@@ -219,3 +219,58 @@ class MessageRepository(WorkspaceRepository[Message]):
             .limit(1)
         )
         return (await self.session.scalars(query)).first()
+
+    async def newest_per_conversation(
+        self, conversation_ids: Sequence[str], *, customer_only: bool = False
+    ) -> dict[str, Message]:
+        """The newest message of each conversation (or its newest customer message)."""
+        if not conversation_ids:
+            return {}
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=Message.conversation_id,
+                order_by=(Message.created_at.desc(), Message.id.desc()),
+            )
+            .label("rank")
+        )
+        inner = select(Message.id, rank).where(
+            Message.workspace_id == self.workspace_id,
+            Message.conversation_id.in_(conversation_ids),
+        )
+        if customer_only:
+            inner = inner.where(Message.sender_type == SenderType.CUSTOMER)
+        ranked = inner.subquery()
+        query = self.select().join(ranked, ranked.c.id == Message.id).where(ranked.c.rank == 1)
+        return {m.conversation_id: m for m in await self.all(query)}
+
+    async def last_inbound_at(self, channel_ids: Sequence[str]) -> dict[str, datetime]:
+        query = (
+            select(Message.channel_id, func.max(Message.created_at))
+            .where(
+                Message.workspace_id == self.workspace_id,
+                Message.channel_id.in_(channel_ids),
+                Message.direction == Direction.INBOUND,
+            )
+            .group_by(Message.channel_id)
+        )
+        return {channel_id: at for channel_id, at in (await self.session.execute(query)).all()}
+
+    async def last_delivery(self, channel_ids: Sequence[str]) -> dict[str, Message]:
+        """Each channel's newest outbound message with a delivery status."""
+        newest = (
+            select(Message.channel_id, func.max(Message.created_at).label("at"))
+            .where(
+                Message.workspace_id == self.workspace_id,
+                Message.channel_id.in_(channel_ids),
+                Message.direction == Direction.OUTBOUND,
+                Message.delivery_status.is_not(None),
+            )
+            .group_by(Message.channel_id)
+            .subquery()
+        )
+        query = self.select().join(
+            newest,
+            (Message.channel_id == newest.c.channel_id) & (Message.created_at == newest.c.at),
+        )
+        return {m.channel_id: m for m in await self.all(query)}

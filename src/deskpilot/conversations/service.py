@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -327,3 +328,45 @@ async def hand_to_human(
     """The customer asked for a person: the bot stops answering, and a system message says so."""
     await mark_for_humans(session, bus, conversation)
     return await post_system_message(session, bus, conversation, note, raw={"kind": "handoff"})
+
+
+async def newest_messages(
+    session: AsyncSession,
+    workspace_id: str,
+    conversation_ids: Sequence[str],
+    *,
+    customer_only: bool = False,
+) -> dict[str, Message]:
+    """The newest message of each conversation (or its newest customer message), by id."""
+    return await MessageRepository(session, workspace_id).newest_per_conversation(
+        conversation_ids, customer_only=customer_only
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelActivity:
+    last_inbound_at: datetime | None = None
+    last_outbound_at: datetime | None = None
+    last_outbound_status: str | None = None
+    last_outbound_error: str | None = None
+
+
+async def channel_activity(
+    session: AsyncSession, workspace_id: str, channel_ids: Sequence[str]
+) -> dict[str, ChannelActivity]:
+    """Each channel's last inbound message time and last outbound delivery (a sign of life)."""
+    if not channel_ids:
+        return {}
+    repository = MessageRepository(session, workspace_id)
+    last_in = await repository.last_inbound_at(channel_ids)
+    last_out = await repository.last_delivery(channel_ids)
+    found = {}
+    for channel_id in channel_ids:
+        out = last_out.get(channel_id)
+        found[channel_id] = ChannelActivity(
+            last_inbound_at=last_in.get(channel_id),
+            last_outbound_at=out.created_at if out else None,
+            last_outbound_status=out.delivery_status.value if out and out.delivery_status else None,
+            last_outbound_error=out.delivery_error if out else None,
+        )
+    return found

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,11 @@ TimeKey = tuple[datetime, str]  # a keyset position: (timestamp, id)
 class CustomerRepository(WorkspaceRepository[Customer]):
     model = Customer
     label = "customer"
+
+    async def by_ids(self, customer_ids: Collection[str]) -> Sequence[Customer]:
+        if not customer_ids:
+            return []
+        return await self.all(self.select().where(Customer.id.in_(customer_ids)))
 
 
 class IdentityRepository(WorkspaceRepository[CustomerIdentity]):

@@ -13,6 +13,7 @@ Profiles merged into another are followed to their survivor.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -241,6 +242,14 @@ async def _attach(
     except IntegrityError:
         return False
     return True
+
+
+async def customers_by_id(
+    session: AsyncSession, workspace_id: str, customer_ids: Collection[str]
+) -> dict[str, Customer]:
+    """The workspace's customers among ``customer_ids``, by id (others are left out)."""
+    found = await CustomerRepository(session, workspace_id).by_ids(customer_ids)
+    return {customer.id: customer for customer in found}
 
 
 async def get_customer(session: AsyncSession, workspace_id: str, customer_id: str) -> Customer:

@@ -118,6 +118,12 @@ class TeamMemberRepository(WorkspaceRepository[TeamMember]):
         query = self.select().where(TeamMember.team_id == team_id, TeamMember.user_id == user_id)
         return (await self.session.scalars(query)).one_or_none()
 
+    async def team_ids_of(self, user_id: str) -> list[str]:
+        query = select(TeamMember.team_id).where(
+            TeamMember.workspace_id == self.workspace_id, TeamMember.user_id == user_id
+        )
+        return list((await self.session.scalars(query)).all())
+
     async def agents(self, team_id: str) -> list[Agent]:
         """The team's members who still belong to the workspace, by user id (the stable order
         of round robin)."""

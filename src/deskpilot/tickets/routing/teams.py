@@ -140,6 +140,11 @@ async def remove_member(
         await session.flush()
 
 
+async def team_ids_of(session: AsyncSession, workspace_id: str, user_id: str) -> list[str]:
+    """The teams a member is in (the console's "my teams" view)."""
+    return await TeamMemberRepository(session, workspace_id).team_ids_of(user_id)
+
+
 async def get_availability(
     session: AsyncSession, workspace_id: str, user_id: str
 ) -> AvailabilityRead:

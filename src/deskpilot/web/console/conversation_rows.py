@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.auth import users
+from deskpilot.channels import service as channels_service
+from deskpilot.conversations import service as conversations_service
 from deskpilot.conversations.service import ConversationView
-from deskpilot.models import Channel, Conversation, Customer, Message, SenderType, User
+from deskpilot.customers import service as customers_service
+from deskpilot.models import Channel, Conversation, Customer, Message, User
 
 PREVIEW_LENGTH = 140
 
@@ -26,34 +29,6 @@ def sentiment_label(annotations: dict[str, Any] | None) -> str | None:
     return str(label) if label else None
 
 
-async def _newest(
-    session: AsyncSession, workspace_id: str, ids: list[str], *, customer_only: bool
-) -> dict[str, Message]:
-    """The newest message of each conversation (or its newest customer message)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Message.conversation_id,
-            order_by=(Message.created_at.desc(), Message.id.desc()),
-        )
-        .label("rank")
-    )
-    inner = select(Message.id, rank).where(
-        Message.workspace_id == workspace_id, Message.conversation_id.in_(ids)
-    )
-    if customer_only:
-        inner = inner.where(Message.sender_type == SenderType.CUSTOMER)
-    ranked = inner.subquery()
-    query = select(Message).join(ranked, ranked.c.id == Message.id).where(ranked.c.rank == 1)
-    return {m.conversation_id: m for m in (await session.scalars(query)).all()}
-
-
-async def _by_id(session: AsyncSession, model: Any, ids: set[str]) -> dict[str, Any]:
-    if not ids:
-        return {}
-    return {row.id: row for row in (await session.scalars(select(model).where(model.id.in_(ids))))}
-
-
 async def rows(
     session: AsyncSession, workspace_id: str, views: Sequence[ConversationView]
 ) -> list[dict[str, Any]]:
@@ -62,11 +37,15 @@ async def rows(
     ids = [c.id for c in conversations]
     if not ids:
         return []
-    newest = await _newest(session, workspace_id, ids, customer_only=False)
-    newest_customer = await _newest(session, workspace_id, ids, customer_only=True)
-    customers = await _by_id(session, Customer, {c.customer_id for c in conversations})
-    channels = await _by_id(session, Channel, {c.channel_id for c in conversations})
-    assignees = await _by_id(session, User, {c.assignee_id for c in conversations if c.assignee_id})
+    newest = await conversations_service.newest_messages(session, workspace_id, ids)
+    newest_customer = await conversations_service.newest_messages(
+        session, workspace_id, ids, customer_only=True
+    )
+    customers = await customers_service.customers_by_id(
+        session, workspace_id, {c.customer_id for c in conversations}
+    )
+    channels = {c.id: c for c in await channels_service.list_channels(session, workspace_id)}
+    assignees = {user.id: user for _, user in await users.members(session, workspace_id)}
     return [
         row(
             view,

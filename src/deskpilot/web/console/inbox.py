@@ -9,15 +9,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.channels import service as channels_service
 from deskpilot.conversations import service as conversations
 from deskpilot.conversations.schemas import ConversationFilter
 from deskpilot.kit.deps import SessionDep
 from deskpilot.kit.errors import NotFound
-from deskpilot.models import Channel, ConversationStatus, HandledBy, TeamMember
+from deskpilot.models import ConversationStatus, HandledBy
 from deskpilot.tickets import service as tickets
+from deskpilot.tickets.routing import teams
 from deskpilot.tickets.sla import service as sla
 from deskpilot.web.console.context import Console, console_of
 from deskpilot.web.console.conversation_rows import rows
@@ -84,12 +85,7 @@ async def _where(session: AsyncSession, ctx: Console, choice: Choice) -> Convers
     elif choice.view == "bot":
         where["handled_by"] = HandledBy.BOT
     elif choice.view == "teams":
-        teams = await session.scalars(
-            select(TeamMember.team_id).where(
-                TeamMember.workspace_id == ctx.workspace.id, TeamMember.user_id == ctx.user.id
-            )
-        )
-        where["team_ids"] = tuple(teams.all())
+        where["team_ids"] = tuple(await teams.team_ids_of(session, ctx.workspace.id, ctx.user.id))
     elif choice.view == "sla":
         found = await sla.at_risk(session, ctx.workspace.id, SLA_WITHIN_MINUTES)
         views = await tickets.views(session, found)
@@ -108,11 +104,7 @@ async def inbox(request: Request, session: SessionDep) -> Response:
     views, _ = await conversations.list_conversations(
         session, ctx.workspace.id, await _where(session, ctx, choice), None, PAGE_SIZE
     )
-    channels = (
-        await session.scalars(
-            select(Channel).where(Channel.workspace_id == ctx.workspace.id).order_by(Channel.name)
-        )
-    ).all()
+    channels = await channels_service.list_channels(session, ctx.workspace.id)
     return render(
         request,
         ctx,
