@@ -15,9 +15,8 @@ from deskpilot.conversations import service as conversations
 from deskpilot.kit.deps import SessionDep
 from deskpilot.kit.errors import NotFound
 from deskpilot.models import AIRun, Channel, Customer, Message
-from deskpilot.web.console.context import console_of
 from deskpilot.web.console.conversation_rows import customer_name, sentiment_label
-from deskpilot.web.console.pages import forbidden, not_found, render, to_sign_in
+from deskpilot.web.console.pages import member_of, not_found, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,11 +52,9 @@ def message_data(message: Message, run: AIRun | None, names: dict[str, str]) -> 
 async def conversation_page(
     conversation_id: str, request: Request, session: SessionDep
 ) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
-    if not ctx.can("agent"):
-        return forbidden(request, ctx)
+    ctx = await member_of(request, session, "agent")
+    if isinstance(ctx, Response):
+        return ctx
     workspace_id = ctx.workspace.id
     try:
         view = await conversations.get_conversation(session, workspace_id, conversation_id)

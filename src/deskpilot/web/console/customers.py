@@ -16,8 +16,7 @@ from deskpilot.kit.errors import InvalidInput, NotFound
 from deskpilot.tickets import service as tickets
 from deskpilot.tickets.events import ticket_data
 from deskpilot.tickets.schemas import TicketFilter
-from deskpilot.web.console.context import console_of
-from deskpilot.web.console.pages import not_found, render, to_sign_in
+from deskpilot.web.console.pages import member_of, not_found, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,9 +31,9 @@ async def customer_list(
     q: Annotated[str | None, Query(max_length=400)] = None,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
+    ctx = await member_of(request, session, "viewer")
+    if isinstance(ctx, Response):
+        return ctx
     query = q.strip() if q and q.strip() else None
     try:
         rows, next_cursor = await customers.search_customers(
@@ -57,9 +56,9 @@ async def customer_list(
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 async def customer_page(customer_id: str, request: Request, session: SessionDep) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
+    ctx = await member_of(request, session, "viewer")
+    if isinstance(ctx, Response):
+        return ctx
     try:
         customer = await customers.live_customer(session, ctx.workspace.id, customer_id)
     except NotFound:

@@ -14,8 +14,8 @@ from deskpilot.analytics import service as analytics
 from deskpilot.analytics.schemas import Automation, Overview
 from deskpilot.kit.deps import SessionDep
 from deskpilot.web.console.charts import NO_VALUE, Point, bar_chart, line_chart, stacked_bar
-from deskpilot.web.console.context import Console, console_of
-from deskpilot.web.console.pages import forbidden, render, to_sign_in
+from deskpilot.web.console.context import Console
+from deskpilot.web.console.pages import member_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,11 +92,9 @@ async def dashboard(
     session: SessionDep,
     days: Annotated[str | None, Query()] = None,
 ) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
-    if not ctx.can("viewer"):
-        return forbidden(request, ctx)
+    ctx = await member_of(request, session, "viewer")
+    if isinstance(ctx, Response):
+        return ctx
     # a hand-edited ?days= falls back to the default rather than an error page
     chosen = int(days) if days and days.isdigit() and int(days) in PERIODS else None
     period = chosen or analytics.DEFAULT_DAYS

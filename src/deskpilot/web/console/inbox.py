@@ -22,7 +22,7 @@ from deskpilot.tickets.routing import teams
 from deskpilot.tickets.sla import service as sla
 from deskpilot.web.console.context import Console, console_of
 from deskpilot.web.console.conversation_rows import rows
-from deskpilot.web.console.pages import forbidden, render, to_sign_in
+from deskpilot.web.console.pages import member_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,11 +95,9 @@ async def _where(session: AsyncSession, ctx: Console, choice: Choice) -> Convers
 
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox(request: Request, session: SessionDep) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
-    if not ctx.can("agent"):
-        return forbidden(request, ctx)
+    ctx = await member_of(request, session, "agent")
+    if isinstance(ctx, Response):
+        return ctx
     choice = Choice.of(request)
     views, _ = await conversations.list_conversations(
         session, ctx.workspace.id, await _where(session, ctx, choice), None, PAGE_SIZE

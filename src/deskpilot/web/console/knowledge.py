@@ -25,8 +25,8 @@ from deskpilot.knowledge import quality, service
 from deskpilot.knowledge.schemas import LANGUAGE, ArticleFilter, ArticleRead, CategoryRead
 from deskpilot.models import ArticleStatus, Visibility
 from deskpilot.tickets.routing.teams import list_teams
-from deskpilot.web.console.context import Console, console_of
-from deskpilot.web.console.pages import forbidden, not_found, render, to_sign_in
+from deskpilot.web.console.context import Console
+from deskpilot.web.console.pages import member_of, not_found, render
 from deskpilot.web.help import render_markdown
 
 router = APIRouter(include_in_schema=False)
@@ -76,15 +76,6 @@ def diff_lines(diff: str) -> list[DiffLine]:
     return lines
 
 
-async def _agent(request: Request, session: SessionDep) -> Console | Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
-    if not ctx.can("agent"):
-        return forbidden(request, ctx)
-    return ctx
-
-
 async def _may_publish(session: SessionDep, ctx: Console) -> bool:
     needed = await quality.publish_role(session, ctx.workspace.id)
     return ctx.role.at_least(needed)
@@ -116,7 +107,7 @@ async def kb_list(
     q: Text = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    ctx = await _agent(request, session)
+    ctx = await member_of(request, session, "agent")
     if not isinstance(ctx, Console):
         return ctx
     categories = await service.list_categories(session, ctx.workspace.id)
@@ -227,7 +218,7 @@ async def kb_new(
     title: Annotated[str | None, Query(max_length=300)] = None,
     language: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
-    ctx = await _agent(request, session)
+    ctx = await member_of(request, session, "agent")
     if not isinstance(ctx, Console):
         return ctx
     tag = (language or "").strip()
@@ -240,7 +231,7 @@ async def kb_new(
 
 @router.get("/kb/review", response_class=HTMLResponse)
 async def kb_review(request: Request, session: SessionDep) -> Response:
-    ctx = await _agent(request, session)
+    ctx = await member_of(request, session, "agent")
     if not isinstance(ctx, Console):
         return ctx
     items = await quality.review_queue(session, ctx.workspace.id)
@@ -257,7 +248,7 @@ async def kb_review(request: Request, session: SessionDep) -> Response:
 async def kb_gaps(
     request: Request, session: SessionDep, days: Annotated[str | None, Query()] = None
 ) -> Response:
-    ctx = await _agent(request, session)
+    ctx = await member_of(request, session, "agent")
     if not isinstance(ctx, Console):
         return ctx
     chosen = int(days) if days and days.isdigit() and int(days) in GAP_DAYS else 30
@@ -268,7 +259,7 @@ async def kb_gaps(
 
 @router.get("/kb/{article_id}", response_class=HTMLResponse)
 async def kb_edit(request: Request, session: SessionDep, article_id: str) -> Response:
-    ctx = await _agent(request, session)
+    ctx = await member_of(request, session, "agent")
     if not isinstance(ctx, Console):
         return ctx
     try:

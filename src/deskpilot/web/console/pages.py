@@ -1,7 +1,7 @@
 """Rendering console pages, and the routes of the frame itself (start page, preferences).
 
-A page handler does ``ctx = await console_of(request, session)``; with no signed-in member it
-returns ``to_sign_in(request)``; a role too low for the page gets ``forbidden(...)``; otherwise
+A page handler starts with ``ctx = await member_of(request, session, "agent")``: a Response (to
+/login for strangers, forbidden for a role too low) is returned as it is; otherwise it ends with
 ``render(request, ctx, "console/<page>.html", ...)``."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.config import SettingsDep
 from deskpilot.kit.crypto import tokens_equal
@@ -59,6 +60,16 @@ def to_sign_in(request: Request) -> Response:
     """To /login, and back here afterwards."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+async def member_of(request: Request, session: AsyncSession, role: str) -> Console | Response:
+    """The signed-in member with at least ``role``, or the response for anyone else."""
+    ctx = await console_of(request, session)
+    if ctx is None:
+        return to_sign_in(request)
+    if not ctx.can(role):
+        return forbidden(request, ctx)
+    return ctx
 
 
 def forbidden(request: Request, ctx: Console) -> Response:

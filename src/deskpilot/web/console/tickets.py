@@ -21,8 +21,7 @@ from deskpilot.tickets.csat import service as csat
 from deskpilot.tickets.events import ticket_data
 from deskpilot.tickets.routing.teams import list_teams
 from deskpilot.tickets.schemas import TicketFilter, TicketRead
-from deskpilot.web.console.context import console_of
-from deskpilot.web.console.pages import not_found, render, to_sign_in
+from deskpilot.web.console.pages import member_of, not_found, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,9 +56,9 @@ async def ticket_list(
     priority: Text = None,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
+    ctx = await member_of(request, session, "viewer")
+    if isinstance(ctx, Response):
+        return ctx
     chosen_status = _choice(TicketStatus, status)
     assignee_id = {"me": ctx.user.id, "none": None}.get(assignee or "", assignee or None)
     where = TicketFilter(
@@ -100,9 +99,9 @@ async def ticket_list(
 
 @router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
 async def ticket_page(ticket_id: str, request: Request, session: SessionDep) -> Response:
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
+    ctx = await member_of(request, session, "viewer")
+    if isinstance(ctx, Response):
+        return ctx
     workspace_id = ctx.workspace.id
     try:
         view = await tickets.get_ticket(session, workspace_id, ticket_id)

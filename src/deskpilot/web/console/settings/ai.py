@@ -11,7 +11,8 @@ from deskpilot.ai.actions.registry import default_registry as actions_registry
 from deskpilot.ai.providers.registry import default_registry as providers_registry
 from deskpilot.kit.deps import SessionDep
 from deskpilot.models import Handling
-from deskpilot.web.console.settings.common import admin_of, settings_page
+from deskpilot.web.console.pages import member_of
+from deskpilot.web.console.settings.common import settings_page
 from deskpilot.workspaces import service as workspaces
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/settings/ai", response_class=HTMLResponse)
 async def ai_page(request: Request, session: SessionDep) -> Response:
-    ctx = await admin_of(request, session)
+    ctx = await member_of(request, session, "admin")
     if isinstance(ctx, Response):
         return ctx
     settings = await service.get_settings(session, ctx.workspace.id)

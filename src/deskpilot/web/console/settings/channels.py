@@ -12,14 +12,15 @@ from deskpilot.channels import service
 from deskpilot.channels.registry import adapters
 from deskpilot.conversations import service as conversations
 from deskpilot.kit.deps import SessionDep
-from deskpilot.web.console.settings.common import admin_of, settings_page
+from deskpilot.web.console.pages import member_of
+from deskpilot.web.console.settings.common import settings_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/settings/channels", response_class=HTMLResponse)
 async def channels_page(request: Request, session: SessionDep) -> Response:
-    ctx = await admin_of(request, session)
+    ctx = await member_of(request, session, "admin")
     if isinstance(ctx, Response):
         return ctx
     channels = list(await service.list_channels(session, ctx.workspace.id))

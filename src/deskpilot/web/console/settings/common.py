@@ -6,10 +6,9 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.web.console.context import Console, console_of
-from deskpilot.web.console.pages import forbidden, render, to_sign_in
+from deskpilot.web.console.context import Console
+from deskpilot.web.console.pages import render
 
 # (area, key of its name in the catalog); each is a page at /settings/<area>
 AREAS: tuple[tuple[str, str], ...] = (
@@ -21,16 +20,6 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("webhooks", "settings.nav.webhooks"),
     ("keys", "settings.nav.keys"),
 )
-
-
-async def admin_of(request: Request, session: AsyncSession) -> Console | Response:
-    """The signed-in admin, or the response for anyone else (sign in, or forbidden)."""
-    ctx = await console_of(request, session)
-    if ctx is None:
-        return to_sign_in(request)
-    if not ctx.can("admin"):
-        return forbidden(request, ctx)
-    return ctx
 
 
 def settings_page(request: Request, ctx: Console, area: str, **data: Any) -> Response:

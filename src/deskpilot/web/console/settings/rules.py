@@ -14,7 +14,8 @@ from deskpilot.tickets.automation.actions import ACTIONS
 from deskpilot.tickets.automation.conditions import FIELDS, OPS
 from deskpilot.tickets.automation.schemas import TRIGGERS
 from deskpilot.tickets.responses import service as responses
-from deskpilot.web.console.settings.common import admin_of, settings_page
+from deskpilot.web.console.pages import member_of
+from deskpilot.web.console.settings.common import settings_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,7 +40,7 @@ def vocabulary() -> dict[str, Any]:
 
 @router.get("/settings/rules", response_class=HTMLResponse)
 async def rules_page(request: Request, session: SessionDep) -> Response:
-    ctx = await admin_of(request, session)
+    ctx = await member_of(request, session, "admin")
     if isinstance(ctx, Response):
         return ctx
     rules = await service.list_rules(session, ctx.workspace.id)

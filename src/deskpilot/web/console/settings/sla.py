@@ -9,7 +9,8 @@ from deskpilot.kit.deps import SessionDep
 from deskpilot.models import Priority
 from deskpilot.tickets.sla import policies
 from deskpilot.tickets.sla.calendar import DAYS
-from deskpilot.web.console.settings.common import admin_of, settings_page
+from deskpilot.web.console.pages import member_of
+from deskpilot.web.console.settings.common import settings_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,7 +22,7 @@ def hours_text(intervals: list[list[str]] | None) -> str:
 
 @router.get("/settings/sla", response_class=HTMLResponse)
 async def sla_page(request: Request, session: SessionDep) -> Response:
-    ctx = await admin_of(request, session)
+    ctx = await member_of(request, session, "admin")
     if isinstance(ctx, Response):
         return ctx
     calendars = await policies.list_calendars(session, ctx.workspace.id)

@@ -10,7 +10,8 @@ from deskpilot.auth import users
 from deskpilot.kit.deps import SessionDep
 from deskpilot.models import AssignmentMethod, Role
 from deskpilot.tickets.routing import teams as routing
-from deskpilot.web.console.settings.common import admin_of, settings_page
+from deskpilot.web.console.pages import member_of
+from deskpilot.web.console.settings.common import settings_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,7 +20,7 @@ AVAILABILITY = ("online", "away", "offline")
 
 @router.get("/settings/team", response_class=HTMLResponse)
 async def team_page(request: Request, session: SessionDep) -> Response:
-    ctx = await admin_of(request, session)
+    ctx = await member_of(request, session, "admin")
     if isinstance(ctx, Response):
         return ctx
     members = list(await users.members(session, ctx.workspace.id))
