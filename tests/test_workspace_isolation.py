@@ -54,6 +54,9 @@ OUTSIDE_WORKSPACES = {
     # The console agent's display choices (language, theme, text size): a cookie of their own
     # browser, no workspace data (tests/web/test_console_shell.py).
     "/preferences",
+    # The member's own password (a form): their account, not workspace data
+    # (tests/web/test_console_shell.py).
+    "/account/password",
     "/static",
     # A platform's webhook: found by the channel's unguessable public key and authenticated by
     # the platform's signature, never by workspace credentials (tests/channels/ cover it).

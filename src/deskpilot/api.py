@@ -56,6 +56,7 @@ from deskpilot.tickets.routing.endpoints import availability_router
 from deskpilot.tickets.routing.endpoints import router as teams_router
 from deskpilot.tickets.sla.endpoints import routers as sla_routers
 from deskpilot.tickets.tracking.endpoints import router as tracking_router
+from deskpilot.web.console.account import router as account_page_router
 from deskpilot.web.console.conversation import router as conversation_page_router
 from deskpilot.web.console.customers import router as customer_pages_router
 from deskpilot.web.console.dashboard import router as dashboard_page_router
@@ -102,6 +103,7 @@ ROUTERS: list[APIRouter] = [
     demo_router,
     web_router,
     console_router,
+    account_page_router,
     inbox_page_router,
     settings_pages_router,
     kb_pages_router,

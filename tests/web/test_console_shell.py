@@ -8,7 +8,7 @@ from deskpilot.kit.db import Database
 from deskpilot.models import Role
 from deskpilot.web.console.i18n import LANGUAGES, catalog
 from tests.auth import sign_in
-from tests.factories import Tenant, create_member
+from tests.factories import PASSWORD, Tenant, create_member
 
 PREFERENCES_COOKIE = "deskpilot_console"
 
@@ -76,3 +76,37 @@ async def test_the_agent_chooses_language_theme_and_text_size(
     client.cookies.set(PREFERENCES_COOKIE, "xx.<script>.9")
     fallback = await client.get("/inbox", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
     assert '<html lang="ru" data-theme="system" data-font="m">' in fallback.text
+
+
+async def test_a_member_changes_their_password_in_the_console(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    csrf = await sign_in(client, tenant.owner_email)
+    page = await client.get("/account")
+    assert page.status_code == 200
+    assert 'autocomplete="current-password"' in page.text
+    form = {"csrf_token": csrf, "current_password": PASSWORD}
+    wrong = await client.post(
+        "/account/password",
+        data=form
+        | {
+            "current_password": "nope",
+            "new_password": "a new secret",
+            "repeat_password": "a new secret",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "The current password is not right." in wrong.text
+    differ = await client.post(
+        "/account/password",
+        data=form | {"new_password": "a new secret", "repeat_password": "another one"},
+    )
+    assert "The two new passwords differ." in differ.text
+    changed = await client.post(
+        "/account/password",
+        data=form | {"new_password": "a new secret", "repeat_password": "a new secret"},
+    )
+    assert changed.status_code == 200
+    assert "Your password is changed." in changed.text
+    assert (await client.get("/inbox")).status_code == 200  # this session stays signed in
+    await sign_in(client, tenant.owner_email, "a new secret")
