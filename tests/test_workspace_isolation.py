@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from deskpilot.channels import service as channel_service
 from deskpilot.channels.schemas import ChannelCreate
-from deskpilot.conversations.intake import InboundMessage, receive
+from deskpilot.conversations.intake import InboundAttachment, InboundMessage, receive
 from deskpilot.customers.service import SenderHandle
 from deskpilot.kit.db import Base, Database
 from deskpilot.kit.deps import Resources
@@ -293,7 +293,36 @@ async def _conversation(resources: Resources, tenant: Tenant) -> str:
             channel,
             InboundMessage(sender=sender, text=f"{tenant.slug} question", external_id="q-1"),
         )
+    _last_conversation[tenant.workspace_id] = (channel_id, result.conversation.id)
     return result.conversation.id
+
+
+_last_conversation: dict[str, tuple[str, str]] = {}  # per workspace: (channel, conversation)
+
+
+async def _attachment(resources: Resources, tenant: Tenant) -> str:
+    """A file the customer sent in the conversation made last (the path names both)."""
+    if tenant.workspace_id not in _last_conversation:
+        await _conversation(resources, tenant)
+    channel_id, conversation_id = _last_conversation[tenant.workspace_id]
+    async with resources.database.transaction() as session:
+        channel = await channel_service.get_channel(session, tenant.workspace_id, channel_id)
+        sender = SenderHandle(f"{tenant.slug}-customer", name=f"{tenant.slug} customer")
+        result = await receive(
+            session,
+            resources.bus,
+            resources.files,
+            channel,
+            InboundMessage(
+                sender=sender,
+                text="",
+                external_id=f"file-{uuid.uuid4().hex}",
+                attachments=[InboundAttachment("receipt.txt", "text/plain", b"paid")],
+            ),
+        )
+    assert result.conversation.id == conversation_id
+    attachment_id: str = result.message.attachments[0]["id"]
+    return attachment_id
 
 
 _last_webhook: dict[str, str] = {}  # per workspace: deliveries go to the webhook made last
@@ -551,6 +580,7 @@ async def _canned_response(resources: Resources, tenant: Tenant) -> str:
 RECORD_FACTORIES: dict[str, RecordFactory] = {
     "channel_id": _channel,
     "conversation_id": _conversation,
+    "attachment_id": _attachment,  # after conversation_id: it is a file of that conversation
     "api_key_id": _api_key,
     "member_id": _member,
     "name": _secret,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from deskpilot.auth.dependencies import AgentAuth, ViewerAuth
 from deskpilot.conversations import service
@@ -163,3 +163,25 @@ async def set_labels(
 ) -> ConversationRead:
     view = await service.set_labels(session, resources.bus, principal, conversation_id, body.labels)
     return _read(view)
+
+
+@router.get("/{conversation_id}/attachments/{attachment_id}")
+async def download_attachment(
+    conversation_id: str,
+    attachment_id: str,
+    principal: ViewerAuth,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> Response:
+    """A file a message of the conversation carries (sent as a download, never rendered)."""
+    meta, data = await service.attachment_of(
+        session, resources.files, principal.workspace_id, conversation_id, attachment_id
+    )
+    return Response(
+        data,
+        media_type=str(meta.get("content_type") or "application/octet-stream"),
+        headers={
+            "Content-Disposition": f'attachment; filename="{meta.get("filename", "file")}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

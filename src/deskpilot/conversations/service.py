@@ -21,9 +21,10 @@ from deskpilot.conversations.repository import (
 from deskpilot.conversations.schemas import ConversationFilter, ConversationUpdate, StatusChange
 from deskpilot.kit.bus import Bus, publish_on_commit
 from deskpilot.kit.clock import utcnow
-from deskpilot.kit.errors import InvalidInput
+from deskpilot.kit.errors import InvalidInput, NotFound
 from deskpilot.kit.jobs import enqueue
 from deskpilot.kit.pagination import decode_time_cursor, encode_cursor
+from deskpilot.kit.storage import FileStore
 from deskpilot.models import (
     Conversation,
     ConversationStatus,
@@ -370,3 +371,25 @@ async def channel_activity(
             last_outbound_error=out.delivery_error if out else None,
         )
     return found
+
+
+ATTACHMENT_SEARCH_LIMIT = 500  # messages of a conversation searched for an attachment
+
+
+async def attachment_of(
+    session: AsyncSession,
+    files: FileStore,
+    workspace_id: str,
+    conversation_id: str,
+    attachment_id: str,
+) -> tuple[dict[str, Any], bytes]:
+    """An attachment of a message of the conversation (its metadata and bytes), for agents."""
+    await ConversationRepository(session, workspace_id).get_or_404(conversation_id)
+    messages = await MessageRepository(session, workspace_id).page(
+        conversation_id, None, ATTACHMENT_SEARCH_LIMIT
+    )
+    for message in messages:
+        for attachment in message.attachments:
+            if attachment.get("id") == attachment_id:
+                return attachment, files.read(workspace_id, attachment["path"])
+    raise NotFound.of("attachment", attachment_id)

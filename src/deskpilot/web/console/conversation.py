@@ -36,7 +36,15 @@ def message_data(message: Message, run: AIRun | None, names: dict[str, str]) -> 
         "direction": message.direction.value,
         "delivery_status": message.delivery_status.value if message.delivery_status else None,
         "delivery_error": message.delivery_error,
-        "attachments": message.attachments,
+        "attachments": [
+            {
+                "id": a.get("id"),
+                "filename": a.get("filename"),
+                "size": a.get("size"),
+                "url": f"/api/v1/conversations/{message.conversation_id}/attachments/{a.get('id')}",
+            }
+            for a in message.attachments
+        ],
         "created_at": message.created_at.isoformat(),
         "language": annotations.get("language"),
         "intent": annotations.get("intent"),

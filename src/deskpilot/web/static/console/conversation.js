@@ -11,6 +11,8 @@ import { toast } from "./shell.js";
 
 const root = document.getElementById("conversation");
 const id = root.dataset.conversationId;
+const attachmentUrl = (a) =>
+  `/api/v1/conversations/${encodeURIComponent(id)}/attachments/${encodeURIComponent(a.id)}`;
 const path = `/api/v1/conversations/${encodeURIComponent(id)}`;
 const names = JSON.parse(document.getElementById("conv-names")?.textContent || "{}");
 const list = document.getElementById("messages");
@@ -62,7 +64,13 @@ function build(message) {
     ),
     el("div", { class: "body", lang: message.annotations?.language || "" }, message.text),
     message.attachments?.length
-      ? el("ul", { class: "attachments" }, message.attachments.map((a) => el("li", {}, `${a.filename} (${a.size} B)`)))
+      ? el(
+          "ul",
+          { class: "attachments" },
+          message.attachments.map((a) =>
+            el("li", {}, el("a", { href: attachmentUrl(a), download: a.filename }, a.filename), ` (${a.size} B)`),
+          ),
+        )
       : null,
     message.sender_type === "customer" ? annotations(message) : null,
   );
