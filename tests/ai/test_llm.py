@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from deskpilot.ai.engine import PatternSlotFiller
+from deskpilot.ai.llm_intent import INTENT_PROMPT
 from deskpilot.ai.llm_slots import SLOTS_PROMPT, LLMSlotFiller
 from deskpilot.ai.providers import ProviderConfig, ProviderRegistry
 from deskpilot.ai.replies.compose import ExtractiveWriter, Passage
@@ -25,7 +26,7 @@ from tests.ai.actions.shop import Shop, create_shop
 from tests.ai.test_pipeline import Customer, publish
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
-from tests.support.fakellm import FakeLLM, Reply
+from tests.support.fakellm import FakeLLM, RecordedRequest, Reply
 
 SHIPPING = (
     "Orders leave our warehouse within one business day. Standard delivery takes three to "
@@ -37,6 +38,9 @@ SHIPPING_RU = (
 )
 API_KEY = "sk-fake-test-key-1"
 QUESTION = "How long does standard delivery take?"
+NO_INTENT = Reply.text("{}")
+"""An answer to the intent request (asked first when the classifier is unsure, see
+test_llm_intent.py) that is no use: the classifier's intent stands."""
 
 
 @pytest.fixture
@@ -95,6 +99,15 @@ async def shipping(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
     )
 
 
+def replies_requested(fake: FakeLLM) -> list[RecordedRequest]:
+    """The chat requests other than intent requests."""
+    return [
+        r
+        for r in fake.chat_requests
+        if not (isinstance(r.body, dict) and r.body["messages"][0]["content"] == INTENT_PROMPT)
+    ]
+
+
 def messages_of(fake: FakeLLM, index: int = -1) -> list[dict[str, Any]]:
     body = fake.chat_requests[index].body
     assert isinstance(body, dict)
@@ -116,11 +129,12 @@ async def test_a_generated_answer_cites_its_passage_in_the_customers_language(
         language="ru",
     )
     fake.script(
+        NO_INTENT,
         Reply.text(
             "Стандартная доставка занимает от трёх до пяти рабочих дней [1].",
             prompt_tokens=321,
             completion_tokens=23,
-        )
+        ),
     )
     visitor = customer_factory("ru-1")
     replies = await visitor.say("Сколько времени занимает стандартная доставка?")
@@ -135,7 +149,7 @@ async def test_a_generated_answer_cites_its_passage_in_the_customers_language(
     assert (run["prompt_tokens"], run["completion_tokens"]) == (321, 23)
     assert [s["article_id"] for s in run["sources"]] == [article["id"]]
     # what went out: the fixed instructions, the passage, the language, the key
-    (request,) = fake.chat_requests
+    (request,) = replies_requested(fake)
     assert request.headers["authorization"] == f"Bearer {API_KEY}"
     system, user = messages_of(fake)
     assert system == {"role": "system", "content": SYSTEM_PROMPT}
@@ -184,13 +198,16 @@ async def test_an_answer_that_is_not_cited_or_not_grounded_hands_off(
 async def test_pii_never_reaches_the_model_and_is_restored_in_the_reply(
     fake: FakeLLM, customer_factory: Any, shipping: dict[str, Any]
 ) -> None:
-    fake.script(Reply.text("[EMAIL_1]: standard delivery takes three to five business days [1]."))
+    fake.script(
+        NO_INTENT,
+        Reply.text("[EMAIL_1]: standard delivery takes three to five business days [1]."),
+    )
     visitor = customer_factory("v-pii")
     replies = await visitor.say(
         "How long does standard delivery take? Write to jo.smith@example.com or +1 415 555 0100"
     )
-    (request,) = fake.chat_requests
-    sent = " ".join(request.texts)
+    assert len(replies_requested(fake)) == 1
+    sent = " ".join(text for r in fake.chat_requests for text in r.texts)
     assert "jo.smith@example.com" not in sent
     assert "555 0100" not in sent
     assert "[EMAIL_1]" in sent
@@ -221,10 +238,10 @@ async def test_a_failing_provider_falls_back_to_the_extractive_answer(
     failure: Reply,
 ) -> None:
     await use_fake_llm(client, tenant, fake, timeout_seconds=0.3)
-    fake.script(failure)
+    fake.script(NO_INTENT, failure)
     visitor = customer_factory("v-fail")
     replies = await visitor.say(QUESTION)
-    assert len(fake.chat_requests) == 1  # max_retries 0: one attempt
+    assert len(replies_requested(fake)) == 1  # max_retries 0: one attempt
     assert "three to five business days" in replies[0]["text"]
     assert "How long does shipping take?" in replies[0]["text"]  # extractive source line
     (run,) = await visitor.runs()
@@ -242,7 +259,7 @@ async def test_reply_preview_uses_the_workspace_provider(
 ) -> None:
     await drain(worker_for(resources))  # index the article
     await use_fake_llm(client, tenant, fake)
-    fake.script(Reply.text("Standard delivery takes three to five business days [1]."))
+    fake.script(NO_INTENT, Reply.text("Standard delivery takes three to five business days [1]."))
     response = await client.post(
         "/api/v1/ai/reply-preview", headers=tenant.headers, json={"text": QUESTION}
     )
@@ -251,7 +268,7 @@ async def test_reply_preview_uses_the_workspace_provider(
     assert body["decision"] == "answer"
     assert body["reply"].startswith("Standard delivery takes three to five business days.")
     assert [c["article_id"] for c in body["citations"]] == [shipping["id"]]
-    assert len(fake.chat_requests) == 1
+    assert len(replies_requested(fake)) == 1
 
 
 async def test_a_missing_key_secret_falls_back_to_the_builtin_engine(

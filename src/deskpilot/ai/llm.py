@@ -1,4 +1,5 @@
-"""The engine's LLM hooks for a workspace: an answer writer and a slot filler, or none.
+"""The engine's LLM hooks for a workspace: an answer writer, a slot filler and an intent
+resolver, or none.
 
 ``builtin`` (the default) gets no hooks: the engine writes extractive answers and fills slots
 by pattern. Any other provider slug (``openai``, a plug-in) is resolved from the workspace's AI
@@ -13,15 +14,18 @@ the message is handled by the built-in engine.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai.engine import SlotFiller
+from deskpilot.ai.llm_intent import LLMIntentResolver
 from deskpilot.ai.llm_slots import LLMSlotFiller
 from deskpilot.ai.providers import ChatProvider, ProviderConfig, resolve, with_secret_api_key
 from deskpilot.ai.replies.compose import AnswerWriter
 from deskpilot.ai.replies.generate import LLMWriter
+from deskpilot.ai.understanding.annotate import IntentResolver
 from deskpilot.ai.understanding.pii import Redactor
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
 from deskpilot.kit.errors import DeskPilotError
@@ -72,6 +76,35 @@ async def workspace_provider(
     return provider if provider.generates_text else None
 
 
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """What the workspace's LLM adds to a turn; all None means the built-in engine."""
+
+    writer: AnswerWriter | None = None
+    slot_filler: SlotFiller | None = None
+    intent_resolver: IntentResolver | None = None
+
+
+async def workspace_hooks(
+    session: AsyncSession,
+    settings: AISettings,
+    workspace_id: str,
+    box: SecretBox,
+    http: httpx.AsyncClient | None,
+) -> Hooks:
+    """The hooks of one turn. They share one redactor, so a value keeps its placeholder
+    across the turn's requests."""
+    provider = await workspace_provider(session, settings, workspace_id, box, http)
+    if provider is None:
+        return Hooks()
+    redactor = Redactor()
+    return Hooks(
+        LLMWriter(provider, redactor),
+        LLMSlotFiller(provider, redactor),
+        LLMIntentResolver(provider, redactor),
+    )
+
+
 async def engine_hooks(
     session: AsyncSession,
     settings: AISettings,
@@ -81,8 +114,5 @@ async def engine_hooks(
 ) -> tuple[AnswerWriter | None, SlotFiller | None]:
     """(writer, slot filler) for ``Engine(...)``: (None, None) means the built-in ones. Both
     hooks share one redactor, so a value keeps its placeholder across the turn's requests."""
-    provider = await workspace_provider(session, settings, workspace_id, box, http)
-    if provider is None:
-        return None, None
-    redactor = Redactor()
-    return LLMWriter(provider, redactor), LLMSlotFiller(provider, redactor)
+    hooks = await workspace_hooks(session, settings, workspace_id, box, http)
+    return hooks.writer, hooks.slot_filler

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.engine import Engine, Outcome, Turn
-from deskpilot.ai.llm import engine_hooks
+from deskpilot.ai.llm import Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.summary import handoff_summary
 from deskpilot.ai.texts import say
-from deskpilot.ai.understanding.annotate import Understanding, understand
+from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
 from deskpilot.ai.understanding.pii import Redactor
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
@@ -81,7 +82,12 @@ async def _understand(
     settings: AISettings,
     text: str,
     previous_language: str | None,
+    *,
+    resolver: IntentResolver | None = None,
+    history: Sequence[str] = (),
 ) -> tuple[Understanding, service.Taxonomy]:
+    """Annotate ``text``; when the classifier is unsure (below the hand-off confidence, or out
+    of scope) and the workspace has an LLM, its intent is asked for (``ai.llm_intent``)."""
     taxonomy = await service.taxonomy_of(session, settings.workspace_id)
     workspace = await workspaces.get_workspace(session, settings.workspace_id)
     # CPU work (embedding, classifiers): in a thread, so the server keeps serving meanwhile
@@ -93,6 +99,12 @@ async def _understand(
         default_language=workspace.default_language,
         previous_language=previous_language,
     )
+    if resolver is not None and (
+        understood.out_of_scope or understood.confidence < settings.handoff_confidence
+    ):
+        resolved = await resolver.resolve(text, history, taxonomy.options)
+        if resolved is not None:
+            understood = understood.with_resolved(resolved)
     return understood, taxonomy
 
 
@@ -103,6 +115,15 @@ async def _is_vip(
         return False
     member_of = await customers.segments_of(session, workspace_id, customer_id)
     return any(segment.id in vip or segment.name in vip for segment, _ in member_of)
+
+
+def _reason(outcome: Outcome, understood: Understanding) -> str:
+    """The decision's reason, saying so when the intent came from the LLM (the run has no
+    column for it; the console shows the reason)."""
+    if understood.intent_source == "classifier":
+        return outcome.reason[:200]
+    note = f" [intent from the LLM; classifier: {understood.classifier_intent or 'out of scope'}]"
+    return outcome.reason[: 200 - len(note)] + note
 
 
 def _record(
@@ -127,7 +148,7 @@ def _record(
         confidence=understood.confidence,
         sentiment=understood.sentiment.score,
         decision=outcome.decision,
-        reason=outcome.reason[:200],
+        reason=_reason(outcome, understood),
         reply=outcome.reply,
         sources=[
             {"article_id": c.article_id, "version": c.version, "title": c.title}
@@ -157,15 +178,31 @@ async def handle_message(
     view = await conversations.get_conversation(session, workspace_id, message.conversation_id)
     conversation = view.conversation
     settings = await service.get_settings(session, workspace_id)
-    understood, taxonomy = await _understand(session, settings, message.text, conversation.language)
+    hooks = await workspace_hooks(
+        session, settings, workspace_id, resources.secret_box, resources.http
+    )
+    history = await conversations.customer_texts(
+        session, workspace_id, conversation.id, message, HISTORY_TURNS
+    )
+    states = StateRepository(session, workspace_id)
+    found_state = await states.of_conversation(conversation.id)
+    # a yes or no to the bot's confirmation question is read by the engine, not by intent
+    awaiting_yes = found_state is not None and bool(found_state.pending_action)
+    understood, taxonomy = await _understand(
+        session,
+        settings,
+        message.text,
+        conversation.language,
+        resolver=None if awaiting_yes else hooks.intent_resolver,
+        history=history,
+    )
     await conversations.annotate_message(session, bus, message, understood.annotations())
     if conversation.language is None:
         conversation.language = understood.language
     if conversation.handled_by != HandledBy.BOT or not settings.bot_enabled:
         return Handled(understood, None, None, (time.perf_counter() - started) * 1000)
 
-    states = StateRepository(session, workspace_id)
-    state = await states.of_conversation(conversation.id) or states.add(
+    state = found_state or states.add(
         AIConversationState(workspace_id=workspace_id, conversation_id=conversation.id)
     )
     turn = Turn(
@@ -179,15 +216,15 @@ async def handle_message(
             session, workspace_id, conversation.customer_id, conversation.channel_id
         ),
         vip=await _is_vip(session, workspace_id, conversation.customer_id, settings.vip_segments),
-        history=await conversations.customer_texts(
-            session, workspace_id, conversation.id, message, HISTORY_TURNS
-        ),
-    )
-    writer, slot_filler = await engine_hooks(
-        session, settings, workspace_id, resources.secret_box, resources.http
+        history=history,
     )
     engine = Engine(
-        session, workspace_id, default_registry(), bus, writer=writer, slot_filler=slot_filler
+        session,
+        workspace_id,
+        default_registry(),
+        bus,
+        writer=hooks.writer,
+        slot_filler=hooks.slot_filler,
     )
     outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
     if outcome.failed:
@@ -274,7 +311,14 @@ async def preview(
     uses the built-in engine whatever provider the workspace has set."""
     started = time.perf_counter()
     settings = await service.get_settings(session, workspace_id)
-    understood, taxonomy = await _understand(session, settings, text, None)
+    hooks = (
+        await workspace_hooks(session, settings, workspace_id, resources.secret_box, resources.http)
+        if resources is not None
+        else Hooks()
+    )
+    understood, taxonomy = await _understand(
+        session, settings, text, None, resolver=hooks.intent_resolver, history=history or []
+    )
     turn = Turn(
         text=text,
         understanding=understood,
@@ -286,13 +330,13 @@ async def preview(
         vip=await _is_vip(session, workspace_id, customer_id, settings.vip_segments),
         history=history or [],
     )
-    writer, slot_filler = (
-        await engine_hooks(session, settings, workspace_id, resources.secret_box, resources.http)
-        if resources is not None
-        else (None, None)
-    )
     engine = Engine(
-        session, workspace_id, default_registry(), None, writer=writer, slot_filler=slot_filler
+        session,
+        workspace_id,
+        default_registry(),
+        None,
+        writer=hooks.writer,
+        slot_filler=hooks.slot_filler,
     )
     outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
     latency = (time.perf_counter() - started) * 1000

@@ -21,6 +21,7 @@ from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.engine import INTENT_ACTIONS
 from deskpilot.ai.repository import IntentRepository, RunRepository, SettingsRepository
 from deskpilot.ai.schemas import IntentUpdate, IntentWrite, SettingsUpdate
+from deskpilot.ai.understanding.annotate import IntentOption
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.language import normalise_codes
 from deskpilot.ai.understanding.sentiment import default_model
@@ -35,6 +36,7 @@ MAX_CACHED_CLASSIFIERS = 32
 class Taxonomy:
     classifier: IntentClassifier
     handling: dict[str, tuple[Handling, str | None]]
+    options: tuple[IntentOption, ...] = ()  # what an LLM is shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,11 @@ def _train(intents: Sequence[_Intent]) -> Taxonomy:
                 _by_content.clear()
             _by_content[key] = found
     # the handling can change without the examples: always take it from the intents given
-    return Taxonomy(found.classifier, {i.name: (i.handling, i.action) for i in intents})
+    return Taxonomy(
+        found.classifier,
+        {i.name: (i.handling, i.action) for i in intents},
+        tuple(IntentOption(i.name, i.description, i.examples) for i in intents),
+    )
 
 
 def warm_default() -> None:

@@ -7,10 +7,11 @@ sentiment read that embedding.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.language import detect_language
@@ -20,6 +21,36 @@ from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
 
 _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")
 """Emails, links, order numbers: the same in every language, so left out of language detection."""
+
+
+IntentSource = Literal["classifier", "llm"]
+
+
+@dataclass(frozen=True, slots=True)
+class IntentOption:
+    """One intent of the workspace's taxonomy as an LLM is shown it."""
+
+    name: str
+    description: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedIntent:
+    """An LLM's reading of a message: an intent of the taxonomy (None: out of scope)."""
+
+    intent: str | None
+    confidence: float
+
+
+class IntentResolver(Protocol):
+    """A second opinion on a message the classifier is unsure of (an LLM: ``ai.llm_intent``).
+    ``None`` means no usable answer: the classifier's stands. Never raises for the provider's
+    failures."""
+
+    async def resolve(
+        self, text: str, history: Sequence[str], options: Sequence[IntentOption]
+    ) -> ResolvedIntent | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +63,21 @@ class Understanding:
     out_of_scope: bool
     sentiment: Sentiment
     urgency: Urgency
+    intent_source: IntentSource = "classifier"
+    classifier_intent: str | None = None  # the classifier's guess when another source decided
+    classifier_confidence: float | None = None
+
+    def with_resolved(self, resolved: ResolvedIntent) -> Understanding:
+        """The same understanding with ``resolved``'s intent, the classifier's kept aside."""
+        return dataclasses.replace(
+            self,
+            intent=resolved.intent,
+            confidence=resolved.confidence,
+            out_of_scope=resolved.intent is None,
+            intent_source="llm",
+            classifier_intent=self.intent,
+            classifier_confidence=self.confidence,
+        )
 
     def annotations(self) -> dict[str, Any]:
         """What is stored on the message (PII as kinds and offsets, never the values)."""
@@ -44,7 +90,15 @@ class Understanding:
             "out_of_scope": self.out_of_scope,
             "sentiment": {"score": round(self.sentiment.score, 3), "label": self.sentiment.label},
             "urgency": self.urgency.level,
-        }
+            "intent_source": self.intent_source,
+        } | (
+            {
+                "classifier_intent": self.classifier_intent,
+                "classifier_confidence": round(self.classifier_confidence or 0.0, 3),
+            }
+            if self.intent_source != "classifier"
+            else {}
+        )
 
 
 def understand(
