@@ -10,6 +10,7 @@ inbox side (the message appearing live in the console) comes with the console's 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -64,7 +65,7 @@ async def test_a_visitor_writes_in_the_widget_and_sees_the_agent_reply(
     log = page.get_by_role("log")
     sent = log.locator(".msg.visitor", has_text="Where is my parcel?")
     await expect(sent).to_be_visible()
-    await expect(sent).not_to_have_attribute("data-id", "")  # stored by the server
+    await expect(sent).to_have_attribute("data-id", re.compile(r"^msg_"))  # stored by the server
 
     async with httpx.AsyncClient(base_url=live_server, headers=tenant.headers) as http:
         listed = await http.get("/api/v1/conversations")
