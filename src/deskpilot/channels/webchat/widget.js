@@ -417,7 +417,8 @@
       session.messages.forEach(addMessage);
       state.cursor = session.cursor;
       setConversation(session.conversation);
-      if (storeGet("open") === "1") toggle();
+      // reopen as the visitor left it, unless they opened it while the session was loading
+      if (storeGet("open") === "1" && !ui.panel.classList.contains("open")) toggle();
       connect();
     }).catch(function (error) {
       if (window.console) window.console.warn("DeskPilot widget could not start:", error);
