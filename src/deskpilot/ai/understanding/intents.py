@@ -7,6 +7,13 @@ scaled by a weight. A linear SVM is trained on them; its scores become probabili
 softmax whose temperature is fitted on held-out examples, so ``confidence`` is a calibrated-ish
 probability in [0, 1]. (Logistic regression was slower by two orders of magnitude here.)
 
+With embeddings, each class's SVM score gets a nearest-neighbour term added: ``neighbour_weight``
+times the mean cosine similarity of the message to its ``neighbours`` most similar training
+examples of that class. The SVM draws one linear boundary per class; the neighbour term lets
+a message that paraphrases one particular example win even when that example's class is
+spread over several phrasings. Chosen by cross-validation on Banking77's training split only
+(full and 10 per intent): +0.6 points in both, with one setting.
+
 Out of scope: when out-of-scope examples are given they become one more class, and a
 confidence threshold is chosen on validation data (given explicitly, or a stratified split of
 the training data, after which the model is refitted on everything). A message is out of scope
@@ -52,6 +59,10 @@ class IntentPrediction:
 class IntentConfig:
     weights: FeatureWeights = field(default_factory=FeatureWeights)
     svm_c: float = 1.0
+    neighbour_weight: float = 12.0
+    """Weight of the nearest-neighbour similarity added to the SVM scores (0: SVM only)."""
+    neighbours: int = 3
+    """How many nearest examples of a class are averaged for its neighbour similarity."""
     class_weight: str | None = None
     default_temperature: float = 0.3
     """Softmax temperature when there is too little data to fit one."""
@@ -144,6 +155,7 @@ class _Model:
         self.space = FeatureSpace(config.weights, encoder)
         self.classes: list[str] = []
         self._svm: Any = None
+        self._neighbours: _Neighbours | None = None
         self.temperature = 1.0
 
     def fit(self, texts: list[str], labels: list[str], calibrate: bool) -> None:
@@ -152,9 +164,12 @@ class _Model:
         self.classes = sorted(set(labels))
         index = {c: i for i, c in enumerate(self.classes)}
         y = np.array([index[label] for label in labels], dtype=np.intp)
-        features = self.space.fit_transform(texts)
+        rows = self.space.embeddings(texts)
+        features = self.space.fit_transform(texts, rows)
         if len(self.classes) == 1:
             return
+        if rows is not None and self.config.neighbour_weight > 0:
+            self._neighbours = _Neighbours(rows, y, len(self.classes), self.config.neighbours)
         self._svm = LinearSVC(C=self.config.svm_c, class_weight=self.config.class_weight)
         self._svm.fit(features, y)
         if calibrate:
@@ -181,17 +196,52 @@ class _Model:
         return _fit_temperature(scores, truth)
 
     def scores(self, texts: list[str]) -> Floats:
+        rows = self.space.embeddings(texts)
         scores: Floats = np.asarray(
-            self._svm.decision_function(self.space.transform(texts)), dtype=np.float64
+            self._svm.decision_function(self.space.transform(texts, rows)), dtype=np.float64
         )
         if scores.ndim == 1:  # two classes: one column, positive means the second
             scores = np.stack([-scores, scores], axis=1) / 2
+        if self._neighbours is not None and rows is not None:
+            scores = scores + self.config.neighbour_weight * self._neighbours.similarity(rows)
         return scores
 
     def probabilities(self, texts: list[str]) -> Floats:
         if len(self.classes) == 1:
             return np.ones((len(texts), 1), dtype=np.float64)
         return _softmax(self.scores(texts), self.temperature)
+
+
+class _Neighbours:
+    """Per class, the mean cosine similarity of a text to its ``k`` most similar training
+    examples of that class (embedding rows are L2-normalised, so a dot product is a cosine)."""
+
+    def __init__(self, rows: Floats, y: npt.NDArray[np.intp], n_classes: int, k: int) -> None:
+        counts = np.bincount(y, minlength=n_classes)
+        width = int(counts.max())
+        order = np.argsort(y, kind="stable")
+        # index[c] lists class c's rows, padded with len(rows): a column that is always -inf.
+        self._index = np.full((n_classes, width), len(y), dtype=np.intp)
+        start = 0
+        for c, n in enumerate(counts):
+            self._index[c, :n] = order[start : start + n]
+            start += n
+        self._rows = np.asarray(rows, dtype=np.float32)
+        self._k = max(1, min(k, width))
+        self._divisor = np.maximum(np.minimum(counts, self._k), 1).astype(np.float64)
+
+    def similarity(self, rows: Floats) -> Floats:
+        n_classes, width = self._index.shape
+        out = np.zeros((len(rows), n_classes), dtype=np.float64)
+        batch = max(1, 2_000_000 // (n_classes * width))  # bounds the gathered block's memory
+        for start in range(0, len(rows), batch):
+            sims = np.asarray(rows[start : start + batch], dtype=np.float32) @ self._rows.T
+            padded = np.hstack([sims, np.full((len(sims), 1), -np.inf, dtype=np.float32)])
+            grouped = padded[:, self._index]
+            top = np.partition(grouped, width - self._k, axis=2)[:, :, width - self._k :]
+            top = np.where(np.isfinite(top), top, 0.0)
+            out[start : start + batch] = top.sum(axis=2) / self._divisor
+        return out
 
 
 def _stratified_split(labels: list[str], share: float, seed: int) -> tuple[list[int], list[int]]:
