@@ -120,13 +120,8 @@ async def on_message(session: AsyncSession, bus: Bus, workspace_id: str, message
         return
     if message.direction != Direction.INBOUND or message.sender_type != SenderType.CUSTOMER:
         return
-    repository = TicketRepository(session, workspace_id)
-    ticket = await repository.open_for_conversation(message.conversation_id)
-    if ticket is None:
-        ticket = await repository.newest_for_conversation(message.conversation_id)
-        if ticket is None or ticket.status != TicketStatus.SOLVED:
-            return  # none, or closed: the next hand-off or agent makes a new ticket
-    elif ticket.status != TicketStatus.PENDING_CUSTOMER:
+    ticket = await _live_ticket(session, workspace_id, message.conversation_id)
+    if ticket is None or ticket.status not in (TicketStatus.PENDING_CUSTOMER, TicketStatus.SOLVED):
         return
     await service.update_ticket(
         session,
@@ -137,6 +132,20 @@ async def on_message(session: AsyncSession, bus: Bus, workspace_id: str, message
         Actor("customer", message.sender_id),
         note="The customer wrote again.",
     )
+
+
+async def _live_ticket(
+    session: AsyncSession, workspace_id: str, conversation_id: str
+) -> Ticket | None:
+    """The conversation's open ticket, else its newest one if it is solved (a customer coming
+    back reopens it: the same request); None when there is none, or only a closed one (the next
+    hand-off or agent makes a new ticket)."""
+    repository = TicketRepository(session, workspace_id)
+    ticket = await repository.open_for_conversation(conversation_id)
+    if ticket is not None:
+        return ticket
+    ticket = await repository.newest_for_conversation(conversation_id)
+    return ticket if ticket is not None and ticket.status == TicketStatus.SOLVED else None
 
 
 def _agent(sender_id: str | None) -> Actor:
@@ -212,13 +221,9 @@ async def _open_or_reopened(
 ) -> Ticket | None:
     """The conversation's open ticket; else its newest one reopened if it is solved (the
     customer wrote again: the same request, not a new one); else None."""
-    repository = TicketRepository(session, conversation.workspace_id)
-    ticket = await repository.open_for_conversation(conversation.id)
-    if ticket is not None:
-        return ticket
-    ticket = await repository.newest_for_conversation(conversation.id)
+    ticket = await _live_ticket(session, conversation.workspace_id, conversation.id)
     if ticket is None or ticket.status != TicketStatus.SOLVED:
-        return None
+        return ticket
     await service.update_ticket(
         session,
         bus,
