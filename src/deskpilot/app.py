@@ -67,6 +67,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             login_limiter=login_limiter,
             files=FileStore(settings.data_dir / "attachments"),
             http=http,
+            public_url=settings.public_origin,
         )
     finally:
         await http.aclose()

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'deskpilot.db').resolve()}"
 
+    @property
+    def public_origin(self) -> str:
+        """Where customers reach this server: ``DESKPILOT_PUBLIC_URL``, or host and port."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
 
 def get_settings(connection: HTTPConnection) -> Settings:
     settings: Settings = connection.app.state.settings

@@ -14,7 +14,6 @@ from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import Worker
 from deskpilot.models import Customer, Ticket, TicketChange
-from deskpilot.tickets.tracking.tokens import public_origin
 from tests.factories import Tenant
 from tests.knowledge.helpers import create_article
 
@@ -124,7 +123,7 @@ async def test_the_json_api_files_a_ticket_without_a_contact_as_the_system(
     assert body["reference"] == f"DP-{ticket.number:06d}"
     assert (body["type"], body["category"], body["language"]) == ("complaint", "complaint", "ru")
     assert body["answer"] is None
-    assert body["tracking_url"].startswith(public_origin(settings))
+    assert body["tracking_url"].startswith(settings.public_origin)
     assert ticket.customer_id is None
     created, _ = await _changes(database, ticket.id)
     assert created.actor_type == "system"

@@ -77,7 +77,7 @@ async def test_solving_a_ticket_sends_one_survey_in_its_conversation(
     assert survey.score is None
     last = messages[-1].text
     assert last.startswith(f"您的请求 {reference(view.ticket.number)} 已解决")
-    assert f"/survey/{survey_token(signing_key(settings), survey)}" in last
+    assert f"/survey/{survey_token(signing_key(resources.secret_box), survey)}" in last
 
     # the job running again (or another solve event for the same solve) sends nothing more
     await set_status(resources, tenant, view.ticket, TicketStatus.SOLVED)  # no change
@@ -94,7 +94,7 @@ async def test_a_survey_is_answered_once_with_a_public_history_entry_and_events(
     events: list[BusEvent],
 ) -> None:
     ticket_id, survey = await solved_with_survey(resources, settings, tenant)
-    path = f"/api/public/surveys/{survey_token(signing_key(settings), survey)}"
+    path = f"/api/public/surveys/{survey_token(signing_key(resources.secret_box), survey)}"
     shown = await client.get(path)
     assert shown.status_code == 200, shown.text
     assert shown.json()["answered"] is False
@@ -136,7 +136,7 @@ async def test_a_good_score_is_not_a_low_score(
     events: list[BusEvent],
 ) -> None:
     _, survey = await solved_with_survey(resources, settings, tenant)
-    path = f"/api/public/surveys/{survey_token(signing_key(settings), survey)}"
+    path = f"/api/public/surveys/{survey_token(signing_key(resources.secret_box), survey)}"
     assert (await client.post(path, json={"score": 3})).status_code == 200
     assert [e.name for e in events if e.name.startswith("ticket.rated")] == ["ticket.rated"]
 
@@ -145,7 +145,7 @@ async def test_a_wrong_survey_token_is_the_same_404(
     client: httpx.AsyncClient, settings: Settings, resources: Resources, tenant: Tenant
 ) -> None:
     _, survey = await solved_with_survey(resources, settings, tenant)
-    good = survey_token(signing_key(settings), survey)
+    good = survey_token(signing_key(resources.secret_box), survey)
     workspace_id, survey_id, mac = good.split(".")
     wrong = [
         f"{workspace_id}.{survey_id}.{'A' * len(mac)}",
@@ -164,7 +164,7 @@ async def test_results_on_the_ticket_the_customer_and_the_agent(
     client: httpx.AsyncClient, settings: Settings, resources: Resources, tenant: Tenant
 ) -> None:
     ticket_id, survey = await solved_with_survey(resources, settings, tenant)
-    path = f"/api/public/surveys/{survey_token(signing_key(settings), survey)}"
+    path = f"/api/public/surveys/{survey_token(signing_key(resources.secret_box), survey)}"
     assert (await client.post(path, json={"score": 4, "comment": "ok"})).status_code == 200
 
     on_ticket = await client.get(f"/api/v1/tickets/{ticket_id}/surveys", headers=tenant.headers)

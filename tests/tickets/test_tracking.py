@@ -15,6 +15,7 @@ from deskpilot.channels.schemas import ChannelCreate
 from deskpilot.config import Settings
 from deskpilot.conversations.intake import InboundMessage, receive
 from deskpilot.customers.service import SenderHandle
+from deskpilot.kit.crypto import SecretBox
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import Worker
@@ -96,14 +97,14 @@ async def set_status(
 async def test_a_token_is_valid_for_its_own_ticket_only(
     resources: Resources, settings: Settings, tenant: Tenant
 ) -> None:
-    key = signing_key(settings)
+    key = signing_key(resources.secret_box)
     first = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     second = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     assert ticket_token_valid(key, first, ticket_token(key, first))
     assert not ticket_token_valid(key, first, ticket_token(key, second))
     assert not ticket_token_valid(key, first, None)
     assert not ticket_token_valid(
-        signing_key(settings.model_copy(update={"secret_key": "x"})),
+        signing_key(SecretBox("x")),
         first,
         ticket_token(key, first),
     )
@@ -121,7 +122,7 @@ async def test_every_wrong_way_in_gets_the_same_404(
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
-    key = signing_key(settings)
+    key = signing_key(resources.secret_box)
     ticket = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     other = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     foreign = (
@@ -175,7 +176,8 @@ async def test_the_public_history_hides_private_notes_and_names(
         )
     await set_status(resources, tenant, ticket, TicketStatus.PENDING_CUSTOMER)
     response = await client.get(
-        track_path(tenant, ticket), params={"token": ticket_token(signing_key(settings), ticket)}
+        track_path(tenant, ticket),
+        params={"token": ticket_token(signing_key(resources.secret_box), ticket)},
     )
     body = response.json()
     assert "internal" not in response.text
@@ -195,7 +197,7 @@ async def test_the_customer_adds_information_and_reopens_but_not_a_closed_ticket
     client: httpx.AsyncClient, settings: Settings, resources: Resources, tenant: Tenant
 ) -> None:
     ticket = (await conversation_ticket(resources, tenant)).ticket
-    params = {"token": ticket_token(signing_key(settings), ticket)}
+    params = {"token": ticket_token(signing_key(resources.secret_box), ticket)}
     await set_status(resources, tenant, ticket, TicketStatus.PENDING_CUSTOMER)
     added = await client.post(
         track_path(tenant, ticket) + "/comments", params=params, json={"text": "Order 42"}
@@ -248,7 +250,7 @@ async def test_the_expected_time_is_shown_in_the_workspace_time_zone(
     tenant: Tenant,
 ) -> None:
     ticket = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
-    params = {"token": ticket_token(signing_key(settings), ticket)}
+    params = {"token": ticket_token(signing_key(resources.secret_box), ticket)}
     async with database.transaction() as session:
         stored = await session.get(Ticket, ticket.id)
         assert stored is not None
@@ -276,7 +278,7 @@ async def test_the_language_follows_the_query_then_the_browser_then_the_ticket(
     ticket = (
         await new_ticket(resources.database, resources.bus, tenant.workspace_id, language="zh")
     ).ticket
-    params = {"token": ticket_token(signing_key(settings), ticket)}
+    params = {"token": ticket_token(signing_key(resources.secret_box), ticket)}
     path = track_path(tenant, ticket)
     assert (await client.get(path, params=params)).json()["language"] == "zh"
     browser = {"Accept-Language": "de-DE, ru;q=0.8, en;q=0.5"}
@@ -307,7 +309,7 @@ async def test_the_tracking_link_is_posted_in_the_conversation_in_the_tickets_la
     text = messages[0].text
     assert text.startswith("Мы получили ваше обращение " + reference(ticket.number))
     assert f"/track/{tenant.slug}/{reference(ticket.number)}?token=" in text
-    assert ticket_token(signing_key(settings), ticket) in text
+    assert ticket_token(signing_key(resources.secret_box), ticket) in text
 
 
 async def test_no_link_for_a_ticket_without_a_conversation(

@@ -28,7 +28,7 @@ async def test_every_wrong_way_in_gets_the_same_404_page(
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
-    key = signing_key(settings)
+    key = signing_key(resources.secret_box)
     ticket = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     other = (await new_ticket(resources.database, resources.bus, tenant.workspace_id)).ticket
     foreign = (
@@ -69,7 +69,7 @@ async def test_the_page_shows_status_public_updates_and_no_private_notes(
                 Actor("user", tenant.owner_id),
                 public=public,
             )
-    params = {"token": ticket_token(signing_key(settings), ticket)}
+    params = {"token": ticket_token(signing_key(resources.secret_box), ticket)}
     russian = await client.get(page(tenant, ticket), params=params)
     assert russian.status_code == 200
     assert "Ваше обращение " + reference(ticket.number) in russian.text
@@ -90,7 +90,7 @@ async def test_the_forms_add_information_and_reopen(
 ) -> None:
     ticket = (await conversation_ticket(resources, tenant)).ticket
     await drain(worker(resources, settings))
-    token = ticket_token(signing_key(settings), ticket)
+    token = ticket_token(signing_key(resources.secret_box), ticket)
     await set_status(resources, tenant, ticket, TicketStatus.PENDING_CUSTOMER)
     posted = await client.post(
         page(tenant, ticket) + "/comment", data={"token": token, "text": "It is order 42"}
@@ -121,7 +121,7 @@ async def test_the_survey_page_takes_one_answer(
     await drain(worker(resources, settings))
     async with resources.database.transaction() as session:
         survey = (await session.scalars(select(SatisfactionSurvey))).one()
-    path = f"/survey/{survey_token(signing_key(settings), survey)}"
+    path = f"/survey/{survey_token(signing_key(resources.secret_box), survey)}"
     form = await client.get(path)
     assert form.status_code == 200
     assert "您对我们的服务满意吗" in form.text

@@ -135,8 +135,6 @@ async def post_feedback(
             raise InvalidInput.of([FieldError("body", "must be a JSON object")])
         fields, uploads = body, []
     data = parse_submission(fields, "body")
-    result = await submit_feedback(
-        session, resources.bus, resources.files, settings, workspace, data, uploads
-    )
+    result = await submit_feedback(session, resources, workspace, data, uploads)
     await count_submission(request)
     return result

@@ -27,7 +27,6 @@ from deskpilot.ai import service as ai
 from deskpilot.ai.pipeline import KnowledgeRetriever
 from deskpilot.ai.replies.compose import Composed, ExtractiveWriter
 from deskpilot.ai.understanding.annotate import understand
-from deskpilot.config import Settings
 from deskpilot.customers.identity import normalise_email
 from deskpilot.customers.service import SenderHandle, resolve_sender
 from deskpilot.feedback.classify import Classification, classify
@@ -41,14 +40,13 @@ from deskpilot.feedback.schemas import (
     InstantAnswer,
     Upload,
 )
-from deskpilot.kit.bus import Bus
+from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import InvalidInput, NotFound
-from deskpilot.kit.storage import FileStore
 from deskpilot.knowledge.retrieval.embeddings import get_embedder
 from deskpilot.models import Ticket, TicketSource, Workspace
 from deskpilot.tickets import service as tickets
 from deskpilot.tickets.schemas import SYSTEM, Actor, TicketCreate, reference
-from deskpilot.tickets.tracking.tokens import public_origin, signing_key, tracking_url
+from deskpilot.tickets.tracking.tokens import signing_key, tracking_url
 from deskpilot.workspaces.service import find_workspace_by_slug
 
 FEEDBACK_CHANNEL = "feedback"
@@ -151,9 +149,7 @@ async def _contact(session: AsyncSession, workspace: Workspace, data: FeedbackSu
 
 async def submit_feedback(
     session: AsyncSession,
-    bus: Bus,
-    files: FileStore,
-    settings: Settings,
+    resources: Resources,
     workspace: Workspace,
     data: FeedbackSubmit,
     uploads: list[Upload],
@@ -164,12 +160,12 @@ async def submit_feedback(
     customer_id = await _contact(session, workspace, data)
     actor = Actor("customer", customer_id) if customer_id else SYSTEM
     stored: list[dict[str, Any]] = [
-        dict(files.save(workspace.id, u.filename, u.content_type, u.data).as_dict())
+        dict(resources.files.save(workspace.id, u.filename, u.content_type, u.data).as_dict())
         for u in uploads
     ]
     view = await tickets.create_ticket(
         session,
-        bus,
+        resources.bus,
         workspace.id,
         TicketCreate(
             subject=_subject(data.text),
@@ -189,13 +185,15 @@ async def submit_feedback(
     if data.name and customer_id is None:  # a name alone matches no customer: keep it here
         note += f" Contact: {data.name}."
     bot = Actor("bot")
-    await tickets.add_comment(session, bus, workspace.id, ticket.id, note, bot, public=False)
+    await tickets.add_comment(
+        session, resources.bus, workspace.id, ticket.id, note, bot, public=False
+    )
     answer = None
     if classification.is_question:
         answer = await instant_answer(session, workspace, data.text, classification.language)
         if answer is not None:
             await tickets.add_comment(
-                session, bus, workspace.id, ticket.id, answer.text, bot, public=True
+                session, resources.bus, workspace.id, ticket.id, answer.text, bot, public=True
             )
     return FeedbackResult(
         reference=reference(ticket.number),
@@ -205,9 +203,11 @@ async def submit_feedback(
         language=classification.language,
         sentiment=classification.sentiment_label,
         answer=answer,
-        tracking_url=_tracking_link(settings, workspace, ticket),
+        tracking_url=_tracking_link(resources, workspace, ticket),
     )
 
 
-def _tracking_link(settings: Settings, workspace: Workspace, ticket: Ticket) -> str:
-    return tracking_url(public_origin(settings), workspace.slug, ticket, signing_key(settings))
+def _tracking_link(resources: Resources, workspace: Workspace, ticket: Ticket) -> str:
+    return tracking_url(
+        resources.public_url, workspace.slug, ticket, signing_key(resources.secret_box)
+    )

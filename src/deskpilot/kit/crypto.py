@@ -28,6 +28,12 @@ class SecretBox:
     def __init__(self, key_material: str) -> None:
         # Any operator-chosen string works as a key: it is stretched to 32 bytes.
         self._aead = AESGCM(hashlib.sha256(key_material.encode()).digest())
+        self._material = key_material.encode()
+
+    def subkey(self, purpose: bytes) -> bytes:
+        """A key for one purpose (signing links, say), HMAC-SHA256(key, purpose): knowing it
+        tells nothing of the key or of other purposes' keys."""
+        return hmac.new(self._material, purpose, hashlib.sha256).digest()
 
     @classmethod
     def from_settings(cls, secret_key: str | None, data_dir: Path) -> SecretBox:

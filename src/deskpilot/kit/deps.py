@@ -29,6 +29,7 @@ class Resources:
     login_limiter: RateLimiter
     files: FileStore
     http: httpx.AsyncClient  # outbound calls: channel APIs, callbacks, webhooks
+    public_url: str = "http://127.0.0.1:8000"  # where customers reach us: links we send them
 
 
 def get_resources(connection: HTTPConnection) -> Resources:

@@ -103,9 +103,7 @@ async def feedback_submit(
     language = _language(request, lang or fields.get("language"))
     try:
         data = api.parse_submission(fields, "")
-        result = await submit_feedback(
-            session, resources.bus, resources.files, settings, workspace, data, uploads
-        )
+        result = await submit_feedback(session, resources, workspace, data, uploads)
     except InvalidInput as exc:
         messages = _messages(exc.fields, TEXTS[language])
         return _form(request, workspace, language, values=fields, errors=messages, status=422)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.config import Settings
 from deskpilot.kit.bus import BusEvent, add_transactional_listener
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import JobContext, enqueue
 from deskpilot.kit.jobs.registry import default_registry
 from deskpilot.models import TicketStatus
 from deskpilot.tickets.csat import service
-from deskpilot.tickets.tracking.tokens import public_origin, signing_key
+from deskpilot.tickets.tracking.tokens import signing_key
 
 SEND_SURVEY_JOB = "csat.send_survey"
 
@@ -39,12 +38,12 @@ def on_ticket_solved(session: AsyncSession, event: BusEvent) -> None:
 async def send_survey(ctx: JobContext, payload: SendSurvey) -> None:
     if ctx.workspace_id is None:
         return
-    settings = ctx.resource(Settings)
+    resources = ctx.resource(Resources)
     await service.send_survey(
         ctx.session,
-        ctx.resource(Resources).bus,
-        signing_key(settings),
-        public_origin(settings),
+        resources.bus,
+        signing_key(resources.secret_box),
+        resources.public_url,
         ctx.workspace_id,
         payload.ticket_id,
     )

@@ -12,10 +12,11 @@ from fastapi.responses import Response
 
 from deskpilot.config import Settings
 from deskpilot.kit import languages
+from deskpilot.kit.deps import get_resources
 from deskpilot.kit.errors import TooManyRequests
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.tickets.tracking import texts
-from deskpilot.tickets.tracking.tokens import public_origin, signing_key
+from deskpilot.tickets.tracking.tokens import signing_key
 
 PUBLIC_PER_WINDOW = 120
 PUBLIC_WINDOW_SECONDS = 600
@@ -37,13 +38,13 @@ def key_of(request: Request) -> bytes:
     """The app's tracking key, derived once."""
     key: bytes | None = getattr(request.app.state, "tracking_key", None)
     if key is None:
-        key = signing_key(settings_of(request))
+        key = signing_key(get_resources(request).secret_box)
         request.app.state.tracking_key = key
     return key
 
 
 def origin_of(request: Request) -> str:
-    return public_origin(settings_of(request))
+    return get_resources(request).public_url
 
 
 def preferred_language(request: Request, lang: str | None) -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.config import Settings
 from deskpilot.conversations import service as conversations
 from deskpilot.kit.bus import BusEvent, add_transactional_listener
 from deskpilot.kit.deps import Resources
@@ -17,7 +16,7 @@ from deskpilot.kit.jobs.registry import default_registry
 from deskpilot.tickets import service as tickets
 from deskpilot.tickets.schemas import reference
 from deskpilot.tickets.tracking import texts
-from deskpilot.tickets.tracking.tokens import public_origin, signing_key, tracking_url
+from deskpilot.tickets.tracking.tokens import signing_key, tracking_url
 from deskpilot.workspaces.service import get_workspace
 
 SEND_LINK_JOB = "tracking.send_link"
@@ -41,11 +40,6 @@ def on_ticket_created(session: AsyncSession, event: BusEvent) -> None:
         )
 
 
-def settings_of(ctx: JobContext) -> Settings:
-    """The worker's settings (``deskpilot serve`` and ``deskpilot worker`` give them)."""
-    return ctx.resource(Settings)
-
-
 @default_registry.handler(SEND_LINK_JOB, SendLink)
 async def send_link(ctx: JobContext, payload: SendLink) -> None:
     workspace_id = ctx.workspace_id
@@ -60,14 +54,15 @@ async def send_link(ctx: JobContext, payload: SendLink) -> None:
     conversation = (
         await conversations.get_conversation(ctx.session, workspace_id, view.conversation_ids[-1])
     ).conversation
-    settings = settings_of(ctx)
+    resources = ctx.resource(Resources)
     workspace = await get_workspace(ctx.session, workspace_id)
     ticket = view.ticket
-    url = tracking_url(public_origin(settings), workspace.slug, ticket, signing_key(settings))
+    url = tracking_url(
+        resources.public_url, workspace.slug, ticket, signing_key(resources.secret_box)
+    )
     language = texts.choose(ticket.language, conversation.language, workspace.default_language)
     text = texts.text(language, "message.created", reference=reference(ticket.number), url=url)
-    bus = ctx.resource(Resources).bus
-    await conversations.post_bot_message(ctx.session, bus, conversation, text)
+    await conversations.post_bot_message(ctx.session, resources.bus, conversation, text)
 
 
 add_transactional_listener(on_ticket_created)

@@ -13,8 +13,7 @@ import hashlib
 import hmac
 from urllib.parse import quote, urlencode
 
-from deskpilot.config import Settings
-from deskpilot.kit.crypto import load_or_create_key_file, tokens_equal
+from deskpilot.kit.crypto import SecretBox, tokens_equal
 from deskpilot.models import SatisfactionSurvey, Ticket
 from deskpilot.tickets.schemas import reference
 
@@ -22,10 +21,9 @@ PURPOSE = b"deskpilot/ticket-tracking"
 _MAC_BYTES = 24  # 192 bits: unguessable, and a short link
 
 
-def signing_key(settings: Settings) -> bytes:
-    """The tracking sub-key: HMAC(installation secret, purpose)."""
-    material = settings.secret_key or load_or_create_key_file(settings.data_dir / "secret.key")
-    return hmac.new(material.encode(), PURPOSE, hashlib.sha256).digest()
+def signing_key(box: SecretBox) -> bytes:
+    """The tracking sub-key of the installation's secret key."""
+    return box.subkey(PURPOSE)
 
 
 def _mac(key: bytes, message: str) -> str:
@@ -56,13 +54,6 @@ def parse_survey_token(key: bytes, token: str) -> tuple[str, str] | None:
     workspace_id, survey_id, mac = parts
     expected = _mac(key, f"survey:{workspace_id}:{survey_id}")
     return (workspace_id, survey_id) if tokens_equal(expected, mac) else None
-
-
-def public_origin(settings: Settings) -> str:
-    """Where customers reach this server: ``DESKPILOT_PUBLIC_URL``, or host and port."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    return f"http://{settings.host}:{settings.port}"
 
 
 def tracking_path(workspace_slug: str, ticket: Ticket) -> str:
