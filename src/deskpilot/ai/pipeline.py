@@ -10,6 +10,7 @@ people, a private summary for the agent), and an ``AIRun`` with what it saw (red
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,33 +20,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.engine import Engine, Outcome, Turn
+from deskpilot.ai.handoff import queue_handoff
 from deskpilot.ai.llm import Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
-from deskpilot.ai.summary import handoff_summary
-from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
 from deskpilot.ai.understanding.pii import Redactor
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.kit.deps import Resources
 from deskpilot.knowledge.quality import record_unanswered
-from deskpilot.knowledge.retrieval.embeddings import cap_query
+from deskpilot.knowledge.retrieval.embeddings import cap_query, get_embedder
 from deskpilot.knowledge.retrieval.hybrid import search
 from deskpilot.knowledge.retrieval.lexical import Filters
 from deskpilot.models import (
     AIConversationState,
     AIRun,
     AISettings,
-    Conversation,
     Decision,
     Direction,
     HandledBy,
     SenderType,
 )
-from deskpilot.tickets import handoff as tickets_handoff
-from deskpilot.tickets.schemas import reference as tickets_reference
-from deskpilot.tickets.service import TicketView
 from deskpilot.workspaces import service as workspaces
 
 HISTORY_TURNS = 10
@@ -106,6 +102,17 @@ async def _understand(
         if resolved is not None:
             understood = understood.with_resolved(resolved)
     return understood, taxonomy
+
+
+async def _embed_ahead(text: str) -> None:
+    """Embed the message while the database answers the reads that come before understanding
+    (the model is C code that releases the GIL). The embedder remembers recent queries, so
+    intent, sentiment and retrieval then find the embedding ready. A failure is left for
+    understanding to meet, and report, again."""
+    embedder = await asyncio.to_thread(get_embedder)
+    if embedder is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(embedder.query, text)
 
 
 async def _is_vip(
@@ -175,6 +182,7 @@ async def handle_message(
         or not message.text.strip()
     ):
         return None
+    ahead = asyncio.ensure_future(_embed_ahead(message.text))
     view = await conversations.get_conversation(session, workspace_id, message.conversation_id)
     conversation = view.conversation
     settings = await service.get_settings(session, workspace_id)
@@ -188,6 +196,7 @@ async def handle_message(
     found_state = await states.of_conversation(conversation.id)
     # a yes or no to the bot's confirmation question is read by the engine, not by intent
     awaiting_yes = found_state is not None and bool(found_state.pending_action)
+    await ahead
     understood, taxonomy = await _understand(
         session,
         settings,
@@ -229,19 +238,10 @@ async def handle_message(
     outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
     if outcome.failed:
         state.failures += 1
-    summary = None
-    if outcome.decision == Decision.HANDOFF:
-        # the ticket first, so the notice can tell the customer its reference
-        summary = await handoff_summary(session, workspace_id, conversation, outcome, understood)
-        ticket = await _handoff_ticket(
-            session, resources, conversation, outcome, understood, summary
-        )
-        reference = tickets_reference(ticket.ticket.number)
-        outcome.reply += " " + say("handoff.ticket", understood.language, reference=reference)
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
-    if summary is not None:
+    if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)
-        await conversations.post_private_note(session, bus, conversation, summary)
+        queue_handoff(session, conversation, outcome, understood)  # summary and ticket: a job
     if outcome.unanswered:
         await record_unanswered(
             session,
@@ -266,26 +266,6 @@ async def handle_message(
     )
     await session.flush()
     return Handled(understood, outcome, run, latency)
-
-
-async def _handoff_ticket(
-    session: AsyncSession,
-    resources: Resources,
-    conversation: Conversation,
-    outcome: Outcome,
-    understood: Understanding,
-    summary: str,
-) -> TicketView:
-    """The conversation's ticket for people: a new one, or its open one with the hand-off."""
-    handoff = tickets_handoff.HandOff(
-        reason=outcome.reason,
-        summary=summary,
-        intent=understood.intent,
-        urgency=understood.urgency.level,
-        sentiment=understood.sentiment.score,
-        language=conversation.language or understood.language,
-    )
-    return await tickets_handoff.hand_off(session, resources.bus, conversation, handoff)
 
 
 @dataclass(frozen=True, slots=True)

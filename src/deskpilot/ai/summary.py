@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.ai.engine import Outcome
-from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.models import Conversation, SenderType
@@ -40,19 +38,3 @@ async def conversation_summary(
         lines.append("The customer said:")
         lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in said[-LAST_MESSAGES:])
     return "\n".join(lines)
-
-
-async def handoff_summary(
-    session: AsyncSession,
-    workspace_id: str,
-    conversation: Conversation,
-    outcome: Outcome,
-    understood: Understanding,
-) -> str:
-    intent = understood.intent or "out of scope"
-    head = [
-        f"Handed off by the AI: {outcome.reason}.",
-        f"Intent: {intent} ({understood.confidence:.2f}); sentiment: {understood.sentiment.label}"
-        f" ({understood.sentiment.score:.2f}); urgency: {understood.urgency.level}.",
-    ]
-    return "\n".join([*head, await conversation_summary(session, workspace_id, conversation)])

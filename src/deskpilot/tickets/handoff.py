@@ -187,9 +187,15 @@ def priority_for(urgency: str, sentiment: float | None) -> Priority:
     return Priority.NORMAL
 
 
+@dataclass(frozen=True, slots=True)
+class HandedOff:
+    view: service.TicketView
+    created: bool  # False: the hand-off was added to the conversation's open or solved ticket
+
+
 async def hand_off(
     session: AsyncSession, bus: Bus, conversation: Conversation, handoff: HandOff
-) -> service.TicketView:
+) -> HandedOff:
     """The conversation's open ticket (or its newest ticket, if solved: reopened) with the
     hand-off as a private comment, or a new ticket (source ``handoff``) made from it."""
     workspace_id = conversation.workspace_id
@@ -199,7 +205,7 @@ async def hand_off(
         await service.add_comment(
             session, bus, workspace_id, existing.id, note[:DESCRIPTION_CHARS], BOT, public=False
         )
-        return await service.get_ticket(session, workspace_id, existing.id)
+        return HandedOff(await service.get_ticket(session, workspace_id, existing.id), False)
     first = await first_customer_text(session, workspace_id, conversation.id)
     subject = subject_of(first) if first else subject_of(handoff.reason) or "Hand-off"
     create = TicketCreate(
@@ -211,9 +217,10 @@ async def hand_off(
         description=handoff.summary[:DESCRIPTION_CHARS],
         language=handoff.language or conversation.language,
     )
-    return await service.create_ticket(
+    view = await service.create_ticket(
         session, bus, workspace_id, create, BOT, TicketSource.HANDOFF
     )
+    return HandedOff(view, True)
 
 
 async def _open_or_reopened(
