@@ -291,13 +291,13 @@ class Engine:
                 say("actions.refused.not_yours", language),
             )
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
-        focus = await self._focus_order(turn, customer_id)
+        focus = await self._focus_order(turn, context)
         parsed = parse_slots(action, await self.slot_filler.fill(turn, action, focus))
         outcome = await action.check(context, parsed)
         order_id = getattr(parsed, "order_id", None)
         order = None
         if order_id:
-            order = await orders.find_order(self.session, self.workspace_id, order_id)
+            order = await context.order(order_id)
             if order is not None and order.customer_id == customer_id:
                 turn.state.focus_order_id = order.id
             else:
@@ -374,11 +374,14 @@ class Engine:
         }
         return bool(named - own)
 
-    async def _focus_order(self, turn: Turn, customer_id: str) -> Order | None:
+    async def _focus_order(self, turn: Turn, context: ActionContext) -> Order | None:
         """The order the message is about: the one it names, else the one discussed ("it"),
         else the customer's only order."""
+        customer_id = context.customer_id
+        if customer_id is None:
+            return None
         for reference in order_ids(turn.text):
-            named = await orders.find_order(self.session, self.workspace_id, reference)
+            named = await context.order(reference)
             if named is not None and named.customer_id == customer_id:
                 return named
         if turn.state.focus_order_id:

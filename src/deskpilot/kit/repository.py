@@ -52,8 +52,12 @@ class WorkspaceRepository(Repository[M]):
         return select(self.model).where(column == self.workspace_id)
 
     async def get(self, record_id: str) -> M | None:
-        query = self.select().where(self.model.id == record_id)
-        return (await self.session.scalars(query)).one_or_none()
+        """By primary key: from the session's identity map when this transaction has the row
+        already (no round trip), else one query; a row of another workspace is None."""
+        found: M | None = await self.session.get(self.model, record_id)
+        if found is None or getattr(found, "workspace_id", None) != self.workspace_id:
+            return None
+        return found
 
     async def get_or_404(self, record_id: str) -> M:
         """The record, or NotFound: a record of another workspace does not exist for the caller."""

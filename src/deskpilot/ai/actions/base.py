@@ -21,19 +21,47 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
-from deskpilot.kit.errors import InvalidInput, field_errors
+from deskpilot.kit.errors import InvalidInput, NotFound, field_errors
+from deskpilot.models import Order
+from deskpilot.orders import service as orders
 
 
 @dataclass(frozen=True, slots=True)
 class ActionContext:
-    """Who is asking, in which workspace. ``customer_id`` is None until verification passed."""
+    """Who is asking, in which workspace. ``customer_id`` is None until verification passed.
+
+    One context serves one turn, and remembers the orders and profiles it looked up: the
+    engine finds the order the message is about, then the action is checked and run, and each
+    step asks for the same records (a turn reads one state of them; what an action changes is
+    the same object, changed)."""
 
     session: AsyncSession
     workspace_id: str
     customer_id: str | None
     language: str = "en"
     bus: Bus | None = None  # order.updated events go out after commit when given
+    _orders: dict[str, Order | None] = field(default_factory=dict, repr=False)
+    _live_ids: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    async def order(self, reference: str) -> Order | None:
+        """The order a customer means by ``reference`` (``orders.find_order``), any owner."""
+        if reference not in self._orders:
+            self._orders[reference] = await orders.find_order(
+                self.session, self.workspace_id, reference
+            )
+        return self._orders[reference]
+
+    async def live_id(self, customer_id: str) -> str | None:
+        """The live profile of ``customer_id`` (merges followed), None when it does not exist."""
+        if customer_id not in self._live_ids:
+            try:
+                live = await customers.live_customer(self.session, self.workspace_id, customer_id)
+                self._live_ids[customer_id] = live.id
+            except NotFound:
+                self._live_ids[customer_id] = None
+        return self._live_ids[customer_id]
 
 
 class Refusal(enum.StrEnum):

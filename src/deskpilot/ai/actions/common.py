@@ -8,8 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from deskpilot.ai.actions.base import ActionContext, ActionResult, Change, PolicyOutcome, Refusal
-from deskpilot.customers import service as customers
-from deskpilot.kit.errors import Conflict, InvalidInput, NotFound
+from deskpilot.kit.errors import Conflict, InvalidInput
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -22,14 +21,6 @@ class OrderSlots(BaseModel):
     order_id: str | None = Field(default=None, description=ORDER_ID_DESCRIPTION)
 
 
-async def live_id(ctx: ActionContext, customer_id: str) -> str | None:
-    """The live profile of ``customer_id`` (merges followed), None when it does not exist."""
-    try:
-        return (await customers.live_customer(ctx.session, ctx.workspace_id, customer_id)).id
-    except NotFound:
-        return None
-
-
 async def own_order(ctx: ActionContext, reference: str | None) -> Order | PolicyOutcome:
     """The verified customer's order ``reference``, or the outcome that stops the action.
 
@@ -40,11 +31,11 @@ async def own_order(ctx: ActionContext, reference: str | None) -> Order | Policy
         return PolicyOutcome.refused(Refusal.NOT_VERIFIED)
     if reference is None or not reference.strip():
         return PolicyOutcome.missing_slots(["order_id"])
-    order = await orders.find_order(ctx.session, ctx.workspace_id, reference)
+    order = await ctx.order(reference)
     if order is None or order.customer_id is None:
         return PolicyOutcome.refused(Refusal.ORDER_NOT_FOUND)
-    me = await live_id(ctx, ctx.customer_id)
-    owner = await live_id(ctx, order.customer_id)
+    me = await ctx.live_id(ctx.customer_id)
+    owner = await ctx.live_id(order.customer_id)
     if me is None or owner != me:
         return PolicyOutcome.refused(Refusal.ORDER_NOT_FOUND)
     return order

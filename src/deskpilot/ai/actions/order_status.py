@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, item_view, live_id, own_order
+from deskpilot.ai.actions.common import OrderSlots, item_view, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -85,7 +85,7 @@ class OrderStatus:
             return ActionResult.stopped(self.name, outcome)
         if order is not None:
             return ActionResult(self.name, ok=True, data=order_view(order))
-        me = await live_id(ctx, ctx.customer_id) if ctx.customer_id else None
+        me = await ctx.live_id(ctx.customer_id) if ctx.customer_id else None
         if me is None:  # pragma: no cover - _evaluate just found the profile
             return ActionResult.stopped(self.name, PolicyOutcome.refused(Refusal.NOT_VERIFIED))
         recent, _ = await orders.list_customer_orders(
@@ -98,7 +98,7 @@ class OrderStatus:
         self, ctx: ActionContext, slots: OrderStatusSlots
     ) -> tuple[PolicyOutcome, Order | None]:
         if slots.order_id is None:
-            me = await live_id(ctx, ctx.customer_id) if ctx.customer_id else None
+            me = await ctx.live_id(ctx.customer_id) if ctx.customer_id else None
             if me is None:
                 return PolicyOutcome.refused(Refusal.NOT_VERIFIED), None
             return PolicyOutcome.allowed({"list_recent": RECENT_ORDERS}), None
