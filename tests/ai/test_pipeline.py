@@ -210,6 +210,19 @@ async def test_cancelling_asks_for_the_reason_and_a_yes_then_cancels(
     assert decisions == ["clarify", "clarify", "action"]
 
 
+async def test_the_refund_question_of_a_return_names_the_items_being_returned(
+    customer_factory: Any, shop: Shop
+) -> None:
+    noah = customer_factory("noah-5", "noah.brown@example.com")
+    replies = await noah.say("I'd like to return the office chair from order #W0000003")
+    text = replies[0]["text"]
+    assert text.startswith("Returning Office Chair from order #W0000003.")
+    assert "Water Bottle" not in text
+    assert "refund" in text
+    (run,) = await noah.runs()
+    assert run["decision"] == "clarify"
+
+
 async def test_saying_no_changes_nothing(
     customer_factory: Any, shop: Shop, database: Database
 ) -> None:
@@ -257,6 +270,19 @@ async def test_another_customers_orders_are_never_shown(customer_factory: Any, s
     # naming another customer's email runs no action
     email_attempt = next(r for r in await noah.runs() if "[EMAIL_1]" in r["input_redacted"])
     assert email_attempt["action"] is None
+
+
+async def test_small_talk_after_a_clarifying_question_goes_to_people(
+    customer_factory: Any,
+) -> None:
+    visitor = customer_factory("v-7")
+    await visitor.say("I have a question about something")
+    await visitor.say("hi")
+    decisions = [run["decision"] for run in reversed(await visitor.runs())]
+    assert decisions == ["clarify", "handoff"]
+    fresh = customer_factory("v-8")
+    await fresh.say("hi")  # a greeting that answers no question is just a greeting
+    assert [run["decision"] for run in await fresh.runs()] == ["answer"]
 
 
 async def test_a_question_nothing_answers_goes_to_people_and_the_gaps_report(

@@ -158,6 +158,7 @@ class Engine:
         intent, confident = self._intent(turn)
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
+        asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
         turn.state.pending_intent = None
         handling, action = turn.handling.get(intent, (Handling.ANSWER, None))
         if handling == Handling.HANDOFF:
@@ -169,6 +170,10 @@ class Engine:
                     return answered
             return await self._act(turn, intent, action or INTENT_ACTIONS.get(intent))
         if intent == "greeting":
+            if asked_what:  # small talk is no answer to "what do you need?": the second miss
+                return self._handoff(
+                    "still unclear after a clarifying question", language, unanswered=True
+                )
             return Outcome(Decision.ANSWER, "greeting", say("greeting", language))
         if intent == "feedback":
             return Outcome(Decision.ANSWER, "feedback acknowledged", say("thanks", language))
@@ -430,7 +435,18 @@ def _ask(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
         choices = [f"{names[c]} ({c})" if names.get(c) else c for c in choices]
     elif slot == "reason":
         choices = [term(c, language) for c in choices]
-    return say(key, language, choices=", ".join(choices))
+    question = say(key, language, choices=", ".join(choices))
+    items = [str(i.get("name") or i.get("item_id") or "") for i in outcome.plan.get("items", [])]
+    if not items:
+        return question
+    # what is settled so far (the items of a return), so the customer can check it
+    so_far = say(
+        f"actions.ask.so_far.{outcome.plan['action']}",
+        language,
+        items=", ".join(items),
+        order=outcome.plan["order_id"],
+    )
+    return f"{so_far} {question}"
 
 
 def _refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:

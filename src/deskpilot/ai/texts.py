@@ -77,6 +77,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您想退回哪些商品？该订单包含：{choices}。",
         "ru": "Какие товары вы хотите вернуть? В заказе: {choices}.",
     },
+    "actions.ask.so_far.return_order": {
+        "en": "Returning {items} from order {order}.",
+        "zh": "退回订单 {order} 中的 {items}。",
+        "ru": "Возврат: {items} из заказа {order}.",
+    },
     "actions.ask.payment_method_id": {
         "en": "Where should the refund go? Options: {choices}.",
         "zh": "退款应退到哪里？可选：{choices}。",

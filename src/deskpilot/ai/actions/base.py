@@ -94,7 +94,7 @@ class PolicyOutcome(BaseModel):
     message_key: str | None = None
     missing: list[str] = []
     choices: dict[str, list[str]] = {}  # for a missing slot, the values the customer may pick
-    plan: dict[str, Any] = {}  # what the action will do, for the confirmation question
+    plan: dict[str, Any] = {}  # what the action will do (so far, while a slot is missing)
     details: dict[str, Any] = {}  # safe facts about a refusal (the order's status, bad items)
 
     @property
@@ -116,13 +116,17 @@ class PolicyOutcome(BaseModel):
 
     @classmethod
     def missing_slots(
-        cls, missing: list[str], choices: dict[str, list[str]] | None = None
+        cls,
+        missing: list[str],
+        choices: dict[str, list[str]] | None = None,
+        plan: dict[str, Any] | None = None,
     ) -> PolicyOutcome:
         return cls(
             decision=Decision.MISSING,
             missing=missing,
             message_key=f"actions.ask.{missing[0]}" if missing else None,
             choices=choices or {},
+            plan=plan or {},
         )
 
 

@@ -133,18 +133,19 @@ class ReturnOrder:
         keys, unknown = resolve_items(found, slots.item_ids)
         if unknown:
             return PolicyOutcome.refused(Refusal.ITEM_NOT_IN_ORDER, {"items": unknown}), None
-        allowed = await refund_choices(ctx, found)
-        refund_to = self._refund_target(found, slots.payment_method_id, allowed)
-        if isinstance(refund_to, PolicyOutcome):
-            return refund_to, None
         plan: dict[str, Any] = {
             "action": self.name,
             "order_id": found.external_id,
             "item_ids": keys,
             "items": [item_view(i) for i in found.items if orders.item_key(i) in keys],
-            "refund_to": refund_to,
-            "new_status": orders.RETURN_REQUESTED,
         }
+        allowed = await refund_choices(ctx, found)
+        refund_to = self._refund_target(found, slots.payment_method_id, allowed)
+        if isinstance(refund_to, PolicyOutcome):
+            if refund_to.missing:  # the question names the items, so the customer can check
+                return PolicyOutcome.missing_slots(refund_to.missing, refund_to.choices, plan), None
+            return refund_to, None
+        plan |= {"refund_to": refund_to, "new_status": orders.RETURN_REQUESTED}
         return PolicyOutcome.allowed(plan), found
 
     @staticmethod
