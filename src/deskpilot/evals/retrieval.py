@@ -3,7 +3,8 @@
 A data set is a folder holding ``documents.jsonl`` (``id``, ``title``, ``content`` and optionally
 ``language``) and either the τ²-bench ``tasks.json`` (the query is the user scenario's
 instructions, the relevant documents its ``required_documents``) or ``queries.jsonl``
-(``query``, ``relevant``: a list of document ids). The bare name ``tau2_banking_kb`` is looked up
+(``query``, ``relevant``: a list of document ids), or one ``.json`` file holding both lists
+(``{"documents": [...], "queries": [...]}``). The bare name ``tau2_banking_kb`` is looked up
 in ``../shared/datasets/``.
 
 The documents become published articles of a temporary workspace in a temporary SQLite
@@ -79,7 +80,26 @@ def dataset_dir(name_or_path: str, root: Path = REPO_ROOT) -> Path:
     raise RetrievalDatasetError(f"no retrieval data set at {name_or_path!r}")
 
 
+def _document(raw: dict[str, Any]) -> Document:
+    return Document(
+        str(raw["id"]), raw.get("title") or "", raw["content"], raw.get("language") or "en"
+    )
+
+
+def load_file(path: Path) -> tuple[list[Document], list[Query]]:
+    """One JSON file ``{"documents": [...], "queries": [{"query", "relevant"}]}``: the shape of
+    the small dev sets written by hand (``bench/data/retrieval_dev.json``)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or "documents" not in raw or "queries" not in raw:
+        raise RetrievalDatasetError(f"{path} needs a documents and a queries list")
+    documents = [_document(item) for item in raw["documents"]]
+    queries = [Query(str(q["query"]), frozenset(map(str, q["relevant"]))) for q in raw["queries"]]
+    return documents, queries
+
+
 def load(name_or_path: str) -> tuple[list[Document], list[Query]]:
+    if name_or_path.endswith(".json") and Path(name_or_path).is_file():
+        return load_file(Path(name_or_path))
     folder = dataset_dir(name_or_path)
     docs_file = folder / "documents.jsonl"
     if not docs_file.is_file():
@@ -87,15 +107,7 @@ def load(name_or_path: str) -> tuple[list[Document], list[Query]]:
     documents = []
     for line in docs_file.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            raw = json.loads(line)
-            documents.append(
-                Document(
-                    str(raw["id"]),
-                    raw.get("title") or "",
-                    raw["content"],
-                    raw.get("language") or "en",
-                )
-            )
+            documents.append(_document(json.loads(line)))
     queries: list[Query] = []
     if (folder / "tasks.json").is_file():
         for task in json.loads((folder / "tasks.json").read_text(encoding="utf-8")):
