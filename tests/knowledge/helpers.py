@@ -1,4 +1,5 @@
-"""Making articles over the API and reading the index jobs they queue."""
+"""Making articles (over the API, or straight in the database) and reading the index jobs
+they queue."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from deskpilot.kit.db import Database
 from deskpilot.kit.jobs import Job
 from deskpilot.knowledge.schemas import INDEX_ARTICLE_JOB
+from deskpilot.models import Article, ArticleStatus, ArticleVersion, Visibility
 from tests.factories import Tenant
 
 
@@ -33,3 +35,40 @@ async def index_jobs(database: Database, article_id: str) -> int:
     async with database.transaction() as session:
         jobs = (await session.scalars(select(Job).where(Job.name == INDEX_ARTICLE_JOB))).all()
     return sum(1 for job in jobs if job.payload.get("article_id") == article_id)
+
+
+async def stored_article(
+    database: Database,
+    workspace_id: str,
+    body: str,
+    *,
+    title: str = "",
+    language: str = "en",
+    visibility: Visibility = Visibility.PUBLIC,
+    status: ArticleStatus = ArticleStatus.PUBLISHED,
+    category_id: str | None = None,
+) -> str:
+    """An article with its first version written straight to the database (no index job)."""
+    async with database.transaction() as session:
+        article = Article(
+            workspace_id=workspace_id,
+            title=title or body.splitlines()[0].lstrip("# "),
+            language=language,
+            visibility=visibility,
+            status=status,
+            category_id=category_id,
+            current_version=1,
+            published_version=1 if status == ArticleStatus.PUBLISHED else None,
+        )
+        session.add(article)
+        await session.flush()
+        session.add(
+            ArticleVersion(
+                workspace_id=workspace_id,
+                article_id=article.id,
+                number=1,
+                title=article.title,
+                body=body,
+            )
+        )
+    return article.id

