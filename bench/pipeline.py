@@ -77,6 +77,7 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
     from deskpilot.customers.service import SenderHandle
     from deskpilot.demo.service import load_demo
     from deskpilot.evals.replies import eval_resources
+    from deskpilot.kit.db import refresh_statistics
     from deskpilot.kit.jobs.table import Job, JobState
     from deskpilot.knowledge.indexing import reindex
     from deskpilot.knowledge.retrieval.embeddings import RecentQueries, get_embedder
@@ -112,6 +113,8 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                     )
                 ).all()
             owners = [(str(email), str(order)) for email, order in rows]
+            async with database.transaction() as session:
+                await refresh_statistics(session)  # as the server's worker does when it starts
             embedder = get_embedder()
             await reindex(database, workspace.id, embedder)
             for n in range(messages + warmup):

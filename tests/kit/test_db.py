@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import StatementError
 
-from deskpilot.kit.db import Database, on_commit
+from deskpilot.kit.db import Database, on_commit, refresh_statistics
 from deskpilot.kit.deps import Resources, SessionDep
 from deskpilot.kit.error_handlers import install_error_handlers
-from deskpilot.models import Workspace, WorkspaceSecret
+from deskpilot.models import Customer, CustomerIdentity, IdentityKind, Workspace, WorkspaceSecret
 from deskpilot.workspaces.repository import SecretRepository
 from tests.factories import Tenant
 
@@ -120,3 +120,43 @@ async def test_workspace_repository_refuses_a_record_of_another_workspace(
         foreign = WorkspaceSecret(workspace_id=other_tenant.workspace_id, name="n", ciphertext="c")
         with pytest.raises(ValueError, match="must belong to it"):
             repo.add(foreign)
+
+
+async def test_gathered_planner_statistics_reach_every_pooled_sqlite_connection(
+    database: Database, tenant: Tenant
+) -> None:
+    """Without statistics SQLite walked every identity of the workspace (its unique index on
+    workspace, kind, value gives the order asked for) to find one customer's identities."""
+    if database.dialect != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's autovacuum gathers its own statistics")
+    async with database.transaction() as session:
+        for n in range(300):
+            customer = Customer(workspace_id=tenant.workspace_id, name=f"c{n}")
+            session.add(customer)
+            await session.flush()
+            session.add(
+                CustomerIdentity(
+                    workspace_id=tenant.workspace_id,
+                    customer_id=customer.id,
+                    kind=IdentityKind.EMAIL,
+                    value=f"c{n}@example.com",
+                )
+            )
+    plan_sql = (
+        "EXPLAIN QUERY PLAN SELECT * FROM customer_identities"
+        " WHERE workspace_id = ? AND customer_id = ? ORDER BY kind, value"
+    )
+
+    async def plans() -> list[str]:
+        found: list[str] = []
+        async with database.engine.connect() as first, database.engine.connect() as second:
+            for connection in (first, second):  # two pooled connections, opened before
+                rows = await connection.exec_driver_sql(plan_sql, (tenant.workspace_id, "c"))
+                found.append(" ".join(str(row[-1]) for row in rows))
+                await connection.commit()
+        return found
+
+    await plans()  # both connections have read the schema, without statistics
+    async with database.transaction() as session:
+        await refresh_statistics(session)
+    assert all("ix_customer_identities_customer_id" in plan for plan in await plans())

@@ -89,6 +89,35 @@ async def _run_after_commit(session: AsyncSession) -> None:
 
 
 _LOCK_HELD = "deskpilot.sqlite_write_lock"
+_STATISTICS_SEEN = "deskpilot.sqlite_statistics_seen"
+
+
+class _PlannerStatistics:
+    """How many times this process has gathered SQLite's planner statistics: a connection that
+    saw fewer rereads them (SQLite loads them only when a connection opens)."""
+
+    generation = 0
+
+
+async def _statistics_gathered() -> None:
+    _PlannerStatistics.generation += 1
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """Gather the statistics SQLite's query planner chooses indexes by (``ANALYZE``, reading at
+    most 1,000 rows of each index, so it stays quick on a large database).
+
+    Without them SQLite guesses, and guesses badly where a unique index starts with
+    ``workspace_id``: for "the identities of customer C in workspace W, by kind" it walked every
+    identity of the workspace in index order (to skip a sort) instead of looking up C's. The
+    worker runs this hourly (``db.refresh_statistics``). PostgreSQL's autovacuum gathers its
+    own statistics; there this does nothing.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    await session.execute(text("PRAGMA analysis_limit=1000"))
+    await session.execute(text("ANALYZE"))
+    on_commit(session, _statistics_gathered)
 
 
 def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
@@ -103,7 +132,7 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
     """
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -111,6 +140,7 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        record.info[_STATISTICS_SEEN] = _PlannerStatistics.generation
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -118,6 +148,9 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
         connection.info[_LOCK_HELD] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if connection.info.get(_STATISTICS_SEEN) != _PlannerStatistics.generation:
+                connection.exec_driver_sql("ANALYZE sqlite_schema")  # reread the statistics
+                connection.info[_STATISTICS_SEEN] = _PlannerStatistics.generation
         except BaseException:
             _release(connection.info)
             raise
