@@ -38,7 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from deskpilot.ai.understanding.features import Encoder, FeatureSpace, FeatureWeights
+from deskpilot.ai.understanding.features import Encoder, FeatureSpace, FeatureWeights, linear_scores
 from deskpilot.kit.errors import InvalidInput
 from deskpilot.knowledge.retrieval.embeddings import Embedder, Matrix, get_embedder
 
@@ -208,9 +208,7 @@ class _Model:
 
     def scores(self, texts: list[str]) -> Floats:
         rows = self.space.embeddings(texts)
-        scores: Floats = np.asarray(
-            self._svm.decision_function(self.space.transform(texts, rows)), dtype=np.float64
-        )
+        scores = linear_scores(self._svm, self.space.transform(texts, rows))
         if scores.ndim == 1:  # two classes: one column, positive means the second
             scores = np.stack([-scores, scores], axis=1) / 2
         if self._neighbours is not None and rows is not None:

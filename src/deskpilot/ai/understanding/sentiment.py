@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from deskpilot.ai.understanding.features import Tfidf, logistic_probabilities
 from deskpilot.ai.understanding.sentiment_seed import SEED_EXAMPLES
 from deskpilot.kit.errors import InvalidInput
 from deskpilot.knowledge.retrieval.embeddings import Embedder, Matrix, get_embedder
@@ -117,6 +118,7 @@ class SentimentModel:
             sublinear_tf=True,
         )
         self._classifier: LogisticRegression | None = None
+        self._fitted: tuple[Tfidf, ...] = ()
         self._columns: list[int] = []
 
     @property
@@ -134,9 +136,11 @@ class SentimentModel:
         return embeddings
 
     def _features(self, texts: Sequence[str], embeddings: Matrix | None, fit: bool) -> Any:
-        chars = self._chars.fit_transform(texts) if fit else self._chars.transform(texts)
-        words = self._words.fit_transform(texts) if fit else self._words.transform(texts)
-        blocks = [chars, words]
+        if fit:
+            blocks = [self._chars.fit_transform(texts), self._words.fit_transform(texts)]
+            self._fitted = (Tfidf.of(self._chars), Tfidf.of(self._words))
+        else:
+            blocks = [tfidf.transform(texts) for tfidf in self._fitted]
         vectors = self._embed(texts, embeddings)
         if vectors is not None:
             blocks.append(csr_matrix(np.asarray(vectors, dtype=np.float64) * self.embedding_weight))
@@ -170,7 +174,9 @@ class SentimentModel:
             raise RuntimeError("SentimentModel.fit first")
         if not texts:
             return np.zeros((0, len(LABELS)))
-        raw = self._classifier.predict_proba(self._features(list(texts), embeddings, fit=False))
+        raw = logistic_probabilities(
+            self._classifier, self._features(list(texts), embeddings, fit=False)
+        )
         full = np.zeros((len(texts), len(LABELS)))
         full[:, self._columns] = raw
         return full
