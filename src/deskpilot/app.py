@@ -25,6 +25,7 @@ from deskpilot.kit.http import RequestContextMiddleware
 from deskpilot.kit.jobs import Worker
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.kit.storage import FileStore
+from deskpilot.knowledge.retrieval.embeddings import embed_messages_ahead
 from deskpilot.migrations.runner import upgrade
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             worker_task = None
             if settings.run_worker:
                 worker_task = asyncio.create_task(build_worker(settings, resources).run(stop))
+                embed_messages_ahead(True)  # their jobs run here: embed them during intake
             try:
                 yield
             finally:
                 stop.set()
+                embed_messages_ahead(False)
                 if worker_task is not None:
                     await worker_task
 

@@ -26,6 +26,7 @@ from deskpilot.kit.bus import Bus, publish_on_commit
 from deskpilot.kit.clock import utcnow
 from deskpilot.kit.jobs import enqueue
 from deskpilot.kit.storage import FileStore
+from deskpilot.knowledge.retrieval.embeddings import embed_ahead
 from deskpilot.models import (
     Channel,
     Conversation,
@@ -82,6 +83,7 @@ async def receive(
         existing = await messages.by_external_id(channel.id, inbound.external_id, Direction.INBOUND)
         if existing is not None:
             return await _repeated(session, existing)
+    embed_ahead(inbound.text)  # the AI reads it next: its embedding starts while we store it
     customer = await resolve_sender(
         session, workspace_id, channel.id, inbound.sender, default_region=default_region
     )

@@ -14,7 +14,11 @@ network-bound: callers run them in a thread, outside any database transaction.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -139,25 +143,81 @@ class SentenceTransformers:
 
 class RecentQueries:
     """An embedder that remembers its last ``QUERY_CACHE_SIZE`` query embeddings: one customer
-    message is embedded once although intent, sentiment and retrieval all need it."""
+    message is embedded once although intent, sentiment and retrieval all need it. A text being
+    embedded right now (by ``embed_ahead``, in another thread) is waited for, not embedded
+    twice."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.name = inner.name
-        self._query = lru_cache(maxsize=QUERY_CACHE_SIZE)(inner.query)
+        self._rows: OrderedDict[str, Future[Matrix]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def passages(self, texts: list[str]) -> Matrix:
         return self.inner.passages(texts)
 
     def query(self, text: str) -> Matrix:
-        row: Matrix = self._query(text)
+        with self._lock:
+            known = self._rows.get(text)
+            if known is not None:
+                self._rows.move_to_end(text)
+            else:
+                mine: Future[Matrix] = Future()
+                self._rows[text] = mine
+                if len(self._rows) > QUERY_CACHE_SIZE:
+                    self._rows.popitem(last=False)
+        if known is not None:
+            return known.result()
+        try:
+            row = self.inner.query(text)
+        except BaseException as error:
+            with self._lock:
+                if self._rows.get(text) is mine:
+                    del self._rows[text]  # the next caller tries again
+            mine.set_exception(error)
+            raise
+        mine.set_result(row)
         return row
 
     def forget(self) -> None:
-        self._query.cache_clear()
+        with self._lock:
+            self._rows.clear()
 
 
 QUERY_CACHE_SIZE = 512
+
+
+class _Ahead:
+    """Whether this process embeds customer messages ahead (see ``embed_ahead``), and the one
+    thread that does it."""
+
+    enabled = False
+    thread: ThreadPoolExecutor | None = None
+
+
+def embed_messages_ahead(enabled: bool) -> None:
+    """Turn ``embed_ahead`` on or off for this process. The app turns it on when it runs the
+    job worker itself, so the message's job, and its embedding, stay in this process."""
+    _Ahead.enabled = enabled
+
+
+def embed_ahead(text: str) -> None:
+    """Start embedding a customer's message as a query now, in a background thread, while
+    intake stores it: the AI pipeline that runs next in this process then finds the embedding
+    ready or under way (``RecentQueries`` waits for it). Does nothing unless turned on
+    (``embed_messages_ahead``). A failure is left for the pipeline to meet, and report."""
+    if not _Ahead.enabled or not text.strip():
+        return
+    if _Ahead.thread is None:
+        _Ahead.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-ahead")
+    _Ahead.thread.submit(_embed_quietly, text)
+
+
+def _embed_quietly(text: str) -> None:
+    embedder = get_embedder()
+    if embedder is not None:
+        with contextlib.suppress(Exception):
+            embedder.query(text)
 
 
 def _load(spec: str) -> Embedder | None:
