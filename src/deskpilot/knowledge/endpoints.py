@@ -18,6 +18,7 @@ from deskpilot.kit.errors import PayloadTooLarge
 from deskpilot.kit.pagination import Page
 from deskpilot.knowledge import importing, quality, service
 from deskpilot.knowledge.schemas import (
+    MAX_VERSION,
     ArticleCreate,
     ArticleFilter,
     ArticleRead,
@@ -46,6 +47,9 @@ PublisherAuth = Annotated[Principal, Depends(_publisher)]
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_IMPORT_ITEMS = 2000
+"""Articles one import request may hold: each costs a few milliseconds of a transaction that
+holds SQLite's write lock, so a bigger import goes through the CLI (``deskpilot import kb``)."""
 
 
 @router.get("/categories")
@@ -84,8 +88,8 @@ async def list_articles(
     limit: Limit = 50,
 ) -> Page[ArticleSummary]:
     """Newest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
-    category_id = await service.category_id(
-        session, principal.workspace_id, category, "query.category"
+    category_id = await service.category_id(  # an empty value (a form's "any") is no filter
+        session, principal.workspace_id, category or None, "query.category"
     )
     filters = ArticleFilter(
         status=status,
@@ -139,8 +143,8 @@ async def diff_versions(
     article_id: str,
     principal: ViewerAuth,
     session: SessionDep,
-    from_: Annotated[int | None, Query(alias="from", ge=1)] = None,
-    to: Annotated[int | None, Query(ge=1)] = None,
+    from_: Annotated[int | None, Query(alias="from", ge=1, le=MAX_VERSION)] = None,
+    to: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> DiffRead:
     """A unified diff of the title and body between two versions; ``to`` defaults to the
     current version, ``from`` to the published one (or the version before ``to``)."""
@@ -200,5 +204,10 @@ async def import_articles(
         language=language, category=category, visibility=visibility, publish=publish
     )
     return await importing.import_sources(
-        session, principal.workspace_id, sources, options, principal.actor
+        session,
+        principal.workspace_id,
+        sources,
+        options,
+        principal.actor,
+        max_items=MAX_IMPORT_ITEMS,
     )

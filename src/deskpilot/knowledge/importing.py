@@ -34,6 +34,7 @@ from deskpilot.kit.errors import DeskPilotError, InvalidInput
 from deskpilot.knowledge import service
 from deskpilot.knowledge.repository import ArticleRepository, CategoryRepository
 from deskpilot.knowledge.schemas import (
+    LANGUAGE,
     ArticleCreate,
     ArticleUpdate,
     ImportItemResult,
@@ -81,8 +82,22 @@ def _external_id(path: str, key: str | None = None) -> str:
     return value
 
 
+class ImportItemError(ValueError):
+    """A file that cannot be read as text at all (reported as one failed item)."""
+
+
 def _decode(data: bytes) -> str:
-    return data.decode("utf-8-sig", errors="replace")
+    """The file's text: UTF-8 (with or without a byte order mark), or UTF-16 with one (what
+    spreadsheet programs export as "Unicode text"). Anything else is refused rather than
+    imported as replacement characters."""
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ImportItemError("is not UTF-8 text: save it as UTF-8 and import it again") from None
+    if "\x00" in text:
+        raise ImportItemError("is a binary file, not text")
+    return text
 
 
 def _markdown(source: Source) -> Item:
@@ -181,18 +196,28 @@ def _first(row: dict[str, Any], *names: str) -> Any:
     return None
 
 
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _row(path: str, row: Any, position: int) -> Item:
     if not isinstance(row, dict):
         return Item(external_id=_external_id(path, f"row-{position}"), error="is not an object")
     title = _first(row, "question", "title")
     body = _first(row, "answer", "content", "body", "text")
     row_id = _first(row, "id", "external_id")
-    key = str(row_id) if row_id is not None else (str(title).strip() if title else None)
+    if row_id is not None and _scalar(row_id):
+        key: str | None = str(row_id).strip()
+    else:
+        key = " ".join(title.split()) if isinstance(title, str) else None
     item = Item(external_id=_external_id(path, key or f"row-{position}"))
     if title is None or body is None:
         item.error = "needs question and answer (or title and content)"
         return item
-    item.title = str(title).strip()
+    if not (_scalar(title) and _scalar(body)):
+        item.error = "question and answer (or title and content) must be text"
+        return item
+    item.title = " ".join(str(title).split())  # a title is one line, even from a CSV cell
     item.body = str(body).strip()
     category = _first(row, "category")
     item.category = str(category).strip() if category is not None else None
@@ -200,7 +225,7 @@ def _row(path: str, row: Any, position: int) -> Item:
     item.language = str(language).strip() if language is not None else None
     tags = _first(row, "tags")
     if isinstance(tags, list):
-        item.tags = [str(t) for t in tags]
+        item.tags = [str(t) for t in tags if _scalar(t) and str(t).strip()]
     elif isinstance(tags, str):
         item.tags = [t for t in re.split(r"[,;|]", tags) if t.strip()]
     return item
@@ -210,11 +235,22 @@ def _rows(source: Source) -> Iterator[Item]:
     suffix = PurePosixPath(source.path).suffix.lower()
     text = _decode(source.data)
     if suffix == ".csv":
-        for position, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
-            yield _row(source.path, row, position)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        position = 0
+        try:
+            for position, row in enumerate(reader, start=1):
+                yield _row(source.path, row, position)
+        except csv.Error as exc:
+            yield Item(
+                external_id=_external_id(source.path, f"row-{position + 1}"),
+                error=f"is not valid CSV from row {position + 1} on: {exc}",
+            )
     elif suffix == ".json":
         try:
             value = json.loads(text)
+        except RecursionError:
+            yield Item(external_id=_external_id(source.path), error="is nested too deeply")
+            return
         except ValueError as exc:
             yield Item(external_id=_external_id(source.path), error=f"is not JSON: {exc}")
             return
@@ -231,7 +267,7 @@ def _rows(source: Source) -> Iterator[Item]:
                 continue
             try:
                 row = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 yield Item(
                     external_id=_external_id(source.path, f"line-{position}"),
                     error=f"line {position} is not JSON",
@@ -258,12 +294,24 @@ def sources_from_path(path: Path) -> list[Source]:
 def items_of(source: Source) -> list[Item]:
     """The articles one file holds (or one item with an error)."""
     suffix = PurePosixPath(source.path).suffix.lower()
-    if suffix in MARKDOWN:
-        return [_markdown(source)]
-    if suffix in HTML:
-        return [_html(source)]
+    try:
+        if suffix in MARKDOWN:
+            items = [_markdown(source)]
+        elif suffix in HTML:
+            items = [_html(source)]
+        elif suffix in SUFFIXES:
+            items = list(_rows(source))
+        else:
+            items = []
+    except ImportItemError as exc:
+        return [Item(external_id=_external_id(source.path), error=str(exc))]
     if suffix in SUFFIXES:
-        return list(_rows(source))
+        if not items:
+            return [Item(external_id=_external_id(source.path), error="is empty: no rows")]
+        for item in items:
+            if item.error is None and not (item.body or "").strip():
+                item.error = "has no text"
+        return items
     return [
         Item(
             external_id=_external_id(source.path),
@@ -278,25 +326,40 @@ async def import_sources(
     sources: list[Source],
     options: ImportOptions,
     author_id: str | None,
+    max_items: int | None = None,
 ) -> ImportResult:
-    """Create or update one article per item; errors are reported per item."""
+    """Create or update one article per item; errors are reported per item. With
+    ``max_items``, files holding more items are refused (422) before anything is written."""
+    if not LANGUAGE.match(options.language):
+        raise InvalidInput.field("body.language", "must be a language tag such as en, zh or pt-BR")
     await service.ensure_categories(session, workspace_id)
     slugs = {c.slug for c in await CategoryRepository(session, workspace_id).ordered()}
     if options.category is not None and options.category not in slugs:
         raise InvalidInput.field("body.category", f"no category {options.category!r}")
+    items = [item for source in sources for item in items_of(source)]
+    if max_items is not None and len(items) > max_items:
+        raise InvalidInput.field(
+            "body.files",
+            f"hold {len(items)} articles; at most {max_items} in one request: split them, "
+            "or use `deskpilot import kb`",
+        )
     result = ImportResult()
-    for source in sources:
-        for item in items_of(source):
-            outcome = await _import_item(session, workspace_id, item, slugs, options, author_id)
-            result.items.append(outcome)
-            if outcome.outcome == "created":
-                result.created += 1
-            elif outcome.outcome == "updated":
-                result.updated += 1
-            elif outcome.outcome == "unchanged":
-                result.unchanged += 1
-            else:
-                result.failed += 1
+    seen: set[str] = set()
+    for item in items:
+        if item.error is None and item.external_id in seen:
+            # Two rows with the same id (or question) would overwrite each other on every import.
+            item.error = "repeats the id (or question) of an earlier item; it was skipped"
+        seen.add(item.external_id)
+        outcome = await _import_item(session, workspace_id, item, slugs, options, author_id)
+        result.items.append(outcome)
+        if outcome.outcome == "created":
+            result.created += 1
+        elif outcome.outcome == "updated":
+            result.updated += 1
+        elif outcome.outcome == "unchanged":
+            result.unchanged += 1
+        else:
+            result.failed += 1
     return result
 
 
@@ -336,7 +399,8 @@ async def _import_item(
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        failed.error = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        failed.error = f"{'.'.join(str(p) for p in first['loc'])}: {reason}"
         return failed
     try:
         existing = await ArticleRepository(session, workspace_id).by_external_id(item.external_id)

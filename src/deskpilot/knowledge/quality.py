@@ -169,7 +169,8 @@ async def record_help_center_feedback(
     shown = published.number
     if version is not None and 1 <= version < published.number:
         shown = await _shown_version(session, article, version, "version")
-    text = (comment or "").strip()[:MAX_QUESTION_CHARS] or None
+    # NUL cannot be stored in PostgreSQL text; the public form sends whatever it is given
+    text = (comment or "").replace("\x00", "").strip()[:MAX_QUESTION_CHARS] or None
     feedback = _store(session, article, shown, helpful, text, "help_center")
     await session.flush()
     return feedback
@@ -273,7 +274,7 @@ async def record_unanswered(
     """Remember a question the AI could not answer from the knowledge base (the AI engine calls
     this). A blank question is not stored (None); a long one is cut to ``MAX_QUESTION_CHARS``;
     a language that is not a language tag is stored as unknown (None)."""
-    text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+    text = " ".join(question.replace("\x00", " ").split())[:MAX_QUESTION_CHARS]
     if not text:
         return None
     tag = (language or "").strip()

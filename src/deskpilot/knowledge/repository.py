@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.repository import WorkspaceRepository
-from deskpilot.knowledge.schemas import ArticleFilter
+from deskpilot.knowledge.schemas import MAX_VERSION, ArticleFilter
 from deskpilot.models.knowledge import (
     Article,
     ArticleFeedback,
@@ -152,6 +152,8 @@ class VersionRepository(WorkspaceRepository[ArticleVersion]):
         )
 
     async def number(self, article_id: str, number: int) -> ArticleVersion | None:
+        if not 1 <= number <= MAX_VERSION:
+            return None  # cannot exist, and too large a number overflows the database's integers
         query = self.select().where(
             ArticleVersion.article_id == article_id, ArticleVersion.number == number
         )

@@ -6,16 +6,23 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from deskpilot.models.knowledge import ArticleStatus, Visibility
 
 INDEX_ARTICLE_JOB = "knowledge.index_article"
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+LANGUAGE_SCHEMA: dict[str, Any] = {"pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"}
+MAX_VERSION = 2**31 - 1
+"""The largest version number a request may name (larger ones cannot exist; the database's
+integers are 64-bit at most, so a bigger number must be refused before any query)."""
+MAX_TAG_LENGTH = 100
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NUL = "\x00"
 
 
 class IndexArticle(BaseModel):
@@ -25,10 +32,36 @@ class IndexArticle(BaseModel):
 
 
 def _text(value: str) -> str:
+    """A one-line text (a title, a name): stripped, not blank, no control characters."""
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
+    if CONTROL.search(value):
+        raise ValueError("must be one line without control characters")
     return value
+
+
+def _no_nul(value: str | None) -> str | None:
+    """Free text (Markdown, notes, comments) may hold any character but NUL, which
+    PostgreSQL cannot store in text."""
+    if value is not None and NUL in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    """Dates come as ``YYYY-MM-DD``: a number (which pydantic would read as a timestamp) is
+    refused."""
+    if isinstance(value, int | float):
+        raise ValueError("must be a date such as 2027-06-01")
+    return value
+
+
+def _optional_line(value: str | None) -> str | None:
+    """An optional one-line text: blank means none."""
+    if value is None or not value.strip():
+        return None
+    return _text(value)
 
 
 def _language(value: str) -> str:
@@ -44,6 +77,10 @@ def _tags(value: list[str]) -> list[str]:
         tag = tag.strip().lower()
         if not tag:
             raise ValueError("tags must not be blank")
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValueError(f"tags must be at most {MAX_TAG_LENGTH} characters")
+        if CONTROL.search(tag):
+            raise ValueError("tags must not contain control characters")
         if tag not in seen:
             seen.append(tag)
     return seen
@@ -52,7 +89,12 @@ def _tags(value: list[str]) -> list[str]:
 class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slug: str = Field(min_length=1, max_length=80, description="Lowercase letters, digits, -.")
+    slug: str = Field(
+        min_length=1,
+        max_length=80,
+        description="Lowercase letters, digits, -.",
+        json_schema_extra={"pattern": SLUG.pattern.removesuffix("\\Z") + "$"},
+    )
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
 
@@ -64,6 +106,7 @@ class CategoryCreate(BaseModel):
         return value
 
     _name = field_validator("name")(_text)
+    _description = field_validator("description")(_no_nul)
 
 
 class CategoryRead(BaseModel):
@@ -81,16 +124,19 @@ class ArticleCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     body: str = Field(max_length=200_000, description="Markdown.")
     category: str | None = Field(default=None, description="A category slug.")
-    language: str = Field(default="en", max_length=16)
+    language: str = Field(default="en", max_length=16, json_schema_extra=LANGUAGE_SCHEMA)
     visibility: Visibility = Visibility.PUBLIC
     tags: list[str] = Field(default_factory=list, max_length=50)
     owner_team: str | None = Field(default=None, max_length=100)
-    review_due_on: date | None = None
+    review_due_on: date | None = Field(default=None, description="YYYY-MM-DD.")
     note: str | None = Field(default=None, max_length=500, description="Why this version.")
 
     _title = field_validator("title")(_text)
     _lang = field_validator("language")(_language)
     _tag = field_validator("tags")(_tags)
+    _body = field_validator("body", "note")(_no_nul)
+    _owner = field_validator("owner_team")(_optional_line)
+    _due = field_validator("review_due_on", mode="before")(_date_text)
 
 
 class ArticleUpdate(BaseModel):
@@ -101,11 +147,11 @@ class ArticleUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     body: str | None = Field(default=None, max_length=200_000)
     category: str | None = None
-    language: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(default=None, max_length=16, json_schema_extra=LANGUAGE_SCHEMA)
     visibility: Visibility | None = None
     tags: list[str] | None = Field(default=None, max_length=50)
     owner_team: str | None = Field(default=None, max_length=100)
-    review_due_on: date | None = None
+    review_due_on: date | None = Field(default=None, description="YYYY-MM-DD.")
     note: str | None = Field(default=None, max_length=500)
 
     @field_validator("title")
@@ -123,6 +169,10 @@ class ArticleUpdate(BaseModel):
     def _tag(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _tags(value)
 
+    _body = field_validator("body", "note")(_no_nul)
+    _owner = field_validator("owner_team")(_optional_line)
+    _due = field_validator("review_due_on", mode="before")(_date_text)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
@@ -139,7 +189,7 @@ class ArticleFilter:
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
 
 
 class ArticleRead(BaseModel):
@@ -224,16 +274,20 @@ class FeedbackCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    helpful: bool
+    helpful: StrictBool
     comment: str | None = Field(default=None, max_length=2000)
     version: int | None = Field(
-        default=None, ge=1, description="The version that was shown; default the published one."
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="The version that was shown; default the published one.",
     )
     source: Literal["agent", "ai_answer"] = "agent"
 
     @field_validator("comment")
     @classmethod
     def _comment(cls, value: str | None) -> str | None:
+        value = _no_nul(value)
         return (value.strip() or None) if value is not None else None
 
 
@@ -291,8 +345,11 @@ class ReviewedRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     review_due_on: date | None = Field(
-        default=None, description="The next review date (after today); default in 180 days."
+        default=None,
+        description="The next review date (after today); default in 180 days.",
     )
+
+    _due = field_validator("review_due_on", mode="before")(_date_text)
 
 
 class KnowledgeGap(BaseModel):

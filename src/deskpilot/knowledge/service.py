@@ -407,6 +407,11 @@ async def help_articles(
     return sorted(found, key=lambda pair: (pair[1].title.lower(), pair[0].id))
 
 
+async def help_categories(session: AsyncSession, workspace_id: str) -> list[KnowledgeCategory]:
+    """The workspace's categories by slug (the help center shows those with articles)."""
+    return list(await CategoryRepository(session, workspace_id).ordered())
+
+
 async def help_languages(session: AsyncSession, workspace_id: str) -> list[str]:
     return await ArticleRepository(session, workspace_id).languages_published_public()
 

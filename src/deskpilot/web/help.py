@@ -1,7 +1,9 @@
 """The public help center: a workspace's published, public articles, per language.
 
 ``/help/{workspace_slug}`` lists them (``?lang=`` picks the language; the workspace's default
-language otherwise), ``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
+language otherwise) with their categories (``?category=slug`` narrows the list) and a search box
+(``?q=``: hybrid search over the public published articles of that language),
+``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
 version rendered from Markdown (raw HTML in articles is not passed through). No sign-in: drafts,
 unpublished edits, archived and internal articles do not exist here (404).
 
@@ -14,6 +16,8 @@ open to anyone). It is validated, stored against the version the page showed (so
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +30,8 @@ from deskpilot.kit.deps import SessionDep
 from deskpilot.kit.errors import NotFound, TooManyRequests
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.knowledge import quality, service
-from deskpilot.models import Workspace
+from deskpilot.knowledge.retrieval.service import search_knowledge
+from deskpilot.models import ArticleVersion, Visibility, Workspace
 from deskpilot.workspaces.service import find_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +48,9 @@ def render_markdown(text: str) -> str:
 
 FEEDBACK_PER_WINDOW = 10
 FEEDBACK_WINDOW_SECONDS = 600
+MAX_QUERY_CHARS = 500
+SEARCH_LIMIT = 20
+PASSAGE_CHARS = 240
 
 Language = Annotated[str | None, Query(alias="lang", max_length=16, pattern=r"^[A-Za-z0-9-]+$")]
 
@@ -54,16 +62,91 @@ async def _workspace(session: SessionDep, slug: str) -> Workspace:
     return workspace
 
 
+@dataclass(frozen=True, slots=True)
+class _Category:
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    article_id: str
+    title: str
+    passage: str
+
+
+def _passage(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PASSAGE_CHARS else flat[: PASSAGE_CHARS - 1].rstrip() + "…"
+
+
+async def _search(
+    session: SessionDep,
+    workspace: Workspace,
+    query: str,
+    language: str | None,
+    shown: dict[str, ArticleVersion],
+) -> list[_Result]:
+    """The search hits among the articles the page may show: the index follows publishing
+    through a job, so a hit is checked against what is published and public right now."""
+    found = await search_knowledge(
+        session,
+        workspace.id,
+        query,
+        language=language,
+        visibility=Visibility.PUBLIC,
+        limit=SEARCH_LIMIT,
+    )
+    results: list[_Result] = []
+    for hit in found.hits:
+        version = shown.get(hit.article_id)
+        if version is None or version.number != hit.version:
+            continue
+        results.append(_Result(hit.article_id, version.title, _passage(hit.text)))
+    return results
+
+
+def _not_found(request: Request) -> Response:
+    """The help center's 404 is a page for people, the same whatever was missing (a
+    workspace, an article, a category), so it tells nothing about what exists."""
+    return templates.TemplateResponse(request, "help_not_found.html", {}, status_code=404)
+
+
 @router.get("/help/{workspace_slug}", response_class=HTMLResponse)
 async def help_home(
-    request: Request, workspace_slug: str, session: SessionDep, lang: Language = None
+    request: Request,
+    workspace_slug: str,
+    session: SessionDep,
+    lang: Language = None,
+    q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)] = None,
+    category: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
-    workspace = await _workspace(session, workspace_slug)
+    """The articles of one language, by category (``?category=slug``), or the passages that
+    answer ``?q=`` best."""
+    try:
+        workspace = await _workspace(session, workspace_slug)
+    except NotFound:
+        return _not_found(request)
     languages = await service.help_languages(session, workspace.id)
     language = lang or workspace.default_language
     if lang is None and language not in languages and languages:
         language = languages[0]
-    articles = await service.help_articles(session, workspace.id, language)
+    pairs = await service.help_articles(session, workspace.id, language)
+    every = await service.help_categories(session, workspace.id)
+    by_id = {c.id: c for c in every}
+    selected = next((c for c in every if c.slug == category), None)
+    if category is not None and selected is None:
+        return _not_found(request)
+    counts = Counter(a.category_id for a, _ in pairs if a.category_id in by_id)
+    categories = [_Category(c.slug, c.name, counts[c.id]) for c in every if counts[c.id]]
+    if selected is not None:
+        pairs = [(a, v) for a, v in pairs if a.category_id == selected.id]
+    query = " ".join((q or "").split())
+    results: list[_Result] | None = None
+    if query:
+        shown = {a.id: v for a, v in pairs}
+        results = await _search(session, workspace, query, language, shown)
     return templates.TemplateResponse(
         request,
         "help_home.html",
@@ -71,7 +154,11 @@ async def help_home(
             "workspace": workspace,
             "language": language,
             "languages": languages,
-            "articles": [(a.id, v.title) for a, v in articles],
+            "categories": categories,
+            "category": selected,
+            "query": query,
+            "results": results,
+            "articles": [(a.id, v.title) for a, v in pairs],
         },
     )
 
@@ -84,8 +171,11 @@ async def help_article(
     session: SessionDep,
     thanks: Annotated[bool, Query()] = False,
 ) -> Response:
-    workspace = await _workspace(session, workspace_slug)
-    article, version = await service.help_article(session, workspace.id, article_id)
+    try:
+        workspace = await _workspace(session, workspace_slug)
+        article, version = await service.help_article(session, workspace.id, article_id)
+    except NotFound:
+        return _not_found(request)
     return templates.TemplateResponse(
         request,
         "help_article.html",
