@@ -18,7 +18,7 @@ from deskpilot.ai.llm_slots import SLOTS_PROMPT, LLMSlotFiller
 from deskpilot.ai.providers import ProviderConfig, ProviderRegistry
 from deskpilot.ai.replies.compose import ExtractiveWriter, Passage
 from deskpilot.ai.replies.generate import SYSTEM_PROMPT, LLMWriter, cited_numbers
-from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.kit.pii import Redactor
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.models import Order

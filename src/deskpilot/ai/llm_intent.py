@@ -23,7 +23,7 @@ from typing import Any
 
 from deskpilot.ai.providers import ChatMessage, ChatProvider, ChatRequest, ProviderError
 from deskpilot.ai.understanding.annotate import IntentOption, ResolvedIntent
-from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.kit.pii import Redactor
 
 log = logging.getLogger("deskpilot.ai.llm_intent")
 

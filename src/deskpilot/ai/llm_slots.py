@@ -34,7 +34,7 @@ from deskpilot.ai.providers import (
     ProviderError,
     ToolSpec,
 )
-from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.kit.pii import Redactor
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 

@@ -25,7 +25,7 @@ from deskpilot.ai.llm import Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
-from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.kit.pii import Redactor
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.kit.deps import Resources

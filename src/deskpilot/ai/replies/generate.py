@@ -41,7 +41,7 @@ from deskpilot.ai.replies.compose import (
     grounded_share,
 )
 from deskpilot.ai.texts import say
-from deskpilot.ai.understanding.pii import Redactor
+from deskpilot.kit.pii import Redactor
 
 log = logging.getLogger("deskpilot.ai.generate")
 

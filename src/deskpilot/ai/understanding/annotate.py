@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.language import detect_language
-from deskpilot.ai.understanding.pii import PiiSpan, find_pii
+from deskpilot.kit.pii import PiiSpan, find_pii
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
 

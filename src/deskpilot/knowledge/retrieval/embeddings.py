@@ -4,7 +4,7 @@
   it adds the e5 ``passage: `` / ``query: `` prefixes itself.
 - ``openai:<model>``: any OpenAI-compatible ``/v1/embeddings`` endpoint
   (``DESKPILOT_EMBEDDINGS_URL``, ``DESKPILOT_EMBEDDINGS_API_KEY``); e5 models behind it get
-  the prefixes from us.
+  the prefixes from us. Queries go out with their personal data replaced by placeholders.
 - ``sentence-transformers:<model>``: a local model, if that optional package is installed.
 - ``none``: no vectors; search is lexical only.
 
@@ -25,6 +25,8 @@ from typing import Any, Protocol
 import httpx
 import numpy as np
 import numpy.typing as npt
+
+from deskpilot.kit.pii import Redactor, find_pii
 
 Matrix = npt.NDArray[np.float32]
 MAX_QUERY_CHARS = 1000
@@ -118,7 +120,10 @@ class OpenAICompatible:
         return self._embed([f"passage: {t}" if self._e5 else t for t in texts])
 
     def query(self, text: str) -> Matrix:
+        """A query is a customer's or a visitor's words: its personal data is replaced by
+        placeholders (``[EMAIL_1]``) before it leaves the process, as for any LLM call."""
         text = cap_query(text)
+        text = Redactor().redact(text, find_pii(text)).text
         row: Matrix = self._embed([f"query: {text}" if self._e5 else text])[0]
         return row
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from deskpilot.ai.understanding.pii import (
+from deskpilot.kit.pii import (
     PiiKind,
     PiiSpan,
     Redactor,
