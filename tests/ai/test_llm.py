@@ -18,9 +18,9 @@ from deskpilot.ai.llm_slots import SLOTS_PROMPT, LLMSlotFiller
 from deskpilot.ai.providers import ProviderConfig, ProviderRegistry
 from deskpilot.ai.replies.compose import ExtractiveWriter, Passage
 from deskpilot.ai.replies.generate import SYSTEM_PROMPT, LLMWriter, cited_numbers
-from deskpilot.kit.pii import Redactor
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
+from deskpilot.kit.pii import Redactor
 from deskpilot.models import Order
 from tests.ai.actions.shop import Shop, create_shop
 from tests.ai.test_pipeline import Customer, publish

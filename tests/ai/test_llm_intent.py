@@ -14,8 +14,8 @@ import pytest
 from deskpilot.ai.llm_intent import INTENT_PROMPT, LLMIntentResolver, parse_answer, spread_examples
 from deskpilot.ai.providers import ChatRequest, ChatResponse, CircuitOpen
 from deskpilot.ai.understanding.annotate import IntentOption, ResolvedIntent
-from deskpilot.kit.pii import Redactor
 from deskpilot.kit.deps import Resources
+from deskpilot.kit.pii import Redactor
 from tests.ai.test_llm import use_fake_llm
 from tests.ai.test_pipeline import Customer
 from tests.channels.helpers import create_channel

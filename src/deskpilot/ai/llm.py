@@ -26,9 +26,9 @@ from deskpilot.ai.providers import ChatProvider, ProviderConfig, resolve, with_s
 from deskpilot.ai.replies.compose import AnswerWriter
 from deskpilot.ai.replies.generate import LLMWriter
 from deskpilot.ai.understanding.annotate import IntentResolver
-from deskpilot.kit.pii import Redactor
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
 from deskpilot.kit.errors import DeskPilotError
+from deskpilot.kit.pii import Redactor
 from deskpilot.models import AISettings
 
 log = logging.getLogger("deskpilot.ai.llm")

@@ -25,10 +25,10 @@ from deskpilot.ai.llm import Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
-from deskpilot.kit.pii import Redactor
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.kit.deps import Resources
+from deskpilot.kit.pii import Redactor
 from deskpilot.knowledge.quality import record_unanswered
 from deskpilot.knowledge.retrieval.embeddings import cap_query, get_embedder
 from deskpilot.knowledge.retrieval.hybrid import search

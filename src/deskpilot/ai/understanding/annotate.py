@@ -15,9 +15,9 @@ from typing import Any, Literal, Protocol
 
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.language import detect_language
-from deskpilot.kit.pii import PiiSpan, find_pii
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
+from deskpilot.kit.pii import PiiSpan, find_pii
 
 _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")
 """Emails, links, order numbers: the same in every language, so left out of language detection."""
