@@ -7,13 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import pipeline
 from deskpilot.ai.schemas import Assist, CitationRead, Suggestion
-from deskpilot.ai.summary import conversation_summary
+from deskpilot.ai.summary import conversation_summary, latest_customer_texts
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.customers.identity import normalise_email
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import InvalidInput
-from deskpilot.models import IdentityKind, SenderType
+from deskpilot.models import IdentityKind
 
 HISTORY_TURNS = 10
 
@@ -41,10 +41,7 @@ async def assist(
     view = await conversations.get_conversation(session, workspace_id, conversation_id)
     conversation = view.conversation
     summary = await conversation_summary(session, workspace_id, conversation)
-    messages, _ = await conversations.list_messages(
-        session, workspace_id, conversation.id, None, 500
-    )
-    said = [m.text for m in messages if m.sender_type == SenderType.CUSTOMER and m.text.strip()]
+    said = await latest_customer_texts(session, workspace_id, conversation.id, HISTORY_TURNS + 1)
     if not said:
         return Assist(suggestions=[], summary=summary)
     verified = await customers.verified_on_channel(

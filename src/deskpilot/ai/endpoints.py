@@ -6,7 +6,7 @@ viewers read settings, intents and runs.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -28,7 +28,15 @@ from deskpilot.auth.dependencies import AdminAuth, AgentAuth, ViewerAuth
 from deskpilot.kit.deps import ResourcesDep, SessionDep
 from deskpilot.kit.errors import InvalidInput
 
-router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
+# Every error comes in the project's format ({"error": {"code", "message", "fields"}}); listed
+# so the schema tells clients (and contract tests) which statuses to expect.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not JSON"},
+    404: {"description": "No such intent, conversation or customer in this workspace"},
+    409: {"description": "The change conflicts with the taxonomy (a name in use, too few)"},
+}
+
+router = APIRouter(prefix="/api/v1/ai", tags=["ai"], responses=ERRORS)
 
 
 @router.get("/settings")
@@ -131,8 +139,8 @@ async def assist(
 async def list_runs(
     principal: ViewerAuth,
     session: SessionDep,
-    message_id: Annotated[str | None, Query()] = None,
-    conversation_id: Annotated[str | None, Query()] = None,
+    message_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    conversation_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> list[RunRead]:
     """The engine's decisions for one message or one conversation (newest first)."""
     if message_id:

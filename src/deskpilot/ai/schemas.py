@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictBool, field_validator
 
 from deskpilot.models import Decision, Handling
 
 INTENT_NAME = r"^[a-z][a-z0-9_]{0,79}$"
+MAX_EXAMPLE_CHARS = 500
+"""An example is one customer utterance; longer ones only make training slow."""
+MAX_PREVIEW_CHARS = 10_000
+
+Example = Annotated[str, Field(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
+LanguageCode = Annotated[str, Field(min_length=1, max_length=10)]
+SegmentRef = Annotated[str, Field(min_length=1, max_length=200)]
+ActionName = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+def _not_nullable(*names: str) -> Callable[[dict[str, Any]], None]:
+    """For a PATCH model whose fields ``names`` may be left out but not set to null (the
+    service answers 422 to a null): show them in the schema as their plain type, so clients
+    and generated code do not offer null."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name in names:
+            prop = schema.get("properties", {}).get(name)
+            if prop is None or "anyOf" not in prop:
+                continue
+            kept = [b for b in prop.pop("anyOf") if b.get("type") != "null"]
+            prop.pop("default", None)
+            if len(kept) == 1:
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+
+    return edit
+
+
+def _no_nul(value: str, field: str) -> str:
+    # PostgreSQL text cannot hold NUL, and no customer writes one: refuse it up front
+    # instead of failing when the run is stored.
+    if "\x00" in value:
+        raise ValueError(f"{field} must not contain NUL characters")
+    return value
 
 
 class SettingsRead(BaseModel):
@@ -32,21 +69,38 @@ class SettingsRead(BaseModel):
 
 
 class SettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A partial change. Only ``base_url``, ``chat_model``, ``embedding_model`` and
+    ``api_key_secret`` may be set to null (cleared); the other fields may be left out."""
 
-    bot_enabled: bool | None = None
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_not_nullable(
+            "bot_enabled",
+            "provider",
+            "timeout_seconds",
+            "max_retries",
+            "languages",
+            "handoff_confidence",
+            "negative_sentiment",
+            "vip_segments",
+            "actions_enabled",
+            "max_bot_failures",
+        ),
+    )
+
+    bot_enabled: StrictBool | None = None
     provider: str | None = Field(None, pattern=r"^[a-z][a-z0-9_-]{0,39}$")
-    base_url: HttpUrl | None = None
+    base_url: HttpUrl | None = Field(None, max_length=2000)
     chat_model: str | None = Field(None, min_length=1, max_length=200)
     embedding_model: str | None = Field(None, min_length=1, max_length=200)
     api_key_secret: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
     timeout_seconds: float | None = Field(None, gt=0, le=120)
     max_retries: int | None = Field(None, ge=0, le=10)
-    languages: list[str] | None = Field(None, min_length=1, max_length=20)
+    languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=20)
     handoff_confidence: float | None = Field(None, ge=0, le=1)
     negative_sentiment: float | None = Field(None, ge=-1, le=1)
-    vip_segments: list[str] | None = Field(None, max_length=50)
-    actions_enabled: list[str] | None = None
+    vip_segments: list[SegmentRef] | None = Field(None, max_length=50)
+    actions_enabled: list[ActionName] | None = Field(None, max_length=50)
     max_bot_failures: int | None = Field(None, ge=1, le=10)
 
 
@@ -57,16 +111,20 @@ class IntentWrite(BaseModel):
     description: str = Field("", max_length=2000)
     handling: Handling
     action: str | None = Field(None, max_length=80)
-    examples: list[str] = Field(min_length=1, max_length=500)
+    examples: list[Example] = Field(min_length=1, max_length=500)
 
 
 class IntentUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A partial change; only ``action`` may be set to null."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=_not_nullable("description", "handling", "examples")
+    )
 
     description: str | None = Field(None, max_length=2000)
     handling: Handling | None = None
     action: str | None = Field(None, max_length=80)
-    examples: list[str] | None = Field(None, min_length=1, max_length=500)
+    examples: list[Example] | None = Field(None, min_length=1, max_length=500)
 
 
 class IntentRead(BaseModel):
@@ -81,17 +139,29 @@ class IntentRead(BaseModel):
 
 
 class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     role: str = Field(pattern=r"^(customer|bot|agent)$")
-    text: str = Field(max_length=10_000)
+    text: str = Field(max_length=MAX_PREVIEW_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_no_nul(cls, value: str) -> str:
+        return _no_nul(value, "text")
 
 
 class PreviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=10_000)
-    customer_id: str | None = None
+    text: str = Field(min_length=1, max_length=MAX_PREVIEW_CHARS)
+    customer_id: str | None = Field(None, min_length=1, max_length=100)
     email: str | None = Field(None, max_length=320)  # an identity the caller has verified
     history: list[HistoryTurn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_no_nul(cls, value: str) -> str:
+        return _no_nul(value, "text")
 
 
 class CitationRead(BaseModel):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
-from deskpilot.models import Conversation, SenderType
+from deskpilot.models import Conversation
 from deskpilot.orders import service as orders
 
 RECENT_ORDERS = 3
@@ -30,11 +30,30 @@ async def conversation_summary(
     )
     if recent:
         lines.append("Recent orders: " + "; ".join(f"{o.external_id} ({o.status})" for o in recent))
-    messages, _ = await conversations.list_messages(
-        session, workspace_id, conversation.id, None, 500
-    )
-    said = [m.text for m in messages if m.sender_type == SenderType.CUSTOMER and m.text.strip()]
+    said = await latest_customer_texts(session, workspace_id, conversation.id, LAST_MESSAGES)
     if said:
         lines.append("The customer said:")
-        lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in said[-LAST_MESSAGES:])
+        lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in said)
     return "\n".join(lines)
+
+
+async def latest_customer_texts(
+    session: AsyncSession, workspace_id: str, conversation_id: str, limit: int
+) -> list[str]:
+    """The customer's last ``limit`` non-blank messages, oldest first, however long the
+    conversation is (an attachment-only message has no text and is skipped)."""
+    newest = (
+        await conversations.newest_messages(
+            session, workspace_id, [conversation_id], customer_only=True
+        )
+    ).get(conversation_id)
+    if newest is None:
+        return []
+    texts = [newest.text]
+    # blank ones are dropped after the query: ask for enough to still have ``limit`` left
+    # in the usual case, without reading the whole conversation
+    earlier = await conversations.customer_texts(
+        session, workspace_id, conversation_id, newest, limit * 4
+    )
+    said = [t for t in [*earlier, *texts] if t and t.strip()]
+    return said[-limit:]
