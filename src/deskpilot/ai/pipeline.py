@@ -174,6 +174,7 @@ async def handle_message(
 ) -> Handled | None:
     started = time.perf_counter()
     bus = resources.bus
+    await service.training_settled()  # before the first statement: no lock held meanwhile
     message = await conversations.find_message(session, workspace_id, message_id)
     if (
         message is None

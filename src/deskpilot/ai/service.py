@@ -9,6 +9,7 @@ share one), retrained when an intent changes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -147,6 +148,18 @@ def _retrain_after_commit(session: AsyncSession, rows: Sequence[AIIntent]) -> No
         threading.Thread(target=_train_quietly, args=(intents,), daemon=True).start()
 
     on_commit(session, start)
+
+
+async def training_settled() -> None:
+    """Wait until the classifiers being trained right now (after an intent edit) are ready or
+    have failed. The pipeline waits here before its first statement: on SQLite a transaction
+    holds the one write lock from its first statement, and a message that waited for a
+    training inside its transaction stalled every other write for the seconds it takes."""
+    with _lock:
+        under_way = list(_training.values())
+    for future in under_way:
+        with contextlib.suppress(Exception):  # a failed training is met, and reported, again
+            await asyncio.wrap_future(future)
 
 
 def _train_quietly(intents: Sequence[_Intent]) -> None:
