@@ -187,21 +187,28 @@ async def test_reply_preview_refuses_nul_and_empty_ids(
         assert field in response.json()["error"]["fields"][0]["field"], response.text
 
 
-async def test_assist_reads_the_end_of_a_long_conversation(
-    client: httpx.AsyncClient, tenant: Tenant, database: Database
-) -> None:
-    """More than a page (500) of messages: the suggestion and the summary are about what the
-    customer said last, not about the 500th message."""
+async def _quiet_conversation(
+    client: httpx.AsyncClient, tenant: Tenant, sender: str, text: str
+) -> str:
+    """A conversation with one customer message, the bot off (so nothing answers it)."""
     off = await client.patch(SETTINGS, headers=tenant.headers, json={"bot_enabled": False})
     assert off.status_code == 200
     channel = await create_channel(client, tenant, "api")
     first = await client.post(
         f"/api/v1/channels/{channel['id']}/inbound",
         headers=tenant.headers,
-        json={"external_id": "m-0", "sender": {"external_id": "long-1"}, "text": "hello"},
+        json={"external_id": "m-0", "sender": {"external_id": sender}, "text": text},
     )
     assert first.status_code in (200, 201, 202), first.text
-    conversation_id = first.json()["messages"][0]["conversation_id"]
+    return str(first.json()["messages"][0]["conversation_id"])
+
+
+async def test_assist_reads_the_end_of_a_long_conversation(
+    client: httpx.AsyncClient, tenant: Tenant, database: Database
+) -> None:
+    """More than a page (500) of messages: the suggestion and the summary are about what the
+    customer said last, not about the 500th message."""
+    conversation_id = await _quiet_conversation(client, tenant, "long-1", "hello")
     async with database.transaction() as session:
         opening = (
             await session.scalars(select(Message).where(Message.conversation_id == conversation_id))
@@ -234,15 +241,7 @@ async def test_assist_reads_the_end_of_a_long_conversation(
 async def test_assist_for_a_conversation_without_customer_words(
     client: httpx.AsyncClient, tenant: Tenant, database: Database
 ) -> None:
-    off = await client.patch(SETTINGS, headers=tenant.headers, json={"bot_enabled": False})
-    assert off.status_code == 200
-    channel = await create_channel(client, tenant, "api")
-    first = await client.post(
-        f"/api/v1/channels/{channel['id']}/inbound",
-        headers=tenant.headers,
-        json={"external_id": "m-0", "sender": {"external_id": "blank-1"}, "text": "hi"},
-    )
-    conversation_id = first.json()["messages"][0]["conversation_id"]
+    conversation_id = await _quiet_conversation(client, tenant, "blank-1", "hi")
     async with database.transaction() as session:
         message = (
             await session.scalars(select(Message).where(Message.conversation_id == conversation_id))
