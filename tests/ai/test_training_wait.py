@@ -21,6 +21,8 @@ from deskpilot.models import Message, Workspace
 from tests.channels.helpers import create_channel
 from tests.factories import Tenant
 
+INTENT = "umbrella_loans"  # a taxonomy no other test trains: trained ones are remembered
+
 
 async def test_a_message_waits_for_a_retraining_outside_its_transaction(
     client: httpx.AsyncClient,
@@ -33,7 +35,7 @@ async def test_a_message_waits_for_a_retraining_outside_its_transaction(
     fit = service._fit
 
     def slow_fit(intents: Sequence[Any]) -> service.Taxonomy:
-        if any(i.name == "gift_cards" for i in intents):
+        if any(i.name == INTENT for i in intents):
             fitting.set()
             assert release.wait(30)
         return fit(intents)
@@ -49,7 +51,7 @@ async def test_a_message_waits_for_a_retraining_outside_its_transaction(
     edited = await client.post(
         "/api/v1/ai/intents",
         headers=tenant.headers,
-        json={"name": "gift_cards", "handling": "handoff", "examples": ["buy a gift card"]},
+        json={"name": INTENT, "handling": "handoff", "examples": ["lend me an umbrella"]},
     )
     assert edited.status_code == 201, edited.text
     assert await asyncio.to_thread(fitting.wait, 30)  # the retraining is under way
