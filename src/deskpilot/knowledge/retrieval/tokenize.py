@@ -9,6 +9,7 @@ SQLite FTS5 (unicode61) and PostgreSQL's ``simple`` configuration index it word 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import rjieba
@@ -18,16 +19,27 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
-_ENGLISH = snowballstemmer.stemmer("english")
-_RUSSIAN = snowballstemmer.stemmer("russian")
+
+
+class _Stemmers(threading.local):
+    """One pair of stemmers per thread: a Snowball stemmer keeps the word it is working on in
+    the object, so two threads sharing one (indexing in a worker thread, a query on the event
+    loop) corrupt each other's words or fail with an IndexError."""
+
+    def __init__(self) -> None:
+        self.english = snowballstemmer.stemmer("english")
+        self.russian = snowballstemmer.stemmer("russian")
+
+
+_STEMMERS = _Stemmers()
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     if _CYRILLIC.search(word):
-        return str(_RUSSIAN.stemWord(word.replace("\u0451", "\u0435")))  # yo -> ye
+        return str(_STEMMERS.russian.stemWord(word.replace("\u0451", "\u0435")))  # yo -> ye
     if _LATIN.search(word):
-        return str(_ENGLISH.stemWord(word))
+        return str(_STEMMERS.english.stemWord(word))
     return word
 
 
