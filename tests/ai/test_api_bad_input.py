@@ -46,6 +46,7 @@ async def test_bad_provider_settings_are_refused_and_change_nothing(
         ({"actions_enabled": [""]}, "actions_enabled"),
         ({"bot_enabled": 0}, "bot_enabled"),
         ({"bot_enabled": "yes"}, "bot_enabled"),
+        ({"negative_sentiment": 0.2}, "negative_sentiment"),  # would hand off neutral messages
     ):
         response = await client.patch(SETTINGS, headers=tenant.headers, json=body)
         assert response.status_code == 422, (body, response.text)
