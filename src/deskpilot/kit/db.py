@@ -15,7 +15,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, event, text
+from sqlalchemy import JSON, DateTime, MetaData, event, make_url, text
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -26,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
+
+from deskpilot.kit.sqlite_driver import connector
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +189,10 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = url
         if is_sqlite(url):
-            self.engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+            args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
+            self.engine = create_async_engine(
+                url, echo=echo, async_creator=connector(*args, **options, timeout=30)
+            )
             _configure_sqlite(self.engine, asyncio.Lock())
         else:
             self.engine = create_async_engine(
