@@ -80,3 +80,10 @@ async def test_errors_reach_the_caller_and_the_connection_stays_usable(
     async with sqlite.transaction() as session:
         names = (await session.execute(text("SELECT name FROM item"))).scalars().all()
     assert names == ["same"]
+
+
+async def test_a_timeout_in_the_url_is_overridden_as_before(tmp_path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}?timeout=5")
+    async with database.transaction() as session:
+        assert (await session.execute(text("SELECT 1"))).scalar() == 1
+    await database.dispose()

@@ -10,6 +10,9 @@ follow are answered from memory.
 
 Reading every row at once is what SQLAlchemy's adapter does anyway (it calls ``fetchall``
 right after ``execute`` unless a server-side cursor is asked for, which DeskPilot never does).
+The connection subclasses aiosqlite's and uses three of its private names (``_execute``,
+``_conn``, ``_thread``), hence the pin to aiosqlite 0.22 in pyproject.toml; the tests in
+tests/kit/test_sqlite_driver.py fail if they change.
 """
 
 from __future__ import annotations
