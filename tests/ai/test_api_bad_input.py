@@ -47,6 +47,7 @@ async def test_bad_provider_settings_are_refused_and_change_nothing(
         ({"bot_enabled": 0}, "bot_enabled"),
         ({"bot_enabled": "yes"}, "bot_enabled"),
         ({"negative_sentiment": 0.2}, "negative_sentiment"),  # would hand off neutral messages
+        ({"negative_sentiment": 0}, "negative_sentiment"),  # half of them: they score near 0
     ):
         response = await client.patch(SETTINGS, headers=tenant.headers, json=body)
         assert response.status_code == 422, (body, response.text)

@@ -98,8 +98,8 @@ class SettingsUpdate(BaseModel):
     max_retries: int | None = Field(None, ge=0, le=10)
     languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=20)
     handoff_confidence: float | None = Field(None, ge=0, le=1)
-    # a score at or below it hands off; above 0 every neutral message would (score 0)
-    negative_sentiment: float | None = Field(None, ge=-1, le=0)
+    # a score at or below it hands off; neutral messages score near 0, on either side of it
+    negative_sentiment: float | None = Field(None, ge=-1, le=-0.2)
     vip_segments: list[SegmentRef] | None = Field(None, max_length=50)
     actions_enabled: list[ActionName] | None = Field(None, max_length=50)
     max_bot_failures: int | None = Field(None, ge=1, le=10)

@@ -133,9 +133,9 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("settings.ai.negative_sentiment", "Negative sentiment", "负面情绪", "Негативная тональность"),
     (
         "settings.ai.negative_sentiment_hint",
-        "At or below this sentiment (-1 to 0) a person takes over.",
-        "情绪（-1 到 0）不高于此值时由人工接手。",
-        "При тональности не выше этой (от -1 до 0) подключается человек.",
+        "At or below this sentiment (-1 to -0.2) a person takes over.",
+        "情绪（-1 到 -0.2）不高于此值时由人工接手。",
+        "При тональности не выше этой (от -1 до -0.2) подключается человек.",
     ),
     (
         "settings.ai.max_bot_failures",
