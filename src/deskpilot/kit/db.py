@@ -191,7 +191,7 @@ class Database:
         if is_sqlite(url):
             args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
             self.engine = create_async_engine(
-                url, echo=echo, async_creator=connector(*args, **(options | {"timeout": 30}))
+                url, echo=echo, async_creator=connector(*args, **{**options, "timeout": 30})
             )
             _configure_sqlite(self.engine, asyncio.Lock())
         else:
