@@ -151,6 +151,13 @@ def test_us_addresses() -> None:
     ("不", "zh", False),
     ("不要了", "zh", False),
     ("算了", "zh", False),
+    ("\U0001f44d", "en", True),  # thumbs up
+    ("\U0001f44d\U0001f3fd", "ru", True),  # with a skin tone
+    ("\u2705 yes", "zh", True),
+    ("\U0001f44e", "en", False),  # thumbs down
+    ("\u274c", "en", False),
+    ("\U0001f44d\U0001f44e", "en", None),  # both: ask again
+    ("\U0001f600", "en", None),
     ("maybe later?", "en", None),
     ("what is the refund time", "en", None),
     ("", "en", None),

@@ -286,6 +286,7 @@ _YES = re.compile(
     r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
     r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
     r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
+    r"|\U0001f44d|\U0001f44c|\u2705|\u2714"  # thumbs up, OK hand, check marks
     r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
     re.IGNORECASE,
 )
@@ -293,13 +294,15 @@ _NO = re.compile(
     r"^(?:no|nope|nah|n|don'?t|do\s+not|stop|wait|never\s*mind|not\s+now|hold\s+on"
     r"|нет|не\s+надо|не\s+нужно|не\s+стоит|отмена|стоп|подожди(?:те)?)\b"
     r"|^(?:不是|不要|不用|不行|不对|不了|不|否|算了|别|等一下|等等)"
+    r"|\U0001f44e|\u274c|\u270b"  # thumbs down, cross mark, raised hand
     r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bi\s+changed\s+my\s+mind\b",
     re.IGNORECASE,
 )
 
 
 def is_confirmation(text: str, language: str | None = None) -> bool | None:
-    """True for yes (yes / да / 是的 / 好的 / confirm), False for no (no / нет / 不), else None.
+    """True for yes (yes / да / 是的 / 好的 / confirm / 👍), False for no (no / нет / 不 / 👎),
+    else None.
 
     Words of every supported language count whatever ``language`` says (customers mix); a
     message that says both, or neither, is None: ask again rather than act on a guess.
