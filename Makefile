@@ -81,6 +81,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/import_customers.py
 	$(BIN)/python bench/retrieval.py --embeddings none --articles 2000
 	$(BIN)/python bench/pipeline.py --messages 200
+	$(BIN)/python bench/db_statement.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -9,7 +9,8 @@ verified. Each message is taken in through intake (as the channel would), then t
 ``conversation.message_received`` handler runs it: understanding (language, PII, intent,
 sentiment, urgency), the decision (knowledge answer with retrieval, order action with policy
 checks, clarification or hand-off), the reply queued in the outbox, and the run record. The
-time of one message is intake + pipeline, each in its own transaction, as the server runs them.
+time of one message is intake + pipeline, each in its own transaction, as the server runs them;
+``statements_per_message`` counts the SQL statements of that span.
 Intake starts embedding the message in a background thread, as the server does when it runs
 the job worker itself (the default), so the embedding overlaps intake's writes.
 A hand-off's reply does not wait for its paperwork: the agent's summary and the ticket are the
@@ -70,7 +71,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
-    from sqlalchemy import select
+    from sqlalchemy import event, select
 
     import deskpilot.api  # noqa: F401 - registers the job handlers
     from deskpilot.ai.handoff import HANDOFF_JOB, HandOffJob, follow_up
@@ -94,9 +95,16 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
     latencies: list[float] = []
     paperwork: list[float] = []
     decisions: dict[str, int] = {}
+    statements: list[int] = [0]  # SQL statements run so far, counted by a listener
     with tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp:
         async with eval_resources(Path(tmp)) as resources:
             database, bus, files = resources.database, resources.bus, resources.files
+
+            def count_statement(*_: object) -> None:
+                statements[0] += 1
+
+            event.listen(database.engine.sync_engine, "before_cursor_execute", count_statement)
+            timed_statements = 0
             async with database.transaction() as session:
                 login = await load_demo(session, admin_password="bench-password-1")
             async with database.transaction() as session:
@@ -134,7 +142,7 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                     sender = SenderHandle(f"v-{n}", verified=True)
                 if isinstance(embedder, RecentQueries):
                     embedder.forget()  # each message pays for its embedding, repeated or not
-                began = time.perf_counter()
+                began, counted = time.perf_counter(), statements[0]
                 async with database.transaction() as session:
                     stored = await receive(
                         session, bus, files, channel, InboundMessage(sender=sender, text=text)
@@ -144,6 +152,8 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                         session, resources, workspace.id, stored.message.id
                     )
                 elapsed = (time.perf_counter() - began) * 1000
+                if n >= warmup:
+                    timed_statements += statements[0] - counted
                 began = time.perf_counter()
                 async with database.transaction() as session:
                     jobs = (
@@ -167,6 +177,7 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
         "p50_ms": round(_percentile(latencies, 0.5), 1),
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "mean_ms": round(statistics.fmean(latencies), 1),
+        "statements_per_message": round(timed_statements / len(latencies), 1),
         "decisions": decisions,
         "handoff_job_p50_ms": round(_percentile(paperwork, 0.5), 1) if paperwork else None,
         "handoff_job_p95_ms": round(_percentile(paperwork, 0.95), 1) if paperwork else None,
