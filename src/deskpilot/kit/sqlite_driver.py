@@ -2,11 +2,11 @@
 
 aiosqlite runs every call on the connection's own thread, and SQLAlchemy's adapter makes four
 calls a statement: open a cursor, execute, fetch the rows, close the cursor. Each trip hands the
-call to that thread and the answer back to the event loop (about 0.07 ms on a 2-core server),
-so a trivial ``SELECT 1`` took 0.29 ms and the 39 statements of one customer message about
-11 ms. Here a cursor does all four in one trip: ``execute`` runs the statement, reads every row
-and closes the sqlite3 cursor in the connection's thread, and the fetches and the close that
-follow are answered from memory.
+call to that thread and the answer back to the event loop, so a trivial ``SELECT 1`` took
+0.31 ms (``bench/db_statement.py``, 2-core server), and the 36 statements of one customer
+message (``bench/pipeline.py``) about 11 ms. Here a cursor does all four in one trip:
+``execute`` runs the statement, reads every row and closes the sqlite3 cursor in the
+connection's thread, and the fetches and the close that follow are answered from memory.
 
 Reading every row at once is what SQLAlchemy's adapter does anyway (it calls ``fetchall``
 right after ``execute`` unless a server-side cursor is asked for, which DeskPilot never does).
