@@ -87,3 +87,16 @@ async def test_unexpected_errors_are_a_generic_500_without_internals() -> None:
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert "hunter2" not in response.text
+
+
+async def test_a_wrong_method_lists_every_method_the_path_answers(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Two routes share /api/v1/kb/articles (GET lists, POST creates): Allow names both."""
+    for method in ("DELETE", "OPTIONS"):
+        response = await client.request(method, "/api/v1/kb/articles", headers=tenant.headers)
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, POST"
+        assert response.json()["error"]["code"] == "method_not_allowed"
+    response = await client.put("/api/v1/kb/search", headers=tenant.headers)
+    assert response.headers["allow"] == "GET"
