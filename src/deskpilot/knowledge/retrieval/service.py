@@ -28,7 +28,8 @@ class SearchResults(BaseModel):
 
 
 async def category_id_of(session: AsyncSession, workspace_id: str, value: str) -> str:
-    """A category given by id or slug, within the workspace; unknown → 422 on ``category``."""
+    """A category given by id or slug, within the workspace; unknown → 422 on
+    ``query.category`` (the parameter's name, as request validation names it)."""
     found = (
         await session.execute(
             select(KnowledgeCategory.id).where(
@@ -38,7 +39,7 @@ async def category_id_of(session: AsyncSession, workspace_id: str, value: str) -
         )
     ).scalar_one_or_none()
     if found is None:
-        raise InvalidInput.field("category", "no such category in this workspace")
+        raise InvalidInput.field("query.category", "no such category in this workspace")
     return found
 
 
@@ -54,7 +55,7 @@ async def search_knowledge(
     mode: Mode = Mode.HYBRID,
 ) -> SearchResults:
     if not query.strip():
-        raise InvalidInput.field("q", "must not be blank")
+        raise InvalidInput.field("query.q", "must not be blank")
     filters = Filters(
         workspace_id=workspace_id,
         visibilities=(visibility.value,) if visibility else ("public", "internal"),
