@@ -160,3 +160,17 @@ async def test_gathered_planner_statistics_reach_every_pooled_sqlite_connection(
     async with database.transaction() as session:
         await refresh_statistics(session)
     assert all("ix_customer_identities_customer_id" in plan for plan in await plans())
+
+
+async def test_an_invalidated_connection_lets_the_original_error_through(
+    database: Database,
+) -> None:
+    """A connection that dies mid-transaction is invalidated; the rollback that follows used to
+    raise PendingRollbackError (from reading the dead connection's info), hiding the error."""
+    with pytest.raises(ValueError, match="the original error"):
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))
+            await (await session.connection()).invalidate()
+            raise ValueError("the original error")
+    async with database.transaction() as session:  # the write lock was released
+        assert (await session.execute(text("SELECT 1"))).scalar() == 1

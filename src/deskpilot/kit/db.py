@@ -165,7 +165,10 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
     @event.listens_for(engine.sync_engine, "commit")
     @event.listens_for(engine.sync_engine, "rollback")
     def _on_end(connection: Any) -> None:
-        _release(connection.info)
+        # an invalidated connection has no info to read (reading it raises PendingRollbackError,
+        # which hid the error that invalidated it); the pool's invalidate event released the lock
+        if not connection.invalidated:
+            _release(connection.info)
 
     # Backstops: a connection reset, invalidated or closed mid-transaction must not keep the lock.
     pool = engine.sync_engine.pool
