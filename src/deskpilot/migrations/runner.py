@@ -17,10 +17,13 @@ MIGRATIONS_DIR = Path(__file__).parent
 
 
 def include_name(name: str | None, kind: str, _parents: object) -> bool:
-    """What autogenerate compares: everything but the search index objects that migration 0005
-    creates by hand for one dialect (the FTS5 table and its shadow tables, the GIN index)."""
-    fts_table = kind == "table" and (name or "").startswith("knowledge_chunks_fts")
-    return not (fts_table or (kind == "index" and name == "ix_knowledge_chunks_search"))
+    """What autogenerate compares: everything but the search index objects that migrations 0005
+    and 0010 create by hand for one dialect (the FTS5 table and its shadow tables, the GIN index,
+    pgvector's table)."""
+    search_table = kind == "table" and (
+        (name or "").startswith("knowledge_chunks_fts") or name == "knowledge_chunk_vectors"
+    )
+    return not (search_table or (kind == "index" and name == "ix_knowledge_chunks_search"))
 
 
 def alembic_config() -> Config:

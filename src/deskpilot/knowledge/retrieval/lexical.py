@@ -28,7 +28,7 @@ class Filters:
     category_id: str | None = None
 
 
-def _where(filters: Filters, alias: str) -> tuple[str, dict[str, object]]:
+def where_clause(filters: Filters, alias: str) -> tuple[str, dict[str, object]]:
     params: dict[str, object] = {"ws": filters.workspace_id}
     visibility = ", ".join(f":vis{i}" for i in range(len(filters.visibilities)))
     params.update({f"vis{i}": v for i, v in enumerate(filters.visibilities)})
@@ -86,7 +86,7 @@ async def lexical_search(
     terms = query_terms(query)
     if not terms or not filters.visibilities:
         return []
-    where, params = _where(filters, "c")  # only placeholders and fixed names interpolated
+    where, params = where_clause(filters, "c")  # only placeholders and fixed names interpolated
     params["limit"] = limit
     if session.get_bind().dialect.name == "sqlite":
         common = await _common_terms(session, terms)

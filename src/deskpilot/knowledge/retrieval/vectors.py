@@ -122,21 +122,11 @@ async def load_index(session: AsyncSession, workspace_id: str, model: str) -> Ve
     return index
 
 
-async def vector_search(
-    session: AsyncSession, query: Matrix, model: str, filters: Filters, limit: int
-) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) best first, among the chunks embedded with ``model``.
-
-    ``query`` is one row per window of the query; a chunk scores its best window."""
-    index = await load_index(session, filters.workspace_id, model)
-    return rank_index(index, query, filters, limit)
-
-
 def rank_index(
     index: VectorIndex, query: Matrix, filters: Filters, limit: int
 ) -> list[tuple[str, float]]:
-    """``vector_search`` on an index already loaded (hybrid search loads it while the query is
-    being embedded)."""
+    """(chunk id, cosine similarity) best first, among the index's chunks that ``filters``
+    admit; ``query`` is one row per window of the query and a chunk scores its best window."""
     if not index.ids or index.matrix.shape[1] != query.shape[-1]:
         return []
     mask = index.mask(filters)
