@@ -17,13 +17,15 @@ MIGRATIONS_DIR = Path(__file__).parent
 
 
 def include_name(name: str | None, kind: str, _parents: object) -> bool:
-    """What autogenerate compares: everything but the search index objects that migrations 0005
-    and 0010 create by hand for one dialect (the FTS5 table and its shadow tables, the GIN index,
-    pgvector's table)."""
+    """What autogenerate compares: everything but the search index objects that migrations 0005,
+    0010 and 0011 create by hand for one dialect (the FTS5 table and its shadow tables;
+    pgvector's table, the stored tsvector column and its GIN index)."""
     search_table = kind == "table" and (
         (name or "").startswith("knowledge_chunks_fts") or name == "knowledge_chunk_vectors"
     )
-    return not (search_table or (kind == "index" and name == "ix_knowledge_chunks_search"))
+    search_column = kind == "column" and name == "search_vector"
+    search_index = kind == "index" and name == "ix_knowledge_chunks_search"
+    return not (search_table or search_column or search_index)
 
 
 def alembic_config() -> Config:

@@ -1,5 +1,6 @@
-"""Full-text ranking over ``KnowledgeChunk.search_text``: SQLite FTS5 with bm25, PostgreSQL
-``to_tsvector('simple', ...)`` with ts_rank (both built by migration 0005).
+"""Full-text ranking over ``KnowledgeChunk.search_text``: SQLite FTS5 with bm25 (migration
+0005), PostgreSQL ts_rank over the stored ``to_tsvector('simple', search_text)`` column
+``search_vector`` and its GIN index (migration 0011).
 
 Queries go through the same tokeniser as passages; the words are OR-ed, so a long question
 still finds passages that share its rarer words. Every query is scoped to one workspace and
@@ -113,9 +114,9 @@ async def lexical_search(
         return [(row[0], -float(row[1])) for row in rows]  # bm25() is lower for better
     params["tsq"] = " | ".join(f"'{term}'" for term in terms)
     sql = (
-        "SELECT c.id, ts_rank(to_tsvector('simple', c.search_text), q) AS rank "  # noqa: S608
+        "SELECT c.id, ts_rank(c.search_vector, q) AS rank "  # noqa: S608
         "FROM knowledge_chunks c, to_tsquery('simple', :tsq) q "
-        f"WHERE to_tsvector('simple', c.search_text) @@ q AND {where} "
+        f"WHERE c.search_vector @@ q AND {where} "
         "ORDER BY rank DESC LIMIT :limit"
     )
     rows = (await session.execute(text(sql), params)).all()
