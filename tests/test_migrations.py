@@ -15,8 +15,9 @@ from deskpilot.migrations.runner import current_revision, head_revision, include
 
 def schema_differences(connection: Connection) -> list[object]:
     """What the migrated schema has that the models do not say, or the other way round; the
-    search indexes of migrations 0005 and 0010 are not in the models (SQLite: an FTS5 virtual
-    table and its shadow tables; PostgreSQL: a GIN expression index, pgvector's table)."""
+    search objects of migrations 0005, 0010 and 0011 are not in the models (SQLite: an FTS5
+    virtual table and its shadow tables; PostgreSQL: the stored tsvector column and its GIN
+    index, pgvector's table)."""
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "include_name": include_name}
     )

@@ -179,3 +179,35 @@ async def test_sqlite_and_postgres_without_pgvector_rank_in_process(database: Da
             table = await session.execute(text("SELECT to_regclass('knowledge_chunk_vectors')"))
             assert table.scalar() is None
         assert (await session.execute(text("SELECT count(*) FROM knowledge_chunks"))).scalar() == 0
+
+
+async def test_an_extension_the_migration_cannot_use_leaves_search_in_process(
+    pg: Database, server: Any
+) -> None:
+    """pgvector installed in a schema off the search path: the type is not found, and the
+    migration skips the table instead of failing the whole upgrade."""
+    name = pg.engine.url.database
+    server.psql(f"\\c {name}\nCREATE SCHEMA ext; CREATE EXTENSION vector SCHEMA ext;")
+    await upgrade(pg)
+    async with pg.transaction() as session:
+        assert not await pgvector.enabled(session, fresh=True)
+        revision = await session.execute(text("SELECT version_num FROM alembic_version"))
+        assert revision.scalar() == "0011"
+
+
+async def test_processes_notice_a_dropped_table_within_the_check_interval(
+    pg: Database, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await upgrade(pg)
+    workspace_id, ids = await _articles(pg, embedder)
+    monkeypatch.setattr(pgvector, "CHECK_SECONDS", 0.0)  # the interval has passed
+    for expected in (True, False):
+        async with pg.transaction() as session:
+            hits = await search(
+                session, "когда привезут заказ", Filters(workspace_id), embedder=embedder, limit=1
+            )
+            assert [hit.article_id for hit in hits] == [ids[2]]
+            assert await pgvector.enabled(session) is expected
+        if expected:  # what downgrading to 0009 does
+            async with pg.transaction() as session:
+                await session.execute(text("DROP TABLE knowledge_chunk_vectors"))

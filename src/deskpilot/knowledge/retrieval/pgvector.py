@@ -19,6 +19,7 @@ in process (``vectors.py``).
 
 from __future__ import annotations
 
+import time
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -31,21 +32,25 @@ from deskpilot.knowledge.retrieval.lexical import Filters, where_clause
 from deskpilot.models import KnowledgeChunk
 
 TABLE = "knowledge_chunk_vectors"
-_enabled: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+CHECK_SECONDS = 60.0
+_enabled: WeakKeyDictionary[Engine, tuple[bool, float]] = WeakKeyDictionary()  # answer, when
 
 
 async def enabled(session: AsyncSession, *, fresh: bool = False) -> bool:
     """True when this database ranks vectors itself (PostgreSQL with the table of 0010).
 
-    Search reads the answer this process found first; the indexer asks ``fresh``, so chunks
-    written after another process ran migration 0010 still get their vectors stored."""
+    Search reuses the answer for ``CHECK_SECONDS``, so processes notice another one's migration
+    (or downgrade) within a minute; the indexer asks ``fresh``, so chunks written after
+    migration 0010 ran elsewhere still get their vectors stored."""
     engine = session.get_bind().engine
     if engine.dialect.name != "postgresql":
         return False
-    found = None if fresh else _enabled.get(engine)
-    if found is None:
+    now = time.monotonic()
+    found, checked = _enabled.get(engine, (False, -CHECK_SECONDS))
+    if fresh or now - checked >= CHECK_SECONDS:
         exists = await session.execute(text(f"SELECT to_regclass('{TABLE}') IS NOT NULL"))
-        found = _enabled[engine] = bool(exists.scalar())
+        found = bool(exists.scalar())
+        _enabled[engine] = (found, now)
     return found
 
 

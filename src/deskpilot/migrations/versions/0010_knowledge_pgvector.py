@@ -30,6 +30,18 @@ depends_on: str | Sequence[str] | None = None
 log = logging.getLogger(__name__)
 BACKFILL_BATCH = 500
 
+_TABLE = (
+    "CREATE TABLE knowledge_chunk_vectors ("
+    "chunk_id VARCHAR(40) PRIMARY KEY REFERENCES knowledge_chunks (id) ON DELETE CASCADE, "
+    "workspace_id VARCHAR(40) NOT NULL, model VARCHAR(120) NOT NULL, "
+    "visibility VARCHAR(32) NOT NULL, language VARCHAR(16) NOT NULL, "
+    "category_id VARCHAR(40), embedding vector NOT NULL)"
+)
+_INDEX = (
+    "CREATE INDEX ix_knowledge_chunk_vectors_workspace "
+    "ON knowledge_chunk_vectors (workspace_id, model)"
+)
+
 
 def upgrade() -> None:
     bind = op.get_bind()
@@ -41,21 +53,13 @@ def upgrade() -> None:
     try:
         with bind.begin_nested():
             bind.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-    except DBAPIError as error:  # not allowed to create extensions: search stays in process
+            bind.execute(text(_TABLE))
+            bind.execute(text(_INDEX))
+            _backfill(bind)
+    except DBAPIError as error:
+        # not allowed to create the extension, or it lives in a schema off the search path:
+        # the savepoint undoes all of it and search keeps ranking in process
         log.warning("pgvector not enabled: %s", error.orig)
-        return
-    op.execute(
-        "CREATE TABLE knowledge_chunk_vectors ("
-        "chunk_id VARCHAR(40) PRIMARY KEY REFERENCES knowledge_chunks (id) ON DELETE CASCADE, "
-        "workspace_id VARCHAR(40) NOT NULL, model VARCHAR(120) NOT NULL, "
-        "visibility VARCHAR(32) NOT NULL, language VARCHAR(16) NOT NULL, "
-        "category_id VARCHAR(40), embedding vector NOT NULL)"
-    )
-    op.execute(
-        "CREATE INDEX ix_knowledge_chunk_vectors_workspace "
-        "ON knowledge_chunk_vectors (workspace_id, model)"
-    )
-    _backfill(bind)
 
 
 def _backfill(bind: Connection) -> None:
