@@ -12,7 +12,9 @@ the same cache)::
     OMP_NUM_THREADS=1 .venv/bin/python bench/intents_cv.py --mode shots10 --seeds 0 1 2 3 4
     OMP_NUM_THREADS=1 .venv/bin/python bench/intents_cv.py --mode full --seeds 0 1
 
-``--augment 2`` adds an SVM trained with two word-dropout copies of each example.
+``--augment 2`` adds an SVM trained with two word-dropout copies of each example;
+``--passage-view`` one trained on each example's query and passage embeddings (the passage
+embeddings are cached like the query ones, on the first run).
 """
 
 from __future__ import annotations
@@ -44,14 +46,14 @@ class Split:
     log_prior: Floats
 
 
-def _embeddings() -> tuple[list[tuple[str, str]], dict[str, int], Floats]:
+def _embeddings(kind: str = "query") -> tuple[list[tuple[str, str]], dict[str, int], Floats]:
     dataset = load_dataset("banking77")
     texts = dataset.all_texts()  # same list (and cache key) as the eval
     embedder = get_embedder()
     assert embedder is not None
     names = sorted({_label_text(label) for _, label in dataset.train} - set(texts))
     matrix = np.vstack(
-        [embed_cached(embedder, texts, kind="query"), embed_cached(embedder, names, kind="query")]
+        [embed_cached(embedder, texts, kind=kind), embed_cached(embedder, names, kind=kind)]
     ).astype(np.float64)
     return dataset.train, {t: i for i, t in enumerate(texts + names)}, matrix
 
@@ -120,8 +122,19 @@ def build_split(
         x_held = space.transform(held_texts, r_held)
         svm = LinearSVC(C=1.0).fit(x_train, y_aug)
         parts["svm_aug_C1.0"] = np.asarray(svm.decision_function(x_held))
-    print(f"  svm {time.perf_counter() - started:.0f}s", flush=True)
     n = len(classes)
+    if PASSAGES is not None:
+        both = np.vstack([r_train, PASSAGES[[row_of[t] for t in texts]]])
+        y_both = np.concatenate([y, y])
+        space = FeatureSpace(
+            VARIANTS["base"], lambda items: rows_for(list(items)).astype(np.float32)
+        )
+        x_train = space.fit_transform(texts + texts, both)
+        x_held = space.transform(held_texts, r_held)
+        svm = LinearSVC(C=1.0).fit(x_train, y_both)
+        parts["svm_passage_C1.0"] = np.asarray(svm.decision_function(x_held))
+        parts["knn3_both"] = _Neighbours(both, y_both, n, 3).similarity(r_held)
+    print(f"  svm {time.perf_counter() - started:.0f}s", flush=True)
     for k in (1, 3, 5):
         parts[f"knn{k}"] = _Neighbours(r_train, y, n, k).similarity(r_held)
     sims = r_held @ r_train.T
@@ -152,6 +165,10 @@ VARIANTS: dict[str, FeatureWeights] = {
     "e3": FeatureWeights(embedding=3.0),
 }
 LOGISTIC = True
+PASSAGES: Floats | None = None
+"""With ``--passage-view``: every text's "passage: " embedding, rows as in the query matrix.
+Each training example then also trains as its passage view (same text, second embedding row),
+and the nearest-neighbour term sees both views; held-out texts keep their query view."""
 AUGMENT = 0
 """Word-dropout copies of each training text (same embedding row) for an extra SVM."""
 DROPOUT = 0.2
@@ -194,6 +211,10 @@ def fusions() -> dict[str, Fusion]:
             out[f"{svm} + {wk}*knn3 + {wp}*{p}"] = linear([(1.0, svm), (wk, "knn3"), (wp, p)])
         for a in (0.05, 0.1, 0.2):
             out[f"{svm} + 12*knn3 - {a}*log_prior"] = linear([(1.0, svm), (12, "knn3")], a)
+    if PASSAGES is not None:
+        out["svm_passage_C1.0"] = linear([(1.0, "svm_passage_C1.0")])
+        for knn in ("knn3", "knn3_both"):
+            out[f"svm_passage_C1.0 + 12*{knn}"] = linear([(1.0, "svm_passage_C1.0"), (12, knn)])
     return out
 
 
@@ -204,10 +225,13 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--augment", type=int, default=0)
     parser.add_argument("--no-logistic", action="store_true")
+    parser.add_argument("--passage-view", action="store_true")
     args = parser.parse_args()
-    global AUGMENT, LOGISTIC  # a bench script's switches
+    global AUGMENT, LOGISTIC, PASSAGES  # a bench script's switches
     AUGMENT, LOGISTIC = args.augment, not args.no_logistic
     train_all, row_of, matrix = _embeddings()
+    if args.passage_view:
+        PASSAGES = _embeddings(kind="passage")[2]
     splits = []
     for seed in args.seeds:
         print(f"seed {seed}", flush=True)
