@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+import deskpilot.knowledge.tasks  # noqa: F401 - registers the knowledge jobs
 from deskpilot.kit.db import Database
+from deskpilot.kit.jobs.registry import default_registry
 from deskpilot.knowledge.indexing import index_one, reindex
 from deskpilot.knowledge.retrieval import hybrid, pgvector
 from deskpilot.knowledge.retrieval.embeddings import Embedder, embed_query, get_embedder
@@ -179,6 +181,7 @@ async def test_sqlite_and_postgres_without_pgvector_rank_in_process(database: Da
             table = await session.execute(text("SELECT to_regclass('knowledge_chunk_vectors')"))
             assert table.scalar() is None
         assert (await session.execute(text("SELECT count(*) FROM knowledge_chunks"))).scalar() == 0
+        assert await pgvector.fill_missing(session) == 0
 
 
 async def test_an_extension_the_migration_cannot_use_leaves_search_in_process(
@@ -211,3 +214,29 @@ async def test_processes_notice_a_dropped_table_within_the_check_interval(
         if expected:  # what downgrading to 0009 does
             async with pg.transaction() as session:
                 await session.execute(text("DROP TABLE knowledge_chunk_vectors"))
+
+
+async def test_chunks_written_without_vectors_get_them_from_the_periodic_job(
+    pg: Database, embedder: Embedder
+) -> None:
+    """A worker still on the previous version (during an upgrade) writes chunks without vector
+    rows; ``knowledge.fill_missing_vectors`` stores them."""
+    await upgrade(pg)
+    workspace_id, ids = await _articles(pg, embedder)
+    async with pg.transaction() as session:
+        await session.execute(
+            text(
+                "DELETE FROM knowledge_chunk_vectors WHERE chunk_id IN "
+                "(SELECT id FROM knowledge_chunks WHERE article_id IN (:a, :b))"
+            ),
+            {"a": ids[0], "b": ids[2]},
+        )
+        assert await pgvector.fill_missing(session, batch=1) == 2  # one at a time
+        assert await pgvector.fill_missing(session) == 0
+        hits = await search(
+            session, "когда привезут заказ", Filters(workspace_id), embedder=embedder, limit=1
+        )
+        assert [hit.article_id for hit in hits] == [ids[2]]
+    job = default_registry.get("knowledge.fill_missing_vectors")
+    assert job is not None
+    assert "knowledge.fill_missing_vectors" in {p.name for p in default_registry.periodic_jobs}

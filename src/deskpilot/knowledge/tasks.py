@@ -1,14 +1,22 @@
 """The knowledge jobs: ``knowledge.index_article`` rebuilds one article's search chunks from its
-published version (or removes them when nothing is published any more)."""
+published version (or removes them when nothing is published any more);
+``knowledge.fill_missing_vectors`` (once an hour) stores pgvector rows for
+embedded chunks that have none (``retrieval.pgvector.fill_missing``)."""
 
 from __future__ import annotations
 
 from deskpilot.kit.jobs import JobContext
-from deskpilot.kit.jobs.registry import default_registry
+from deskpilot.kit.jobs.registry import NoPayload, default_registry
 from deskpilot.knowledge.indexing import index_article
+from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.schemas import INDEX_ARTICLE_JOB, IndexArticle
 
 
 @default_registry.handler(INDEX_ARTICLE_JOB, IndexArticle)
 async def index_article_job(ctx: JobContext, payload: IndexArticle) -> None:
     await index_article(ctx, payload)
+
+
+@default_registry.periodic("knowledge.fill_missing_vectors", every_seconds=3600)
+async def fill_missing_vectors(ctx: JobContext, _: NoPayload) -> None:
+    await pgvector.fill_missing(ctx.session)

@@ -23,7 +23,7 @@ import time
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +84,27 @@ _INSERT = text(
     "VALUES (:chunk_id, :ws, :model, :visibility, :language, :category, "
     "CAST(CAST(:embedding AS text) AS vector))"
 )
+
+
+async def fill_missing(session: AsyncSession, batch: int = 500) -> int:
+    """Store the vectors of embedded chunks that have none; returns how many were stored.
+
+    A process that did not know the table (one still running the previous version during an
+    upgrade) writes chunks without vector rows; the periodic job
+    ``knowledge.fill_missing_vectors`` finds them once an hour."""
+    if not await enabled(session, fresh=True):
+        return 0
+    missing = text(
+        f"SELECT c.id FROM knowledge_chunks c LEFT JOIN {TABLE} v ON v.chunk_id = c.id "  # noqa: S608
+        "WHERE v.chunk_id IS NULL AND c.embedding IS NOT NULL AND c.embedding_model IS NOT NULL "
+        "ORDER BY c.id LIMIT :batch"
+    )
+    stored = 0
+    while ids := list((await session.execute(missing, {"batch": batch})).scalars()):
+        chunks = await session.scalars(select(KnowledgeChunk).where(KnowledgeChunk.id.in_(ids)))
+        await store(session, list(chunks))
+        stored += len(ids)
+    return stored
 
 
 async def rank(
