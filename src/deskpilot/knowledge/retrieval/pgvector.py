@@ -96,8 +96,8 @@ async def fill_missing(session: AsyncSession, batch: int = 500) -> int:
         return 0
     missing = text(
         f"SELECT c.id FROM knowledge_chunks c LEFT JOIN {TABLE} v ON v.chunk_id = c.id "  # noqa: S608
-        "WHERE v.chunk_id IS NULL AND c.embedding IS NOT NULL AND c.embedding_model IS NOT NULL "
-        "ORDER BY c.id LIMIT :batch"
+        "WHERE v.chunk_id IS NULL AND octet_length(c.embedding) > 0 "  # what store() writes,
+        "AND c.embedding_model IS NOT NULL ORDER BY c.id LIMIT :batch"  # or this never ends
     )
     stored = 0
     while ids := list((await session.execute(missing, {"batch": batch})).scalars()):
