@@ -7,6 +7,11 @@ language otherwise) with their categories (``?category=slug`` narrows the list) 
 version rendered from Markdown (raw HTML in articles is not passed through). No sign-in: drafts,
 unpublished edits, archived and internal articles do not exist here (404).
 
+The interface (titles, search, built-in category names, the feedback form, dates, the 404 page)
+speaks the page's language (the list's language, the article's language) in en, zh and ru, and
+English otherwise; its words are in ``deskpilot.web.help_texts``. The 404 page, which must not
+depend on what exists, takes ``?lang=`` then Accept-Language.
+
 Each article page has a "Was this helpful?" form that posts to
 ``/help/{workspace_slug}/articles/{article_id}/feedback`` (no sign-in, no CSRF token: a vote is
 open to anyone). It is validated, stored against the version the page showed (source
@@ -32,6 +37,7 @@ from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.knowledge import quality, service
 from deskpilot.knowledge.retrieval.service import search_knowledge
 from deskpilot.models import ArticleVersion, Visibility, Workspace
+from deskpilot.web import help_texts
 from deskpilot.workspaces.service import find_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
@@ -107,10 +113,24 @@ async def _search(
     return results
 
 
-def _not_found(request: Request) -> Response:
+def _interface(language: str) -> dict[str, object]:
+    """What every help-center template needs to speak the page's language."""
+    ui = help_texts.interface_language(language)
+    return {
+        "ui_language": ui,
+        "t": help_texts.TEXTS[ui],
+        "language_names": help_texts.LANGUAGE_NAMES,
+    }
+
+
+def _not_found(request: Request, lang: str | None) -> Response:
     """The help center's 404 is a page for people, the same whatever was missing (a
-    workspace, an article, a category), so it tells nothing about what exists."""
-    return templates.TemplateResponse(request, "help_not_found.html", {}, status_code=404)
+    workspace, an article, a category), so it tells nothing about what exists: its language
+    comes from the request alone (``?lang=``, then Accept-Language)."""
+    language = help_texts.pick_language(lang, request.headers.get("accept-language"))
+    return templates.TemplateResponse(
+        request, "help_not_found.html", _interface(language), status_code=404
+    )
 
 
 @router.get("/help/{workspace_slug}", response_class=HTMLResponse)
@@ -127,7 +147,7 @@ async def help_home(
     try:
         workspace = await _workspace(session, workspace_slug)
     except NotFound:
-        return _not_found(request)
+        return _not_found(request, lang)
     languages = await service.help_languages(session, workspace.id)
     language = lang or workspace.default_language
     if lang is None and language not in languages and languages:
@@ -137,9 +157,13 @@ async def help_home(
     by_id = {c.id: c for c in every}
     selected = next((c for c in every if c.slug == category), None)
     if category is not None and selected is None:
-        return _not_found(request)
+        return _not_found(request, lang)
     counts = Counter(a.category_id for a, _ in pairs if a.category_id in by_id)
-    categories = [_Category(c.slug, c.name, counts[c.id]) for c in every if counts[c.id]]
+    categories = [
+        _Category(c.slug, help_texts.category_name(c.slug, c.name, language), counts[c.id])
+        for c in every
+        if counts[c.id]
+    ]
     if selected is not None:
         pairs = [(a, v) for a, v in pairs if a.category_id == selected.id]
     query = " ".join((q or "").split())
@@ -159,6 +183,7 @@ async def help_home(
             "query": query,
             "results": results,
             "articles": [(a.id, v.title) for a, v in pairs],
+            **_interface(language),
         },
     )
 
@@ -170,12 +195,15 @@ async def help_article(
     article_id: str,
     session: SessionDep,
     thanks: Annotated[bool, Query()] = False,
+    lang: Language = None,
 ) -> Response:
+    """One article; its interface speaks the article's language (``?lang=`` only chooses the
+    404 page's language, as that page must not depend on the article)."""
     try:
         workspace = await _workspace(session, workspace_slug)
         article, version = await service.help_article(session, workspace.id, article_id)
     except NotFound:
-        return _not_found(request)
+        return _not_found(request, lang)
     return templates.TemplateResponse(
         request,
         "help_article.html",
@@ -185,9 +213,11 @@ async def help_article(
             "title": version.title,
             "body_html": render_markdown(version.body),
             "updated_at": version.created_at,
+            "updated": help_texts.format_date(version.created_at.date(), article.language),
             "article_id": article.id,
             "version": version.number,
             "thanks": thanks,
+            **_interface(article.language),
         },
     )
 
