@@ -44,9 +44,9 @@ def _timed(step: Callable[[str], object], rounds: int) -> dict[str, float]:
 
 def main() -> None:
     from deskpilot.ai.understanding.annotate import understand
-    from deskpilot.ai.understanding.language import detect_language
     from deskpilot.ai.understanding.sentiment import analyse_sentiment
     from deskpilot.ai.understanding.taxonomy import default_classifier
+    from deskpilot.kit.language import detect_language
     from deskpilot.kit.pii import find_pii
     from deskpilot.knowledge.retrieval.embeddings import RecentQueries, get_embedder
 

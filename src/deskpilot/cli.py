@@ -320,13 +320,16 @@ def import_orders(
 def import_kb(
     path: Path,
     workspace: Annotated[str | None, typer.Option(help="Workspace slug.")] = None,
-    language: Annotated[str, typer.Option(help="Language of items that name none.")] = "en",
+    language: Annotated[
+        str | None,
+        typer.Option(help="Language of items that name none (default: detected from the text)."),
+    ] = None,
     category: Annotated[str | None, typer.Option(help="Category slug by default.")] = None,
     visibility: Annotated[str, typer.Option(help="public or internal.")] = "public",
     publish: Annotated[bool, typer.Option(help="Publish what is imported.")] = False,
 ) -> None:
     """Import knowledge articles from Markdown, HTML, CSV/JSON FAQs or JSONL (a file or a
-    folder); importing again updates the same articles."""
+    folder); importing again updates the same articles (a language set by hand stays)."""
     from deskpilot.knowledge import importing
     from deskpilot.knowledge.schemas import ImportResult
     from deskpilot.models.knowledge import Visibility

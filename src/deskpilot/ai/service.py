@@ -31,11 +31,11 @@ from deskpilot.ai.repository import IntentRepository, RunRepository, SettingsRep
 from deskpilot.ai.schemas import IntentUpdate, IntentWrite, SettingsUpdate
 from deskpilot.ai.understanding.annotate import IntentOption
 from deskpilot.ai.understanding.intents import IntentClassifier
-from deskpilot.ai.understanding.language import normalise_codes
 from deskpilot.ai.understanding.sentiment import default_model
 from deskpilot.ai.understanding.taxonomy import DEFAULT_TAXONOMY, out_of_scope_examples
 from deskpilot.kit.db import on_commit
 from deskpilot.kit.errors import Conflict, DeskPilotError, FieldError, InvalidInput
+from deskpilot.kit.language import normalise_codes
 from deskpilot.models import AIIntent, AIRun, AISettings, Handling
 from deskpilot.segments import service as segments
 

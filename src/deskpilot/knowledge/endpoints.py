@@ -1,8 +1,10 @@
 """HTTP for the knowledge base: categories, articles, versions, publishing, imports.
 
 Agents create and edit drafts; publishing, archiving, rollback (it publishes at once when the
-article is published) and publishing on import need the workspace's ``knowledge_publish_role``
-(admin by default, or agent; ``PublisherAuth``); deletion needs an admin. Viewers read.
+article is published), publishing on import, and changing a published article's visibility,
+language or category (over PATCH or a re-import: it shows at once) need the workspace's
+``knowledge_publish_role`` (admin by default, or agent; ``PublisherAuth``); deletion needs an
+admin. Viewers read.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from deskpilot.auth.dependencies import AdminAuth, AgentAuth, ViewerAuth
 from deskpilot.auth.principal import Principal
 from deskpilot.kit.deps import SessionDep
-from deskpilot.kit.errors import PayloadTooLarge
+from deskpilot.kit.errors import Forbidden, PayloadTooLarge
 from deskpilot.kit.pagination import Page
 from deskpilot.knowledge import importing, quality, service
 from deskpilot.knowledge.schemas import (
@@ -113,8 +115,17 @@ async def update_article(
     article_id: str, body: ArticleUpdate, principal: AgentAuth, session: SessionDep
 ) -> ArticleRead:
     """A new title or body makes a new version; a published article keeps showing its published
-    version until it is published again."""
-    await service.update_article(session, principal.workspace_id, article_id, body, principal.actor)
+    version until it is published again. Changing a published article's visibility, language
+    or category shows at once, so it needs the publish role (403 otherwise, nothing changed)."""
+    refusal = await quality.publish_refusal(session, principal.workspace_id, principal.role)
+    await service.update_article(
+        session,
+        principal.workspace_id,
+        article_id,
+        body,
+        principal.actor,
+        publish_refusal=refusal,
+    )
     return await service.read_article(session, principal.workspace_id, article_id)
 
 
@@ -185,15 +196,19 @@ async def import_articles(
     principal: AgentAuth,
     session: SessionDep,
     files: Annotated[list[UploadFile], File(description="Markdown, HTML, CSV, JSON, JSONL.")],
-    language: Annotated[str, Form()] = "en",
+    language: Annotated[
+        str | None,
+        Form(description="Language of items that name none; without it, each is detected."),
+    ] = None,
     category: Annotated[str | None, Form()] = None,
     visibility: Annotated[Visibility, Form()] = Visibility.PUBLIC,
     publish: Annotated[bool, Form()] = False,
 ) -> ImportResult:
     """Import files; each file name (with its folders) is the external id, so importing again
     updates rather than duplicates. Publishing on import needs the publish role."""
-    if publish:
-        await quality.require_publisher(session, principal.workspace_id, principal.role)
+    refusal = await quality.publish_refusal(session, principal.workspace_id, principal.role)
+    if publish and refusal is not None:
+        raise Forbidden(f"publishing knowledge {refusal}")
     sources: list[importing.Source] = []
     for upload in files:
         data = await upload.read(MAX_UPLOAD + 1)
@@ -201,7 +216,11 @@ async def import_articles(
             raise PayloadTooLarge(f"{upload.filename} is larger than {MAX_UPLOAD} bytes")
         sources.append(importing.Source(path=upload.filename or "upload", data=data))
     options = importing.ImportOptions(
-        language=language, category=category, visibility=visibility, publish=publish
+        language=language or None,
+        category=category,
+        visibility=visibility,
+        publish=publish,
+        publish_refusal=refusal,
     )
     return await importing.import_sources(
         session,

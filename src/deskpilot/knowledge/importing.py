@@ -12,6 +12,13 @@ instead of duplicating them. A bad item is reported and skipped; the others are 
   ``answer`` (or ``title`` and ``content``/``body``), optionally ``id``, ``category``,
   ``language``, ``tags``; one article per row.
 - JSONL (``.jsonl``/``.ndjson``): one such object per line.
+
+An item's language is its own (a ``language`` column or key), else the import's ``language``
+option, else the one its text is written in among the workspace's enabled languages (the
+workspace's default when that cannot be told). Importing again updates the text, and the
+language only when the item names it: a language corrected by hand stays, like visibility, the
+tags (kept unless the item has tags) and the category (kept unless the item, a folder or the
+``category`` option names one).
 """
 
 from __future__ import annotations
@@ -31,8 +38,13 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.errors import DeskPilotError, InvalidInput
+from deskpilot.kit.language import detect_language
 from deskpilot.knowledge import service
-from deskpilot.knowledge.repository import ArticleRepository, CategoryRepository
+from deskpilot.knowledge.repository import (
+    ArticleRepository,
+    CategoryRepository,
+    workspace_languages,
+)
 from deskpilot.knowledge.schemas import (
     LANGUAGE,
     ArticleCreate,
@@ -46,6 +58,8 @@ MARKDOWN = {".md", ".markdown", ".txt"}
 HTML = {".html", ".htm"}
 SUFFIXES = MARKDOWN | HTML | {".csv", ".json", ".jsonl", ".ndjson"}
 EXTERNAL_ID_LENGTH = 300
+DETECT_CHARS = 2000
+"""The language of an item is told from the start of its title and text (enough, and fast)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +70,21 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
-    language: str = "en"
+    """``language`` is for items that name none (None: detect each one's). ``publish_refusal``
+    says why the importer may not publish (None: it may): then an item that would change the
+    visibility, language or category of a published article fails and that article stays."""
+
+    language: str | None = None
     category: str | None = None
     visibility: Visibility = Visibility.PUBLIC
     publish: bool = False
+    publish_refusal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Languages:
+    default: str
+    enabled: list[str]
 
 
 @dataclass(slots=True)
@@ -330,7 +355,7 @@ async def import_sources(
 ) -> ImportResult:
     """Create or update one article per item; errors are reported per item. With
     ``max_items``, files holding more items are refused (422) before anything is written."""
-    if not LANGUAGE.match(options.language):
+    if options.language is not None and not LANGUAGE.match(options.language):
         raise InvalidInput.field("body.language", "must be a language tag such as en, zh or pt-BR")
     await service.ensure_categories(session, workspace_id)
     slugs = {c.slug for c in await CategoryRepository(session, workspace_id).ordered()}
@@ -343,6 +368,8 @@ async def import_sources(
             f"hold {len(items)} articles; at most {max_items} in one request: split them, "
             "or use `deskpilot import kb`",
         )
+    default_language, enabled = await workspace_languages(session, workspace_id)
+    languages = _Languages(default_language, enabled)
     result = ImportResult()
     seen: set[str] = set()
     for item in items:
@@ -350,7 +377,9 @@ async def import_sources(
             # Two rows with the same id (or question) would overwrite each other on every import.
             item.error = "repeats the id (or question) of an earlier item; it was skipped"
         seen.add(item.external_id)
-        outcome = await _import_item(session, workspace_id, item, slugs, options, author_id)
+        outcome = await _import_item(
+            session, workspace_id, item, slugs, options, languages, author_id
+        )
         result.items.append(outcome)
         if outcome.outcome == "created":
             result.created += 1
@@ -372,12 +401,25 @@ def _category_of(item: Item, slugs: set[str], options: ImportOptions) -> str | N
     return options.category
 
 
+def _language_of(item: Item, options: ImportOptions, languages: _Languages) -> str:
+    """The item's own language, else ``--language``, else the language its text is written in
+    among the workspace's enabled ones (the workspace's default when that cannot be told)."""
+    if item.language is not None:
+        return item.language
+    if options.language is not None:
+        return options.language
+    text = f"{item.title or ''}\n{item.body or ''}"[:DETECT_CHARS]
+    guess = detect_language(text, languages.enabled, default=languages.default)
+    return guess.code or languages.default
+
+
 async def _import_item(
     session: AsyncSession,
     workspace_id: str,
     item: Item,
     slugs: set[str],
     options: ImportOptions,
+    languages: _Languages,
     author_id: str | None,
 ) -> ImportItemResult:
     failed = ImportItemResult(external_id=item.external_id, outcome="failed", error=item.error)
@@ -392,7 +434,7 @@ async def _import_item(
             title=item.title or "",
             body=item.body or "",
             category=category,
-            language=item.language or options.language,
+            language=_language_of(item, options, languages),
             visibility=options.visibility,
             tags=item.tags,
             note="import",
@@ -414,9 +456,18 @@ async def _import_item(
             skip = {"visibility", "owner_team", "review_due_on"}
             if not item.tags:
                 skip.add("tags")  # keep the tags set by hand
+            if item.language is None:
+                skip.add("language")  # keep a language set by hand (or detected before)
+            if category is None:
+                skip.add("category")  # nothing names one: keep the category set by hand
             changes = create.model_dump(exclude=skip)
             article = await service.update_article(
-                session, workspace_id, existing.id, ArticleUpdate(**changes), author_id
+                session,
+                workspace_id,
+                existing.id,
+                ArticleUpdate(**changes),
+                author_id,
+                publish_refusal=options.publish_refusal,
             )
             outcome = "updated" if article.current_version != before else "unchanged"
         if options.publish and (

@@ -1,8 +1,10 @@
 """The knowledge base's quality loop: who may publish, feedback, the review queue, knowledge gaps.
 
 - **Who may publish**: the workspace's ``knowledge_publish_role`` ("admin" by default, or
-  "agent") is the least role that may publish, archive, roll back a published article and
-  publish on import. Agents always edit drafts; viewers never publish.
+  "agent") is the least role that may publish, archive, roll back a published article,
+  publish on import, and change what the public sees of a published article (its visibility,
+  language or category: they take effect at once). Agents always edit text, which waits in a
+  new version until someone publishes it; viewers never publish.
 - **Feedback** (helpful or not, an optional comment) is stored against the article version that
   was shown: agents and AI answers through the API, visitors through the help center.
 - **Review queue**: an article is flagged when its review date is today or past
@@ -89,11 +91,20 @@ async def publish_role(session: AsyncSession, workspace_id: str) -> Role:
     return role if role in PUBLISH_ROLES else Role.ADMIN
 
 
-async def require_publisher(session: AsyncSession, workspace_id: str, role: Role) -> None:
-    """Forbidden unless ``role`` may publish in the workspace (never a viewer)."""
+async def publish_refusal(session: AsyncSession, workspace_id: str, role: Role) -> str | None:
+    """Why ``role`` may not publish in the workspace ("needs the admin role; you have agent"),
+    or None when it may (never a viewer)."""
     needed = await publish_role(session, workspace_id)
     if not role.at_least(needed) or not role.at_least(Role.AGENT):
-        raise Forbidden(f"publishing knowledge needs the {needed} role; you have {role}")
+        return f"needs the {needed} role; you have {role}"
+    return None
+
+
+async def require_publisher(session: AsyncSession, workspace_id: str, role: Role) -> None:
+    """Forbidden unless ``role`` may publish in the workspace (never a viewer)."""
+    refusal = await publish_refusal(session, workspace_id, role)
+    if refusal is not None:
+        raise Forbidden(f"publishing knowledge {refusal}")
 
 
 async def _today(session: AsyncSession, workspace_id: str) -> date:

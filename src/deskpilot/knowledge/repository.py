@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.repository import WorkspaceRepository
 from deskpilot.knowledge.schemas import MAX_VERSION, ArticleFilter
+from deskpilot.models.ai import DEFAULT_LANGUAGES, AISettings
 from deskpilot.models.knowledge import (
     Article,
     ArticleFeedback,
@@ -34,6 +35,19 @@ async def workspace_knowledge_settings(
     )
     row = (await session.execute(query)).one_or_none()
     return None if row is None else (row[0], row[1])
+
+
+async def workspace_languages(session: AsyncSession, workspace_id: str) -> tuple[str, list[str]]:
+    """The workspace's default language and the languages its AI settings enable (their
+    defaults until an admin saves settings), read here because the AI domain sits above this
+    one. An unknown workspace gets ``("en", the defaults)``."""
+    default = await session.scalar(
+        select(Workspace.default_language).where(Workspace.id == workspace_id)
+    )
+    enabled = await session.scalar(
+        select(AISettings.languages).where(AISettings.workspace_id == workspace_id)
+    )
+    return default or "en", [str(code) for code in enabled or DEFAULT_LANGUAGES]
 
 
 class CategoryRepository(WorkspaceRepository[KnowledgeCategory]):

@@ -12,12 +12,13 @@ article's search chunks.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.clock import utcnow
-from deskpilot.kit.errors import Conflict, FieldError, InvalidInput, NotFound
+from deskpilot.kit.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from deskpilot.kit.jobs import enqueue
 from deskpilot.kit.pagination import Page, decode_time_cursor, encode_cursor
 from deskpilot.knowledge.diffing import unified_diff
@@ -47,6 +48,8 @@ from deskpilot.models.knowledge import (
     KnowledgeCategory,
     Visibility,
 )
+
+log = logging.getLogger(__name__)
 
 BUILT_IN_CATEGORIES: dict[str, str] = {
     "product-information": "Product information",
@@ -218,29 +221,60 @@ async def _read(session: AsyncSession, article: Article) -> ArticleRead:
     )
 
 
+PUBLIC_FIELDS = ("visibility", "language", "category")
+"""Metadata the index carries: on a published article a change shows at once (where it appears,
+or whether the public sees it at all), so it needs the publish role like publishing does."""
+
+
 async def update_article(
     session: AsyncSession,
     workspace_id: str,
     article_id: str,
     body: ArticleUpdate,
     author_id: str | None,
+    *,
+    publish_refusal: str | None,
 ) -> Article:
     """Change the fields given. A new title or body makes a new current version (the published
     one stays until published again); metadata that the index carries (language, visibility,
-    category) re-indexes a published article at once."""
+    category) re-indexes a published article at once, so changing it there is refused with
+    Forbidden when ``publish_refusal`` says why the caller may not publish (None: it may), and
+    nothing changes. Metadata changes are logged with the author (versions hold title and body)."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     given = body.model_fields_set
-    reindex = False
-    if "category" in given:
-        new_category = await category_id(session, workspace_id, body.category)
-        reindex |= new_category != article.category_id
-        article.category_id = new_category
-    if body.language is not None and body.language != article.language:
+    new_category = (
+        await category_id(session, workspace_id, body.category)
+        if "category" in given
+        else article.category_id
+    )
+    after: dict[str, object] = {
+        "visibility": body.visibility if body.visibility is not None else article.visibility,
+        "language": body.language if body.language is not None else article.language,
+        "category": new_category,
+        "tags": body.tags if body.tags is not None else list(article.tags or []),
+        "owner_team": body.owner_team if "owner_team" in given else article.owner_team,
+        "review_due_on": body.review_due_on if "review_due_on" in given else article.review_due_on,
+    }
+    before: dict[str, object] = {
+        "visibility": article.visibility,
+        "language": article.language,
+        "category": article.category_id,
+        "tags": list(article.tags or []),
+        "owner_team": article.owner_team,
+        "review_due_on": article.review_due_on,
+    }
+    changed = {name: (before[name], after[name]) for name in after if after[name] != before[name]}
+    public = [name for name in PUBLIC_FIELDS if name in changed]
+    if public and article.status == ArticleStatus.PUBLISHED and publish_refusal is not None:
+        raise Forbidden(
+            f"changing the {' and '.join(public)} of a published article changes what "
+            f"the public sees at once, so it {publish_refusal}",
+        )
+    article.category_id = new_category
+    if body.language is not None:
         article.language = body.language
-        reindex = True
-    if body.visibility is not None and body.visibility != article.visibility:
+    if body.visibility is not None:
         article.visibility = body.visibility
-        reindex = True
     if body.tags is not None:
         article.tags = body.tags
     if "owner_team" in given:
@@ -255,8 +289,22 @@ async def update_article(
         article.title = title
         _add_version(session, article, article.current_version, title, text, author_id, body.note)
     article.updated_at = utcnow()
-    if reindex and article.status == ArticleStatus.PUBLISHED:
+    if public and article.status == ArticleStatus.PUBLISHED:
         queue_index(session, article)
+    if changed:
+        log.info(
+            "knowledge article %s metadata changed by %s: %s",
+            article.id,
+            author_id or "system",
+            ", ".join(f"{name} {old!s} -> {new!s}" for name, (old, new) in changed.items()),
+            extra={
+                "event": "knowledge.article_metadata_changed",
+                "workspace_id": workspace_id,
+                "article_id": article.id,
+                "author_id": author_id,
+                "changes": {name: [str(old), str(new)] for name, (old, new) in changed.items()},
+            },
+        )
     await session.flush()
     return article
 

@@ -29,6 +29,10 @@ class Decision(enum.StrEnum):
     HANDOFF = "handoff"
 
 
+DEFAULT_LANGUAGES = ("en", "zh", "ru")
+"""The languages a workspace's AI understands until an admin chooses others."""
+
+
 class AISettings(WorkspaceScoped, Timestamped, Base):
     """How the bot behaves in one workspace (one row; defaults until an admin changes them)."""
 
@@ -44,7 +48,7 @@ class AISettings(WorkspaceScoped, Timestamped, Base):
     api_key_secret: Mapped[str | None] = mapped_column(String(100))  # a workspace secret's name
     timeout_seconds: Mapped[float] = mapped_column(default=20.0)
     max_retries: Mapped[int] = mapped_column(default=2)
-    languages: Mapped[list[str]] = mapped_column(default=lambda: ["en", "zh", "ru"])
+    languages: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_LANGUAGES))
     handoff_confidence: Mapped[float] = mapped_column(default=0.45)
     negative_sentiment: Mapped[float] = mapped_column(default=-0.6)
     vip_segments: Mapped[list[str]] = mapped_column(default=list)  # segment ids or names

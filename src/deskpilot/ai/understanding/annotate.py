@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from deskpilot.ai.understanding.intents import IntentClassifier
-from deskpilot.ai.understanding.language import detect_language
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
+from deskpilot.kit.language import detect_language
 from deskpilot.kit.pii import PiiSpan, find_pii
 
 _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")

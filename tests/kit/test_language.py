@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from deskpilot.ai.understanding import language
-from deskpilot.ai.understanding.language import LanguageGuess, detect_language, detector_for
+from deskpilot.kit import language
 from deskpilot.kit.errors import InvalidInput
+from deskpilot.kit.language import LanguageGuess, detect_language, detector_for
 
 ENABLED = ("en", "zh", "ru")
 

@@ -1,4 +1,5 @@
-"""The language of a customer message, among the languages its workspace enables.
+"""The language of a text (a customer message, an imported article), among the languages its
+workspace enables.
 
 ``lingua`` detectors are built only for the enabled languages (one detector per distinct set,
 kept for the life of the process): a detector for all 75 languages would hold about 1.3 GB of
