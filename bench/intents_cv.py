@@ -134,11 +134,14 @@ def build_split(
         svm = LinearSVC(C=1.0).fit(x_train, y_both)
         parts["svm_passage_C1.0"] = np.asarray(svm.decision_function(x_held))
         parts["knn3_both"] = _Neighbours(both, y_both, n, 3).similarity(r_held)
+        sims_both = r_held @ both.T
+        for tau in SOFT_TAUS:
+            parts[f"soft{tau}_both"] = _soft_knn(sims_both, y_both, n, tau)
     print(f"  svm {time.perf_counter() - started:.0f}s", flush=True)
     for k in (1, 3, 5):
         parts[f"knn{k}"] = _Neighbours(r_train, y, n, k).similarity(r_held)
     sims = r_held @ r_train.T
-    for tau in (0.01, 0.02, 0.03, 0.05):
+    for tau in SOFT_TAUS:
         parts[f"soft{tau}"] = _soft_knn(sims, y, n, tau)
     centroids = np.vstack([r_train[y == c].mean(axis=0) for c in range(n)])
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
@@ -172,6 +175,7 @@ and the nearest-neighbour term sees both views; held-out texts keep their query 
 AUGMENT = 0
 """Word-dropout copies of each training text (same embedding row) for an extra SVM."""
 DROPOUT = 0.2
+SOFT_TAUS = (0.01, 0.02, 0.03, 0.05)
 C_VALUES: dict[str, tuple[float, ...]] = {"base": (0.5, 1.0), "e5": (1.0,), "e3": (1.0,)}
 
 Fusion = Callable[[Split], Floats]
@@ -215,6 +219,15 @@ def fusions() -> dict[str, Fusion]:
         out["svm_passage_C1.0"] = linear([(1.0, "svm_passage_C1.0")])
         for knn in ("knn3", "knn3_both"):
             out[f"svm_passage_C1.0 + 12*{knn}"] = linear([(1.0, "svm_passage_C1.0"), (12, knn)])
+        # learned-temperature neighbours (soft) with the passage view: in the neighbours
+        # only, or in the SVM's training rows too
+        for tau, w in itertools.product(SOFT_TAUS, (8, 12, 16, 24)):
+            for svm, soft in (
+                ("svm_base_C1.0", f"soft{tau}_both"),
+                ("svm_passage_C1.0", f"soft{tau}"),
+                ("svm_passage_C1.0", f"soft{tau}_both"),
+            ):
+                out[f"{svm} + {w}*{soft}"] = linear([(1.0, svm), (w, soft)])
     return out
 
 
