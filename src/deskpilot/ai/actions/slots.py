@@ -128,6 +128,92 @@ def _name_words(rest: str) -> str | None:
     return " ".join(w for w in words if w) or None
 
 
+# --- a name given with a zip: the answer to "your full name and zip code" -------------------
+
+# "I'm Noah Brown and my zip code is 80279", "This is Noah Brown, zip 80279", "Noah Brown, 80279",
+# "Это Иван Петров, индекс 101000", "我是李伟 邮编200030". Without "my name is", a name is read
+# only right next to a zip in the same message: that pairing is what an answer to the bot's
+# question "your full name and zip code" looks like, while "I'm angry about order 123" names
+# nobody. Two to four words, none of them an everyday word: "I'm so angry, 12345" names nobody
+# either. Verification still has to find exactly one customer with that name and zip.
+_LETTER = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]"
+_NOT_NAME = frozenset({
+    "i", "im", "a", "an", "the", "and", "or", "but", "so", "not", "no", "yes", "very", "really",
+    "just", "still", "also", "too", "here", "there", "now", "again",
+    "about", "for", "from", "to", "with", "at", "on", "in", "of", "by", "as", "into", "after",
+    "before", "since", "until",
+    "my", "your", "our", "his", "her", "their", "its", "me", "you", "we", "they", "it", "this",
+    "that", "what", "where", "when", "why", "how", "who",
+    "is", "am", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has",
+    "had", "would", "could", "should",
+    "order", "orders", "zip", "code", "postal", "postcode", "post", "email", "mail", "number",
+    "account", "customer", "package",
+    "delivery", "item", "items", "refund", "return", "cancel", "address", "street", "please",
+    "thanks", "thank", "hi", "hello", "hey",
+    "sorry", "sure", "ok", "okay", "fine", "good", "great", "glad", "happy", "sad", "angry",
+    "upset", "mad", "furious", "annoyed",
+    "frustrated", "disappointed", "tired", "afraid", "done", "new", "back",
+    "и", "а", "но", "не", "ни", "да", "нет", "уже", "ещё", "еще", "очень", "тут", "здесь", "вот",
+    "по", "в", "во", "на", "с", "со", "из", "за", "для", "о", "об", "от", "до", "к", "у",
+    "мой", "моя", "моё", "мое", "мои", "ваш", "ваша", "это", "этот", "я", "мы", "вы", "он", "она",
+    "заказ", "заказа", "заказу", "индекс", "почта", "номер",
+    "адрес", "хочу", "жду", "пишу", "спасибо", "привет", "здравствуйте", "пожалуйста", "клиент",
+    "опять", "снова", "зол", "зла",
+    "недоволен", "недовольна",
+})  # fmt: skip
+_EVERYDAY = "|".join(sorted(_NOT_NAME, key=len, reverse=True))
+_LOOSE_WORD = (
+    rf"(?!(?:{_EVERYDAY})(?!{_LETTER}|['’.]))"  # not an everyday word ("A." is an initial)
+    rf"(?!(?-i:[a-z]+ing)(?!{_LETTER}))"  # nor "taking", "waiting": "this is taking ages, 12345"
+    rf"{_LETTER}(?:{_LETTER}|['’-](?={_LETTER}))*\.?"
+)
+_HAN_NOT_NAME = "的了来要想在不是我你他她它们这那吗呢吧啊订单退换货邮编地址号码请谢"
+_HAN = rf"(?:(?![{_HAN_NOT_NAME}])[\u4e00-\u9fff·]){{2,4}}?"
+_LOOSE_NAME = rf"(?P<name>{_HAN}|{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{1,3}}?)"
+_ZIP_WORD = (
+    r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|почтовый\s+индекс|индекс|邮政编码|邮编)"
+)
+_PAIRED_ZIP = r"(?P<zip>\d{5}(?:-\d{4})?|\d{6})(?![\d-])"
+_THEN_ZIP = (
+    r"\s*[,;:.，、；：/-]?\s*(?:(?:and|&|и|а)\s+)?(?:(?:my|мой|我的)\s*)?"
+    rf"(?:{_ZIP_WORD}\s*(?:is\b|是|[:：-])?\s*)?{_PAIRED_ZIP}"
+)
+_LOOSE_INTRO = (
+    r"(?:(?<![A-Za-z'’])(?:i\s*['’]?\s*m|i\s+am|this\s+is|it\s*['’]?\s*s|it\s+is|here\s+is)\s+"
+    r"|(?<![\u0400-\u04ff])(?:это|я)\s+|(?:我是|我叫|这是)\s*)"
+)
+_GREETING = r"(?:(?:hi|hello|hey|привет|здравствуйте|добрый\s+день|你好|您好)[\s,!.，！。]*)?"
+_END = r"[\s.!。！]*$"
+_NAME_ZIP_FORMS = tuple(
+    re.compile(form, re.IGNORECASE)
+    for form in (
+        _LOOSE_INTRO + _LOOSE_NAME + _THEN_ZIP,  # "I'm Noah Brown and my zip code is 80279"
+        rf"^\s*{_GREETING}{_LOOSE_NAME}{_THEN_ZIP}{_END}",  # "Noah Brown, 80279"
+        rf"^\s*{_GREETING}(?:{_ZIP_WORD}\s*[:：]?\s*)?{_PAIRED_ZIP}\s*[,;，；]?\s*{_LOOSE_NAME}{_END}",
+    )
+)
+
+
+def name_and_zip(text: str) -> tuple[str, str] | None:
+    """(name, zip) when the message gives a full name right next to a zip code."""
+    for form in _NAME_ZIP_FORMS:
+        found = form.search(text)
+        if found:
+            name = " ".join(w.rstrip(".") for w in found.group("name").split())
+            return name, found.group("zip")
+    return None
+
+
+def _name(text: str) -> str | None:
+    paired = name_and_zip(text)
+    return person_name(text) or (paired[0] if paired else None)
+
+
+def _zip(text: str) -> str | None:
+    paired = name_and_zip(text)
+    return zip_code(text) or (paired[1] if paired else None)
+
+
 # --- cancellation reasons -------------------------------------------------------------------
 
 _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -258,8 +344,13 @@ def resolve_refund_method(mention: str | None, choices: Sequence[str]) -> str | 
 
 # --- addresses ------------------------------------------------------------------------------
 
+# Words that follow a number without being a street name: "order 123 to 12 Main St".
+_NOT_A_STREET = r"(?:to|at|in|on|is|for|from|and|or|with|by|of)(?![A-Za-z])"
 _US_ADDRESS = re.compile(
-    r"(?P<address1>\d+[A-Za-z]?\s+[A-Za-z0-9 .'-]+?)\s*,\s*"
+    # the street number starts a word (never the digits of an order id: "W0000001", "#123")
+    # and a street name follows it, so "#W0000001 to 12 Main St" gives "12 Main St"
+    r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + _NOT_A_STREET + r")"
+    r"[A-Za-z][A-Za-z0-9 .'-]*?)\s*,\s*"
     r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
     r"(?P<city>[A-Za-z][A-Za-z .'-]+?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
     r"(?:\s*,\s*(?P<country>USA|US|United States))?",
@@ -373,8 +464,8 @@ def fill_slots(
     return FilledSlots(
         order_id=order_id,
         email=first(lambda t: next(iter(emails(t)), None)),
-        zip=first(zip_code),
-        name=first(person_name),
+        zip=first(_zip),
+        name=first(_name),
         reason=first(cancel_reason),
         item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
         payment_method_id=resolve_refund_method(mentioned, refund_choices),

@@ -1,0 +1,109 @@
+"""A new shipping address read from the customer's words: the street line starts at the street
+number, never at the digits of the order number ("order #W0000001 to 12 Main St")."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from deskpilot.ai.actions.slots import fill_slots, us_address
+from deskpilot.kit.db import Database
+from deskpilot.kit.deps import Resources
+from deskpilot.models import Order
+from tests.ai.actions.shop import Shop, create_shop
+from tests.ai.test_pipeline import Customer
+from tests.channels.helpers import create_channel
+from tests.factories import Tenant
+
+SPRINGFIELD = {"address1": "12 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (
+        "Please change the shipping address of order #W0000001 to 12 Main St, Springfield, "
+        "IL 62701, USA",
+        {**SPRINGFIELD, "country": "USA"},
+    ),
+    ("change the address of W0000001 to 12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    ("change the address of w0000001 to 12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    ("#W0000001, 12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    ("ship order #W0000001 12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    ("Ship it to 12 Main St, Springfield, IL 62701 instead. Order #W0000001", SPRINGFIELD),
+    ("new address: 12 Main St, Springfield, IL 62701 for order W0000001 please", SPRINGFIELD),
+    ("please send order 1234567 to 12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    ("订单W0000001改到12 Main St, Springfield, IL 62701", SPRINGFIELD),
+    (
+        "order #W0000001 to 12 Main St, Apt 4B, Springfield, IL 62701, USA",
+        {**SPRINGFIELD, "address2": "Apt 4B", "country": "USA"},
+    ),
+    (
+        "Apt 4B please: 12 Main St, Apt 4B, Springfield, IL 62701 (#W0000001)",
+        {**SPRINGFIELD, "address2": "Apt 4B"},
+    ),
+    (
+        "#W0000001 -> 12-14 Main St, #5, Springfield, IL 62701",
+        {**SPRINGFIELD, "address1": "12-14 Main St", "address2": "#5"},
+    ),
+    (
+        "order W0000001: 1221 Avenue of the Americas, New York, NY 10020",
+        {"address1": "1221 Avenue of the Americas", "city": "New York", "state": "NY",
+         "zip": "10020"},
+    ),
+])  # fmt: skip
+def test_the_street_line_starts_at_the_street_number(text: str, expected: dict[str, str]) -> None:
+    assert us_address(text) == expected
+    slots = fill_slots(text)
+    assert {k: v for k, v in slots.for_action().items() if k != "order_id"} == expected
+
+
+def test_an_order_number_alone_is_no_street_number() -> None:
+    assert us_address("change the address of order #W0000001 to Springfield, IL 62701") is None
+    assert us_address("order W0000001 to 12, Springfield, IL 62701") is None
+
+
+def test_the_address_said_before_the_order_is_kept_with_that_order() -> None:
+    slots = fill_slots(
+        "and it's for order #W0000001",
+        ["Can you send my package to 12 Main St, Apt 4B, Springfield, IL 62701?"],
+    )
+    assert slots.order_id == "#W0000001"
+    assert slots.address == {**SPRINGFIELD, "address2": "Apt 4B"}
+
+
+@pytest.fixture
+async def shop(database: Database, tenant: Tenant) -> Shop:
+    return await create_shop(database, tenant.workspace_id)
+
+
+async def test_the_changed_order_ships_to_the_street_the_customer_wrote(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    shop: Shop,
+    database: Database,
+) -> None:
+    on = await client.patch(
+        "/api/v1/ai/settings", headers=tenant.headers, json={"bot_enabled": True}
+    )
+    assert on.status_code == 200, on.text
+    channel = await create_channel(client, tenant, "api")
+    noah = Customer(client, tenant, resources, channel, "addr-1", "noah.brown@example.com")
+    asked = await noah.say(
+        "Please change the shipping address of order #W0000001 to 12 Main St, Apt 4B, "
+        "Springfield, IL 62701, USA"
+    )
+    assert "to 12 Main St, Apt 4B, Springfield, IL, 62701, USA." in asked[0]["text"]
+    assert "to 0000001" not in asked[0]["text"]
+    done = await noah.say("yes")
+    assert "will ship to 12 Main St, Apt 4B" in done[0]["text"]
+    async with database.transaction() as session:
+        order = (await session.scalars(select(Order).where(Order.external_id == "#W0000001"))).one()
+    assert order.shipping_address == {
+        "address1": "12 Main St",
+        "address2": "Apt 4B",
+        "city": "Springfield",
+        "state": "IL",
+        "zip": "62701",
+        "country": "USA",
+    }

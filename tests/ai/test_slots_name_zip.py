@@ -1,0 +1,151 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
+"""Answering "your full name and zip code" the way people do ("Noah Brown, 80279", "I'm Noah
+Brown and my zip code is 80279") verifies the customer; ordinary words are never read as a name,
+and the name must still belong to the one customer with that zip."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from deskpilot.ai.actions.slots import fill_slots, name_and_zip
+from deskpilot.ai.pipeline import handle_message
+from deskpilot.conversations.intake import InboundMessage, receive
+from deskpilot.customers.service import SenderHandle
+from deskpilot.kit.db import Database
+from deskpilot.kit.deps import Resources
+from deskpilot.models import Channel
+from tests.ai.actions.shop import Shop, create_shop
+from tests.factories import Tenant
+
+
+@pytest.mark.parametrize(("text", "name", "zip_"), [
+    ("Noah Brown, 80279", "Noah Brown", "80279"),
+    ("Noah Brown 80279", "Noah Brown", "80279"),
+    ("noah brown, 80279.", "noah brown", "80279"),
+    ("80279, Noah Brown", "Noah Brown", "80279"),
+    ("zip 80279, Noah Brown", "Noah Brown", "80279"),
+    ("Hi, Noah Brown, zip code: 80279", "Noah Brown", "80279"),
+    ("I'm Noah Brown and my zip code is 80279", "Noah Brown", "80279"),
+    ("I am Noah Brown, 80279-1234", "Noah Brown", "80279-1234"),
+    ("i’m noah brown zip 80279", "noah brown", "80279"),
+    ("This is Noah Brown, zip 80279", "Noah Brown", "80279"),
+    ("Hello! this is Mary Ann Smith, postal code 80279", "Mary Ann Smith", "80279"),
+    ("It's Noah A. Brown, 80279", "Noah A Brown", "80279"),
+    ("Это Иван Петров, индекс 101000", "Иван Петров", "101000"),
+    ("Я Иван Петров, мой индекс 101000", "Иван Петров", "101000"),
+    ("Иван Петров, 101000", "Иван Петров", "101000"),
+    ("我是李伟，邮编200030", "李伟", "200030"),
+    ("我叫李伟，我的邮编是200030", "李伟", "200030"),
+    ("我是Noah Brown，邮编80279", "Noah Brown", "80279"),
+    ("李伟，200030", "李伟", "200030"),
+])  # fmt: skip
+def test_a_name_next_to_a_zip_is_read(text: str, name: str, zip_: str) -> None:
+    assert name_and_zip(text) == (name, zip_)
+    slots = fill_slots(text)
+    assert (slots.name, slots.zip) == (name, zip_)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm angry about order 123",
+    "I'm angry about order 12345",
+    "I'm so angry, 12345",
+    "I am a customer, 12345",
+    "This is taking forever 12345",
+    "Thanks so much, 80279",
+    "where is it, 80279",
+    "I'm Noah Brown",  # no zip: not an answer to the question, and a name alone verifies nobody
+    "Noah Brown",
+    "Noah Brown, where is my parcel? It was sent from 80279",
+    "Я хочу вернуть 12345",
+    "Это заказ 12345",
+    "我是来退货的，100000",
+    "我是李伟",
+])  # fmt: skip
+def test_ordinary_words_are_not_read_as_a_name(text: str) -> None:
+    assert name_and_zip(text) is None
+    assert fill_slots(text).name is None
+
+
+def test_the_old_forms_still_come_first_and_earlier_turns_still_count() -> None:
+    said = fill_slots("80279", ["where is #W0000003", "My name is Noah Brown"])
+    assert (said.name, said.zip) == ("Noah Brown", "80279")
+    answered = fill_slots("thanks", ["where is #W0000003", "Noah Brown, 80279"])
+    assert (answered.name, answered.zip) == ("Noah Brown", "80279")
+    assert fill_slots("I'm Anna Lee, my name is Noah Brown, 80279").name == "Noah Brown"
+
+
+# --- the conversation: asked to verify, the customer answers ----------------------------------
+
+
+@pytest.fixture
+async def shop(database: Database, tenant: Tenant) -> Shop:
+    """Noah Brown at 80279 owns #W0000001..4; another Noah Brown lives at 94110."""
+    return await create_shop(database, tenant.workspace_id)
+
+
+@pytest.fixture
+async def channel(client: httpx.AsyncClient, tenant: Tenant, database: Database) -> Channel:
+    on = await client.patch(
+        "/api/v1/ai/settings", headers=tenant.headers, json={"bot_enabled": True}
+    )
+    assert on.status_code == 200, on.text
+    async with database.transaction() as session:
+        made = Channel(workspace_id=tenant.workspace_id, type="api", name="Chat", public_key="nz")
+        session.add(made)
+    return made
+
+
+async def converse(resources: Resources, channel: Channel, key: str, turns: list[str]) -> str:
+    """The bot's reply to the last turn, from a sender no channel vouches for."""
+    sender = SenderHandle(external_id=key, verified=False)
+    reply = ""
+    for number, text in enumerate(turns):
+        async with resources.database.transaction() as session:
+            intake = await receive(
+                session,
+                resources.bus,
+                resources.files,
+                channel,
+                InboundMessage(sender, text, external_id=f"{key}-{number}", thread_key=key),
+            )
+        async with resources.database.transaction() as session:
+            handled = await handle_message(
+                session, resources, channel.workspace_id, intake.message.id
+            )
+        assert handled is not None
+        assert handled.outcome is not None
+        reply = handled.outcome.reply
+    return reply
+
+
+@pytest.mark.parametrize("answer", [
+    "Noah Brown, 80279",
+    "I'm Noah Brown and my zip code is 80279",
+    "This is Noah Brown, zip 80279",
+])  # fmt: skip
+async def test_the_answer_to_name_and_zip_verifies_the_customer(
+    resources: Resources, shop: Shop, channel: Channel, answer: str
+) -> None:
+    asked = await converse(resources, channel, "nz-ask", ["Where is my order #W0000003?"])
+    assert "full name and zip code" in asked
+    reply = await converse(
+        resources, channel, f"nz-{len(answer)}", ["Where is my order #W0000003?", answer]
+    )
+    assert "#W0000003" in reply
+    assert "delivered" in reply
+
+
+@pytest.mark.parametrize("answer", [
+    "Noah Brown, 10083",  # Anna's zip
+    "Anna Lee, 80279",  # Noah's zip
+    "This is Noah Brown, zip 94110",  # the other Noah Brown, who does not own #W0000003
+])  # fmt: skip
+async def test_a_name_and_zip_of_no_or_another_customer_shows_nothing(
+    resources: Resources, shop: Shop, channel: Channel, answer: str
+) -> None:
+    reply = await converse(
+        resources, channel, f"nz-x-{len(answer)}", ["Where is my order #W0000003?", answer]
+    )
+    assert "delivered" not in reply
+    assert "1Z999" not in reply
