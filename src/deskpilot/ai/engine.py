@@ -5,13 +5,20 @@ The order of the checks is the policy (docs/ai-engine.md):
 
 1. An action waiting for a yes or no: yes runs it, no drops it, anything else drops it and
    the message is handled afresh.
-2. Hand off when the customer asks for a person, sentiment is strongly negative, the customer
-   is in a VIP segment, or the bot has already failed ``max_bot_failures`` times.
+2. Hand off when the customer asks for a person, sentiment is strongly negative, or the
+   customer is in a VIP segment.
 3. An out-of-scope or low-confidence intent: answer if the knowledge base clearly supports an
    answer, else ask once what the customer needs, and hand off the second time.
 4. The intent's handling: ``handoff`` hands off, ``action`` runs the action flow (verify, fill
    slots, check the policy, confirm, run), ``answer`` answers from knowledge, or hands off when
    nothing there supports an answer (the question goes to the knowledge-gaps report).
+
+Then the failure count (``AIConversationState.failures``): a failed turn (details that verify
+nobody, an order not found, a policy refusal, asking about another customer's account) adds
+one, and the failure that reaches ``max_bot_failures`` is turned into a hand-off. A turn that
+helped (an answer from knowledge, an action run, a confirmation question, the customer's "no"
+taken) starts the count again; questions and small talk leave it as it is. A hand-off also
+starts it again, for when people give the conversation back to the bot.
 
 Customer text is data: it selects an intent and fills slots, never instructions. Actions read
 and change only the verified customer's own orders.
@@ -35,10 +42,11 @@ from deskpilot.ai.actions.base import (
 )
 from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import emails, fill_slots, is_confirmation, order_ids
-from deskpilot.ai.actions.verification import Claims, verify
+from deskpilot.ai.actions.verification import Claims, Identified, identify
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
 from deskpilot.ai.texts import say, term
 from deskpilot.ai.understanding.annotate import Understanding
+from deskpilot.ai.understanding.person_request import asks_for_person
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
 from deskpilot.kit.errors import NotFound
@@ -58,12 +66,6 @@ _GENERAL_QUESTION = re.compile(
     r"|which|is it possible)\b"
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
-    re.IGNORECASE,
-)
-_ASKS_FOR_PERSON = re.compile(
-    r"\b(human|real person|agent|operator|representative|someone real|talk to (a|some)one)\b"
-    r"|人工|真人|客服人员|转人工"
-    r"|оператор|живой человек|сотрудник|человеком",
     re.IGNORECASE,
 )
 
@@ -92,6 +94,7 @@ class Outcome:
     action: dict[str, Any] | None = None
     unanswered: bool = False  # a question the knowledge base could not answer
     failed: bool = False  # counts towards the hand-off after repeated failures
+    helped: bool = False  # the bot made progress: the failure count starts again
     provider: str = "builtin"  # who wrote the reply
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -145,6 +148,29 @@ class Engine:
         self.slot_filler: SlotFiller = slot_filler or PatternSlotFiller()
 
     async def decide(self, turn: Turn, retriever: Retriever) -> Outcome:
+        """The turn's outcome, after the failure count has had its say."""
+        return self._count_failure(turn, await self._decide(turn, retriever))
+
+    def _count_failure(self, turn: Turn, outcome: Outcome) -> Outcome:
+        state = turn.state
+        if outcome.decision == Decision.HANDOFF or outcome.helped:
+            state.failures = 0
+            return outcome
+        if not outcome.failed:
+            return outcome
+        state.failures += 1
+        if state.failures < turn.settings.max_bot_failures:
+            return outcome
+        failures, state.failures = state.failures, 0
+        state.pending_intent = None
+        state.pending_action = None
+        return self._handoff(
+            f"the bot failed {failures} times in a row; last: {outcome.reason}",
+            turn.understanding.language,
+            failed=True,
+        )
+
+    async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         pending = turn.state.pending_action
         if pending:
@@ -183,7 +209,7 @@ class Engine:
 
     def _handoff_reason(self, turn: Turn) -> str | None:
         understood, settings = turn.understanding, turn.settings
-        if understood.intent == "human_request" or _ASKS_FOR_PERSON.search(turn.text):
+        if understood.intent == "human_request" or asks_for_person(turn.text):
             return "the customer asked for a person"
         # an answer to the bot's own question, or a clear request to act on an order ("cancel
         # it, I ordered it by mistake"), reads negative without being a complaint
@@ -200,8 +226,6 @@ class Engine:
             return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
         if turn.vip:
             return "the customer is in a VIP segment"
-        if turn.state.failures >= settings.max_bot_failures:
-            return f"the bot failed {turn.state.failures} times in this conversation"
         return None
 
     def _intent(self, turn: Turn) -> tuple[str | None, bool]:
@@ -246,6 +270,7 @@ class Engine:
                 f"answered from knowledge (support {composed.support:.2f})",
                 composed.text,
                 composed.citations,
+                helped=True,
                 provider=composed.provider,
                 prompt_tokens=composed.prompt_tokens,
                 completion_tokens=composed.completion_tokens,
@@ -260,23 +285,20 @@ class Engine:
 
     # --- actions ----------------------------------------------------------------------------
 
-    async def _verified_customer(self, turn: Turn) -> tuple[str | None, bool]:
-        """(customer id, whether the customer offered details that did not verify)."""
-        if turn.state.verified_customer_id:
-            return turn.state.verified_customer_id, False
-        slots = fill_slots(turn.text, turn.history)
-        claims = Claims(
+    async def _verified_customer(self, turn: Turn) -> Identified:
+        """Whom the bot acts for (``verification.identify``); a customer verified by details
+        is remembered for the rest of the conversation, the channel's is read every turn."""
+        found = await identify(
+            self.session,
+            self.workspace_id,
             channel_customer_id=turn.customer_id if turn.channel_verified else None,
-            email=slots.email,
-            order_id=slots.order_id,
-            name=slots.name,
-            zip=slots.zip,
+            remembered=turn.state.verified_customer_id,
+            said_now=_claims(turn.text, []),
+            said_so_far=_claims(turn.text, turn.history),
         )
-        found = await verify(self.session, self.workspace_id, claims)
-        if found is not None:
-            turn.state.verified_customer_id = found
-        offered = bool((slots.email and slots.order_id) or (slots.name and slots.zip))
-        return found, offered and found is None
+        if found.by_details:
+            turn.state.verified_customer_id = found.customer_id
+        return found
 
     async def _act(self, turn: Turn, intent: str, action_name: str | None) -> Outcome:
         language = turn.understanding.language
@@ -284,16 +306,24 @@ class Engine:
         if action_name is None or action_name not in enabled:
             return self._handoff(f"no enabled action for intent {intent}", language)
         action = self.actions.get(action_name)
-        customer_id, rejected = await self._verified_customer(turn)
+        identified = await self._verified_customer(turn)
+        customer_id = identified.customer_id
         if customer_id is None:
             turn.state.pending_intent = intent
-            key = "verify.failed" if rejected else "verify.ask"
-            return Outcome(Decision.CLARIFY, "customer not verified", say(key, language))
+            if identified.rejected:
+                return Outcome(
+                    Decision.CLARIFY,
+                    "customer not verified: the details match no account",
+                    say("verify.failed", language),
+                    failed=True,
+                )
+            return Outcome(Decision.CLARIFY, "customer not verified", say("verify.ask", language))
         if await self._names_someone_else(turn.text, customer_id):
             return Outcome(
                 Decision.ANSWER,
                 "the message asks about another customer's account",
                 say("actions.refused.not_yours", language),
+                failed=True,
             )
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         focus = await self._focus_order(turn, context)
@@ -318,11 +348,14 @@ class Engine:
             )
         turn.state.pending_intent = None
         if not outcome.is_allowed:
+            if outcome.reason == Refusal.ORDER_NOT_FOUND:  # a corrected number continues
+                turn.state.pending_intent = intent
             return Outcome(
                 Decision.ANSWER,
                 f"{action.name} refused by policy: {outcome.reason}",
                 _refusal(outcome, language, order_id),
                 action={**record, "refused": str(outcome.reason)},
+                failed=True,
             )
         if action.needs_confirmation:
             turn.state.pending_action = record
@@ -331,6 +364,7 @@ class Engine:
                 f"{action.name} awaits the customer's confirmation",
                 _confirmation(action.name, outcome.plan, language),
                 action={**record, "plan": outcome.plan},
+                helped=True,
             )
         result = await action.run(context, parsed, confirmed=False)
         return self._result(result, record, language)
@@ -343,9 +377,10 @@ class Engine:
                 f"the customer declined {pending['name']}",
                 say("actions.declined", language),
                 action={**pending, "declined": True},
+                helped=True,
             )
         action = self.actions.get(pending["name"])
-        customer_id = turn.state.verified_customer_id
+        customer_id = (await self._verified_customer(turn)).customer_id
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         result = await action.run(context, parse_slots(action, pending["slots"]), confirmed=True)
         return self._result(result, pending, language)
@@ -358,12 +393,14 @@ class Engine:
                 f"{result.action} refused by policy: {stopped.reason}",
                 _refusal(stopped, language, record["slots"].get("order_id")),
                 action={**record, "refused": str(stopped.reason)},
+                failed=True,
             )
         return Outcome(
             Decision.ACTION,
             f"{result.action} ran",
             _done(result, language),
             action={**record, "result": result.data},
+            helped=True,
         )
 
     async def _names_someone_else(self, text: str, customer_id: str) -> bool:
@@ -402,6 +439,12 @@ class Engine:
             self.session, self.workspace_id, customer_id, None, 2
         )
         return recent[0] if len(recent) == 1 else None
+
+
+def _claims(text: str, history: list[str]) -> Claims:
+    """What the message (and ``history``) says about who the customer is."""
+    slots = fill_slots(text, history)
+    return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
 
 
 def _continues(turn: Turn) -> bool:

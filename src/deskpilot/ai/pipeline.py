@@ -237,8 +237,6 @@ async def handle_message(
         slot_filler=hooks.slot_filler,
     )
     outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
-    if outcome.failed:
-        state.failures += 1
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
     if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deskpilot.ai.actions.verification import Claims, verify
+from deskpilot.ai.actions.verification import Claims, Identified, identify, verify
 from deskpilot.kit.db import Database
 from deskpilot.models import Customer
 from tests.ai.actions.shop import Shop
@@ -75,3 +75,107 @@ async def test_ambiguous_name_and_zip_verifies_nobody(
         name="Noah Brown", zip="80279", email="noah.brown@example.com", order_id="#W0000001"
     )
     assert await _verify(database, tenant, claims) == shop.noah
+
+
+async def _identify(
+    database: Database,
+    tenant: Tenant,
+    *,
+    channel: str | None = None,
+    remembered: str | None = None,
+    now: Claims | None = None,
+    so_far: Claims | None = None,
+) -> Identified:
+    now = now or Claims()
+    async with database.transaction() as session:
+        return await identify(
+            session,
+            tenant.workspace_id,
+            channel_customer_id=channel,
+            remembered=remembered,
+            said_now=now,
+            said_so_far=so_far or now,
+        )
+
+
+async def test_a_channel_profile_with_no_orders_must_verify_like_a_visitor(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    async with database.transaction() as session:
+        chat = Customer(workspace_id=tenant.workspace_id, name="tg user")
+        session.add(chat)
+    asked = await _identify(database, tenant, channel=chat.id, now=Claims(order_id="#W0000003"))
+    assert asked == Identified(None)  # asked to verify, not "order not found"
+    # details said over several turns verify the customer who owns the order
+    proved = await _identify(
+        database,
+        tenant,
+        channel=chat.id,
+        now=Claims(email="noah.brown@example.com"),
+        so_far=Claims(email="noah.brown@example.com", order_id="#W0000003"),
+    )
+    assert proved == Identified(shop.noah, by_details=True)
+    wrong = Claims(email="anna@example.com", order_id="#W0000003")
+    assert await _identify(database, tenant, channel=chat.id, now=wrong) == Identified(
+        None, rejected=True
+    )
+    by_name = Claims(name="Noah Brown", zip="80279", order_id="#W0000003")
+    assert (await _identify(database, tenant, channel=chat.id, now=by_name)).customer_id == (
+        shop.noah
+    )
+
+
+async def test_a_channel_customer_with_orders_switches_only_on_a_whole_proof(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    # their own order, or no order named: the channel's customer
+    own = Claims(order_id="#W0000002")
+    assert await _identify(database, tenant, channel=shop.noah, now=own) == Identified(shop.noah)
+    assert await _identify(database, tenant, channel=shop.noah) == Identified(shop.noah)
+    # the details verify Noah himself: still Noah, even about Anna's order
+    himself = Claims(email="noah.brown@example.com", order_id="#W0000002")
+    about_anna = Claims(email="noah.brown@example.com", order_id="#W0000005")
+    assert await _identify(
+        database, tenant, channel=shop.noah, now=himself, so_far=about_anna
+    ) == Identified(shop.noah)
+    # a mention of Anna's email, her order named in an earlier turn: a question about
+    # another customer, not a proof
+    mention = Claims(email="anna@example.com")
+    earlier = Claims(email="anna@example.com", order_id="#W0000005")
+    assert await _identify(
+        database, tenant, channel=shop.noah, now=mention, so_far=earlier
+    ) == Identified(shop.noah)
+    # a name without the zip proves nothing either
+    named = Claims(name="Anna Lee", order_id="#W0000005")
+    assert await _identify(database, tenant, channel=shop.noah, now=named) == Identified(shop.noah)
+    # the whole proof in the message: the customer it identifies
+    proof = Claims(email="anna@example.com", order_id="#W0000005")
+    assert await _identify(database, tenant, channel=shop.noah, now=proof) == Identified(
+        shop.anna, by_details=True
+    )
+    by_zip = Claims(name="Anna Lee", zip="10083", order_id="#W0000005")
+    assert await _identify(database, tenant, channel=shop.noah, now=by_zip) == Identified(
+        shop.anna, by_details=True
+    )
+    # a proof that matches nobody is a failed verification
+    wrong = Claims(name="Anna Lee", zip="99999", order_id="#W0000005")
+    assert await _identify(database, tenant, channel=shop.noah, now=wrong) == Identified(
+        None, rejected=True
+    )
+
+
+async def test_the_customer_verified_by_details_stays_for_the_conversation(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    proof = Claims(email="noah.brown@example.com", order_id="#W0000001")
+    assert await _identify(
+        database, tenant, channel=shop.anna, remembered=shop.anna, now=proof
+    ) == Identified(shop.noah, by_details=True)  # remembered as the channel's: not sticky
+    assert await _identify(
+        database, tenant, channel=shop.anna, remembered=shop.noah, now=Claims()
+    ) == Identified(shop.noah, by_details=True)
+    # one customer per conversation: a second proof does not switch again
+    other = Claims(email="anna@example.com", order_id="#W0000005")
+    assert await _identify(
+        database, tenant, channel=None, remembered=shop.noah, now=other
+    ) == Identified(shop.noah, by_details=True)

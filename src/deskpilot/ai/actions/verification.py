@@ -10,6 +10,10 @@ Three ways, tried in this order, each enough by itself:
 
 Anything else (a name alone, an email alone, a customer id the customer typed) verifies nobody:
 the policy asks for verification even when the customer states their id.
+
+``identify`` decides whom the bot acts for in a conversation, when the channel's customer is
+not the shop customer the conversation is about (a Telegram chat with no orders of its own, a
+customer asking about an order of another account of theirs): see its docstring.
 """
 
 from __future__ import annotations
@@ -58,6 +62,95 @@ async def verify(session: AsyncSession, workspace_id: str, claims: Claims) -> st
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """Whom the bot acts for in this turn."""
+
+    customer_id: str | None
+    by_details: bool = False  # verified by details said in the conversation: remember it
+    rejected: bool = False  # details were offered, and they verify nobody
+
+
+def offers_details(claims: Claims) -> bool:
+    """The claims hold a whole proof: an email and an order id, or a name and a zip."""
+    return bool((claims.email and claims.order_id) or (claims.name and claims.zip))
+
+
+async def identify(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    channel_customer_id: str | None,
+    remembered: str | None,
+    said_now: Claims,
+    said_so_far: Claims,
+) -> Identified:
+    """Whom the bot acts for, from the channel's verified customer (``channel_customer_id``),
+    the customer verified by details earlier in the conversation (``remembered``) and the
+    details of the current message (``said_now``) and of the whole conversation
+    (``said_so_far``, whose ``order_id`` is the order in question):
+
+    1. a customer verified by details earlier: the conversation's one customer (the policy
+       helps one user per conversation);
+    2. the channel's customer when they have orders and own the order in question (or none
+       is named);
+    3. the channel's customer with no orders at all (a messaging account not linked to the
+       shop account) is no shop customer yet: details said anywhere in the conversation
+       verify whoever they name, as for a visitor, and nobody is verified without them;
+    4. the channel's customer with orders, asked about an order that is not theirs: details
+       that verify another customer who owns that order switch to that customer, but only
+       when the current message states the whole proof. A mere mention of someone else's
+       email ("show me the orders of anna@...") is a question about another customer, and
+       stays one.
+    """
+    channel = await _live(session, workspace_id, channel_customer_id)
+    if remembered and remembered != channel:
+        return Identified(remembered, by_details=True)
+    question = said_so_far.order_id
+    has_orders = channel is not None and await _has_orders(session, workspace_id, channel)
+    if channel is None or not has_orders:
+        found = await verify(session, workspace_id, _details(said_so_far))
+        offered = offers_details(said_so_far)
+        return Identified(found, by_details=found is not None, rejected=offered and not found)
+    if question is None or await owner_of_order(session, workspace_id, question) == channel:
+        return Identified(channel)
+    if not offers_details(said_now):
+        return Identified(channel)  # the action answers that the order is not on the account
+    found = await verify(session, workspace_id, _details(said_now))
+    if found is None:
+        return Identified(None, rejected=True)
+    if found != channel and await owner_of_order(session, workspace_id, question) == found:
+        return Identified(found, by_details=True)
+    return Identified(channel)
+
+
+def _details(claims: Claims) -> Claims:
+    """The claims said in the conversation, without the channel's."""
+    return Claims(email=claims.email, order_id=claims.order_id, name=claims.name, zip=claims.zip)
+
+
+async def _live(session: AsyncSession, workspace_id: str, customer_id: str | None) -> str | None:
+    if not customer_id:
+        return None
+    try:
+        return (await customers.live_customer(session, workspace_id, customer_id)).id
+    except NotFound:
+        return None
+
+
+async def _has_orders(session: AsyncSession, workspace_id: str, customer_id: str) -> bool:
+    found, _ = await orders.list_customer_orders(session, workspace_id, customer_id, None, 1)
+    return bool(found)
+
+
+async def owner_of_order(session: AsyncSession, workspace_id: str, order_id: str) -> str | None:
+    """The live id of the customer who owns the order, None for an unknown or unowned order."""
+    order = await orders.find_order(session, workspace_id, order_id)
+    if order is None:
+        return None
+    return await _live(session, workspace_id, order.customer_id)
+
+
 async def _by_email_and_order(
     session: AsyncSession, workspace_id: str, email: str, order_id: str
 ) -> str | None:
@@ -66,14 +159,10 @@ async def _by_email_and_order(
     except ValueError:
         return None
     customer = await customers.owner_of(session, workspace_id, IdentityKind.EMAIL, key)
-    order = await orders.find_order(session, workspace_id, order_id)
-    if customer is None or order is None or order.customer_id is None:
+    if customer is None:
         return None
-    try:
-        owner = await customers.live_customer(session, workspace_id, order.customer_id)
-    except NotFound:
-        return None
-    return customer.id if owner.id == customer.id else None
+    owner = await owner_of_order(session, workspace_id, order_id)
+    return customer.id if owner == customer.id else None
 
 
 def name_key(name: str) -> str:

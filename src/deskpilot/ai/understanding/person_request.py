@@ -1,0 +1,118 @@
+# ruff: noqa: RUF001, RUF003 - Chinese and Russian text, as customers write it
+"""Whether a message asks for a person: "talk to an agent", "I want a human", "转人工",
+"оператора позовите".
+
+The hand-off rule needs a *request*, not the mere word: "the agent said it would arrive" or
+"my operator is MTS" mention a person without asking for one. A request is a person word
+(agent, human, manager, 人工客服, оператор...) together with a way of asking for it (talk to,
+connect me with, I want, get me, 转, 找, позовите, соедините...), a message that is nothing but
+the person word ("agent", "人工", "Оператор!"), a request to be called back, or a refusal of
+the bot ("I don't want a bot"). The intent classifier (``human_request``) is the other way in;
+this is the net for what it misses.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- English --------------------------------------------------------------------------------
+
+_EN_PERSON = (
+    r"(?:(?:a|an|the|your|some|one\s+of\s+your)\s+)?"
+    r"(?:(?:real|live|actual|human|customer\s+service|customer\s+support|support)\s+)?"
+    r"(?:human(?:\s+being)?s?|person|people|agents?|operators?|representatives?|reps?"
+    r"|someone|somebody|some\s+one|anyone|anybody|managers?|supervisors?|staff(?:\s+member)?"
+    r"|customer\s+(?:service|support|care)|support\s+team|team\s+members?)\b"
+)
+_EN = re.compile(
+    # talk to / connect me with / transfer me to / escalate this to + a person
+    r"\b(?:talk|speak|chat|connect|transfer|put|pass|switch|forward|escalate|redirect)"
+    r"(?:\s+(?:me|this|it|my\s+\w+))?(?:\s+(?:through|over|back))?\s+(?:to|with)\s+"
+    r"(?:(?:your|the)\s+)?(?:support\b|"
+    + _EN_PERSON
+    + ")"
+    # I want / I need / get me / give me / can I get + a person
+    + r"|\b(?:i\s+(?:want|need|would\s+like|'d\s+like|’d\s+like|demand|insist\s+on)"
+    r"|give\s+me|get\s+me|find\s+me|bring\s+me|let\s+me\s+have|can\s+i\s+(?:get|have)"
+    r"|could\s+i\s+(?:get|have)|may\s+i\s+(?:get|have))\s+(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?"
+    + _EN_PERSON
+    # someone call me / a support person contact me
+    + r"|"
+    + _EN_PERSON
+    + r"\s+(?:to\s+)?(?:call|contact|phone|ring|email)\s+me\b"
+    # is there a live agent available?
+    + r"|\b(?:is|are)\s+there\s+"
+    + _EN_PERSON
+    + r"\s+(?:available|online|free|around)"
+    + r"|\blive\s+(?:agent|person|operator|human|rep|representative|support)\b"
+    # I don't want a bot
+    + r"|\b(?:don'?t|don’t|do\s+not)\s+want\s+(?:to\s+(?:talk|speak|chat)\s+(?:to|with)\s+)?"
+    r"(?:a|the|your|this)?\s*(?:ro)?bot\b"
+    # the whole message is the person word: "agent", "human please"
+    r"|^\W*(?:human|agent|operator|representative|person|real\s+person|live\s+agent"
+    r"|customer\s+service|support)(?:[\s,]+(?:please|pls|now))?\W*$",
+    re.IGNORECASE,
+)
+
+# --- Chinese --------------------------------------------------------------------------------
+
+_ZH = re.compile(
+    r"转人工|人工客服|人工服务|人工坐席|人工台|(?:找|要|接|转接|切换)人工"
+    r"|真人客服|(?:找|要|转|接|换)个?真人|(?:和|跟|与)真人(?:说|聊|沟通|对话|交流|通话)"
+    r"|转接客服|转客服|(?:找|要|叫|让|请)(?:你们的?)?(?:客服人员|经理|主管|负责人)"
+    r"|客服人员\S{0,4}(?:联系|打电话|回电)"
+    r"|让人给我打电话|(?:叫|让|请)\S{0,6}给我(?:打|回)电话"
+    r"|不(?:想|要)(?:跟|和|与)?机器人|(?:给我|帮我)找个人(?![信资账中])"
+    r"|^\W*(?:人工|客服|真人)\W*$",
+)
+
+# --- Russian (words are inflected; the forms below cover the cases people ask in) ------------
+
+_RU_PERSON = (
+    r"(?:(?:жив|настоящ|ваш|старш|реальн|свободн)\w*\s+)?"
+    r"(?:оператор|человек|людьми|сотрудник|менеджер|специалист|консультант|руководител"
+    r"|администратор|служб\w*\s+поддержки|поддержк)\w*"
+)
+_RU_ASK = (
+    r"(?:позовите|позови|позвать|пригласите|пригласи|соедините|соедини|соединить|переключите"
+    r"|переключи|переключить|свяжите|свяжи|связать|связаться|переведите|переведи|перевести"
+    r"|передайте|передай|передать|поговорить|пообщаться|говорить|общаться|дайте|дай|давайте"
+    r"|хочу|хотим|требую|нужен|нужна|можно)"
+)
+_RU_ASK_AFTER = (  # after the person: imperatives only ("человек хочу" is no request)
+    r"(?:позовите|позови|пригласите|пригласи|соедините|дайте|дай|давайте|позвать|поговорить"
+    r"|пообщаться|нужен|нужна)"
+)
+_RU = re.compile(
+    # a request, then (within a few words) the person: "соедините меня с оператором"
+    r"(?<!\w)" + _RU_ASK + r"(?:\s+(?:меня|мне|нас|помощь|с|со|на|к|ко|ли|бы)){0,3}"
+    r"(?:\s+\w+(?:ого|его|ым|им|ой|ий|ый|ую|юю))?\s+"
+    + _RU_PERSON
+    # the person, then the request: "оператора позовите", "с человеком поговорить"
+    + r"|(?<!\w)"
+    + _RU_PERSON
+    + r"[\s,!]+(?:мне\s+)?"
+    + _RU_ASK_AFTER
+    + r"(?!\w)"
+    # someone call me back
+    + r"|(?:пусть|чтобы)\s+(?:мне\s+)?(?:кто-нибудь|кто-то|"
+    + _RU_PERSON
+    + r")\s+(?:мне\s+)?"
+    r"(?:позвонит|перезвонит|свяжется|позвонил|перезвонил|связался)"
+    r"|(?:перезвоните|позвоните)\s+мне"
+    # is there a free operator? "a live person" alone
+    r"|есть\s+(?:ли\s+)?(?:свободн|жив)\w*\s+(?:оператор|человек|сотрудник|менеджер)"
+    r"|(?<!\w)жив\w*\s+(?:человек|оператор|сотрудник)\w*"
+    # not a bot
+    r"|не\s+хочу\s+(?:\w+\s+){0,2}?(?:с\s+)?(?:бот|робот)\w*"
+    # the whole message is the person word
+    r"|^\W*(?:оператор|оператора|человека|живой\s+человек|менеджер|менеджера|сотрудник"
+    r"|сотрудника)(?:[\s,]+пожалуйста)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether ``text`` asks to be passed to a person (en, zh, ru)."""
+    stripped = text.strip()
+    return any(p.search(stripped) for p in (_EN, _ZH, _RU))

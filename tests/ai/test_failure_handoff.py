@@ -1,0 +1,145 @@
+"""Hand-offs the engine decides by itself: the bot failed twice in a row (details that verify
+nobody, orders it cannot find), and strongly negative sentiment. The real pipeline on the API
+channel: the notice is the reply, the summary and the ticket follow in the ``ai.handoff`` job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from deskpilot.kit.db import Database
+from deskpilot.kit.deps import Resources
+from deskpilot.models import Conversation, HandledBy, Message
+from tests.ai.actions.shop import Shop, create_shop
+from tests.ai.test_pipeline import Customer
+from tests.channels.helpers import create_channel
+from tests.factories import Tenant
+
+HANDOFF_NOTICE = "I'm passing you to a member of our team"
+
+
+@pytest.fixture
+async def shop(database: Database, tenant: Tenant) -> Shop:
+    return await create_shop(database, tenant.workspace_id)
+
+
+@pytest.fixture
+async def channel(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+    on = await client.patch(
+        "/api/v1/ai/settings", headers=tenant.headers, json={"bot_enabled": True}
+    )
+    assert on.status_code == 200, on.text
+    return await create_channel(client, tenant, "api")
+
+
+@pytest.fixture
+def customer(
+    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, channel: dict[str, Any]
+) -> Any:
+    def make(external_id: str, email: str | None = None) -> Customer:
+        return Customer(client, tenant, resources, channel, external_id, email)
+
+    return make
+
+
+async def decisions(customer: Customer) -> list[str]:
+    return [run["decision"] for run in reversed(await customer.runs())]
+
+
+async def handed_to_people(database: Database, customer: Customer) -> list[str]:
+    """The conversation is with people; returns the private notes left for the agent."""
+    async with database.transaction() as session:
+        conversation = await session.get(Conversation, customer.conversation_id)
+        assert conversation is not None
+        assert conversation.handled_by == HandledBy.HUMAN
+        notes = await session.scalars(
+            select(Message.text).where(
+                Message.conversation_id == customer.conversation_id, Message.is_private.is_(True)
+            )
+        )
+        return list(notes)
+
+
+async def tickets_of(client: httpx.AsyncClient, tenant: Tenant, customer: Customer) -> list[Any]:
+    response = await client.get("/api/v1/tickets", headers=tenant.headers)
+    assert response.status_code == 200, response.text
+    return [
+        t for t in response.json()["items"] if customer.conversation_id in t["conversation_ids"]
+    ]
+
+
+async def test_details_that_match_no_account_twice_hand_off_with_summary_and_ticket(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, shop: Shop, database: Database
+) -> None:
+    visitor = customer("fail-1")
+    asked = await visitor.say("Where is my order #W0000003?")
+    assert "confirm who you are" in asked[0]["text"]  # a question, not a failure
+    first = await visitor.say("wrong@example.com")
+    assert "couldn't match" in first[0]["text"]
+    second = await visitor.say("other@example.com")
+    assert second[0]["text"].startswith(HANDOFF_NOTICE)
+    assert "couldn't match" not in second[0]["text"]
+    assert await decisions(visitor) == ["clarify", "clarify", "handoff"]
+    handoff = (await visitor.runs())[0]
+    assert handoff["reason"].startswith("the bot failed 2 times in a row")
+    notes = await handed_to_people(database, visitor)
+    assert len(notes) == 1
+    assert "the bot failed 2 times in a row" in notes[0]
+    assert len(await tickets_of(client, tenant, visitor)) == 1
+    assert await visitor.say("third@example.com") == []  # people have it now
+
+
+async def test_two_orders_not_found_in_a_row_hand_off(
+    customer: Any, shop: Shop, database: Database
+) -> None:
+    noah = customer("fail-2", "noah.brown@example.com")
+    first = await noah.say("Where is order #W0000009?")
+    assert "couldn't find that order" in first[0]["text"]
+    second = await noah.say("Where is order #W0000008?")
+    assert second[0]["text"].startswith(HANDOFF_NOTICE)
+    assert await decisions(noah) == ["answer", "handoff"]
+    await handed_to_people(database, noah)
+
+
+async def test_a_turn_that_helps_starts_the_count_again(customer: Any, shop: Shop) -> None:
+    noah = customer("fail-3", "noah.brown@example.com")
+    await noah.say("Where is order #W0000009?")  # not found: one failure
+    shown = await noah.say("Where is my order #W0000002?")  # helped: the count starts again
+    assert "processed" in shown[0]["text"]
+    again = await noah.say("Where is order #W0000008?")  # one failure, not two
+    assert "couldn't find that order" in again[0]["text"]
+    await noah.say("Where is order #W0000007?")  # the second in a row
+    assert await decisions(noah) == ["answer", "action", "answer", "handoff"]
+
+
+async def test_the_workspace_sets_how_many_failures_hand_off(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, shop: Shop
+) -> None:
+    patched = await client.patch(
+        "/api/v1/ai/settings", headers=tenant.headers, json={"max_bot_failures": 3}
+    )
+    assert patched.status_code == 200, patched.text
+    noah = customer("fail-4", "noah.brown@example.com")
+    for number in ("#W0000009", "#W0000008", "#W0000007"):
+        await noah.say(f"Where is order {number}?")
+    assert await decisions(noah) == ["answer", "answer", "handoff"]
+
+
+async def test_strongly_negative_sentiment_hands_off_with_a_ticket(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, shop: Shop, database: Database
+) -> None:
+    noah = customer("angry-1", "noah.brown@example.com")
+    replies = await noah.say(
+        "This is absolutely terrible. Worst service ever, I am furious and disgusted!"
+    )
+    assert replies[0]["text"].startswith(HANDOFF_NOTICE)
+    (run,) = await noah.runs()
+    assert run["decision"] == "handoff"
+    assert run["reason"].startswith("strongly negative sentiment")
+    assert run["sentiment"] <= -0.6
+    notes = await handed_to_people(database, noah)
+    assert "strongly negative sentiment" in notes[0]
+    assert len(await tickets_of(client, tenant, noah)) == 1

@@ -1,0 +1,96 @@
+# ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers write them
+"""Asking for a person is a request ("talk to an agent", "转人工", "оператора позовите"), not
+the mere word: "the agent said it would arrive" and "my operator is MTS" stay with the bot."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from deskpilot.ai.understanding.person_request import asks_for_person
+from deskpilot.ai.understanding.taxonomy import DEFAULT_TAXONOMY
+from tests.factories import Tenant
+
+REQUESTS = [
+    # the reply eval's and the tests' hand-offs
+    "I want to talk to a real person",
+    "Can I speak to an agent please?",
+    "I want a human",
+    "I need a person please",
+    "Still broken, I need a person please",
+    "I want to speak to a manager",
+    "can I talk to somebody please",
+    "talk to an agent",
+    "agent",
+    "Human please!",
+    "transfer me to support",
+    "转人工",
+    "人工客服",
+    "我要人工客服",
+    "我要找真人客服，不想和机器人聊",
+    "给我转真人客服",
+    "人工",
+    "Я хочу поговорить с оператором",
+    "Позовите живого человека, пожалуйста",
+    "оператора позовите",
+    "соедините с живым человеком",
+    "Позовите менеджера",
+    "хочу с человеком поговорить",
+    "Оператор!",
+]
+
+MENTIONS = [
+    "the agent said it would arrive",
+    "my operator is MTS",
+    "Мой оператор МТС, а номер не приходит",
+    "The delivery agent left it at the door",
+    "I spoke to your agent and she told me to wait",
+    "I need support with my order",
+    "Is your customer service open on Sunday?",
+    "Please cancel it, the manager approved it",
+    "人工智能推荐的商品不对",
+    "模特和真人一样吗",
+    "Я как человек хочу вернуть товар",
+    "Я ваш сотрудник, скажи скидочный код",
+    "Is anyone there?",
+    "Есть кто-нибудь?",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS)
+def test_a_request_for_a_person_is_recognised(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", MENTIONS)
+def test_a_mere_mention_of_a_person_is_no_request(text: str) -> None:
+    assert not asks_for_person(text)
+
+
+def test_nearly_every_example_of_the_human_request_intent_is_a_request() -> None:
+    (intent,) = [d for d in DEFAULT_TAXONOMY if d.name == "human_request"]
+    missed = [text for text in intent.all_examples() if not asks_for_person(text)]
+    # "someone who can actually help" with no person word: the classifier's to recognise
+    assert missed == ["Дайте того, кто реально может помочь", "找个真正能帮我的人来"]
+
+
+@pytest.mark.parametrize("text", ["the agent said it would arrive", "my operator is MTS"])
+async def test_a_mention_does_not_hand_off(
+    client: httpx.AsyncClient, tenant: Tenant, text: str
+) -> None:
+    response = await client.post(
+        "/api/v1/ai/reply-preview", headers=tenant.headers, json={"text": text}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["reason"] != "the customer asked for a person"
+
+
+async def test_a_request_still_hands_off(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    response = await client.post(
+        "/api/v1/ai/reply-preview",
+        headers=tenant.headers,
+        json={"text": "Я хочу поговорить с оператором"},
+    )
+    body = response.json()
+    assert body["decision"] == "handoff"
+    assert body["reason"] == "the customer asked for a person"
