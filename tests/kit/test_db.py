@@ -174,3 +174,28 @@ async def test_an_invalidated_connection_lets_the_original_error_through(
             raise ValueError("the original error")
     async with database.transaction() as session:  # the write lock was released
         assert (await session.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def test_lower_folds_every_script_on_both_databases(
+    database: Database, tenant: Tenant
+) -> None:
+    """A name search lower-cases the column in SQL: SQLite's built-in lower() folded only A-Z,
+    so "иван" never found "Иван Петров" there (it did on PostgreSQL)."""
+    from deskpilot.customers.service import search_customers
+
+    async with database.transaction() as session:
+        assert await session.scalar(text("SELECT lower('ИВАН Ébène ABC')")) == "иван ébène abc"
+        assert await session.scalar(text("SELECT lower(NULL)")) is None
+        session.add_all(
+            Customer(workspace_id=tenant.workspace_id, name=name)
+            for name in ("Иван Петров", "Éloïse Brown", "李伟")
+        )
+    async with database.transaction() as session:
+        for query, expected in (
+            ("иван", "Иван Петров"),
+            ("ПЕТРОВ", "Иван Петров"),
+            ("éloïse", "Éloïse Brown"),
+            ("李伟", "李伟"),
+        ):
+            found, _ = await search_customers(session, tenant.workspace_id, query, None, 10)
+            assert [c.name for c in found] == [expected], query

@@ -123,6 +123,11 @@ async def refresh_statistics(session: AsyncSession) -> None:
     on_commit(session, _statistics_gathered)
 
 
+def _lower(value: object) -> object:
+    """SQL lower() as PostgreSQL has it: every script's letters; other values as they are."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
     """WAL, foreign keys, and one writer at a time.
 
@@ -143,6 +148,9 @@ def _configure_sqlite(engine: AsyncEngine, lock: asyncio.Lock) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds only A-Z: "ИВАН" stayed "ИВАН", so a name search for
+        # "иван" found nothing. PostgreSQL's lower() folds every script; now both do.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         record.info[_STATISTICS_SEEN] = _PlannerStatistics.generation
 
     @event.listens_for(engine.sync_engine, "begin")
