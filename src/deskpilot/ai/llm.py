@@ -28,7 +28,7 @@ from deskpilot.ai.replies.generate import LLMWriter
 from deskpilot.ai.understanding.annotate import IntentResolver
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
 from deskpilot.kit.errors import DeskPilotError
-from deskpilot.kit.pii import Redactor
+from deskpilot.kit.pii import KnownValues, Redactor
 from deskpilot.models import AISettings
 
 log = logging.getLogger("deskpilot.ai.llm")
@@ -91,13 +91,15 @@ async def workspace_hooks(
     workspace_id: str,
     box: SecretBox,
     http: httpx.AsyncClient | None,
+    known: KnownValues | None = None,
 ) -> Hooks:
     """The hooks of one turn. They share one redactor, so a value keeps its placeholder
-    across the turn's requests."""
+    across the turn's requests; it also hides ``known`` (the verified customer's own name,
+    zip and address), which no pattern finds."""
     provider = await workspace_provider(session, settings, workspace_id, box, http)
     if provider is None:
         return Hooks()
-    redactor = Redactor()
+    redactor = Redactor(known=known or KnownValues())
     return Hooks(
         LLMWriter(provider, redactor),
         LLMSlotFiller(provider, redactor),

@@ -21,14 +21,14 @@ from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.engine import Engine, Outcome, Turn
 from deskpilot.ai.handoff import queue_handoff
-from deskpilot.ai.llm import Hooks, workspace_hooks
+from deskpilot.ai.llm import BUILTIN, Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
 from deskpilot.kit.deps import Resources
-from deskpilot.kit.pii import Redactor
+from deskpilot.kit.pii import KnownValues, Redactor
 from deskpilot.knowledge.quality import record_unanswered
 from deskpilot.knowledge.retrieval.embeddings import cap_query, get_embedder
 from deskpilot.knowledge.retrieval.hybrid import search
@@ -115,6 +115,22 @@ async def _embed_ahead(text: str) -> None:
             await asyncio.to_thread(embedder.query, text)
 
 
+async def _known_values(
+    session: AsyncSession, workspace_id: str, settings: AISettings, *customer_ids: str | None
+) -> KnownValues | None:
+    """The verified customer's own name, postcode and address, for the LLM's redactor to hide
+    (None with the built-in engine: nothing leaves the process)."""
+    ids = {customer_id for customer_id in customer_ids if customer_id}
+    if settings.provider == BUILTIN or not ids:
+        return None
+    found = (await customers.customers_by_id(session, workspace_id, ids)).values()
+    return KnownValues(
+        names=tuple(c.name for c in found if c.name),
+        addresses=tuple(c.address for c in found if c.address),
+        zips=tuple(c.postcode for c in found if c.postcode),
+    )
+
+
 async def _is_vip(
     session: AsyncSession, workspace_id: str, customer_id: str | None, vip: list[str]
 ) -> bool:
@@ -187,14 +203,26 @@ async def handle_message(
     view = await conversations.get_conversation(session, workspace_id, message.conversation_id)
     conversation = view.conversation
     settings = await service.get_settings(session, workspace_id)
+    states = StateRepository(session, workspace_id)
+    found_state = await states.of_conversation(conversation.id)
+    channel_verified = await customers.verified_on_channel(
+        session, workspace_id, conversation.customer_id, conversation.channel_id
+    )
+    verified = (
+        conversation.customer_id if channel_verified else None,
+        found_state.verified_customer_id if found_state else None,
+    )
     hooks = await workspace_hooks(
-        session, settings, workspace_id, resources.secret_box, resources.http
+        session,
+        settings,
+        workspace_id,
+        resources.secret_box,
+        resources.http,
+        await _known_values(session, workspace_id, settings, *verified),
     )
     history = await conversations.customer_texts(
         session, workspace_id, conversation.id, message, HISTORY_TURNS
     )
-    states = StateRepository(session, workspace_id)
-    found_state = await states.of_conversation(conversation.id)
     # a yes or no to the bot's confirmation question is read by the engine, not by intent
     awaiting_yes = found_state is not None and bool(found_state.pending_action)
     await ahead
@@ -222,9 +250,7 @@ async def handle_message(
         handling=taxonomy.handling,
         state=state,
         customer_id=conversation.customer_id,
-        channel_verified=await customers.verified_on_channel(
-            session, workspace_id, conversation.customer_id, conversation.channel_id
-        ),
+        channel_verified=channel_verified,
         vip=await _is_vip(session, workspace_id, conversation.customer_id, settings.vip_segments),
         history=history,
     )
@@ -291,7 +317,14 @@ async def preview(
     started = time.perf_counter()
     settings = await service.get_settings(session, workspace_id)
     hooks = (
-        await workspace_hooks(session, settings, workspace_id, resources.secret_box, resources.http)
+        await workspace_hooks(
+            session,
+            settings,
+            workspace_id,
+            resources.secret_box,
+            resources.http,
+            await _known_values(session, workspace_id, settings, customer_id),
+        )
         if resources is not None
         else Hooks()
     )
