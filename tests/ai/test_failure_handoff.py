@@ -84,10 +84,10 @@ async def test_details_that_match_no_account_twice_hand_off_with_summary_and_tic
     assert "couldn't match" not in second[0]["text"]
     assert await decisions(visitor) == ["clarify", "clarify", "handoff"]
     handoff = (await visitor.runs())[0]
-    assert handoff["reason"].startswith("the bot failed 2 times in a row")
+    assert handoff["reason"].startswith("details matched no account 2 times")
     notes = await handed_to_people(database, visitor)
     assert len(notes) == 1
-    assert "the bot failed 2 times in a row" in notes[0]
+    assert "details matched no account 2 times" in notes[0]
     assert len(await tickets_of(client, tenant, visitor)) == 1
     assert await visitor.say("third@example.com") == []  # people have it now
 
@@ -143,3 +143,57 @@ async def test_strongly_negative_sentiment_hands_off_with_a_ticket(
     notes = await handed_to_people(database, noah)
     assert "strongly negative sentiment" in notes[0]
     assert len(await tickets_of(client, tenant, noah)) == 1
+
+
+async def test_guesses_at_someone_s_details_hand_off_whatever_helped_in_between(
+    customer: Any, shop: Shop, database: Database
+) -> None:
+    """Each wrong email is a guess at another customer's account: a helpful turn between two
+    guesses (here a cancellation asked for and declined) does not start that count again."""
+    anna = customer("guess-1", "anna@example.com")
+    first = await anna.say("Cancel order #W0000002, my email is noah1@example.com")
+    assert "couldn't match" in first[0]["text"]
+    await anna.say("Cancel order #W0000005, I ordered it by mistake")  # a confirmation question
+    await anna.say("no")  # declined: the turn helped
+    second = await anna.say("Cancel order #W0000002, my email is noah2@example.com")
+    assert second[0]["text"].startswith(HANDOFF_NOTICE)
+    assert (await anna.runs())[0]["reason"].startswith("details matched no account 2 times")
+    await handed_to_people(database, anna)
+
+
+async def test_after_too_many_wrong_details_even_the_right_ones_verify_nobody(
+    customer: Any, shop: Shop, database: Database
+) -> None:
+    """Once details have matched no account ``max_bot_failures`` times, the bot stops checking
+    details at all in that conversation: a person checks who the customer is."""
+    from deskpilot.models import AIConversationState
+
+    visitor = customer("guess-2")
+    await visitor.say("Where is my order #W0000002? My email is noah1@example.com")
+    await visitor.say("noah2@example.com")  # the second wrong guess: handed off
+    async with database.transaction() as session:  # the team gives the conversation back
+        conversation = await session.get(Conversation, visitor.conversation_id)
+        assert conversation is not None
+        conversation.handled_by = HandledBy.BOT
+        state = await session.scalar(
+            select(AIConversationState).where(
+                AIConversationState.conversation_id == visitor.conversation_id
+            )
+        )
+        assert state is not None
+        assert state.verification_failures == 2
+    right = await visitor.say("Where is my order #W0000002? My email is noah.brown@example.com")
+    assert right[0]["text"].startswith(HANDOFF_NOTICE)
+    assert "processed" not in right[0]["text"]
+    assert (await visitor.runs())[0]["reason"].startswith("details matched no account 2 times")
+
+
+async def test_asking_again_for_who_the_customer_is_counts_as_a_failure(
+    customer: Any, shop: Shop
+) -> None:
+    """A customer who never gives details is not asked for them for ever."""
+    visitor = customer("ask-1")
+    for _ in range(3):
+        await visitor.say("Where is my order?")
+    assert await decisions(visitor) == ["clarify", "clarify", "handoff"]
+    assert (await visitor.runs())[0]["reason"].startswith("the bot failed 2 times in a row")

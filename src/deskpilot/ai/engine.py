@@ -185,6 +185,7 @@ class Engine:
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
+        asked_before = turn.state.pending_intent == intent  # the bot asked about this already
         turn.state.pending_intent = None
         handling, action = turn.handling.get(intent, (Handling.ANSWER, None))
         if handling == Handling.HANDOFF:
@@ -194,7 +195,9 @@ class Engine:
                 answered = await self._answer(turn, retriever, intent, strict=True)
                 if answered.decision == Decision.ANSWER:
                     return answered
-            return await self._act(turn, intent, action or INTENT_ACTIONS.get(intent))
+            return await self._act(
+                turn, intent, action or INTENT_ACTIONS.get(intent), asked_before=asked_before
+            )
         if intent == "greeting":
             if asked_what:  # small talk is no answer to "what do you need?": the second miss
                 return self._handoff(
@@ -288,19 +291,25 @@ class Engine:
     async def _verified_customer(self, turn: Turn) -> Identified:
         """Whom the bot acts for (``verification.identify``); a customer verified by details
         is remembered for the rest of the conversation, the channel's is read every turn."""
+        said_so_far = _claims(turn.text, turn.history)
+        said_now = _claims(turn.text, [])
+        if _verification_locked(turn):  # no more guesses: only the order in question counts
+            said_so_far, said_now = Claims(order_id=said_so_far.order_id), Claims()
         found = await identify(
             self.session,
             self.workspace_id,
             channel_customer_id=turn.customer_id if turn.channel_verified else None,
             remembered=turn.state.verified_customer_id,
-            said_now=_claims(turn.text, []),
-            said_so_far=_claims(turn.text, turn.history),
+            said_now=said_now,
+            said_so_far=said_so_far,
         )
         if found.by_details:
             turn.state.verified_customer_id = found.customer_id
         return found
 
-    async def _act(self, turn: Turn, intent: str, action_name: str | None) -> Outcome:
+    async def _act(
+        self, turn: Turn, intent: str, action_name: str | None, *, asked_before: bool = False
+    ) -> Outcome:
         language = turn.understanding.language
         enabled = turn.settings.actions_enabled
         if action_name is None or action_name not in enabled:
@@ -309,15 +318,7 @@ class Engine:
         identified = await self._verified_customer(turn)
         customer_id = identified.customer_id
         if customer_id is None:
-            turn.state.pending_intent = intent
-            if identified.rejected:
-                return Outcome(
-                    Decision.CLARIFY,
-                    "customer not verified: the details match no account",
-                    say("verify.failed", language),
-                    failed=True,
-                )
-            return Outcome(Decision.CLARIFY, "customer not verified", say("verify.ask", language))
+            return self._not_verified(turn, intent, identified, asked_before=asked_before)
         if await self._names_someone_else(turn.text, customer_id):
             return Outcome(
                 Decision.ANSWER,
@@ -403,6 +404,39 @@ class Engine:
             helped=True,
         )
 
+    def _not_verified(
+        self, turn: Turn, intent: str, identified: Identified, *, asked_before: bool
+    ) -> Outcome:
+        """Ask who the customer is; hand off once details have matched no account
+        ``max_bot_failures`` times in the conversation (whatever helped in between: each is a
+        guess at someone's email or zip), and from then on a person checks who they are."""
+        language, state = turn.understanding.language, turn.state
+        state.pending_intent = intent
+        if identified.rejected:
+            state.verification_failures += 1
+        if _verification_locked(turn):
+            state.pending_intent = None
+            return self._handoff(
+                f"details matched no account {state.verification_failures} times: a person "
+                "checks who the customer is",
+                language,
+                failed=True,
+            )
+        if identified.rejected:
+            return Outcome(
+                Decision.CLARIFY,
+                "customer not verified: the details match no account",
+                say("verify.failed", language),
+                failed=True,
+            )
+        # asked before and still no details: a failure, so asking does not go on for ever
+        return Outcome(
+            Decision.CLARIFY,
+            "customer not verified",
+            say("verify.ask", language),
+            failed=asked_before,
+        )
+
     async def _names_someone_else(self, text: str, customer_id: str) -> bool:
         """The message names an email address that is not the verified customer's."""
         named = {email.lower() for email in emails(text)}
@@ -439,6 +473,11 @@ class Engine:
             self.session, self.workspace_id, customer_id, None, 2
         )
         return recent[0] if len(recent) == 1 else None
+
+
+def _verification_locked(turn: Turn) -> bool:
+    """Details have matched no account too often in this conversation to try any more."""
+    return turn.state.verification_failures >= turn.settings.max_bot_failures
 
 
 def _claims(text: str, history: list[str]) -> Claims:

@@ -241,7 +241,12 @@ async def handle_message(
         return Handled(understood, None, None, (time.perf_counter() - started) * 1000)
 
     state = found_state or states.add(
-        AIConversationState(workspace_id=workspace_id, conversation_id=conversation.id)
+        AIConversationState(
+            workspace_id=workspace_id,
+            conversation_id=conversation.id,
+            failures=0,
+            verification_failures=0,
+        )
     )
     turn = Turn(
         text=message.text,
@@ -336,7 +341,9 @@ async def preview(
         understanding=understood,
         settings=settings,
         handling=taxonomy.handling,
-        state=AIConversationState(workspace_id=workspace_id, conversation_id="", failures=0),
+        state=AIConversationState(
+            workspace_id=workspace_id, conversation_id="", failures=0, verification_failures=0
+        ),
         customer_id=customer_id,
         channel_verified=customer_id is not None,
         vip=await _is_vip(session, workspace_id, customer_id, settings.vip_segments),

@@ -87,6 +87,8 @@ class AIConversationState(WorkspaceScoped, Base):
     pending_action: Mapped[dict[str, Any] | None]  # awaiting the customer's yes or no
     pending_intent: Mapped[str | None] = mapped_column(String(80))  # asked to clarify
     failures: Mapped[int] = mapped_column(default=0)
+    # details (email and order, name and zip) that matched no account; never starts again
+    verification_failures: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
