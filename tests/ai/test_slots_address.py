@@ -62,6 +62,16 @@ def test_an_order_number_alone_is_no_street_number() -> None:
     assert us_address("order W0000001 to 12, Springfield, IL 62701") is None
 
 
+def test_a_long_message_without_commas_is_read_in_one_pass() -> None:
+    # 20,000 characters of "1 a " once took seconds (each number tried every later comma)
+    text = "1 a " * 5000 + "\nShip to 12 Main St, Springfield, IL 62701 please, #W0000001"
+    assert us_address(text) == SPRINGFIELD
+    slots = fill_slots(text, ["1 a " * 5000, "a" * 20000])
+    assert slots.address == SPRINGFIELD
+    assert slots.order_id == "#W0000001"
+    assert us_address("1 a " * 5000) is None
+
+
 def test_the_address_said_before_the_order_is_kept_with_that_order() -> None:
     slots = fill_slots(
         "and it's for order #W0000001",

@@ -22,13 +22,11 @@ from tests.factories import Tenant
 @pytest.mark.parametrize(("text", "name", "zip_"), [
     ("Noah Brown, 80279", "Noah Brown", "80279"),
     ("Noah Brown 80279", "Noah Brown", "80279"),
-    ("noah brown, 80279.", "noah brown", "80279"),
     ("80279, Noah Brown", "Noah Brown", "80279"),
     ("zip 80279, Noah Brown", "Noah Brown", "80279"),
     ("Hi, Noah Brown, zip code: 80279", "Noah Brown", "80279"),
     ("I'm Noah Brown and my zip code is 80279", "Noah Brown", "80279"),
     ("I am Noah Brown, 80279-1234", "Noah Brown", "80279-1234"),
-    ("i’m noah brown zip 80279", "noah brown", "80279"),
     ("This is Noah Brown, zip 80279", "Noah Brown", "80279"),
     ("Hello! this is Mary Ann Smith, postal code 80279", "Mary Ann Smith", "80279"),
     ("It's Noah A. Brown, 80279", "Noah A Brown", "80279"),
@@ -61,6 +59,21 @@ def test_a_name_next_to_a_zip_is_read(text: str, name: str, zip_: str) -> None:
     "Это заказ 12345",
     "我是来退货的，100000",
     "我是李伟",
+    # everyday phrases next to a zip: a loose name's words all start with a capital letter
+    "Missing parcel, 80279",
+    "Shipping status 12345",
+    "Tracking info 12345",
+    "Wrong size, 12345",
+    "Nothing arrived 12345",
+    "I'm located near Denver 80202",
+    "This is ridiculous honestly, 12345",
+    "noah brown, 80279.",  # a name typed in lower case needs "my name is"
+    "i’m noah brown zip 80279",
+    "Я заказала платье 123456",
+    "это иван петров, индекс 101000",
+    "这是新用户，邮编100000",
+    "我是老客户，邮编100000",
+    "我是新客，100000",
 ])  # fmt: skip
 def test_ordinary_words_are_not_read_as_a_name(text: str) -> None:
     assert name_and_zip(text) is None
@@ -73,6 +86,25 @@ def test_the_old_forms_still_come_first_and_earlier_turns_still_count() -> None:
     answered = fill_slots("thanks", ["where is #W0000003", "Noah Brown, 80279"])
     assert (answered.name, answered.zip) == ("Noah Brown", "80279")
     assert fill_slots("I'm Anna Lee, my name is Noah Brown, 80279").name == "Noah Brown"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("my name is noah brown, zip 80279", "noah brown"),
+    ("меня зовут иван петров, индекс 101000", "иван петров"),
+])  # fmt: skip
+def test_a_name_in_lower_case_is_read_after_my_name_is(text: str, name: str) -> None:
+    assert name_and_zip(text) is None
+    assert fill_slots(text).name == name
+
+
+@pytest.mark.parametrize("answer", [
+    "Missing parcel, 80279",
+    "Missing Parcel, 80279",  # capitalised, so read loosely: "my name is" said before still wins
+    "Wrong Size 80279",
+])  # fmt: skip
+def test_a_name_said_with_my_name_is_earlier_wins_over_a_loose_one(answer: str) -> None:
+    slots = fill_slots(answer, ["where is #W0000003", "My name is Noah Brown"])
+    assert (slots.name, slots.zip) == ("Noah Brown", "80279")
 
 
 # --- the conversation: asked to verify, the customer answers ----------------------------------
@@ -132,6 +164,21 @@ async def test_the_answer_to_name_and_zip_verifies_the_customer(
     reply = await converse(
         resources, channel, f"nz-{len(answer)}", ["Where is my order #W0000003?", answer]
     )
+    assert "#W0000003" in reply
+    assert "delivered" in reply
+
+
+@pytest.mark.parametrize("answer", [
+    "parcel missing, 80279",
+    "Missing parcel, 80279",
+    "Missing Parcel, 80279",
+])  # fmt: skip
+async def test_a_name_given_earlier_is_not_replaced_by_an_everyday_phrase(
+    resources: Resources, shop: Shop, channel: Channel, answer: str
+) -> None:
+    turns = ["Where is my order #W0000003?", "My name is Noah Brown", answer]
+    key = "nz-p-" + "".join(c for c in answer if c.isalnum())
+    reply = await converse(resources, channel, key, turns)
     assert "#W0000003" in reply
     assert "delivered" in reply
 

@@ -117,6 +117,45 @@ def test_an_address_after_an_order_number_starts_at_the_street_number() -> None:
     assert kinds("#W0000001 to 12 Main St") == [(PiiKind.ADDRESS, "12 Main St")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Order 2 Main St lamps and 10 Oak Court tables",
+            "Order 2 Main St lamps and 10 Oak Court tables",
+        ),
+        (
+            "Send 3 Star Wars Lego Way sets to 12 main st",
+            "Send 3 Star Wars Lego Way sets to [ADDRESS_1]",
+        ),
+        ("I bought 2 Tennis Court shoes", "I bought 2 Tennis Court shoes"),
+        ("I want 2 Main St floor lamps", "I want 2 Main St floor lamps"),
+        ("2 Park Ave shirts, please", "2 Park Ave shirts, please"),
+        # a suffix the address ends at: end, punctuation, a unit, a city or a joining word
+        ("I live at 12 Main St and my zip is 62704", "I live at [ADDRESS_1] and my zip is 62704"),
+        ("ship to 12 Main St please", "ship to [ADDRESS_1] please"),
+        ("ship to 12 Main St today", "ship to [ADDRESS_1] today"),
+        ("12 Oak Court, thanks", "[ADDRESS_1], thanks"),
+        ("12 Oak Court Apt 4 is mine", "[ADDRESS_1] is mine"),
+        ("12 Oak Court #5 is mine", "[ADDRESS_1] is mine"),
+        ("at 12 Oak Court.", "at [ADDRESS_1]."),
+        ("12 Oak Court Boulder CO", "[ADDRESS_1] Boulder CO"),
+        ("12 Main St 地址", "[ADDRESS_1] 地址"),
+        ("lamps to 12 Main St, Denver, CO 80202 now", "lamps to [ADDRESS_1] now"),
+    ],
+)
+def test_a_street_suffix_followed_by_a_word_is_a_product_name(text: str, expected: str) -> None:
+    redactor = Redactor()
+    assert redactor.redact(text).text == expected
+    assert redactor.restore(expected) == text
+
+
+def test_a_long_text_without_commas_keeps_its_address() -> None:
+    text = "1 a " * 5000 + "ship to 12 Main St, Denver, CO 80202 please"
+    assert kinds(text) == [(PiiKind.ADDRESS, "12 Main St, Denver, CO 80202")]
+    assert len(kinds("2 Main St lamps " * 1250)) == 0
+
+
 def test_an_unknown_state_keeps_only_the_street_line() -> None:
     assert kinds("12 Main St, Springfield, ZZ 62704") == [(PiiKind.ADDRESS, "12 Main St")]
 
@@ -205,6 +244,13 @@ def test_known_values_are_whole_words(text: str) -> None:
     assert [s for s in spans if s.kind in (PiiKind.NAME, PiiKind.ZIP)] == []
     if "Main" not in text:
         assert spans == []
+
+
+def test_a_known_zip_after_a_hash_is_an_order_number() -> None:
+    redactor = Redactor(known=KnownValues(zips=("10083",)))
+    assert redactor.redact("order #10083, zip 10083").text == "order #10083, zip [ZIP_1]"
+    assert redactor.redact("заказ #10083 не пришёл").text == "заказ #10083 не пришёл"
+    assert redactor.redact("订单#10083，邮编10083").text == "订单#10083，邮编[ZIP_1]"
 
 
 def test_a_known_value_inside_an_email_stays_part_of_the_email() -> None:

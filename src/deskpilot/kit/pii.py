@@ -29,11 +29,14 @@ What counts as PII here (``PiiKind``), each confirmed by a check, not by a patte
   ", City, ST 12345" with a real USPS state code. A suffix that is also an everyday word
   (Way, Drive, Court, Place...) counts only after a capitalised street name, and words like
   "to", "for", "items" never start a street name: "order 123 to 12 Main St" gives "12 Main
-  St", "3 items" nothing.
+  St", "3 items" nothing. The suffix must end the address: a lower-case word after it other
+  than a joining one ("and", "to", "please"...) makes it a product ("2 Main St lamps",
+  "2 Tennis Court shoes").
 - ``name``, ``zip`` (and ``address``): values the caller already knows belong to the person
   (``KnownValues``: the verified customer's name, postcode and address from their profile),
-  found as whole words, case-insensitively, a name's words in any order ("Brown, Noah"). No
-  pattern can find arbitrary names; these at least never leave the process.
+  found as whole words, case-insensitively, a name's words in any order ("Brown, Noah"), never
+  right after "#" ("#10083" is an order number). No pattern can find arbitrary names; these
+  at least never leave the process.
 
 Not PII on purpose: order ids (``#W1234567``), ticket numbers, amounts, dates. The AI needs them
 to act on the customer's request, and they identify nobody without the database.
@@ -169,13 +172,22 @@ _NOT_A_STREET_WORD = (
     r"|items?|pcs|pieces?|units?|days?|weeks?|months?|years?|hours?|minutes?|times?|more"
     r"|dollars?|usd|rub|yuan)"
 )
+# Lower-case words that may follow a street line ("12 Main St and my zip is ..."); any other
+# ("2 Main St lamps", "2 Tennis Court shoes") makes the number a quantity and the words a product.
+_AFTER_A_STREET = (
+    r"(?:and|or|but|in|on|at|to|for|from|of|by|near|with|is|was|as|so|if|when|which|where"
+    r"|please|pls|instead|today|tomorrow|now|then|asap|thanks|thank|thx|here|there|not|also|too)"
+)
 _ADDRESS = re.compile(
     r"(?<![0-9A-Za-z_#@./\-])(?P<number>\d{1,6}[A-Za-z]?(?:-\d{1,4})?)"
     r"(?P<name>(?:[ ]+(?!" + _NOT_A_STREET_WORD + r"(?![A-Za-z]))"
     r"(?>[A-Za-z][A-Za-z'\-]*+|\d{1,3}(?:st|nd|rd|th))){1,4}?)"
     r"[ ]+(?P<suffix>" + _PLAIN_SUFFIXES + "|" + _WORD_SUFFIXES + r")(?:\.(?=,))?(?![0-9A-Za-z])"
-    r"(?P<unit>,?[ ]*(?:apt|apartment|suite|ste|unit|fl|floor|room|\#)\.?[ ]*[A-Za-z0-9\-]{1,8}"
-    r"(?![0-9A-Za-z]))?"
+    # a unit ("Apt 4B", "Suite A", "#5": a number, or one or two letters), or else no
+    # lower-case word other than a joining one right after the suffix
+    r"(?:(?P<unit>,?[ ]*(?:apt|apartment|suite|ste|unit|fl|floor|room|\#)\.?[ ]*"
+    r"(?:[A-Za-z]?\d[A-Za-z0-9\-]{0,7}|[A-Za-z]{1,2})(?![0-9A-Za-z]))"
+    r"|(?![ ]+(?!" + _AFTER_A_STREET + r"(?![A-Za-z]))(?-i:[a-z])))"
     r"(?P<tail>,[ ]*[A-Za-z][A-Za-z.'\-]*+(?:[ ][A-Za-z][A-Za-z.'\-]*+){0,3},[ ]*"
     r"(?P<state>[A-Z]{2})[ ]+\d{5}(?:-\d{4})?(?![0-9A-Za-z]))?",
     re.IGNORECASE,
@@ -455,11 +467,13 @@ _NAME_PARTS_PERMUTED = 4
 
 
 def _bounded(alternatives: Iterable[str], boundaries: bool = True) -> str:
-    """Whole words: not glued to letters or digits, nor to a number's decimal part."""
+    """Whole words: not glued to letters or digits, nor to a number's decimal part, nor a
+    number right after "#"."""
     body = "|".join(sorted(set(alternatives), key=len, reverse=True))
     if not boundaries:
         return f"(?:{body})"
-    return rf"(?<![{_WORD}])(?<!\d[.,])(?:{body})(?![{_WORD}])(?![.,]\d)"
+    # nor digits right after "#": "#10083" is an order number, not the zip 10083
+    return rf"(?<![{_WORD}])(?<!\d[.,])(?!(?<=#)\d)(?:{body})(?![{_WORD}])(?![.,]\d)"
 
 
 def _name_pattern(name: str) -> str | None:
@@ -517,11 +531,17 @@ def _choose(candidates: Iterable[PiiSpan]) -> list[PiiSpan]:
     """Non-overlapping spans in text order: the earlier kind of ``PRIORITY`` wins an overlap,
     then the earlier and longer span."""
     rank = {kind: index for index, kind in enumerate(PRIORITY)}
-    chosen: list[PiiSpan] = []
+    chosen: list[PiiSpan] = []  # in text order, never overlapping: a neighbour check suffices
+    starts: list[int] = []
     for span in sorted(candidates, key=lambda s: (rank[s.kind], s.start, -s.end)):
-        if all(span.end <= other.start or span.start >= other.end for other in chosen):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: s.start)
+        at = bisect.bisect_right(starts, span.start)
+        if at and chosen[at - 1].end > span.start:
+            continue
+        if at < len(chosen) and span.end > chosen[at].start:
+            continue
+        chosen.insert(at, span)
+        starts.insert(at, span.start)
+    return chosen
 
 
 def find_pii(

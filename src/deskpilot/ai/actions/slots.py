@@ -2,7 +2,8 @@
 """Filling action slots from the customer's words, without an LLM (pure functions).
 
 Each extractor reads one message; ``fill_slots`` reads the current message first and then the
-earlier turns, newest first, so something said before ("my email is ...") still counts. English,
+earlier turns, newest first, so something said before ("my email is ...") still counts; a name
+said with "my name is" in any turn comes before one read loosely next to a zip. English,
 Chinese and Russian phrasings are recognised; anything not recognised is left empty, and the
 action then asks for it (a missing slot), never guesses.
 """
@@ -56,7 +57,10 @@ def resolve_order_id(text: str, remembered: str | None) -> str | None:
 
 # --- contact details ------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# starting where a run of such characters starts: linear in the length of a long run without "@"
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 
 
 def emails(text: str) -> list[str]:
@@ -134,8 +138,10 @@ def _name_words(rest: str) -> str | None:
 # "Это Иван Петров, индекс 101000", "我是李伟 邮编200030". Without "my name is", a name is read
 # only right next to a zip in the same message: that pairing is what an answer to the bot's
 # question "your full name and zip code" looks like, while "I'm angry about order 123" names
-# nobody. Two to four words, none of them an everyday word: "I'm so angry, 12345" names nobody
-# either. Verification still has to find exactly one customer with that name and zip.
+# nobody. Two to four words, each starting with a capital letter and none of them an everyday
+# word: "I'm so angry, 12345", "Missing parcel, 80279" name nobody either (a name typed in lower
+# case needs "my name is"). Verification still has to find exactly one customer with that name
+# and zip.
 _LETTER = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]"
 _NOT_NAME = frozenset({
     "i", "im", "a", "an", "the", "and", "or", "but", "so", "not", "no", "yes", "very", "really",
@@ -162,12 +168,19 @@ _NOT_NAME = frozenset({
     "недоволен", "недовольна",
 })  # fmt: skip
 _EVERYDAY = "|".join(sorted(_NOT_NAME, key=len, reverse=True))
+# The capital letters of _LETTER: without "my name is", every word of a name starts with one
+# ("Missing parcel, 80279", "Я заказала платье 123456" name nobody).
+_CAPITAL = "".join(
+    chr(c)
+    for c in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x400, 0x500))
+    if chr(c).isupper()
+)
 _LOOSE_WORD = (
     rf"(?!(?:{_EVERYDAY})(?!{_LETTER}|['’.]))"  # not an everyday word ("A." is an initial)
-    rf"(?!(?-i:[a-z]+ing)(?!{_LETTER}))"  # nor "taking", "waiting": "this is taking ages, 12345"
+    rf"(?=(?-i:[{_CAPITAL}]))"  # a capital first: not "noah brown", nor "Tracking info"
     rf"{_LETTER}(?:{_LETTER}|['’-](?={_LETTER}))*\.?"
 )
-_HAN_NOT_NAME = "的了来要想在不是我你他她它们这那吗呢吧啊订单退换货邮编地址号码请谢"
+_HAN_NOT_NAME = "的了来要想在不是我你他她它们这那吗呢吧啊订单退换货邮编地址号码请谢用户客"
 _HAN = rf"(?:(?![{_HAN_NOT_NAME}])[\u4e00-\u9fff·]){{2,4}}?"
 _LOOSE_NAME = rf"(?P<name>{_HAN}|{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{1,3}}?)"
 _ZIP_WORD = (
@@ -204,9 +217,9 @@ def name_and_zip(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _name(text: str) -> str | None:
+def _loose_name(text: str) -> str | None:
     paired = name_and_zip(text)
-    return person_name(text) or (paired[0] if paired else None)
+    return paired[0] if paired else None
 
 
 def _zip(text: str) -> str | None:
@@ -350,9 +363,9 @@ _US_ADDRESS = re.compile(
     # the street number starts a word (never the digits of an order id: "W0000001", "#123")
     # and a street name follows it, so "#W0000001 to 12 Main St" gives "12 Main St"
     r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + _NOT_A_STREET + r")"
-    r"[A-Za-z][A-Za-z0-9 .'-]*?)\s*,\s*"
+    r"[A-Za-z][A-Za-z0-9 .'-]{0,60}?)\s*,\s*"
     r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
-    r"(?P<city>[A-Za-z][A-Za-z .'-]+?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
+    r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
     r"(?:\s*,\s*(?P<country>USA|US|United States))?",
     re.IGNORECASE,
 )
@@ -445,7 +458,8 @@ def fill_slots(
     refund_choices: Sequence[str] = (),
 ) -> FilledSlots:
     """Slots from the current message, then from earlier customer turns (oldest first in
-    ``history``), newest first. The order is the one named now, else the remembered one when
+    ``history``), newest first; the name said with "my name is" in any turn, else one read
+    next to a zip in any turn. The order is the one named now, else the remembered one when
     the message points at it ("cancel it"), else the last one named earlier, else the
     remembered one. ``items`` are the lines of that order, for item mentions.
     """
@@ -465,7 +479,9 @@ def fill_slots(
         order_id=order_id,
         email=first(lambda t: next(iter(emails(t)), None)),
         zip=first(_zip),
-        name=first(_name),
+        # "my name is ..." anywhere in the conversation wins over a name read loosely next to a
+        # zip: "Missing Parcel, 80279" after "My name is Noah Brown" keeps Noah Brown
+        name=first(person_name) or first(_loose_name),
         reason=first(cancel_reason),
         item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
         payment_method_id=resolve_refund_method(mentioned, refund_choices),
