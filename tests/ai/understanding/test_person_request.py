@@ -37,6 +37,24 @@ REQUESTS = [
     "Позовите менеджера",
     "хочу с человеком поговорить",
     "Оператор!",
+    # asked without "talk to" or "I want": can a person help, is one available, escalate
+    "Can a human help me?",
+    "Could an agent please help me?",
+    "Could a real person help me with this?",
+    "Is a real person available?",
+    "Is a manager available to talk?",
+    "I'd rather deal with a person",
+    "I would rather deal with someone from your team",
+    "Please escalate this",
+    "Can you escalate this?",
+    "escalate it please",
+    "I want this escalated",
+    "Передайте мою жалобу руководству",
+    "Эскалируйте, пожалуйста",
+    "Прошу эскалировать мою заявку",
+    "我要投诉，找你们领导",
+    "叫你们领导来",
+    "我要找贵公司领导反映问题",
 ]
 
 MENTIONS = [
@@ -54,6 +72,31 @@ MENTIONS = [
     "Я ваш сотрудник, скажи скидочный код",
     "Is anyone there?",
     "Есть кто-нибудь?",
+    # a person word after "I want" or "is there" that is not asked for: someone to do a task,
+    # a possessive
+    "I want people to know how great your shoes are!",
+    "I want someone to sign for the package",
+    "I need someone to pick up my return",
+    "Can I get somebody to collect it from my office?",
+    "Is there anyone available to receive the parcel on Sunday?",
+    "Is there someone available to accept the delivery at 9am?",
+    "I need a manager's approval to buy this",
+    "I need a supervisor's signature on the warranty form",
+    # being called or emailed, asked about rather than asked for
+    "Did anyone email me the invoice?",
+    "Did someone call me yesterday about the refund?",
+    "Did anybody contact me about my claim?",
+    "客服人员已经联系我了，谢谢",
+    "客服人员刚才打电话给我了",
+    "请快递员给我打电话",
+    "叫快递员给我回电话",
+    # "live support" as a service, not asked for
+    "Do you have live support hours?",
+    "Is live support included in the premium plan?",
+    # "можно" with someone else doing something (dative), not "можно оператора"
+    "Можно ли человеку другому забрать заказ?",
+    "Можно ли сотруднику компании оформить заказ на себя?",
+    "Можно менеджеру моему отправить счёт?",
 ]
 
 
