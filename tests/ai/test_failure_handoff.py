@@ -7,42 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from deskpilot.kit.db import Database
-from deskpilot.kit.deps import Resources
 from deskpilot.models import Conversation, HandledBy, Message
-from tests.ai.actions.shop import Shop, create_shop
+from tests.ai.actions.shop import Shop
 from tests.ai.test_pipeline import Customer
-from tests.channels.helpers import create_channel
 from tests.factories import Tenant
 
 HANDOFF_NOTICE = "I'm passing you to a member of our team"
-
-
-@pytest.fixture
-async def shop(database: Database, tenant: Tenant) -> Shop:
-    return await create_shop(database, tenant.workspace_id)
-
-
-@pytest.fixture
-async def channel(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
-    on = await client.patch(
-        "/api/v1/ai/settings", headers=tenant.headers, json={"bot_enabled": True}
-    )
-    assert on.status_code == 200, on.text
-    return await create_channel(client, tenant, "api")
-
-
-@pytest.fixture
-def customer(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, channel: dict[str, Any]
-) -> Any:
-    def make(external_id: str, email: str | None = None) -> Customer:
-        return Customer(client, tenant, resources, channel, external_id, email)
-
-    return make
 
 
 async def decisions(customer: Customer) -> list[str]:

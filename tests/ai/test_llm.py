@@ -22,7 +22,7 @@ from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.pii import Redactor
 from deskpilot.models import Order
-from tests.ai.actions.shop import Shop, create_shop
+from tests.ai.actions.shop import Shop
 from tests.ai.test_pipeline import Customer, publish
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
@@ -85,11 +85,6 @@ def customer_factory(
         return Customer(client, tenant, resources, channel, external_id, email)
 
     return make
-
-
-@pytest.fixture
-async def shop(database: Database, tenant: Tenant) -> Shop:
-    return await create_shop(database, tenant.workspace_id)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.models import Conversation, HandledBy, Message, Order, UnansweredQuestion
-from tests.ai.actions.shop import Shop, create_shop
-from tests.channels.helpers import create_channel, drain, worker_for
+from tests.ai.actions.shop import Shop
+from tests.channels.helpers import drain, worker_for
 from tests.factories import Tenant
 from tests.knowledge.helpers import create_article
 
@@ -22,20 +22,6 @@ SHIPPING = (
     "Orders leave our warehouse within one business day. Standard delivery takes three to "
     "five business days; express delivery takes one to two."
 )
-
-
-@pytest.fixture
-async def shop(database: Database, tenant: Tenant) -> Shop:
-    return await create_shop(database, tenant.workspace_id)
-
-
-@pytest.fixture
-async def channel(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
-    on = await client.patch(
-        "/api/v1/ai/settings", headers=tenant.headers, json={"bot_enabled": True}
-    )
-    assert on.status_code == 200, on.text
-    return await create_channel(client, tenant, "api")
 
 
 async def publish(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:

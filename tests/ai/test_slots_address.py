@@ -11,7 +11,7 @@ from deskpilot.ai.actions.slots import fill_slots, us_address
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.models import Order
-from tests.ai.actions.shop import Shop, create_shop
+from tests.ai.actions.shop import Shop
 from tests.ai.test_pipeline import Customer
 from tests.channels.helpers import create_channel
 from tests.factories import Tenant
@@ -79,11 +79,6 @@ def test_the_address_said_before_the_order_is_kept_with_that_order() -> None:
     )
     assert slots.order_id == "#W0000001"
     assert slots.address == {**SPRINGFIELD, "address2": "Apt 4B"}
-
-
-@pytest.fixture
-async def shop(database: Database, tenant: Tenant) -> Shop:
-    return await create_shop(database, tenant.workspace_id)
 
 
 async def test_the_changed_order_ships_to_the_street_the_customer_wrote(
