@@ -15,7 +15,7 @@ from deskpilot.kit.deps import Resources
 from deskpilot.models import Customer as CustomerRow
 from tests.ai.actions.shop import Shop, create_shop
 from tests.ai.test_llm import NO_INTENT, SHIPPING, use_fake_llm
-from tests.ai.test_pipeline import Customer, publish
+from tests.ai.test_pipeline import publish
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
 from tests.support.fakellm import FakeLLM, Reply
@@ -63,27 +63,16 @@ def assert_nothing_of_noah(sent: str) -> None:
         assert value.lower() not in lowered, (value, sent)
 
 
-def speaker(
-    client: httpx.AsyncClient,
-    tenant: Tenant,
-    resources: Resources,
-    channel: dict[str, Any],
-    external_id: str,
-    email: str | None = None,
-) -> Customer:
-    return Customer(client, tenant, resources, channel, external_id, email)
-
-
 async def test_name_and_zip_of_the_verified_customer_stay_in_the_process(
     client: httpx.AsyncClient,
     tenant: Tenant,
-    resources: Resources,
     channel: dict[str, Any],
     fake: FakeLLM,
     shop: Shop,
+    customer: Any,
 ) -> None:
     # the API channel vouches for the sender, whose email is Noah's profile
-    noah = speaker(client, tenant, resources, channel, "noah-known-1", "noah.brown@example.com")
+    noah = customer("noah-known-1", "noah.brown@example.com")
     fake.script(NO_INTENT, NO_INTENT, Reply.text("{}"))
     await noah.say("I'm Noah Brown, zip 80279, where is my order?")
     sent = sent_text(fake)
@@ -103,18 +92,17 @@ async def test_name_and_zip_of_the_verified_customer_stay_in_the_process(
 async def test_a_knowledge_question_naming_the_customer_is_redacted_and_restored(
     client: httpx.AsyncClient,
     tenant: Tenant,
-    resources: Resources,
-    channel: dict[str, Any],
     fake: FakeLLM,
     shop: Shop,
     shipping: dict[str, Any],
     question: str,
+    customer: Any,
 ) -> None:
     fake.script(
         NO_INTENT,
         Reply.text("[NAME_1]: standard delivery takes three to five business days [1]."),
     )
-    noah = speaker(client, tenant, resources, channel, "noah-known-2", "noah.brown@example.com")
+    noah = customer("noah-known-2", "noah.brown@example.com")
     replies = await noah.say(question)
     assert_nothing_of_noah(sent_text(fake))
     said_name = question.split(".")[0].split(":")[0].split("(")[0]
@@ -127,13 +115,12 @@ async def test_a_knowledge_question_naming_the_customer_is_redacted_and_restored
 async def test_a_customer_verified_by_details_is_hidden_from_then_on(
     client: httpx.AsyncClient,
     tenant: Tenant,
-    resources: Resources,
-    channel: dict[str, Any],
     fake: FakeLLM,
     shop: Shop,
     shipping: dict[str, Any],
+    customer: Any,
 ) -> None:
-    chat = speaker(client, tenant, resources, channel, "tg-known-3")  # no profile of Noah's
+    chat = customer("tg-known-3")  # no profile of Noah's
     # nothing scripted: the model fails and the built-in engine verifies and answers
     asked = await chat.say("Where is my order #W0000003?")
     assert "confirm who you are" in asked[0]["text"]
@@ -152,6 +139,7 @@ async def test_reply_preview_hides_the_named_customer(
     fake: FakeLLM,
     shop: Shop,
     shipping: dict[str, Any],
+    customer: Any,
 ) -> None:
     await drain(worker_for(resources))  # index the article
     await use_fake_llm(client, tenant, fake)
