@@ -4,11 +4,12 @@ each step; the review queue and the knowledge-gaps report."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 import httpx
-from playwright.async_api import Dialog, Page, expect
+from playwright.async_api import Dialog, Page, Route, expect
 
 from deskpilot.kit.db import Database
 from deskpilot.knowledge import quality
@@ -109,6 +110,27 @@ async def test_an_article_is_written_published_edited_and_rolled_back(
     await page.goto(f"{live_server}/kb/{article_id}")
     await assert_accessible(page)
     await screenshot(page, "kb-edit-tablet", full_page=False)
+
+
+async def test_text_typed_before_the_editor_script_runs_is_previewed(
+    signed_in_page: Page, live_server: str
+) -> None:
+    """A slow connection: the agent types while the editor's script is still loading; the
+    preview shows that text once the script runs (it used to stay empty until the next key)."""
+    page = signed_in_page
+    typed = asyncio.Event()
+
+    async def after_typing(route: Route) -> None:
+        await typed.wait()
+        await route.continue_()
+
+    await page.route("**/static/console/kb_editor.js", after_typing)
+    await page.goto(f"{live_server}/kb/new", wait_until="commit")
+    await page.get_by_label("Body (Markdown)").fill("## Returns\n\nWithin **30** days.")
+    typed.set()
+    preview = page.locator("#kb-preview")
+    await expect(preview.locator("h2")).to_have_text("Returns")
+    await expect(preview.locator("strong")).to_have_text("30")
 
 
 async def test_the_review_queue_and_the_gaps_report(

@@ -87,6 +87,8 @@ function setupEditor(root) {
     clearTimeout(timer);
     timer = setTimeout(refreshPreview, 250);
   });
+  // text typed (or restored by the browser) before this script ran has had no preview yet
+  if (field("body").value !== field("body").defaultValue) refreshPreview();
 
   function payload() {
     const body = {
