@@ -154,3 +154,31 @@ async def test_reply_preview_hides_the_named_customer(
     )
     assert response.status_code == 200, response.text
     assert_nothing_of_noah(sent_text(fake))
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "I'm Noah Brown, zip 80279",
+        "My name is Noah Brown and I live at 12 Main St, Springfield, IL 80279",
+    ],
+)
+async def test_a_visitor_verifying_by_name_and_zip_is_hidden_from_that_message_on(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    fake: FakeLLM,
+    shop: Shop,
+    shipping: dict[str, Any],
+    details: str,
+    customer: Any,
+) -> None:
+    # no profile is known before the details are checked: the details read from the
+    # conversation itself are hidden, from the message that gives them on
+    chat = customer("tg-known-5")
+    asked = await chat.say("Where is my order #W0000003?")
+    assert "confirm who you are" in asked[0]["text"]
+    fake.chat_requests.clear()
+    fake.script(NO_INTENT, NO_INTENT, Reply.text("{}"), NO_INTENT, Reply.text("Soon [1]."))
+    await chat.say(details)
+    await chat.say("And how long does standard delivery take?")
+    assert_nothing_of_noah(sent_text(fake))

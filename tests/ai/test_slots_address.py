@@ -7,7 +7,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from deskpilot.ai.actions.slots import fill_slots, us_address
+from deskpilot.ai.actions.addresses import us_address
+from deskpilot.ai.actions.slots import fill_slots
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.models import Order

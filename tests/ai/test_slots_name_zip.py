@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from deskpilot.ai.actions.slots import fill_slots, name_and_zip
+from deskpilot.ai.actions.slots import fill_slots, name_and_zip, stated_details
 from deskpilot.ai.pipeline import handle_message
 from deskpilot.conversations.intake import InboundMessage, receive
 from deskpilot.customers.service import SenderHandle
@@ -196,3 +196,55 @@ async def test_a_name_and_zip_of_no_or_another_customer_shows_nothing(
     )
     assert "delivered" not in reply
     assert "1Z999" not in reply
+
+
+def test_stated_details_gather_every_name_zip_and_street_line_of_the_turns() -> None:
+    stated = stated_details(
+        [
+            "I'm Noah Brown, zip 80279",
+            "меня зовут Иван Петров",
+            "ship it to 12 Main St, Springfield, IL 62704",
+            "I'd like 12345 stickers",  # a bare number is no zip
+            "Missing parcel, 80279",  # no name here
+        ]
+    )
+    assert stated.names == ("Noah Brown", "Иван Петров")
+    assert stated.zips == ("80279", "62704")
+    assert stated.addresses == ("12 Main St",)
+    assert not stated_details(["Where is my order #W0000001?"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My name is on the order but it says delivered",
+        "my name is wrong on the label",
+        "收件人名字是错的",
+        "我叫客服",
+    ],
+)
+def test_stated_details_take_no_everyday_words_for_names(
+    text: str,
+) -> None:
+    # they would be replaced in every knowledge passage sent to the LLM ("Click [NAME_1] it")
+    assert not stated_details([text])
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "zip_code"),
+    [
+        ("我叫谢娜，邮编200030", "谢娜", "200030"),
+        ("我叫李想", "李想", None),
+        ("邮编是：200030", None, "200030"),
+        ("zip = 10083", None, "10083"),
+        ("Индекс — 101000", None, "101000"),
+    ],
+)
+def test_stated_details_hide_what_verification_reads(
+    text: str, name: str | None, zip_code: str | None
+) -> None:
+    stated = stated_details([text])
+    assert stated.names == ((name,) if name else ())
+    assert stated.zips == ((zip_code,) if zip_code else ())
+    filled = fill_slots(text)
+    assert (filled.name, filled.zip) == (name, zip_code)

@@ -10,8 +10,10 @@ The order of the checks is the policy (docs/ai-engine.md):
 3. An out-of-scope or low-confidence intent: answer if the knowledge base clearly supports an
    answer, else ask once what the customer needs, and hand off the second time.
 4. The intent's handling: ``handoff`` hands off, ``action`` runs the action flow (verify, fill
-   slots, check the policy, confirm, run), ``answer`` answers from knowledge, or hands off when
-   nothing there supports an answer (the question goes to the knowledge-gaps report).
+   slots, check the policy, confirm, run; an action intent asked as a general question is first
+   answered from knowledge if it can be, see ``_decide``), ``answer`` answers from knowledge, or
+   hands off when nothing there supports an answer (the question goes to the knowledge-gaps
+   report).
 
 Then the failure count (``AIConversationState.failures``): a failed turn (details that verify
 nobody, an order not found, a policy refusal, asking about another customer's account) adds
@@ -63,9 +65,26 @@ STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or a
 ADDRESS_SLOTS = {"address1", "address2", "city", "state", "zip", "country"}
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
+    r"|when (do|does)"
     r"|which|is it possible)\b"
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
+    re.IGNORECASE,
+)
+
+# a question about something the customer bought: a first-person possessive or purchase, or a
+# pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
+_OWN = re.compile(
+    r"\b(?:my|mine|our|(?<!is\s)it(?!\s+(?:takes?|costs?)\b)|these|those|the\s+order"
+    r"|(?:this|that|the\s+same)\s+(?:order|one|parcel|package|item)"
+    r"|(?:i|we)(?:\s+(?:have|just|already|still|recently))*(?:['\u2019]ve)?"
+    r"(?:\s+(?:just|already|recently))?\s+(?:ordered|bought|purchased|paid|received|got|placed|made))\b"
+    r"|我的|我们的|我要|我想|我刚|我已经|我[^\uff0c,。\uff1f?]{0,4}?(?:下单|下的|付款|付了|买的|买了|订的|收到)"
+    r"|这个订单|这单|那单|该订单|这笔|那笔"
+    r"|(?<![а-яё])(?:мо(?:[йяеёию]|ем|ём|ему|им|ими|его|ей|их)|наш(?:[аеиу]|его|ем|ей|им|их)?"  # noqa: RUF001
+    r"|его|её|ее|этот|этого|мне"  # noqa: RUF001
+    r"|(?:заказа|заказыва|купи|оплати|заплати|получи|сдела|оформи)л[аи]?|купленн[а-яё]*"  # noqa: RUF001
+    r"|ошиб(?:ся|лась|лись))(?![а-яё])",  # noqa: RUF001
     re.IGNORECASE,
 )
 
@@ -185,14 +204,19 @@ class Engine:
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
+        in_flow = turn.state.pending_intent not in (None, "clarify")  # it waits on this flow
         asked_before = turn.state.pending_intent == intent  # the bot asked about this already
         turn.state.pending_intent = None
         handling, action = turn.handling.get(intent, (Handling.ANSWER, None))
         if handling == Handling.HANDOFF:
             return self._handoff(f"intent {intent} is handled by people", language)
         if handling == Handling.ACTION:
-            if _asks_in_general(turn.text):  # "what is your return policy?"
-                answered = await self._answer(turn, retriever, intent, strict=True)
+            if _asks_in_general(turn.text):
+                # "what is your return policy?": knowledge answers it when it can; at the usual
+                # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
+                # only clearly when it is about their order or answers the bot's question
+                strict = in_flow or _about_own_order(turn.text)
+                answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
             return await self._act(
@@ -498,6 +522,12 @@ def _continues(turn: Turn) -> bool:
     return bool(
         found.order_id or found.email or found.zip or found.name or found.reason or found.address
     )
+
+
+def _about_own_order(text: str) -> bool:
+    """Whether the text is about something the customer bought: an order id, "it" / "the
+    order", or a first-person possessive or purchase ("my", "I ordered", "我的", "мой")."""
+    return bool(order_ids(text)) or _OWN.search(text) is not None
 
 
 def _asks_in_general(text: str) -> bool:

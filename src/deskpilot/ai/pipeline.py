@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
+from deskpilot.ai.actions.slots import stated_details
 from deskpilot.ai.engine import Engine, Outcome, Turn
 from deskpilot.ai.handoff import queue_handoff
 from deskpilot.ai.llm import BUILTIN, Hooks, workspace_hooks
@@ -116,18 +117,24 @@ async def _embed_ahead(text: str) -> None:
 
 
 async def _known_values(
-    session: AsyncSession, workspace_id: str, settings: AISettings, *customer_ids: str | None
+    session: AsyncSession,
+    workspace_id: str,
+    settings: AISettings,
+    *customer_ids: str | None,
+    turns: Sequence[str],
 ) -> KnownValues | None:
-    """The verified customer's own name, postcode and address, for the LLM's redactor to hide
-    (None with the built-in engine: nothing leaves the process)."""
-    ids = {customer_id for customer_id in customer_ids if customer_id}
-    if settings.provider == BUILTIN or not ids:
+    """The verified customer's own name, postcode and address, and those the customer stated
+    in ``turns`` (a visitor verifying by name and zip has no profile yet), for the LLM's
+    redactor to hide (None with the built-in engine: nothing leaves the process)."""
+    if settings.provider == BUILTIN:
         return None
-    found = (await customers.customers_by_id(session, workspace_id, ids)).values()
+    stated = stated_details(turns)
+    ids = {customer_id for customer_id in customer_ids if customer_id}
+    found = (await customers.customers_by_id(session, workspace_id, ids)).values() if ids else ()
     return KnownValues(
-        names=tuple(c.name for c in found if c.name),
-        addresses=tuple(c.address for c in found if c.address),
-        zips=tuple(c.postcode for c in found if c.postcode),
+        names=(*(c.name for c in found if c.name), *stated.names),
+        addresses=(*(c.address for c in found if c.address), *stated.addresses),
+        zips=(*(c.postcode for c in found if c.postcode), *stated.zips),
     )
 
 
@@ -212,16 +219,18 @@ async def handle_message(
         conversation.customer_id if channel_verified else None,
         found_state.verified_customer_id if found_state else None,
     )
+    history = await conversations.customer_texts(
+        session, workspace_id, conversation.id, message, HISTORY_TURNS
+    )
     hooks = await workspace_hooks(
         session,
         settings,
         workspace_id,
         resources.secret_box,
         resources.http,
-        await _known_values(session, workspace_id, settings, *verified),
-    )
-    history = await conversations.customer_texts(
-        session, workspace_id, conversation.id, message, HISTORY_TURNS
+        await _known_values(
+            session, workspace_id, settings, *verified, turns=[message.text, *history]
+        ),
     )
     # a yes or no to the bot's confirmation question is read by the engine, not by intent
     awaiting_yes = found_state is not None and bool(found_state.pending_action)
@@ -328,7 +337,9 @@ async def preview(
             workspace_id,
             resources.secret_box,
             resources.http,
-            await _known_values(session, workspace_id, settings, customer_id),
+            await _known_values(
+                session, workspace_id, settings, customer_id, turns=[text, *(history or [])]
+            ),
         )
         if resources is not None
         else Hooks()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from deskpilot.ai.actions.addresses import us_address
 from deskpilot.ai.actions.base import parse_slots
 from deskpilot.ai.actions.cancel_order import CancelOrder
 from deskpilot.ai.actions.return_order import ReturnOrder
@@ -19,7 +20,6 @@ from deskpilot.ai.actions.slots import (
     refund_method,
     resolve_order_id,
     resolve_refund_method,
-    us_address,
     zip_code,
 )
 

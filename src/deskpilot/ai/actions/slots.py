@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from deskpilot.ai.actions.addresses import postal_address
 from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
+from deskpilot.kit.pii import KnownValues
 from deskpilot.orders.service import item_key
 
 # --- order ids ------------------------------------------------------------------------------
@@ -355,32 +357,52 @@ def resolve_refund_method(mention: str | None, choices: Sequence[str]) -> str | 
     return cards[0] if len(cards) == 1 else mention
 
 
-# --- addresses ------------------------------------------------------------------------------
-
-# Words that follow a number without being a street name: "order 123 to 12 Main St".
-_NOT_A_STREET = r"(?:to|at|in|on|is|for|from|and|or|with|by|of)(?![A-Za-z])"
-_US_ADDRESS = re.compile(
-    # the street number starts a word (never the digits of an order id: "W0000001", "#123")
-    # and a street name follows it, so "#W0000001 to 12 Main St" gives "12 Main St"
-    r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + _NOT_A_STREET + r")"
-    r"[A-Za-z][A-Za-z0-9 .'-]{0,60}?)\s*,\s*"
-    r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
-    r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
-    r"(?:\s*,\s*(?P<country>USA|US|United States))?",
-    re.IGNORECASE,
-)
+# --- what the customer said about themselves ------------------------------------------------
 
 
-def us_address(text: str) -> dict[str, str] | None:
-    """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only)."""
-    found = _US_ADDRESS.search(text)
-    if found is None:
-        return None
-    fields = {k: v.strip() for k, v in found.groupdict().items() if v}
-    fields["state"] = fields["state"].upper()
-    if "country" in fields:
-        fields["country"] = "USA"
-    return fields
+# characters of everyday words that no name here holds (fewer than _HAN_NOT_NAME, whose 谢, 想,
+# 那 and 单 are also in names: 谢娜, 李想, 那英)
+_HAN_NOT_IN_NAMES = "的了是我你他她它们这吗呢吧啊错客服员"
+_HAN_NAME = re.compile(rf"(?:(?![{_HAN_NOT_IN_NAMES}])[\u4e00-\u9fff·]){{2,4}}")
+_CAPITALISED_NAME = re.compile(rf"{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{0,3}}", re.IGNORECASE)
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """A name after "my name is" that is hidden wherever it occurs must look like one: Chinese
+    characters that are no everyday word ("名字是错的" names nobody), or capitalised words that
+    are not everyday ones ("my name is on the order" names nobody; nor does a name typed in
+    lower case here)."""
+    return bool(_HAN_NAME.fullmatch(name) or _CAPITALISED_NAME.fullmatch(name))
+
+
+def stated_details(turns: Sequence[str]) -> KnownValues:
+    """Every name, zip and street line the customer gave in ``turns`` ("my name is ...", a name
+    next to a zip, a labelled zip, a postal address), for the LLM's redactor: a visitor's details
+    are hidden from the message that gives them, before any profile is known. A bare number is
+    not taken for a zip here (it may be a quantity or a product number)."""
+    names: list[str] = []
+    zips: list[str] = []
+    addresses: list[str] = []
+    for turn in turns:
+        introduced = person_name(turn)
+        if introduced and _looks_like_a_name(introduced):
+            names.append(introduced)
+        paired = name_and_zip(turn)
+        if paired:
+            names.append(paired[0])
+            zips.append(paired[1])
+        labelled = _ZIP_AFTER_WORD.search(turn)
+        if labelled:
+            zips.append(labelled.group(1))
+        address = postal_address(turn)
+        if address:
+            addresses.append(address["address1"])
+            zips.append(address["zip"])
+    return KnownValues(
+        names=tuple(dict.fromkeys(names)),
+        addresses=tuple(dict.fromkeys(addresses)),
+        zips=tuple(dict.fromkeys(zips)),
+    )
 
 
 # --- confirmation ---------------------------------------------------------------------------
@@ -485,5 +507,5 @@ def fill_slots(
         reason=first(cancel_reason),
         item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
         payment_method_id=resolve_refund_method(mentioned, refund_choices),
-        address=first(us_address) or {},
+        address=first(postal_address) or {},
     )

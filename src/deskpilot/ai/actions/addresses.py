@@ -1,0 +1,179 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - Chinese and Russian letters and punctuation, as customers write them
+"""Postal addresses in a customer's message, as the order's address fields (pure functions).
+
+Three layouts are read: a US address (``123 Main St, Apt 4, Springfield, IL 62704``), a Russian
+one (``г. Москва, ул. Ленина, д. 5, кв. 12, 101000`` in any order of its parts) and a Chinese one
+(``上海市浦东新区世纪大道100号5楼，邮编200120``). Each needs a street line with a house number, a
+city and a postal code; anything less is no address (the action then asks for it again).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- US -------------------------------------------------------------------------------------
+
+# Words that follow a number without being a street name: "order 123 to 12 Main St".
+_NOT_A_STREET = r"(?:to|at|in|on|is|for|from|and|or|with|by|of)(?![A-Za-z])"
+_US_ADDRESS = re.compile(
+    # the street number starts a word (never the digits of an order id: "W0000001", "#123")
+    # and a street name follows it, so "#W0000001 to 12 Main St" gives "12 Main St"
+    r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + _NOT_A_STREET + r")"
+    r"[A-Za-z][A-Za-z0-9 .'-]{0,60}?)\s*,\s*"
+    r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
+    r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
+    r"(?:\s*,\s*(?P<country>USA|US|United States))?",
+    re.IGNORECASE,
+)
+
+
+def us_address(text: str) -> dict[str, str] | None:
+    """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only)."""
+    found = _US_ADDRESS.search(text)
+    if found is None:
+        return None
+    fields = {k: v.strip() for k, v in found.groupdict().items() if v}
+    fields["state"] = fields["state"].upper()
+    if "country" in fields:
+        fields["country"] = "USA"
+    return fields
+
+
+# --- Russia ---------------------------------------------------------------------------------
+
+_RU_ZIP = re.compile(r"(?<![\w#№-])(?:(?:почтовый\s+)?индекс\s*[:—–-]?\s*)?(\d{6})(?![\w-])", re.I)
+# a number soon after these words is an order, a phone or some other number, not an index
+_NOT_A_ZIP = re.compile(
+    r"(?:заказ[а-яё]*|номер|телефон[а-яё]*|тел\.|order|phone|订单号?|单号|电话|手机)[\W\d]{0,16}$",
+    re.IGNORECASE,
+)
+_RU_STREET = re.compile(
+    r"(?<![а-яё])(?:ул(?:ица)?|пр(?:осп|-т)?|проспект|пер(?:еулок)?|ш(?:оссе)?|б(?:ульвар|-р)"
+    r"|наб(?:ережная)?|пл(?:ощадь)?|проезд|мкр(?:н|-н)?|микрорайон|аллея|тупик|тракт)"
+    r"(?:\.|(?![а-яё]))",
+    re.IGNORECASE,
+)
+_RU_CITY = re.compile(r"(?<![а-яё])(?:г\.|город\s)\s*", re.IGNORECASE)
+_RU_REGION = re.compile(
+    r"(?<![а-яё])(?:обл\.|область|край|респ\.|республика|автономный\s+округ|ао)(?![а-яё])",
+    re.IGNORECASE,
+)
+_RU_HOUSE = re.compile(
+    r"^(?:(?:д\.|дом)\s*)?\d+[а-яё]?(?:\s*[/-]\s*\d+)?(?:\s*(?:к\.?|корп\.?|корпус|стр\.?|строение)\s*\d+)*$",
+    re.IGNORECASE,
+)
+_RU_UNIT = re.compile(r"^(?:кв\.?|квартира|оф\.?|офис|комн\.?|комната)\s*\d+[а-яё]?$", re.I)
+_RU_NUMBER = re.compile(r"\d")
+_RU_PLACE = re.compile(r"^[А-ЯЁ][а-яё]+(?:[- ](?:на|[А-ЯЁ][а-яё]+)){0,3}$")
+# capitalised words that start a message or a part without being a place
+_RU_NOT_A_PLACE = re.compile(
+    r"^(?:здравствуйте|привет|добрый|спасибо|пожалуйста|подскажите|адрес|заказ|новый|мой|моя"
+    r"|измените|поменяйте|смените|доставьте|пришлите|отправьте|прошу|будьте|извините)(?![а-яё])",
+    re.IGNORECASE,
+)
+_RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
+# where a part ends: a comma, a semicolon, a line break, "!" or "?", or a full stop after a
+# number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
+_RU_PARTS = re.compile(r"[,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+", re.IGNORECASE)
+_RU_NAME_BEFORE = re.compile(r"[А-ЯЁ][а-яё-]+\s+$")
+_RU_LEAD = re.compile(r":|\sна\s", re.IGNORECASE)  # "новый адрес: ", "... на "
+
+
+def _after_lead(part: str) -> str:
+    """The part after the words leading up to the address ("Новый адрес: ", "... на ")."""
+    leads = list(_RU_LEAD.finditer(part))
+    return part[leads[-1].end() :].strip() if leads else part
+
+
+def _zip_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The postcode: a labelled one first, else the first that no "order" or "phone" precedes."""
+    found = list(pattern.finditer(text))
+    labelled = [m for m in found if not m.group(0)[0].isdigit()]
+    bare = [m for m in found if not _NOT_A_ZIP.search(text[max(0, m.start() - 32) : m.start()])]
+    chosen = labelled or bare
+    return chosen[0] if chosen else None
+
+
+def ru_address(text: str) -> dict[str, str] | None:
+    """A Russian address: its parts between commas in any order, a six-digit index among them
+    (``г. Москва, ул. Ленина, д. 5, кв. 12, 101000``, ``ул. Ленина 5-12, Москва 101000``).
+    A bare capitalised place name is the city when it is the one nearest the index."""
+    if _RU_STREET.search(text) is None:
+        return None
+    zip_found = _zip_match(_RU_ZIP, text)
+    if zip_found is None:
+        return None
+    parts = [p.strip() for p in _RU_PARTS.split(text)]
+    fields: dict[str, str] = {"zip": zip_found.group(1)}
+    street_at: int | None = None
+    zip_at, places = 0, []
+    for at, given in enumerate(parts):
+        part = given
+        if zip_found.group(0) in given:
+            zip_at, part = at, given.replace(zip_found.group(0), "").strip(" :")
+        part = _after_lead(part)
+        street = _RU_STREET.search(part)
+        city = _RU_CITY.search(part)
+        if street and "address1" not in fields:
+            # the name may come first: "Невский пр-т", "Тверская ул."
+            named = _RU_NAME_BEFORE.search(part[: street.start()])
+            fields["address1"] = part[named.start() if named else street.start() :]
+            street_at = at
+        elif city and "city" not in fields:
+            fields["city"] = part[city.end() :].strip()
+        elif _RU_REGION.search(part) and "state" not in fields:
+            fields["state"] = part
+        elif _RU_UNIT.match(part) and "address2" not in fields:
+            fields["address2"] = part
+        elif street_at == at - 1 and _RU_HOUSE.match(part):
+            fields["address1"] += f", {part}"
+        elif _RU_COUNTRY.match(part):
+            fields["country"] = "Россия"
+        elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
+            places.append((at, part))
+    if "city" not in fields and places:
+        fields["city"] = min(places, key=lambda place: abs(place[0] - zip_at))[1]
+    if "city" not in fields or not _RU_NUMBER.search(fields.get("address1", "")):
+        return None
+    return fields
+
+
+# --- China ----------------------------------------------------------------------------------
+
+_HAN = r"\u4e00-\u9fff"
+_CN_ADDRESS = re.compile(
+    r"(?P<country>中国)?"
+    rf"(?P<state>[{_HAN}]{{2,7}}?(?:省|自治区))?"
+    rf"(?P<city>[{_HAN}]{{2,4}}?市)"
+    rf"(?P<address1>(?:[{_HAN}]{{1,6}}?(?:区|县|市|旗))?[{_HAN}0-9A-Za-z]{{1,20}}?"
+    r"(?:路|街|大道|道|巷|弄|胡同|里|村)[0-9]{1,5}(?:-[0-9]{1,5})?号(?:院)?)"
+    rf"(?P<address2>(?:[0-9A-Za-z一二三四五六七八九十-]{{1,6}}(?:号楼|号院|单元|室|楼|层|栋|座))*)"
+)
+# where an address may start: the start, a space or punctuation, or the words leading up to it
+_CN_STARTS = re.compile(r"[\s，,：:。；;]|改成|改为|改到|换成|寄到|送到|发到|地址是|地址为|地址")
+_CN_ZIP = re.compile(r"(?:邮编|邮政编码)\s*[:：是为]?\s*(\d{6})(?!\d)|(?<![\w#-])(\d{6})(?!\d)")
+
+
+def cn_address(text: str) -> dict[str, str] | None:
+    """A Chinese address, from the city down (``上海市浦东新区世纪大道100号5楼``), and a six-digit
+    postcode anywhere in the message (after 邮编 first, else one that no 订单号 or 电话 precedes).
+    Of the readings that end at the same place, the one starting latest wins, so words leading
+    up to it ("改成上海市...") are not part of the city."""
+    starts = [0, *(m.end() for m in _CN_STARTS.finditer(text))]
+    readings = [m for at in starts if (m := _CN_ADDRESS.match(text, at))]
+    if not readings:
+        return None
+    found = max(readings, key=lambda m: (m.end(), m.start()))
+    postcode = _zip_match(_CN_ZIP, text[found.end() :]) or _zip_match(
+        _CN_ZIP, text[: found.start()]
+    )
+    if postcode is None:
+        return None
+    fields = {k: v for k, v in found.groupdict().items() if v}
+    fields["zip"] = postcode.group(1) or postcode.group(2)
+    return fields
+
+
+def postal_address(text: str) -> dict[str, str] | None:
+    """The first address of any layout read here, as the order's address fields."""
+    return us_address(text) or ru_address(text) or cn_address(text)

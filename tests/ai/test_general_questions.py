@@ -1,0 +1,137 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
+"""A general question that the classifier reads as an order action ("When do orders ship?",
+taken for order status) is answered from knowledge at the usual bar: it is about no order of
+the customer's, so the bot need not ask who they are. Without such knowledge, and for a question
+about their own order, or one asked while the bot waits for a detail, the action runs as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from deskpilot.ai.engine import _about_own_order
+from deskpilot.kit.deps import Resources
+from tests.ai.actions.shop import Shop
+from tests.ai.test_pipeline import publish
+from tests.channels.helpers import drain, worker_for
+from tests.factories import Tenant
+
+WHEN_ORDERS_SHIP = (
+    "## When orders ship\n"
+    "Orders placed before 2 pm ship the same business day. Orders placed later, or at the "
+    "weekend, ship the next business day."
+)
+WHEN_ORDERS_SHIP_ZH = (
+    "## 发货时间\n下午两点前下的订单当天发货。之后或周末下的订单在下一个工作日发货。"
+)
+
+
+async def order_status_run(customer: Any) -> dict[str, Any]:
+    run: dict[str, Any] = (await customer.runs())[0]
+    assert run["intent"] == "order_status"  # the classifier's reading this test is about
+    return run
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "body", "said"),
+    [
+        ("When do orders ship?", "en", WHEN_ORDERS_SHIP, "same business day"),
+        ("你们的订单多久发货？", "zh", WHEN_ORDERS_SHIP_ZH, "当天发货"),
+    ],
+)
+async def test_a_general_question_read_as_order_status_is_answered_from_knowledge(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    customer: Any,
+    shop: Shop,
+    question: str,
+    language: str,
+    body: str,
+    said: str,
+) -> None:
+    article = await publish(client, tenant, title="Shipping times", body=body, language=language)
+    await drain(worker_for(resources))
+    visitor = customer(f"general-1-{language}")  # a chat profile with no orders
+    replies = await visitor.say(question)
+    assert said in replies[0]["text"]
+    run = await order_status_run(visitor)
+    assert run["decision"] == "answer"
+    assert [s["article_id"] for s in run["sources"]] == [article["id"]]
+
+
+async def test_without_knowledge_the_action_runs_as_before(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, shop: Shop
+) -> None:
+    visitor = customer("general-2")
+    replies = await visitor.say("When do orders ship?")
+    assert "confirm who you are" in replies[0]["text"]
+    run = await order_status_run(visitor)
+    assert run["decision"] == "clarify"
+
+
+async def test_a_question_while_the_bot_waits_for_details_continues_the_flow(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    customer: Any,
+    shop: Shop,
+) -> None:
+    await publish(client, tenant, title="Shipping times", body=WHEN_ORDERS_SHIP, language="en")
+    await drain(worker_for(resources))
+    visitor = customer("general-4")
+    asked = await visitor.say("Where is my order #W0000005?")
+    assert "confirm who you are" in asked[0]["text"]
+    verified = await visitor.say("Which details? I'm Anna Lee, zip 10083")
+    assert "#W0000005" in verified[0]["text"]
+    assert (await visitor.runs())[0]["decision"] in ("answer", "action")
+
+
+async def test_a_question_about_their_own_order_still_asks_who_they_are(
+    customer: Any, shop: Shop
+) -> None:
+    visitor = customer("general-3")
+    replies = await visitor.say("When does my order ship?")
+    assert "confirm who you are" in replies[0]["text"]
+    await order_status_run(visitor)
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("Do you ship to Canada?", False),
+        ("What is your return policy?", False),
+        ("How long does it take to ship to Canada?", False),
+        ("Is it possible to pay by invoice?", False),
+        ("你们的订单多久发货？", False),
+        ("Сколько стоит доставка в Казахстан?", False),
+        ("Can I cancel my order?", True),
+        ("Can I return it?", True),
+        ("I ordered a lamp, can I return it?", True),
+        ("我的订单多久能到？", True),
+        ("这个订单可以退吗？", True),
+        ("Можно ли вернуть мой заказ?", True),
+        ("Можно ли вернуть его?", True),
+        ("How long does #W0000001 take?", True),
+        ("I placed an order, how do I cancel?", True),
+        ("Can I cancel the order I placed this morning?", True),
+        ("When does the order arrive?", True),
+        ("Can I return these shoes?", True),
+        ("我要取消订单，怎么操作", True),
+        ("订单怎么取消？我刚下的", True),
+        ("Как мне вернуть заказ?", True),
+        ("Сколько ждать посылку? Заказала неделю назад", True),
+        ("Можно ли изменить адрес доставки? Я ошиблась", True),
+        ("Can I cancel an order I just placed?", True),
+        ("Can I still cancel? I\u2019ve ordered the wrong size", True),
+        ("能不能取消我昨天下的订单？", True),
+        ("我已经付款了，多久能发货？", True),
+        ("Можно ли отменить мою покупку?", True),
+        ("Какой статус у нашего заказа?", True),
+        ("Почему я заплатила дважды?", True),
+    ],
+)
+def test_about_own_order(text: str, own: bool) -> None:
+    assert _about_own_order(text) is own
