@@ -208,8 +208,9 @@ NOT_SECRET = {"number"}
 
 
 async def _article(resources: Resources, tenant: Tenant) -> str:
+    """An article with an entry in its history (``.../changes``) that names its workspace."""
     from deskpilot.knowledge import service as knowledge_service
-    from deskpilot.knowledge.schemas import ArticleCreate
+    from deskpilot.knowledge.schemas import ArticleCreate, ArticleUpdate
 
     async with resources.database.transaction() as session:
         article = await knowledge_service.create_article(
@@ -217,6 +218,14 @@ async def _article(resources: Resources, tenant: Tenant) -> str:
             tenant.workspace_id,
             ArticleCreate(title=f"{tenant.slug} article", body=f"{tenant.slug} text"),
             None,
+        )
+        await knowledge_service.update_article(
+            session,
+            tenant.workspace_id,
+            article.id,
+            ArticleUpdate(owner_team=f"{tenant.slug} team"),
+            None,
+            publish_refusal=None,
         )
     return article.id
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -19,6 +20,21 @@ class WorkspaceOwned(Protocol):
 
 
 M = TypeVar("M", bound=Base)
+T = TypeVar("T")
+
+
+def newest_first(
+    query: Select[T],
+    created_at: InstrumentedAttribute[datetime],
+    record_id: InstrumentedAttribute[str],
+    after: tuple[datetime, str] | None,
+) -> Select[T]:
+    """``query`` newest first (ties by id), from after the cursor ``after`` = the
+    ``(created_at, id)`` of the previous page's last row: keyset paging."""
+    if after is not None:
+        stamp, last_id = after
+        query = query.where(or_(created_at < stamp, and_(created_at == stamp, record_id < last_id)))
+    return query.order_by(created_at.desc(), record_id.desc())
 
 
 class Repository(Generic[M]):

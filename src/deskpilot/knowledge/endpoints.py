@@ -4,7 +4,8 @@ Agents create and edit drafts; publishing, archiving, rollback (it publishes at 
 article is published), publishing on import, and changing a published article's visibility,
 language or category (over PATCH or a re-import: it shows at once) need the workspace's
 ``knowledge_publish_role`` (admin by default, or agent; ``PublisherAuth``); deletion needs an
-admin. Viewers read.
+admin. Viewers read, including each article's history (``/changes``: who changed its metadata
+or status, and when).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from deskpilot.kit.pagination import Page
 from deskpilot.knowledge import importing, quality, service
 from deskpilot.knowledge.schemas import (
     MAX_VERSION,
+    ArticleChangeRead,
     ArticleCreate,
     ArticleFilter,
     ArticleRead,
@@ -142,6 +144,20 @@ async def list_versions(
     return await service.versions(session, principal.workspace_id, article_id)
 
 
+@router.get("/articles/{article_id}/changes")
+async def list_changes(
+    article_id: str,
+    principal: ViewerAuth,
+    session: SessionDep,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[ArticleChangeRead]:
+    """Who changed the article's metadata, published, archived or rolled it back, and when;
+    newest first; pass ``next_cursor`` back as ``cursor`` for the next page. Text edits are
+    the versions."""
+    return await service.changes(session, principal.workspace_id, article_id, cursor, limit)
+
+
 @router.get("/articles/{article_id}/versions/{number}")
 async def get_version(
     article_id: str, number: int, principal: ViewerAuth, session: SessionDep
@@ -167,7 +183,7 @@ async def publish_article(
     article_id: str, principal: PublisherAuth, session: SessionDep
 ) -> ArticleRead:
     """Publish the current version: search and the help center show it from now on."""
-    await service.publish(session, principal.workspace_id, article_id)
+    await service.publish(session, principal.workspace_id, article_id, author_id=principal.actor)
     return await service.read_article(session, principal.workspace_id, article_id)
 
 
@@ -175,7 +191,7 @@ async def publish_article(
 async def archive_article(
     article_id: str, principal: PublisherAuth, session: SessionDep
 ) -> ArticleRead:
-    await service.archive(session, principal.workspace_id, article_id)
+    await service.archive(session, principal.workspace_id, article_id, author_id=principal.actor)
     return await service.read_article(session, principal.workspace_id, article_id)
 
 

@@ -474,7 +474,7 @@ async def _import_item(
             article.status != ArticleStatus.PUBLISHED
             or article.published_version != article.current_version
         ):
-            await service.publish(session, workspace_id, article.id)
+            await service.publish(session, workspace_id, article.id, author_id=author_id)
             outcome = "updated" if outcome == "unchanged" else outcome
     except DeskPilotError as exc:
         failed.error = str(exc)

@@ -53,7 +53,12 @@ from deskpilot.knowledge.schemas import (
     VersionFeedback,
 )
 from deskpilot.models import Role
-from deskpilot.models.knowledge import Article, ArticleFeedback, UnansweredQuestion
+from deskpilot.models.knowledge import (
+    Article,
+    ArticleChangeAction,
+    ArticleFeedback,
+    UnansweredQuestion,
+)
 
 PUBLISH_ROLES = (Role.AGENT, Role.ADMIN)
 """The values ``knowledge_publish_role`` may take."""
@@ -257,16 +262,29 @@ async def review_queue(
 
 
 async def mark_reviewed(
-    session: AsyncSession, workspace_id: str, article_id: str, next_review: date | None
+    session: AsyncSession,
+    workspace_id: str,
+    article_id: str,
+    next_review: date | None,
+    author_id: str | None = None,
 ) -> ArticleRead:
-    """Someone checked the article: its next review is ``next_review`` (after today), or
-    ``REVIEW_INTERVAL_DAYS`` from today."""
+    """Someone (``author_id``, in the article's history) checked the article: its next review
+    is ``next_review`` (after today), or ``REVIEW_INTERVAL_DAYS`` from today."""
     today = await _today(session, workspace_id)
     if next_review is not None and next_review <= today:
         raise InvalidInput.field("body.review_due_on", "must be after today")
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    before = article.review_due_on
     article.review_due_on = next_review or today + timedelta(days=REVIEW_INTERVAL_DAYS)
-    article.updated_at = utcnow()
+    article.updated_at = now = utcnow()
+    service.record_change(
+        session,
+        article,
+        ArticleChangeAction.REVIEWED,
+        {"review_due_on": [service.stored(before), service.stored(article.review_due_on)]},
+        author_id,
+        now,
+    )
     await session.flush()
     return await service.read_article(session, workspace_id, article_id)
 

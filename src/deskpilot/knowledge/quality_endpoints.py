@@ -69,7 +69,9 @@ async def mark_reviewed(
     """The article was checked: its next review is ``review_due_on`` (after today), by default
     in 180 days."""
     next_review = body.review_due_on if body is not None else None
-    return await quality.mark_reviewed(session, principal.workspace_id, article_id, next_review)
+    return await quality.mark_reviewed(
+        session, principal.workspace_id, article_id, next_review, principal.actor
+    )
 
 
 @router.get("/gaps")

@@ -1,4 +1,5 @@
-"""All the SQL of the knowledge base's articles, versions, categories, feedback and gaps."""
+"""All the SQL of the knowledge base's articles, versions, change history, categories, feedback
+and gaps."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, sel
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.knowledge.schemas import MAX_VERSION, ArticleFilter
 from deskpilot.models.ai import DEFAULT_LANGUAGES, AISettings
 from deskpilot.models.knowledge import (
     Article,
+    ArticleChange,
     ArticleFeedback,
     ArticleStatus,
     ArticleVersion,
@@ -96,16 +98,8 @@ class ArticleRepository(WorkspaceRepository[Article]):
         if filters.q:
             needle = filters.q.lower()
             query = query.where(func.lower(Article.title).contains(needle, autoescape=True))
-        if after is not None:
-            stamp, last_id = after
-            query = query.where(
-                or_(
-                    Article.created_at < stamp,
-                    and_(Article.created_at == stamp, Article.id < last_id),
-                )
-            )
-        query = query.order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
-        return await self.all(query)
+        query = newest_first(query, Article.created_at, Article.id, after)
+        return await self.all(query.limit(limit))
 
     async def published_public(self, language: str | None) -> Sequence[Article]:
         query = self.select().where(
@@ -187,6 +181,27 @@ class VersionRepository(WorkspaceRepository[ArticleVersion]):
             )
         )
         return {(v.article_id, v.number): v for v in await self.all(query)}
+
+
+class ArticleChangeRepository(WorkspaceRepository[ArticleChange]):
+    model = ArticleChange
+    label = "article change"
+
+    async def page(
+        self, article_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[ArticleChange]:
+        """An article's history, newest first (then by id: ids sort by creation time)."""
+        query = self.select().where(ArticleChange.article_id == article_id)
+        query = newest_first(query, ArticleChange.created_at, ArticleChange.id, after)
+        return await self.all(query.limit(limit))
+
+    async def remove_article(self, article_id: str) -> None:
+        await self.session.execute(
+            delete(ArticleChange).where(
+                ArticleChange.workspace_id == self.workspace_id,
+                ArticleChange.article_id == article_id,
+            )
+        )
 
 
 class FeedbackRepository(WorkspaceRepository[ArticleFeedback]):

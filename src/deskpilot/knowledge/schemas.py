@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from deskpilot.models.knowledge import ArticleStatus, Visibility
+from deskpilot.models.knowledge import ArticleChangeAction, ArticleStatus, Visibility
 
 INDEX_ARTICLE_JOB = "knowledge.index_article"
 
@@ -242,6 +242,28 @@ class VersionSummary(BaseModel):
     title: str
     author_id: str | None
     note: str | None
+    created_at: datetime
+
+
+class ArticleChangeRead(BaseModel):
+    """One entry of an article's history (its text's history is its versions)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    article_id: str
+    action: ArticleChangeAction
+    author_id: str | None = Field(
+        description="The user or API key that made the change (as for versions); null when "
+        "nobody signed in made it (the CLI's imports)."
+    )
+    changes: dict[str, Any] = Field(
+        description='metadata: {"field": [old, new]} (the category by slug, the review date as '
+        'an ISO date); published: {"version": n, "status": [old, "published"]}; archived: '
+        '{"status": [old, "archived"]}; rolled_back: {"source_version": n, "version": m}, plus '
+        '"published_version": [old, m] when the rollback went live at once; reviewed: '
+        '{"review_due_on": [old, new]}.'
+    )
     created_at: datetime
 
 

@@ -8,13 +8,20 @@ The index never lies: whenever what is published changes (publish, rollback of a
 article, archive, delete, or a published article's language, visibility or category), the job
 ``knowledge.index_article`` is queued in the same transaction; it rebuilds (or drops) the
 article's search chunks.
+
+An article's history: versions hold its text (each with its author); every change of its
+metadata and every publish, archive and rollback adds an ``ArticleChange`` row (who, when, what)
+in the same transaction, read with ``changes``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.clock import utcnow
@@ -23,12 +30,14 @@ from deskpilot.kit.jobs import enqueue
 from deskpilot.kit.pagination import Page, decode_time_cursor, encode_cursor
 from deskpilot.knowledge.diffing import unified_diff
 from deskpilot.knowledge.repository import (
+    ArticleChangeRepository,
     ArticleRepository,
     CategoryRepository,
     VersionRepository,
 )
 from deskpilot.knowledge.schemas import (
     INDEX_ARTICLE_JOB,
+    ArticleChangeRead,
     ArticleCreate,
     ArticleFilter,
     ArticleRead,
@@ -43,6 +52,8 @@ from deskpilot.knowledge.schemas import (
 )
 from deskpilot.models.knowledge import (
     Article,
+    ArticleChange,
+    ArticleChangeAction,
     ArticleStatus,
     ArticleVersion,
     KnowledgeCategory,
@@ -156,6 +167,39 @@ def _add_version(
     return version
 
 
+def record_change(
+    session: AsyncSession,
+    article: Article,
+    action: ArticleChangeAction,
+    changes: dict[str, Any],
+    author_id: str | None,
+    when: datetime,
+) -> None:
+    """One entry of the article's history, in the caller's transaction."""
+    ArticleChangeRepository(session, article.workspace_id).add(
+        ArticleChange(
+            workspace_id=article.workspace_id,
+            article_id=article.id,
+            author_id=author_id,
+            action=action,
+            changes=changes,
+            created_at=when,
+        )
+    )
+
+
+def stored(value: object, slugs: dict[str, str] | None = None) -> Any:
+    """A metadata value as the history stores it (JSON): a category by its slug, a date as
+    ISO text, an enum by its value."""
+    if slugs is not None and isinstance(value, str):
+        return slugs.get(value, value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return str(value) if value is not None else None
+
+
 async def create_article(
     session: AsyncSession,
     workspace_id: str,
@@ -239,7 +283,8 @@ async def update_article(
     one stays until published again); metadata that the index carries (language, visibility,
     category) re-indexes a published article at once, so changing it there is refused with
     Forbidden when ``publish_refusal`` says why the caller may not publish (None: it may), and
-    nothing changes. Metadata changes are logged with the author (versions hold title and body)."""
+    nothing changes. Metadata changes are recorded in the article's history and logged, with
+    the author (versions hold title and body)."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     given = body.model_fields_set
     new_category = (
@@ -288,10 +333,25 @@ async def update_article(
         article.current_version += 1
         article.title = title
         _add_version(session, article, article.current_version, title, text, author_id, body.note)
-    article.updated_at = utcnow()
+    article.updated_at = now = utcnow()
     if public and article.status == ArticleStatus.PUBLISHED:
         queue_index(session, article)
     if changed:
+        slugs = await _category_slugs(session, workspace_id) if "category" in changed else {}
+        record_change(
+            session,
+            article,
+            ArticleChangeAction.METADATA,
+            {
+                name: [
+                    stored(old, slugs if name == "category" else None),
+                    stored(new, slugs if name == "category" else None),
+                ]
+                for name, (old, new) in changed.items()
+            },
+            author_id,
+            now,
+        )
         log.info(
             "knowledge article %s metadata changed by %s: %s",
             article.id,
@@ -318,12 +378,7 @@ async def list_articles(
 ) -> Page[ArticleSummary]:
     after: tuple[datetime, str] | None = decode_time_cursor(cursor) if cursor else None
     rows = await ArticleRepository(session, workspace_id).page(filters, after, limit + 1)
-    items = [ArticleSummary.model_validate(a) for a in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor(last.created_at, last.id)
-    return Page(items=items, next_cursor=next_cursor)
+    return _page(rows, limit, ArticleSummary)
 
 
 async def versions(
@@ -332,6 +387,31 @@ async def versions(
     await ArticleRepository(session, workspace_id).get_or_404(article_id)
     rows = await VersionRepository(session, workspace_id).of_article(article_id)
     return [VersionSummary.model_validate(v) for v in reversed(rows)]
+
+
+async def changes(
+    session: AsyncSession, workspace_id: str, article_id: str, cursor: str | None, limit: int
+) -> Page[ArticleChangeRead]:
+    """The article's history of metadata and status changes, newest first."""
+    await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    after: tuple[datetime, str] | None = decode_time_cursor(cursor) if cursor else None
+    rows = await ArticleChangeRepository(session, workspace_id).page(article_id, after, limit + 1)
+    return _page(rows, limit, ArticleChangeRead)
+
+
+_Read = TypeVar("_Read", bound=BaseModel)
+
+
+class _TimeOrdered(Protocol):
+    id: str
+    created_at: datetime
+
+
+def _page(rows: Sequence[_TimeOrdered], limit: int, read: type[_Read]) -> Page[_Read]:
+    """``limit`` of the ``limit + 1`` rows read, and the cursor after them if there are more."""
+    items = [read.model_validate(row) for row in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
+    return Page(items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None)
 
 
 async def _version(
@@ -367,32 +447,43 @@ async def diff(
     return DiffRead(from_version=old, to_version=new, diff=unified_diff(before, after))
 
 
-async def publish(session: AsyncSession, workspace_id: str, article_id: str) -> Article:
-    """Publish the current version (also un-archives)."""
+async def publish(
+    session: AsyncSession, workspace_id: str, article_id: str, *, author_id: str | None = None
+) -> Article:
+    """Publish the current version (also un-archives); ``author_id`` goes into the history."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     if (
         article.status == ArticleStatus.PUBLISHED
         and article.published_version == article.current_version
     ):
-        return article  # nothing changes: no job
+        return article  # nothing changes: no job, no history
+    what = {
+        "version": article.current_version,
+        "status": [str(article.status), str(ArticleStatus.PUBLISHED)],
+    }
     article.status = ArticleStatus.PUBLISHED
     article.published_version = article.current_version
-    article.updated_at = utcnow()
+    article.updated_at = now = utcnow()
     queue_index(session, article)
+    record_change(session, article, ArticleChangeAction.PUBLISHED, what, author_id, now)
     await session.flush()
     return article
 
 
-async def archive(session: AsyncSession, workspace_id: str, article_id: str) -> Article:
+async def archive(
+    session: AsyncSession, workspace_id: str, article_id: str, *, author_id: str | None = None
+) -> Article:
     """Withdraw the article from search and the help center; its versions stay."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     if article.status == ArticleStatus.ARCHIVED:
         return article
     was_published = article.status == ArticleStatus.PUBLISHED
+    what = {"status": [str(article.status), str(ArticleStatus.ARCHIVED)]}
     article.status = ArticleStatus.ARCHIVED
-    article.updated_at = utcnow()
+    article.updated_at = now = utcnow()
     if was_published:
         queue_index(session, article)
+    record_change(session, article, ArticleChangeAction.ARCHIVED, what, author_id, now)
     await session.flush()
     return article
 
@@ -414,20 +505,24 @@ async def rollback(
         author_id,
         f"rollback to version {number}",
     )
-    article.updated_at = utcnow()
+    article.updated_at = now = utcnow()
+    what: dict[str, Any] = {"source_version": number, "version": article.current_version}
     if article.status == ArticleStatus.PUBLISHED:
+        what["published_version"] = [article.published_version, article.current_version]
         article.published_version = article.current_version
         queue_index(session, article)
+    record_change(session, article, ArticleChangeAction.ROLLED_BACK, what, author_id, now)
     await session.flush()
     return article
 
 
 async def delete_article(session: AsyncSession, workspace_id: str, article_id: str) -> None:
-    """Delete an article with its versions; the index job then finds it gone and drops its
-    chunks (they also go by cascade on PostgreSQL)."""
+    """Delete an article with its versions and history; the index job then finds it gone and
+    drops its chunks (they also go by cascade on PostgreSQL)."""
     repository = ArticleRepository(session, workspace_id)
     article = await repository.get_or_404(article_id)
     await VersionRepository(session, workspace_id).remove_article(article_id)
+    await ArticleChangeRepository(session, workspace_id).remove_article(article_id)
     queue_index(session, article)
     await repository.delete(article)
     await session.flush()

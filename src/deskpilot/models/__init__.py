@@ -43,6 +43,8 @@ from deskpilot.models.customer_event import CustomerEvent
 from deskpilot.models.import_job import ImportJob
 from deskpilot.models.knowledge import (
     Article,
+    ArticleChange,
+    ArticleChangeAction,
     ArticleFeedback,
     ArticleStatus,
     ArticleVersion,
@@ -75,6 +77,8 @@ __all__ = [
     "AISettings",
     "ApiKey",
     "Article",
+    "ArticleChange",
+    "ArticleChangeAction",
     "ArticleFeedback",
     "ArticleStatus",
     "ArticleVersion",

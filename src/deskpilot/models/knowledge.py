@@ -26,6 +26,16 @@ class ArticleStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+class ArticleChangeAction(enum.StrEnum):
+    """What an entry of an article's history records (its text's history is its versions)."""
+
+    METADATA = "metadata"  # visibility, language, category, tags, owner team, review date
+    PUBLISHED = "published"  # the current version went live (from draft, archived or published)
+    ARCHIVED = "archived"
+    ROLLED_BACK = "rolled_back"  # a new version with an older version's text
+    REVIEWED = "reviewed"  # someone checked it: the next review date moved
+
+
 class KnowledgeCategory(WorkspaceScoped, Timestamped, Base):
     __tablename__ = "knowledge_categories"
     __table_args__ = (UniqueConstraint("workspace_id", "slug"),)
@@ -76,6 +86,26 @@ class ArticleVersion(WorkspaceScoped, Base):
     body: Mapped[str] = mapped_column(Text)  # Markdown
     author_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleChange(WorkspaceScoped, Base):
+    """One entry of an article's history: who changed its metadata or status, and when.
+    ``changes`` is ``{"field": [old, new]}`` for metadata (the category as its slug), and for
+    the status actions the version numbers involved (see ``knowledge.service``)."""
+
+    __tablename__ = "knowledge_article_changes"
+    __table_args__ = (
+        Index("ix_knowledge_article_changes_article", "workspace_id", "article_id", "created_at"),
+    )
+
+    id: Mapped[str] = id_column("arc")
+    article_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))  # user or API key
+    action: Mapped[ArticleChangeAction] = mapped_column(enum_column(ArticleChangeAction))
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

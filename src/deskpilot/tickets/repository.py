@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.models import (
     Ticket,
     TicketChange,
@@ -96,15 +96,7 @@ class TicketRepository(WorkspaceRepository[Ticket]):
             query = query.where(self._label_condition(where.label))
         if where.q:
             query = query.where(self._search_condition(where.q))
-        if after is not None:
-            stamp, last_id = after
-            query = query.where(
-                or_(
-                    Ticket.created_at < stamp,
-                    and_(Ticket.created_at == stamp, Ticket.id < last_id),
-                )
-            )
-        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        query = newest_first(query, Ticket.created_at, Ticket.id, after)
         return await self.all(query.limit(limit))
 
     def _linked_to(self, conversation_id: str) -> ColumnElement[bool]:

@@ -3,9 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_
-
-from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.models import DeliveryState, WebhookDelivery, WebhookSubscription
 
 
@@ -43,13 +41,5 @@ class DeliveryRepository(WorkspaceRepository[WebhookDelivery]):
         query = self.select().where(WebhookDelivery.subscription_id == webhook_id)
         if state is not None:
             query = query.where(WebhookDelivery.state == state)
-        if after is not None:
-            stamp, last_id = after
-            query = query.where(
-                or_(
-                    WebhookDelivery.created_at < stamp,
-                    and_(WebhookDelivery.created_at == stamp, WebhookDelivery.id < last_id),
-                )
-            )
-        query = query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+        query = newest_first(query, WebhookDelivery.created_at, WebhookDelivery.id, after)
         return await self.all(query.limit(limit))

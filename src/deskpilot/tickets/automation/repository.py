@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.kit.repository import WorkspaceRepository
+from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.models import (
     AutomationRule,
     Channel,
@@ -60,14 +60,8 @@ class RuleRunRepository(WorkspaceRepository[RuleRun]):
     ) -> Sequence[RuleRun]:
         """Runs of a rule, newest first, after the cursor ``(created_at, id)``."""
         query = self.select().where(RuleRun.rule_id == rule_id)
-        if after is not None:
-            stamp, run_id = after
-            query = query.where(
-                (RuleRun.created_at < stamp)
-                | ((RuleRun.created_at == stamp) & (RuleRun.id < run_id))
-            )
-        query = query.order_by(RuleRun.created_at.desc(), RuleRun.id.desc()).limit(limit)
-        return await self.all(query)
+        query = newest_first(query, RuleRun.created_at, RuleRun.id, after)
+        return await self.all(query.limit(limit))
 
     async def seen(self, rule_id: str, dedupe_key: str) -> bool:
         query = self.select().where(RuleRun.rule_id == rule_id, RuleRun.dedupe_key == dedupe_key)
