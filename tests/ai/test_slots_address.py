@@ -63,6 +63,21 @@ def test_an_order_number_alone_is_no_street_number() -> None:
     assert us_address("order W0000001 to 12, Springfield, IL 62701") is None
 
 
+@pytest.mark.parametrize("text", [
+    "Order 12345 go to 55 Broadway, New York, NY 10001",
+    "order no. 12345, 55 Broadway, New York, NY 10001",
+    "my phone 5551234 home, 55 Broadway, New York, NY 10001",
+    "I need 2 items sent to 55 Broadway, New York, NY 10001",
+])  # fmt: skip
+def test_an_order_or_phone_number_before_the_street_is_skipped(text: str) -> None:
+    broadway = {"address1": "55 Broadway", "city": "New York", "state": "NY", "zip": "10001"}
+    assert us_address(text) == broadway
+
+
+def test_an_order_number_with_no_street_after_it_is_no_address() -> None:
+    assert us_address("Order no. 12345 go ahead, Springfield, IL 62701") is None
+
+
 def test_a_long_message_without_commas_is_read_in_one_pass() -> None:
     # 20,000 characters of "1 a " once took seconds (each number tried every later comma)
     text = "1 a " * 5000 + "\nShip to 12 Main St, Springfield, IL 62701 please, #W0000001"

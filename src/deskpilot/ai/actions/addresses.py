@@ -11,6 +11,14 @@ from __future__ import annotations
 
 import re
 
+_NUMBER_WORDS = r"(?:заказ[а-яё]*|номер|телефон[а-яё]*|тел\.|order|phone|订单号?|单号|电话|手机)"
+# a number soon after these words is an order, a phone or some other number, not a postcode
+_OTHER_NUMBER = re.compile(_NUMBER_WORDS + r"[\W\d]{0,16}$", re.IGNORECASE)
+# the first number after them is no street number ("Order 12345 go to 55 Broadway")
+_FIRST_OTHER_NUMBER = re.compile(
+    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?\W{0,16}$", re.IGNORECASE
+)
+
 # --- US -------------------------------------------------------------------------------------
 
 # Words that follow a number without being a street name: "order 123 to 12 Main St".
@@ -27,26 +35,35 @@ _US_ADDRESS = re.compile(
 )
 
 
+# "items sent to 55 Broadway": a street line that runs on into "to" / "at" and a number starts again
+_STREET_AGAIN = re.compile(r"\s(?:to|at)\s+(?=\d)", re.IGNORECASE)
+
+
 def us_address(text: str) -> dict[str, str] | None:
-    """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only)."""
-    found = _US_ADDRESS.search(text)
-    if found is None:
-        return None
-    fields = {k: v.strip() for k, v in found.groupdict().items() if v}
-    fields["state"] = fields["state"].upper()
-    if "country" in fields:
-        fields["country"] = "USA"
-    return fields
+    """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only).
+
+    A number right after an order or phone word is not a street number ("Order 12345 go to 55
+    Broadway, ..." is at 55 Broadway)."""
+    position = 0
+    while (found := _US_ADDRESS.search(text, position)) is not None:
+        start = found.start("address1")
+        again = _STREET_AGAIN.search(found["address1"])
+        if again is not None:
+            position = start + again.end()
+        elif _FIRST_OTHER_NUMBER.search(text[max(0, start - 32) : start]):
+            position = start + 1
+        else:
+            fields = {k: v.strip() for k, v in found.groupdict().items() if v}
+            fields["state"] = fields["state"].upper()
+            if "country" in fields:
+                fields["country"] = "USA"
+            return fields
+    return None
 
 
 # --- Russia ---------------------------------------------------------------------------------
 
 _RU_ZIP = re.compile(r"(?<![\w#№-])(?:(?:почтовый\s+)?индекс\s*[:—–-]?\s*)?(\d{6})(?![\w-])", re.I)
-# a number soon after these words is an order, a phone or some other number, not an index
-_NOT_A_ZIP = re.compile(
-    r"(?:заказ[а-яё]*|номер|телефон[а-яё]*|тел\.|order|phone|订单号?|单号|电话|手机)[\W\d]{0,16}$",
-    re.IGNORECASE,
-)
 _RU_STREET = re.compile(
     r"(?<![а-яё])(?:ул(?:ица)?|пр(?:осп|-т)?|проспект|пер(?:еулок)?|ш(?:оссе)?|б(?:ульвар|-р)"
     r"|наб(?:ережная)?|пл(?:ощадь)?|проезд|мкр(?:н|-н)?|микрорайон|аллея|тупик|тракт)"
@@ -89,7 +106,7 @@ def _zip_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The postcode: a labelled one first, else the first that no "order" or "phone" precedes."""
     found = list(pattern.finditer(text))
     labelled = [m for m in found if not m.group(0)[0].isdigit()]
-    bare = [m for m in found if not _NOT_A_ZIP.search(text[max(0, m.start() - 32) : m.start()])]
+    bare = [m for m in found if not _OTHER_NUMBER.search(text[max(0, m.start() - 32) : m.start()])]
     chosen = labelled or bare
     return chosen[0] if chosen else None
 
