@@ -7,14 +7,22 @@ Without chromium (a developer machine without apt-get) the tests skip and say wh
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
-from playwright.async_api import Browser, Page, Playwright, async_playwright, expect
+from playwright.async_api import Browser, Page, Playwright, Route, async_playwright, expect
 
-from tests.browser.helpers import CHROMIUM, HEADED, TIMEOUT_MS, launch_args, sign_in
+from tests.browser.helpers import (
+    CHROMIUM,
+    HEADED,
+    SCRIPT_DELAY_MS,
+    TIMEOUT_MS,
+    launch_args,
+    sign_in,
+)
 from tests.factories import Tenant
 from tests.support.servers import serve_app
 
@@ -54,12 +62,19 @@ async def live_server(app: FastAPI) -> AsyncIterator[str]:
         yield f"http://{address}"
 
 
+async def _late(route: Route) -> None:
+    await asyncio.sleep(SCRIPT_DELAY_MS / 1000)
+    await route.continue_()
+
+
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(
         locale="en-US", viewport={"width": 1280, "height": 800}, timezone_id="UTC"
     )
     context.set_default_timeout(TIMEOUT_MS)
+    if SCRIPT_DELAY_MS:
+        await context.route("**/static/**/*.js", _late)
     opened = await context.new_page()
     yield opened
     await context.close()

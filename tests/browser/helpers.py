@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
 ]
 # BROWSER_HEADED=1 shows the window (needs a display: xvfb-run -a make ... or a desktop).
 HEADED = os.environ.get("BROWSER_HEADED", "") not in ("", "0")
+# BROWSER_SCRIPT_DELAY_MS=500 serves every script that late: a test that acts on a page before
+# its scripts have run then fails every time instead of now and then.
+SCRIPT_DELAY_MS = int(os.environ.get("BROWSER_SCRIPT_DELAY_MS", "0"))
 # Milliseconds Playwright waits for a page, a locator or an expectation.
 TIMEOUT_MS = 15_000
 
@@ -41,6 +44,18 @@ async def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+async def scripts_ran(page: Page) -> None:
+    """Wait until the page the browser went to has run its module scripts.
+
+    A click that navigates (a link, or the console's reload after a save) returns before the new
+    page's scripts have bound their handlers, and a click on a script-driven control in that
+    window is lost. Module scripts run before the load event. Call this once something shows that
+    the new page is there (its URL, or a text only the server renders after the change):
+    ``goto`` and ``reload`` wait for the load event themselves.
+    """
+    await page.wait_for_load_state("load")
 
 
 async def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:

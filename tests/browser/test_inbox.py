@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.helpers import TIMEOUT_MS, screenshot, sign_in
+from tests.browser.helpers import TIMEOUT_MS, screenshot, scripts_ran, sign_in
 from tests.browser.test_widget_live import _open_shop, _webchat_channel
 from tests.channels.helpers import drain, worker_for
 from tests.factories import Tenant
@@ -70,6 +70,7 @@ async def test_a_widget_message_appears_live_and_the_agent_reply_reaches_the_wid
 
         await row.get_by_role("link").click()
         await expect(agent).to_have_url(re.compile(r"/conversations/cnv_"))
+        await scripts_ran(agent)
         customer_message = agent.locator(".msg.customer", has_text=question)
         await expect(customer_message.locator(".a-sentiment")).not_to_have_text("—")
         await expect(customer_message.locator(".a-language")).to_have_text("en")

@@ -14,7 +14,7 @@ from playwright.async_api import Dialog, Page, Route, expect
 from deskpilot.kit.db import Database
 from deskpilot.knowledge import quality
 from tests.browser.a11y import assert_accessible
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import screenshot, scripts_ran
 from tests.factories import Tenant
 
 
@@ -54,11 +54,13 @@ async def test_an_article_is_written_published_edited_and_rolled_back(
     await expect(preview.locator("strong")).to_have_text("two")
     await page.get_by_role("button", name="Save").click()
     await expect(page).to_have_url(re.compile(r"/kb/art_\w+$"))
+    await scripts_ran(page)
     article_id = page.url.rsplit("/", 1)[1]
     await expect(page.locator("#kb-state")).to_contain_text("Draft")
 
     await page.get_by_role("button", name="Publish").click()
     await expect(page.locator("#kb-state")).to_contain_text("Published")
+    await scripts_ran(page)
     await _help_center_shows(page, live_server, article_id, "We ship in two days.")
 
     body = page.get_by_label("Body (Markdown)")
@@ -67,6 +69,7 @@ async def test_an_article_is_written_published_edited_and_rolled_back(
     await page.get_by_label("Note for this version").fill("slower carrier")
     await page.get_by_role("button", name="Save").click()
     await expect(page.locator("#kb-versions-table tbody tr")).to_have_count(2)
+    await scripts_ran(page)
     article = await _api_article(live_server, tenant, article_id)
     assert (article["current_version"], article["published_version"]) == (2, 1)
     await _help_center_shows(page, live_server, article_id, "We ship in two days.")
@@ -81,6 +84,7 @@ async def test_an_article_is_written_published_edited_and_rolled_back(
 
     await page.get_by_role("button", name="Publish").click()
     await expect(page.locator("#kb-state")).to_contain_text("published version 2")
+    await scripts_ran(page)
     await _help_center_shows(page, live_server, article_id, "We ship in three days.")
 
     # compare two chosen versions through the API's diff
@@ -95,6 +99,7 @@ async def test_an_article_is_written_published_edited_and_rolled_back(
     await page.get_by_role("button", name="Roll back to version 1").click()
     await expect(page.locator("#kb-versions-table tbody tr")).to_have_count(3)
     await expect(page.locator("#kb-state")).to_contain_text("published version 3")
+    await scripts_ran(page)
     article = await _api_article(live_server, tenant, article_id)
     assert (article["current_version"], article["published_version"]) == (3, 3)
     assert "**two**" in article["body"]

@@ -7,7 +7,7 @@ import re
 from playwright.async_api import Page, expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import screenshot, scripts_ran
 
 
 async def test_connect_a_web_chat_channel_and_copy_its_snippet(
@@ -32,6 +32,7 @@ async def test_connect_a_web_chat_channel_and_copy_its_snippet(
     await page.get_by_label("Primary Colour").fill("#0b57d0")
     await page.get_by_role("button", name="Connect", exact=True).click()
     await expect(page.locator("tr[data-channel-id]", has_text="Shop chat")).to_be_visible()
+    await scripts_ran(page)
     snippet = page.get_by_label("Widget snippet for Shop chat")
     await expect(snippet).to_have_value(
         re.compile(r'^<script src="http://.+/widget\.js" data-key="')
@@ -126,6 +127,7 @@ async def test_business_hours_and_an_sla_policy(signed_in_page: Page, live_serve
     await calendar.get_by_label("Holidays").fill("2026-12-25")
     await calendar.get_by_role("button", name="Create business hours").click()
     await expect(page.get_by_text("Office · Europe/Berlin")).to_be_visible()
+    await scripts_ran(page)
 
     await page.get_by_text("New SLA policy").click()
     policy = page.locator('form[data-path="/api/v1/sla-policies"]')
@@ -177,6 +179,7 @@ async def test_a_macro_and_a_canned_response(signed_in_page: Page, live_server: 
     await action.get_by_label("value").fill("urgent")
     await macro.get_by_role("button", name="Create macro").click()
     await expect(page.locator("summary", has_text="Escalate")).to_contain_text("1 actions")
+    await scripts_ran(page)
 
     await page.get_by_text("New canned response").click()
     canned = page.locator('form[data-path="/api/v1/canned-responses"]')
@@ -203,9 +206,33 @@ async def test_add_a_member_and_change_their_role(signed_in_page: Page, live_ser
 
     role = page.get_by_label("Role of Mei")
     await expect(role).to_have_value("agent")
+    await scripts_ran(page)
     await role.select_option("admin")
     await expect(page.get_by_text("Saved.")).to_be_visible()
     await page.reload()
     await expect(page.get_by_label("Role of Mei")).to_have_value("admin")
     await assert_accessible(page)
     await screenshot(page, "settings-team")
+
+
+async def test_a_member_form_sent_before_its_script_runs_keeps_the_password_out_of_the_url(
+    signed_in_page: Page, live_server: str
+) -> None:
+    """The page's script never arrives (a slow or broken connection) and the form is sent by
+    the browser itself: as a POST the server refuses, never as a GET with the password in the
+    address, the history and the access log."""
+    page = signed_in_page
+    await page.route("**/static/console/settings*.js", lambda route: route.abort())
+    await page.goto(f"{live_server}/settings/team")
+    await page.get_by_text("Add a member").click()
+    form = page.locator('form[data-path="/api/v1/users"]')
+    await form.get_by_label("Name").fill("Mei")
+    await form.get_by_label("Email").fill("mei@acme.example.com")
+    await form.get_by_label("Password").fill("a secret passphrase")
+    async with page.expect_navigation() as navigation:
+        await form.get_by_role("button", name="Create member").click()
+    response = await navigation.value
+    assert response is not None
+    assert response.request.method == "POST"
+    assert response.status == 405
+    assert page.url == f"{live_server}/settings/team"
