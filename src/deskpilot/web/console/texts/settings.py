@@ -105,6 +105,12 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
         "Имя секрета с ключом",
     ),
     (
+        "settings.ai.embedding_model_hint",
+        "Stored for later: knowledge search embeds with the server's DESKPILOT_EMBEDDINGS.",
+        "暂仅保存：知识搜索使用服务器的 DESKPILOT_EMBEDDINGS 生成向量。",
+        "Пока только сохраняется: поиск по базе знаний использует DESKPILOT_EMBEDDINGS сервера.",
+    ),
+    (
         "settings.ai.key_secret_hint",
         "A workspace secret holding the provider's API key.",
         "保存提供方 API 密钥的工作区机密。",
