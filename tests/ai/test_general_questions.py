@@ -2,7 +2,8 @@
 """A general question that the classifier reads as an order action ("When do orders ship?",
 taken for order status) is answered from knowledge at the usual bar: it is about no order of
 the customer's, so the bot need not ask who they are. Without such knowledge, and for a question
-about their own order, or one asked while the bot waits for a detail, the action runs as before."""
+about their own order's status ("When does my order ship?", even with such knowledge), or one asked
+while the bot waits for a detail, the action runs as before."""
 
 from __future__ import annotations
 
@@ -89,13 +90,24 @@ async def test_a_question_while_the_bot_waits_for_details_continues_the_flow(
     assert (await visitor.runs())[0]["decision"] in ("answer", "action")
 
 
+@pytest.mark.parametrize("published", [False, True])
 async def test_a_question_about_their_own_order_still_asks_who_they_are(
-    customer: Any, shop: Shop
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    customer: Any,
+    shop: Shop,
+    published: bool,
 ) -> None:
-    visitor = customer("general-3")
+    """Their order's status answers "When does my order ship?", not the shipping policy, even
+    when an article answers the general question clearly."""
+    if published:
+        await publish(client, tenant, title="Shipping times", body=WHEN_ORDERS_SHIP)
+        await drain(worker_for(resources))
+    visitor = customer(f"general-3-{published}")
     replies = await visitor.say("When does my order ship?")
     assert "confirm who you are" in replies[0]["text"]
-    await order_status_run(visitor)
+    assert (await order_status_run(visitor))["decision"] == "clarify"
 
 
 @pytest.mark.parametrize(

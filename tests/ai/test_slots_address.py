@@ -74,6 +74,15 @@ def test_an_order_or_phone_number_before_the_street_is_skipped(text: str) -> Non
     assert us_address(text) == broadway
 
 
+@pytest.mark.parametrize("text", [
+    "New address for my order: 12 Main St, Springfield, IL 62701",
+    "Please change the shipping address on my order:\n12 Main St, Springfield, IL 62701",
+    "My phone: 12 Main St, Springfield, IL 62701",
+])  # fmt: skip
+def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
+    assert us_address(text) == SPRINGFIELD
+
+
 def test_an_order_number_with_no_street_after_it_is_no_address() -> None:
     assert us_address("Order no. 12345 go ahead, Springfield, IL 62701") is None
 

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
+# ruff: noqa: RUF001, RUF003 - Chinese and Russian text, as customers write it
 """A new shipping address written the Russian or the Chinese way is read into the order's
 address fields, so a zh or ru customer can move a pending order without an agent."""
 
@@ -67,6 +67,8 @@ def test_chinese_addresses(text: str, expected: dict[str, str]) -> None:
         "我的订单到哪了？",
         "上海市浦东新区世纪大道100号",  # no postcode
         "订单#W0000001的状态，订单号200120",
+        "Адрес: ул. Ленина, д. 5, 101000\nЕкатерина",  # no city: the signature is none
+        "Заказ 123456, доставьте на ул. Ленина, д. 5, Москва",  # the order number is no index
     ],
 )
 def test_what_is_no_address(text: str) -> None:
@@ -150,6 +152,16 @@ async def test_a_pending_order_moves_to_the_address_written_in_russian_or_chines
      {"state": "浙江省", "city": "杭州市", "address1": "西湖区文三路100号", "zip": "310000"}),
     # the labelled postcode wins over an order number
     ("地址改到上海市浦东新区世纪大道100号5楼，订单号：654321，邮编200120", SHANGHAI),
+    # the "г." of a year is no city
+    ("Измените адрес доставки заказа #W0000001 (оформлен 12.05.2024 г.), новый адрес: "
+     "ул. Ленина, д. 5, кв. 12, Москва, 101000", MOSCOW),
+    ("Заказ от 12.05.2024 г., новый адрес: ул. Ленина, д. 5, кв. 12, Москва, 101000", MOSCOW),
+    # a name signed below the address is no city
+    ("Новый адрес: Москва, ул. Ленина, д. 5, кв. 12, 101000\nИван Петров", MOSCOW),
+    ("Адрес: Москва, ул. Ленина, д. 5, кв. 12, 101000\nСпасибо, Анна", MOSCOW),
+    # the postcode right after "адрес ... заказа:" is the address's own; "по адресу" leads in
+    ("Адрес доставки заказа: 101000, г. Москва, ул. Ленина, д. 5, кв. 12", MOSCOW),
+    ("Прошу доставить по адресу Москва, ул. Ленина, д. 5, кв. 12, 101000", MOSCOW),
 ])  # fmt: skip
 def test_what_surrounds_an_address_stays_out_of_it(text: str, expected: dict[str, str]) -> None:
     assert postal_address(text) == expected

@@ -211,17 +211,18 @@ class Engine:
         if handling == Handling.HANDOFF:
             return self._handoff(f"intent {intent} is handled by people", language)
         if handling == Handling.ACTION:
-            if _asks_in_general(turn.text):
+            action = action or INTENT_ACTIONS.get(intent)
+            own = _about_own_order(turn.text)
+            # "When does my order ship?" is answered by that order's status, not by the policy
+            if _asks_in_general(turn.text) and not (own and action == "order_status"):
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
                 # only clearly when it is about their order or answers the bot's question
-                strict = in_flow or _about_own_order(turn.text)
+                strict = in_flow or own
                 answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
-            return await self._act(
-                turn, intent, action or INTENT_ACTIONS.get(intent), asked_before=asked_before
-            )
+            return await self._act(turn, intent, action, asked_before=asked_before)
         if intent == "greeting":
             if asked_what:  # small talk is no answer to "what do you need?": the second miss
                 return self._handoff(

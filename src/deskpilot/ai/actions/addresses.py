@@ -15,9 +15,12 @@ _NUMBER_WORDS = r"(?:заказ[а-яё]*|номер|телефон[а-яё]*|т
 # a number soon after these words is an order, a phone or some other number, not a postcode
 _OTHER_NUMBER = re.compile(_NUMBER_WORDS + r"[\W\d]{0,16}$", re.IGNORECASE)
 # the first number after them is no street number ("Order 12345 go to 55 Broadway")
+# (but "New address for my order: 12 Main St" and "my order:\n12 Main St" are addresses)
 _FIRST_OTHER_NUMBER = re.compile(
-    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?\W{0,16}$", re.IGNORECASE
+    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?[^\w:：\n]{0,16}$", re.IGNORECASE
 )
+# "Адрес доставки заказа: 190000, ...": the address words say the number after the colon is its
+_ADDRESS_LEAD = re.compile(r"(?:адрес|address|地址)[^:：\n]{0,40}[:：]\s*$", re.IGNORECASE)
 
 # --- US -------------------------------------------------------------------------------------
 
@@ -39,6 +42,12 @@ _US_ADDRESS = re.compile(
 _STREET_AGAIN = re.compile(r"\s(?:to|at)\s+(?=\d)", re.IGNORECASE)
 
 
+def _not_other(before: str, other: re.Pattern[str]) -> bool:
+    """Whether a number after ``before`` may be part of the address: no order or phone word
+    just before it, or words saying an address follows ("New address for my order: ")."""
+    return other.search(before[-32:]) is None or _ADDRESS_LEAD.search(before) is not None
+
+
 def us_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only).
 
@@ -50,7 +59,7 @@ def us_address(text: str) -> dict[str, str] | None:
         again = _STREET_AGAIN.search(found["address1"])
         if again is not None:
             position = start + again.end()
-        elif _FIRST_OTHER_NUMBER.search(text[max(0, start - 32) : start]):
+        elif not _not_other(text[max(0, start - 64) : start], _FIRST_OTHER_NUMBER):
             position = start + 1
         else:
             fields = {k: v.strip() for k, v in found.groupdict().items() if v}
@@ -70,7 +79,8 @@ _RU_STREET = re.compile(
     r"(?:\.|(?![а-яё]))",
     re.IGNORECASE,
 )
-_RU_CITY = re.compile(r"(?<![а-яё])(?:г\.|город\s)\s*", re.IGNORECASE)
+# "г. Москва", never the "г." of a year ("12.05.2024 г.")
+_RU_CITY = re.compile(r"(?<![а-яёА-ЯЁ])(?i:г\.|город\s)\s*(?=[А-ЯЁ])")
 _RU_REGION = re.compile(
     r"(?<![а-яё])(?:обл\.|область|край|респ\.|республика|автономный\s+округ|ао)(?![а-яё])",
     re.IGNORECASE,
@@ -93,7 +103,8 @@ _RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Феде
 # number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
 _RU_PARTS = re.compile(r"[,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+", re.IGNORECASE)
 _RU_NAME_BEFORE = re.compile(r"[А-ЯЁ][а-яё-]+\s+$")
-_RU_LEAD = re.compile(r":|\sна\s", re.IGNORECASE)  # "новый адрес: ", "... на "
+# "новый адрес: ", "... на ", "по адресу "
+_RU_LEAD = re.compile(r":|\sна\s|(?<![а-яё])по\s+адресу\s", re.IGNORECASE)
 
 
 def _after_lead(part: str) -> str:
@@ -106,21 +117,40 @@ def _zip_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The postcode: a labelled one first, else the first that no "order" or "phone" precedes."""
     found = list(pattern.finditer(text))
     labelled = [m for m in found if not m.group(0)[0].isdigit()]
-    bare = [m for m in found if not _OTHER_NUMBER.search(text[max(0, m.start() - 32) : m.start()])]
+    bare = [m for m in found if _not_other(text[max(0, m.start() - 64) : m.start()], _OTHER_NUMBER)]
     chosen = labelled or bare
     return chosen[0] if chosen else None
+
+
+def _city_among(
+    places: list[tuple[int, str]], run: list[int], zip_at: int, breaks: list[bool]
+) -> str | None:
+    """The city among the bare place names (part number, name): one between the street and
+    the index (the nearest to the index), else the last before them, else the first after them
+    on the same line: a "Иван Петров" or "Спасибо, Анна" signed below the address is no city."""
+    low, high = run
+    inside = [place for place in places if low <= place[0] <= high]
+    if inside:
+        return min(inside, key=lambda place: (abs(place[0] - zip_at), place[0]))[1]
+    before = [name for at, name in places if at < low]
+    if before:
+        return before[-1]
+    after = [name for at, name in places if at > high and not any(breaks[high + 1 : at + 1])]
+    return after[0] if after else None
 
 
 def ru_address(text: str) -> dict[str, str] | None:
     """A Russian address: its parts between commas in any order, a six-digit index among them
     (``г. Москва, ул. Ленина, д. 5, кв. 12, 101000``, ``ул. Ленина 5-12, Москва 101000``).
-    A bare capitalised place name is the city when it is the one nearest the index."""
+    A bare capitalised place name is the city (see ``_city_among``)."""
     if _RU_STREET.search(text) is None:
         return None
     zip_found = _zip_match(_RU_ZIP, text)
     if zip_found is None:
         return None
     parts = [p.strip() for p in _RU_PARTS.split(text)]
+    # whether a line break comes before each part
+    breaks = [False, *("\n" in m.group(0) for m in _RU_PARTS.finditer(text))]
     fields: dict[str, str] = {"zip": zip_found.group(1)}
     street_at: int | None = None
     zip_at, places = 0, []
@@ -148,8 +178,10 @@ def ru_address(text: str) -> dict[str, str] | None:
             fields["country"] = "Россия"
         elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
             places.append((at, part))
-    if "city" not in fields and places:
-        fields["city"] = min(places, key=lambda place: abs(place[0] - zip_at))[1]
+    if "city" not in fields and places and street_at is not None:
+        city_name = _city_among(places, sorted((zip_at, street_at)), zip_at, breaks)
+        if city_name:
+            fields["city"] = city_name
     if "city" not in fields or not _RU_NUMBER.search(fields.get("address1", "")):
         return None
     return fields

@@ -190,8 +190,10 @@ _ZIP_WORD = (
 )
 _PAIRED_ZIP = r"(?P<zip>\d{5}(?:-\d{4})?|\d{6})(?![\d-])"
 _THEN_ZIP = (
-    r"\s*[,;:.，、；：/-]?\s*(?:(?:and|&|и|а)\s+)?(?:(?:my|мой|我的)\s*)?"
-    rf"(?:{_ZIP_WORD}\s*(?:is\b|是|[:：-])?\s*)?{_PAIRED_ZIP}"
+    # each run of spaces is read one way only ("\s*(?:X\s*)?", never "\s*X?\s*"), so a long
+    # run of spaces costs linear time, not quadratic
+    r"\s*(?:[,;:.，、；：/-]\s*)?(?:(?:and|&|и|а)\s+)?(?:(?:my|мой|我的)\s*)?"
+    rf"(?:{_ZIP_WORD}\s*(?:(?:is\b|是|[:：-])\s*)?)?{_PAIRED_ZIP}"
 )
 _LOOSE_INTRO = (
     r"(?:(?<![A-Za-z'’])(?:i\s*['’]?\s*m|i\s+am|this\s+is|it\s*['’]?\s*s|it\s+is|here\s+is)\s+"
@@ -204,7 +206,7 @@ _NAME_ZIP_FORMS = tuple(
     for form in (
         _LOOSE_INTRO + _LOOSE_NAME + _THEN_ZIP,  # "I'm Noah Brown and my zip code is 80279"
         rf"^\s*{_GREETING}{_LOOSE_NAME}{_THEN_ZIP}{_END}",  # "Noah Brown, 80279"
-        rf"^\s*{_GREETING}(?:{_ZIP_WORD}\s*[:：]?\s*)?{_PAIRED_ZIP}\s*[,;，；]?\s*{_LOOSE_NAME}{_END}",
+        rf"^\s*{_GREETING}(?:{_ZIP_WORD}\s*(?:[:：]\s*)?)?{_PAIRED_ZIP}\s*(?:[,;，；]\s*)?{_LOOSE_NAME}{_END}",
     )
 )
 
