@@ -110,6 +110,22 @@ async def test_a_question_about_their_own_order_still_asks_who_they_are(
     assert (await order_status_run(visitor))["decision"] == "clarify"
 
 
+async def test_a_policy_question_about_their_own_order_is_answered_from_knowledge(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    customer: Any,
+    shop: Shop,
+) -> None:
+    """Only a question after the order's status ("when does it ship?") skips the article."""
+    await publish(client, tenant, title="Shipping times", body=WHEN_ORDERS_SHIP)
+    await drain(worker_for(resources))
+    visitor = customer("general-5")
+    replies = await visitor.say("When does my order ship if I order on Saturday?")
+    assert "next business day" in replies[0]["text"]
+    assert (await order_status_run(visitor))["decision"] == "answer"
+
+
 @pytest.mark.parametrize(
     ("text", "own"),
     [

@@ -77,10 +77,16 @@ def test_an_order_or_phone_number_before_the_street_is_skipped(text: str) -> Non
 @pytest.mark.parametrize("text", [
     "New address for my order: 12 Main St, Springfield, IL 62701",
     "Please change the shipping address on my order:\n12 Main St, Springfield, IL 62701",
-    "My phone: 12 Main St, Springfield, IL 62701",
+    "Change address for order: 48213 new address 12 Main St, Springfield, IL 62701",
 ])  # fmt: skip
 def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
     assert us_address(text) == SPRINGFIELD
+
+
+@pytest.mark.parametrize("label", ["Order:", "Order number:", "Order #:"])
+def test_a_labelled_order_number_is_no_street_number(label: str) -> None:
+    broadway = {"address1": "55 Broadway", "city": "New York", "state": "NY", "zip": "10001"}
+    assert us_address(f"{label} 12345 please ship 55 Broadway, New York, NY 10001") == broadway
 
 
 def test_an_order_number_with_no_street_after_it_is_no_address() -> None:

@@ -67,7 +67,9 @@ def test_chinese_addresses(text: str, expected: dict[str, str]) -> None:
         "我的订单到哪了？",
         "上海市浦东新区世纪大道100号",  # no postcode
         "订单#W0000001的状态，订单号200120",
-        "Адрес: ул. Ленина, д. 5, 101000\nЕкатерина",  # no city: the signature is none
+        "Адрес доставки, номер заказа: 482913. Новый адрес: ул. Ленина, д. 5, Москва",
+        "我想修改收货地址，订单号：123456，改成上海市浦东新区世纪大道100号5楼",
+        "收货地址有误，订单：200120 请改成上海市浦东新区世纪大道100号5楼",
         "Заказ 123456, доставьте на ул. Ленина, д. 5, Москва",  # the order number is no index
     ],
 )
@@ -159,9 +161,21 @@ async def test_a_pending_order_moves_to_the_address_written_in_russian_or_chines
     # a name signed below the address is no city
     ("Новый адрес: Москва, ул. Ленина, д. 5, кв. 12, 101000\nИван Петров", MOSCOW),
     ("Адрес: Москва, ул. Ленина, д. 5, кв. 12, 101000\nСпасибо, Анна", MOSCOW),
+    ("Новый адрес: Москва, ул. Ленина, д. 5, кв. 12, 101000\nАнна\n", MOSCOW),
+    # a name greeted is no city; the city may follow the index, on its own line, in lower case
+    ("Здравствуйте, Ольга. Адрес: ул. Ленина, д. 5, кв. 12, индекс 101000, Москва", MOSCOW),
+    ("Добрый день, Мария! Прошу изменить адрес: ул. Ленина, д. 5, кв. 12, 101000, Москва",
+     MOSCOW),
+    ("Получатель Иван Петров\nул. Ленина, д. 5, кв. 12\n101000\nМосква", MOSCOW),
+    ("Новый адрес: ул. Ленина, д. 5, кв. 12, 101000\nМосква", MOSCOW),
+    ("ул. Ленина, д. 5, кв. 12, г. москва, 101000", {**MOSCOW, "city": "москва"}),
     # the postcode right after "адрес ... заказа:" is the address's own; "по адресу" leads in
     ("Адрес доставки заказа: 101000, г. Москва, ул. Ленина, д. 5, кв. 12", MOSCOW),
     ("Прошу доставить по адресу Москва, ул. Ленина, д. 5, кв. 12, 101000", MOSCOW),
+    # but not after a number label or another clause
+    ("Прошу изменить адрес доставки, номер заказа: 482913. Новый адрес: ул. Ленина, д. 5, "
+     "кв. 12, Москва, 101000", MOSCOW),
+    ("Новый адрес по заказу №: 554433 — ул. Ленина, д. 5, кв. 12, Москва, 101000", MOSCOW),
 ])  # fmt: skip
 def test_what_surrounds_an_address_stays_out_of_it(text: str, expected: dict[str, str]) -> None:
     assert postal_address(text) == expected

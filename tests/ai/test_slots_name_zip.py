@@ -250,7 +250,7 @@ def test_stated_details_hide_what_verification_reads(
     assert (filled.name, filled.zip) == (name, zip_code)
 
 
-@pytest.mark.parametrize("label", ["zip", "индекс", "Zip code:", "zip-"])
+@pytest.mark.parametrize("label", ["zip", "индекс", "Zip code:", "zip-", "i", "it"])
 def test_a_label_and_a_long_run_of_spaces_is_read_in_one_pass(label: str) -> None:
     # every message and 10 earlier turns go through these patterns; "zip" and 20,000 spaces
     # once took 8 s (two runs of spaces side by side were tried every way of splitting them)

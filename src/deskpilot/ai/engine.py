@@ -71,6 +71,15 @@ _GENERAL_QUESTION = re.compile(
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
     re.IGNORECASE,
 )
+# "When does my order ship?", "我的订单什么时候到", "Когда придёт мой заказ?": that order's status
+# answers it, not the shipping policy; "How long does shipping take for my order?" or "...if I
+# order on Saturday?" are asked of the policy
+_STATUS_QUESTION = re.compile(
+    r"^\W*(?:when|where)\b(?!.*\bif\b)"
+    r"|^(?!.*如果).*(?:什么时候|何时|到哪)"
+    r"|^\W*(?:когда|где)(?![а-яё])(?!.*если)",  # noqa: RUF001
+    re.IGNORECASE | re.DOTALL,
+)
 
 # a question about something the customer bought: a first-person possessive or purchase, or a
 # pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
@@ -213,8 +222,8 @@ class Engine:
         if handling == Handling.ACTION:
             action = action or INTENT_ACTIONS.get(intent)
             own = _about_own_order(turn.text)
-            # "When does my order ship?" is answered by that order's status, not by the policy
-            if _asks_in_general(turn.text) and not (own and action == "order_status"):
+            status = own and action == "order_status" and _STATUS_QUESTION.search(turn.text)
+            if _asks_in_general(turn.text) and not status:
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
                 # only clearly when it is about their order or answers the bot's question

@@ -14,13 +14,18 @@ import re
 _NUMBER_WORDS = r"(?:заказ[а-яё]*|номер|телефон[а-яё]*|тел\.|order|phone|订单号?|单号|电话|手机)"
 # a number soon after these words is an order, a phone or some other number, not a postcode
 _OTHER_NUMBER = re.compile(_NUMBER_WORDS + r"[\W\d]{0,16}$", re.IGNORECASE)
-# the first number after them is no street number ("Order 12345 go to 55 Broadway")
-# (but "New address for my order: 12 Main St" and "my order:\n12 Main St" are addresses)
+# the first number after them is no street number ("Order 12345 go to 55 Broadway"), unless a
+# line break comes between ("my order:\n12 Main St")
 _FIRST_OTHER_NUMBER = re.compile(
-    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?[^\w:：\n]{0,16}$", re.IGNORECASE
+    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?[^\w\n]{0,16}$", re.IGNORECASE
 )
-# "Адрес доставки заказа: 190000, ...": the address words say the number after the colon is its
-_ADDRESS_LEAD = re.compile(r"(?:адрес|address|地址)[^:：\n]{0,40}[:：]\s*$", re.IGNORECASE)
+# "Адрес доставки заказа: 190000, ...", "New address for my order: 12 Main St": one clause of
+# address words up to the colon says the number after it may be the address's own; a number
+# label ("номер заказа:", "№:", "订单号：") or a clause break ("地址有误，订单：") says it is not
+_ADDRESS_LEAD = re.compile(
+    r"(?:адрес|address|地址)(?:(?!номер|№|#|number|\bno\b|号)[^:：\n,，.。;；!！?？]){0,40}[:：]\s*$",
+    re.IGNORECASE,
+)
 
 # --- US -------------------------------------------------------------------------------------
 
@@ -42,32 +47,43 @@ _US_ADDRESS = re.compile(
 _STREET_AGAIN = re.compile(r"\s(?:to|at)\s+(?=\d)", re.IGNORECASE)
 
 
-def _not_other(before: str, other: re.Pattern[str]) -> bool:
-    """Whether a number after ``before`` may be part of the address: no order or phone word
-    just before it, or words saying an address follows ("New address for my order: ")."""
-    return other.search(before[-32:]) is None or _ADDRESS_LEAD.search(before) is not None
+def _rank(before: str, other: re.Pattern[str]) -> int | None:
+    """How likely a number after ``before`` is part of the address: 0 with no order or phone
+    word just before it, 1 when address words lead up to it through one ("New address for my
+    order: "), None when it is an order or phone number."""
+    if other.search(before[-32:]) is None:
+        return 0
+    return 1 if _ADDRESS_LEAD.search(before) is not None else None
 
 
 def us_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only).
 
     A number right after an order or phone word is not a street number ("Order 12345 go to 55
-    Broadway, ..." is at 55 Broadway)."""
-    position = 0
+    Broadway, ..." is at 55 Broadway), unless address words lead up to it and no later street
+    line does better ("New address for my order: 12 Main St, ...")."""
+    position, fallback = 0, None
     while (found := _US_ADDRESS.search(text, position)) is not None:
         start = found.start("address1")
         again = _STREET_AGAIN.search(found["address1"])
+        rank = _rank(text[max(0, start - 64) : start], _FIRST_OTHER_NUMBER)
         if again is not None:
             position = start + again.end()
-        elif not _not_other(text[max(0, start - 64) : start], _FIRST_OTHER_NUMBER):
-            position = start + 1
-        else:
-            fields = {k: v.strip() for k, v in found.groupdict().items() if v}
-            fields["state"] = fields["state"].upper()
-            if "country" in fields:
-                fields["country"] = "USA"
-            return fields
-    return None
+            continue
+        if rank == 0:
+            return _us_fields(found)
+        if rank == 1 and fallback is None:
+            fallback = found
+        position = start + 1
+    return _us_fields(fallback) if fallback is not None else None
+
+
+def _us_fields(found: re.Match[str]) -> dict[str, str]:
+    fields = {k: v.strip() for k, v in found.groupdict().items() if v}
+    fields["state"] = fields["state"].upper()
+    if "country" in fields:
+        fields["country"] = "USA"
+    return fields
 
 
 # --- Russia ---------------------------------------------------------------------------------
@@ -79,8 +95,8 @@ _RU_STREET = re.compile(
     r"(?:\.|(?![а-яё]))",
     re.IGNORECASE,
 )
-# "г. Москва", never the "г." of a year ("12.05.2024 г.")
-_RU_CITY = re.compile(r"(?<![а-яёА-ЯЁ])(?i:г\.|город\s)\s*(?=[А-ЯЁ])")
+# "г. Москва", "г.москва", never the "г." of a year ("12.05.2024 г.", "2024г.")
+_RU_CITY = re.compile(r"(?<![\dа-яёА-ЯЁ])(?<!\d\s)(?i:г\.|город\s)\s*(?=[а-яёА-ЯЁ])")
 _RU_REGION = re.compile(
     r"(?<![а-яё])(?:обл\.|область|край|респ\.|республика|автономный\s+округ|ао)(?![а-яё])",
     re.IGNORECASE,
@@ -95,7 +111,14 @@ _RU_PLACE = re.compile(r"^[А-ЯЁ][а-яё]+(?:[- ](?:на|[А-ЯЁ][а-яё]+)
 # capitalised words that start a message or a part without being a place
 _RU_NOT_A_PLACE = re.compile(
     r"^(?:здравствуйте|привет|добрый|спасибо|пожалуйста|подскажите|адрес|заказ|новый|мой|моя"
-    r"|измените|поменяйте|смените|доставьте|пришлите|отправьте|прошу|будьте|извините)(?![а-яё])",
+    r"|измените|поменяйте|смените|доставьте|пришлите|отправьте|прошу|будьте|извините|получатель)"
+    r"(?![а-яё])",
+    re.IGNORECASE,
+)
+# a greeting or thanks before a name: "Здравствуйте, Ольга", "Спасибо, Анна"
+_RU_SALUTATION = re.compile(
+    r"^(?:здравствуйте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|спасибо|благодарю"
+    r"|с\s+уважением|всего\s+доброго)\W*$",
     re.IGNORECASE,
 )
 _RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
@@ -114,29 +137,30 @@ def _after_lead(part: str) -> str:
 
 
 def _zip_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The postcode: a labelled one first, else the first that no "order" or "phone" precedes."""
+    """The postcode: a labelled one first, else the first that no "order" or "phone" precedes,
+    else one that address words lead up to ("Адрес доставки заказа: 190000")."""
     found = list(pattern.finditer(text))
     labelled = [m for m in found if not m.group(0)[0].isdigit()]
-    bare = [m for m in found if _not_other(text[max(0, m.start() - 64) : m.start()], _OTHER_NUMBER)]
-    chosen = labelled or bare
+    ranked = [(_rank(text[max(0, m.start() - 64) : m.start()], _OTHER_NUMBER), m) for m in found]
+    bare = [m for rank, m in ranked if rank == 0]
+    led = [m for rank, m in ranked if rank == 1]
+    chosen = labelled or bare or led
     return chosen[0] if chosen else None
 
 
 def _city_among(
-    places: list[tuple[int, str]], run: list[int], zip_at: int, breaks: list[bool]
+    places: list[tuple[int, str]], parts: list[str], zip_at: int, breaks: list[bool]
 ) -> str | None:
-    """The city among the bare place names (part number, name): one between the street and
-    the index (the nearest to the index), else the last before them, else the first after them
-    on the same line: a "Иван Петров" or "Спасибо, Анна" signed below the address is no city."""
-    low, high = run
-    inside = [place for place in places if low <= place[0] <= high]
-    if inside:
-        return min(inside, key=lambda place: (abs(place[0] - zip_at), place[0]))[1]
-    before = [name for at, name in places if at < low]
-    if before:
-        return before[-1]
-    after = [name for at, name in places if at > high and not any(breaks[high + 1 : at + 1])]
-    return after[0] if after else None
+    """The city among the bare place names (part number, name): the one nearest the index (of
+    two as near, the earlier), but never a name greeted or thanked ("Здравствуйте, Ольга",
+    "Спасибо, Анна"), nor, when there is another, one signed on the last line below the index
+    ("...101000\nИван Петров")."""
+    kept = [(at, name) for at, name in places if at == 0 or not _RU_SALUTATION.match(parts[at - 1])]
+    last = max(at for at, part in enumerate(parts) if part)
+    signed = [(at, name) for at, name in kept if at > zip_at and at == last and breaks[at]]
+    if len(signed) < len(kept):
+        kept = [place for place in kept if place not in signed]
+    return min(kept, key=lambda place: (abs(place[0] - zip_at), place[0]))[1] if kept else None
 
 
 def ru_address(text: str) -> dict[str, str] | None:
@@ -178,10 +202,8 @@ def ru_address(text: str) -> dict[str, str] | None:
             fields["country"] = "Россия"
         elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
             places.append((at, part))
-    if "city" not in fields and places and street_at is not None:
-        city_name = _city_among(places, sorted((zip_at, street_at)), zip_at, breaks)
-        if city_name:
-            fields["city"] = city_name
+    if "city" not in fields and (city_name := _city_among(places, parts, zip_at, breaks)):
+        fields["city"] = city_name
     if "city" not in fields or not _RU_NUMBER.search(fields.get("address1", "")):
         return None
     return fields

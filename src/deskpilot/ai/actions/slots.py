@@ -196,7 +196,7 @@ _THEN_ZIP = (
     rf"(?:{_ZIP_WORD}\s*(?:(?:is\b|是|[:：-])\s*)?)?{_PAIRED_ZIP}"
 )
 _LOOSE_INTRO = (
-    r"(?:(?<![A-Za-z'’])(?:i\s*['’]?\s*m|i\s+am|this\s+is|it\s*['’]?\s*s|it\s+is|here\s+is)\s+"
+    r"(?:(?<![A-Za-z'’])(?:i\s*(?:['’]\s*)?m|i\s+am|this\s+is|it\s*(?:['’]\s*)?s|it\s+is|here\s+is)\s+"
     r"|(?<![\u0400-\u04ff])(?:это|я)\s+|(?:我是|我叫|这是)\s*)"
 )
 _GREETING = r"(?:(?:hi|hello|hey|привет|здравствуйте|добрый\s+день|你好|您好)[\s,!.，！。]*)?"
