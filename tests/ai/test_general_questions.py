@@ -105,7 +105,7 @@ async def test_a_question_about_their_own_order_still_asks_who_they_are(
         await publish(client, tenant, title="Shipping times", body=WHEN_ORDERS_SHIP)
         await drain(worker_for(resources))
     visitor = customer(f"general-3-{published}")
-    replies = await visitor.say("When does my order ship?")
+    replies = await visitor.say("Hi, when does my order ship?")
     assert "confirm who you are" in replies[0]["text"]
     assert (await order_status_run(visitor))["decision"] == "clarify"
 

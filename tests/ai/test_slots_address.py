@@ -78,6 +78,9 @@ def test_an_order_or_phone_number_before_the_street_is_skipped(text: str) -> Non
     "New address for my order: 12 Main St, Springfield, IL 62701",
     "Please change the shipping address on my order:\n12 Main St, Springfield, IL 62701",
     "Change address for order: 48213 new address 12 Main St, Springfield, IL 62701",
+    "Order:\n12 Main St, Springfield, IL 62701",
+    "my order: 12 Main St, Springfield, IL 62701",
+    "Change my address. Order: 12 Main St, Springfield, IL 62701",
 ])  # fmt: skip
 def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
     assert us_address(text) == SPRINGFIELD

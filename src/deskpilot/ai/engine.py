@@ -75,11 +75,12 @@ _GENERAL_QUESTION = re.compile(
 # answers it, not the shipping policy; "How long does shipping take for my order?" or "...if I
 # order on Saturday?" are asked of the policy
 _STATUS_QUESTION = re.compile(
-    r"^\W*(?:when|where)\b(?!.*\bif\b)"
-    r"|^(?!.*如果).*(?:什么时候|何时|到哪)"
-    r"|^\W*(?:когда|где)(?![а-яё])(?!.*если)",  # noqa: RUF001
-    re.IGNORECASE | re.DOTALL,
+    r"(?:^|[,.!?;:]\s*|\b(?:know|tell\s+me)\s+)\W*(?:when|where)\b"
+    r"|什么时候|何时|到哪"
+    r"|(?:^|[,.!?;:]\s*|\b(?:знаете|скажите)\s+)\W*(?:когда|где)(?![а-яё])",  # noqa: RUF001
+    re.IGNORECASE,
 )
+_CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)  # noqa: RUF001
 
 # a question about something the customer bought: a first-person possessive or purchase, or a
 # pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
@@ -222,7 +223,12 @@ class Engine:
         if handling == Handling.ACTION:
             action = action or INTENT_ACTIONS.get(intent)
             own = _about_own_order(turn.text)
-            status = own and action == "order_status" and _STATUS_QUESTION.search(turn.text)
+            status = (
+                own
+                and action == "order_status"
+                and _STATUS_QUESTION.search(turn.text)
+                and not _CONDITION.search(turn.text)
+            )
             if _asks_in_general(turn.text) and not status:
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),

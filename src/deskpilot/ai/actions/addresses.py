@@ -17,8 +17,10 @@ _OTHER_NUMBER = re.compile(_NUMBER_WORDS + r"[\W\d]{0,16}$", re.IGNORECASE)
 # the first number after them is no street number ("Order 12345 go to 55 Broadway"), unless a
 # line break comes between ("my order:\n12 Main St")
 _FIRST_OTHER_NUMBER = re.compile(
-    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?[^\w\n]{0,16}$", re.IGNORECASE
+    _NUMBER_WORDS + r"(?:\s*(?:no|nr|num|number)\b)?[^\w\n]{0,16}\Z", re.IGNORECASE
 )
+# "my order: 12 Main St": a street line after "order:" is read when no other one is
+_ORDER_COLON = re.compile(r"(?:order|заказ[а-яё]*)\s*[:：]\s*\Z", re.IGNORECASE)
 # "Адрес доставки заказа: 190000, ...", "New address for my order: 12 Main St": one clause of
 # address words up to the colon says the number after it may be the address's own; a number
 # label ("номер заказа:", "№:", "订单号：") or a clause break ("地址有误，订单：") says it is not
@@ -56,26 +58,32 @@ def _rank(before: str, other: re.Pattern[str]) -> int | None:
     return 1 if _ADDRESS_LEAD.search(before) is not None else None
 
 
+def _street_rank(before: str) -> int | None:
+    """``_rank`` for a street number, and 2 after a bare "order:" ("my order: 12 Main St")."""
+    rank = _rank(before, _FIRST_OTHER_NUMBER)
+    return 2 if rank is None and _ORDER_COLON.search(before) else rank
+
+
 def us_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4, Springfield, IL 62704`` as address fields (US layout only).
 
     A number right after an order or phone word is not a street number ("Order 12345 go to 55
     Broadway, ..." is at 55 Broadway), unless address words lead up to it and no later street
     line does better ("New address for my order: 12 Main St, ...")."""
-    position, fallback = 0, None
+    position, fallbacks = 0, dict[int, re.Match[str]]()
     while (found := _US_ADDRESS.search(text, position)) is not None:
         start = found.start("address1")
         again = _STREET_AGAIN.search(found["address1"])
-        rank = _rank(text[max(0, start - 64) : start], _FIRST_OTHER_NUMBER)
+        rank = _street_rank(text[max(0, start - 64) : start])
         if again is not None:
             position = start + again.end()
             continue
         if rank == 0:
             return _us_fields(found)
-        if rank == 1 and fallback is None:
-            fallback = found
+        if rank is not None:
+            fallbacks.setdefault(rank, found)
         position = start + 1
-    return _us_fields(fallback) if fallback is not None else None
+    return _us_fields(fallbacks[min(fallbacks)]) if fallbacks else None
 
 
 def _us_fields(found: re.Match[str]) -> dict[str, str]:
@@ -115,16 +123,16 @@ _RU_NOT_A_PLACE = re.compile(
     r"(?![а-яё])",
     re.IGNORECASE,
 )
-# a greeting or thanks before a name: "Здравствуйте, Ольга", "Спасибо, Анна"
+# a greeting or thanks before a name: "Здравствуйте, Ольга", "Заранее спасибо, Анна"
 _RU_SALUTATION = re.compile(
-    r"^(?:здравствуйте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|спасибо|благодарю"
+    r"(?:^|\s)(?:здравствуйте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|спасибо|благодарю"
     r"|с\s+уважением|всего\s+доброго)\W*$",
     re.IGNORECASE,
 )
 _RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
 # where a part ends: a comma, a semicolon, a line break, "!" or "?", or a full stop after a
 # number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
-_RU_PARTS = re.compile(r"[,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+", re.IGNORECASE)
+_RU_PARTS = re.compile(r"([,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+)", re.IGNORECASE)
 _RU_NAME_BEFORE = re.compile(r"[А-ЯЁ][а-яё-]+\s+$")
 # "новый адрес: ", "... на ", "по адресу "
 _RU_LEAD = re.compile(r":|\sна\s|(?<![а-яё])по\s+адресу\s", re.IGNORECASE)
@@ -148,19 +156,44 @@ def _zip_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return chosen[0] if chosen else None
 
 
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """The message's non-empty parts, each with whether a line break comes before it."""
+    parts: list[tuple[str, bool]] = []
+    broken = False
+    for index, piece in enumerate(_RU_PARTS.split(text)):
+        if index % 2:  # a separator
+            broken = broken or "\n" in piece
+        elif piece.strip():
+            parts.append((piece.strip(), broken))
+            broken = False
+    return parts
+
+
+def _greeted(parts: list[tuple[str, bool]], at: int, name: str) -> bool:
+    """Whether the part is a name after a greeting or thanks on the same line."""
+    text, broken = parts[at]
+    return text == name and at > 0 and not broken and bool(_RU_SALUTATION.search(parts[at - 1][0]))
+
+
 def _city_among(
-    places: list[tuple[int, str]], parts: list[str], zip_at: int, breaks: list[bool]
+    places: list[tuple[int, str]], parts: list[tuple[str, bool]], zip_at: int, run: list[int]
 ) -> str | None:
-    """The city among the bare place names (part number, name): the one nearest the index (of
-    two as near, the earlier), but never a name greeted or thanked ("Здравствуйте, Ольга",
-    "Спасибо, Анна"), nor, when there is another, one signed on the last line below the index
-    ("...101000\nИван Петров")."""
-    kept = [(at, name) for at, name in places if at == 0 or not _RU_SALUTATION.match(parts[at - 1])]
-    last = max(at for at, part in enumerate(parts) if part)
-    signed = [(at, name) for at, name in kept if at > zip_at and at == last and breaks[at]]
-    if len(signed) < len(kept):
-        kept = [place for place in kept if place not in signed]
-    return min(kept, key=lambda place: (abs(place[0] - zip_at), place[0]))[1] if kept else None
+    """The city among the bare place names (part number, name). The address is the run of
+    parts from its first marked part (street, house, flat, region, index) to its last, and
+    starts no earlier than the words leading up to it ("Новый адрес:"). The city is the name
+    inside the run nearest the index ("ул. Ленина 5, Москва, 101000"), else the one right before
+    it ("Москва, ул. Ленина, д. 5, 101000"), else the one right after it ("..., 101000, Москва"),
+    but never a name greeted or thanked on the same line ("Здравствуйте, Ольга"), nor two words
+    on a line of their own below the address ("...101000\nИван Петров")."""
+    start, first, last = run
+    named = [(at, name) for at, name in places if at >= start and not _greeted(parts, at, name)]
+    inside = [(at, name) for at, name in named if first <= at <= last]
+    if inside:
+        return min(inside, key=lambda place: (abs(place[0] - zip_at), place[0]))[1]
+    before = [name for at, name in named if at == first - 1]
+    after = [name for at, name in named if at == last + 1 and not (parts[at][1] and " " in name)]
+    chosen = before or after
+    return chosen[0] if chosen else None
 
 
 def ru_address(text: str) -> dict[str, str] | None:
@@ -172,17 +205,18 @@ def ru_address(text: str) -> dict[str, str] | None:
     zip_found = _zip_match(_RU_ZIP, text)
     if zip_found is None:
         return None
-    parts = [p.strip() for p in _RU_PARTS.split(text)]
-    # whether a line break comes before each part
-    breaks = [False, *("\n" in m.group(0) for m in _RU_PARTS.finditer(text))]
+    parts = _parts(text)
     fields: dict[str, str] = {"zip": zip_found.group(1)}
     street_at: int | None = None
-    zip_at, places = 0, []
-    for at, given in enumerate(parts):
+    zip_at, marked, leads, places = 0, [], [0], []
+    for at, (given, _) in enumerate(parts):
         part = given
         if zip_found.group(0) in given:
             zip_at, part = at, given.replace(zip_found.group(0), "").strip(" :")
-        part = _after_lead(part)
+            marked.append(at)
+        if _RU_LEAD.search(part):
+            leads.append(at)
+            part = _after_lead(part)
         street = _RU_STREET.search(part)
         city = _RU_CITY.search(part)
         if street and "address1" not in fields:
@@ -190,19 +224,26 @@ def ru_address(text: str) -> dict[str, str] | None:
             named = _RU_NAME_BEFORE.search(part[: street.start()])
             fields["address1"] = part[named.start() if named else street.start() :]
             street_at = at
+            marked.append(at)
         elif city and "city" not in fields:
             fields["city"] = part[city.end() :].strip()
+            marked.append(at)
         elif _RU_REGION.search(part) and "state" not in fields:
             fields["state"] = part
+            marked.append(at)
         elif _RU_UNIT.match(part) and "address2" not in fields:
             fields["address2"] = part
+            marked.append(at)
         elif street_at == at - 1 and _RU_HOUSE.match(part):
             fields["address1"] += f", {part}"
+            marked.append(at)
         elif _RU_COUNTRY.match(part):
             fields["country"] = "Россия"
         elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
             places.append((at, part))
-    if "city" not in fields and (city_name := _city_among(places, parts, zip_at, breaks)):
+    first, last = min(marked), max(marked)
+    run = [max(lead for lead in leads if lead <= first), first, last]
+    if "city" not in fields and (city_name := _city_among(places, parts, zip_at, run)):
         fields["city"] = city_name
     if "city" not in fields or not _RU_NUMBER.search(fields.get("address1", "")):
         return None
