@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.a11y import assert_accessible
 from tests.browser.helpers import screenshot, scripts_ran
@@ -191,14 +191,20 @@ async def test_a_macro_and_a_canned_response(signed_in_page: Page, live_server: 
     await assert_accessible(page)
 
 
-async def test_add_a_member_and_change_their_role(signed_in_page: Page, live_server: str) -> None:
-    page = signed_in_page
-    await page.goto(f"{live_server}/settings/team")
+async def _new_member_form(page: Page, password: str) -> Locator:
+    """The team page's "Add a member" form, opened and filled in for Mei."""
     await page.get_by_text("Add a member").click()
     form = page.locator('form[data-path="/api/v1/users"]')
     await form.get_by_label("Name").fill("Mei")
     await form.get_by_label("Email").fill("mei@acme.example.com")
-    await form.get_by_label("Password").fill("short")
+    await form.get_by_label("Password").fill(password)
+    return form
+
+
+async def test_add_a_member_and_change_their_role(signed_in_page: Page, live_server: str) -> None:
+    page = signed_in_page
+    await page.goto(f"{live_server}/settings/team")
+    form = await _new_member_form(page, "short")
     await form.get_by_role("button", name="Create member").click()
     await expect(form.locator('[data-error-for="password"]')).to_be_visible()
     await form.get_by_label("Password").fill("a long enough password")
@@ -224,11 +230,7 @@ async def test_a_member_form_sent_before_its_script_runs_keeps_the_password_out_
     page = signed_in_page
     await page.route("**/static/console/settings*.js", lambda route: route.abort())
     await page.goto(f"{live_server}/settings/team")
-    await page.get_by_text("Add a member").click()
-    form = page.locator('form[data-path="/api/v1/users"]')
-    await form.get_by_label("Name").fill("Mei")
-    await form.get_by_label("Email").fill("mei@acme.example.com")
-    await form.get_by_label("Password").fill("a secret passphrase")
+    form = await _new_member_form(page, "a secret passphrase")
     async with page.expect_navigation() as navigation:
         await form.get_by_role("button", name="Create member").click()
     response = await navigation.value
