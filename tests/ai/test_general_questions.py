@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from deskpilot.ai.engine import _about_own_order
+from deskpilot.ai.engine import _about_own_order, _asks_its_status
 from deskpilot.kit.deps import Resources
 from tests.ai.actions.shop import Shop
 from tests.ai.test_pipeline import publish
@@ -158,3 +158,23 @@ async def test_a_policy_question_about_their_own_order_is_answered_from_knowledg
 )
 def test_about_own_order(text: str, own: bool) -> None:
     assert _about_own_order(text) is own
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("When does my order ship?", True),
+        ("Hi, when does my order ship?", True),
+        ("Do you know when my order ships?", True),
+        ("When will it arrive?", True),
+        ("我的订单什么时候到？", True),
+        ("Здравствуйте, когда придёт мой заказ?", True),
+        ("When does my order ship if I order on Saturday?", False),
+        ("How long does shipping take for my order?", False),
+        ("My order is late. Where can I read your refund policy?", False),
+        ("I bought a lamp. Where do you ship from, generally?", False),
+        ("我的订单多久发货？", False),
+    ],
+)
+def test_asks_its_status(text: str, status: bool) -> None:
+    assert _asks_its_status(text) is status

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from deskpilot.ai.actions.addresses import us_address
+from deskpilot.ai.actions.addresses import postal_address, us_address
 from deskpilot.ai.actions.slots import fill_slots
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
@@ -84,6 +84,14 @@ def test_an_order_or_phone_number_before_the_street_is_skipped(text: str) -> Non
 ])  # fmt: skip
 def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
     assert us_address(text) == SPRINGFIELD
+
+
+def test_of_an_old_and_a_new_address_the_new_one_is_read() -> None:
+    text = (
+        "Old address 1 Elm St, Chicago, IL 60601. "
+        "New address for my order: 12 Main St, Springfield, IL 62701"
+    )
+    assert postal_address(text) == SPRINGFIELD
 
 
 @pytest.mark.parametrize("label", ["Order:", "Order number:", "Order #:"])

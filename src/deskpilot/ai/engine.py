@@ -71,13 +71,14 @@ _GENERAL_QUESTION = re.compile(
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
     re.IGNORECASE,
 )
-# "When does my order ship?", "我的订单什么时候到", "Когда придёт мой заказ?": that order's status
-# answers it, not the shipping policy; "How long does shipping take for my order?" or "...if I
-# order on Saturday?" are asked of the policy
+# "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":
+# a when/where clause about their order, answered by its status rather than the shipping policy;
+# "How long does shipping take for my order?", "...if I order on Saturday?" or "My order is
+# late. Where can I read your refund policy?" are asked of the policy
 _STATUS_QUESTION = re.compile(
-    r"(?:^|[,.!?;:]\s*|\b(?:know|tell\s+me)\s+)\W*(?:when|where)\b"
+    r"\b(?:when|where)\b[^.!?]{0,40}?\b(?:my|our|it|(?:the|this|that)\s+(?:order|parcel|package))\b"
     r"|什么时候|何时|到哪"
-    r"|(?:^|[,.!?;:]\s*|\b(?:знаете|скажите)\s+)\W*(?:когда|где)(?![а-яё])",  # noqa: RUF001
+    r"|(?<![а-яё])(?:когда|где)(?![а-яё])[^.!?]{0,40}?(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",  # noqa: RUF001
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)  # noqa: RUF001
@@ -223,12 +224,7 @@ class Engine:
         if handling == Handling.ACTION:
             action = action or INTENT_ACTIONS.get(intent)
             own = _about_own_order(turn.text)
-            status = (
-                own
-                and action == "order_status"
-                and _STATUS_QUESTION.search(turn.text)
-                and not _CONDITION.search(turn.text)
-            )
+            status = own and action == "order_status" and _asks_its_status(turn.text)
             if _asks_in_general(turn.text) and not status:
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
@@ -544,6 +540,11 @@ def _about_own_order(text: str) -> bool:
     """Whether the text is about something the customer bought: an order id, "it" / "the
     order", or a first-person possessive or purchase ("my", "I ordered", "我的", "мой")."""
     return bool(order_ids(text)) or _OWN.search(text) is not None
+
+
+def _asks_its_status(text: str) -> bool:
+    """Whether the text asks when or where their order is, without an "if"."""
+    return _STATUS_QUESTION.search(text) is not None and _CONDITION.search(text) is None
 
 
 def _asks_in_general(text: str) -> bool:

@@ -104,7 +104,9 @@ _RU_STREET = re.compile(
     re.IGNORECASE,
 )
 # "г. Москва", "г.москва", never the "г." of a year ("12.05.2024 г.", "2024г.")
-_RU_CITY = re.compile(r"(?<![\dа-яёА-ЯЁ])(?<!\d\s)(?i:г\.|город\s)\s*(?=[а-яёА-ЯЁ])")
+_RU_CITY = re.compile(
+    r"(?<![\dа-яёА-ЯЁ])(?<!\d\s)(?:(?i:г\.|город\s)\s*(?=[а-яёА-ЯЁ])|[гГ]\s+(?=[А-ЯЁ]))"
+)
 _RU_REGION = re.compile(
     r"(?<![а-яё])(?:обл\.|область|край|респ\.|республика|автономный\s+округ|ао)(?![а-яё])",
     re.IGNORECASE,
@@ -135,7 +137,7 @@ _RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Феде
 _RU_PARTS = re.compile(r"([,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+)", re.IGNORECASE)
 _RU_NAME_BEFORE = re.compile(r"[А-ЯЁ][а-яё-]+\s+$")
 # "новый адрес: ", "... на ", "по адресу "
-_RU_LEAD = re.compile(r":|\sна\s|(?<![а-яё])по\s+адресу\s", re.IGNORECASE)
+_RU_LEAD = re.compile(r"(?<!\d):(?!\d)|\sна\s|(?<![а-яё])по\s+адресу\s", re.IGNORECASE)
 
 
 def _after_lead(part: str) -> str:
@@ -175,6 +177,30 @@ def _greeted(parts: list[tuple[str, bool]], at: int, name: str) -> bool:
     return text == name and at > 0 and not broken and bool(_RU_SALUTATION.search(parts[at - 1][0]))
 
 
+# a surname: "Иванова Анна" and "Иван Петров" are people, "Нижний Новгород" is a city
+_RU_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|[сц]к)(?:а|ая|ий)?$")
+# what may stand between the city and the address on one line: a country, a phone number
+_RU_ASIDE = re.compile(
+    r"^(?:(?:Россия|РФ|Российская\s+Федерация)|(?:тел[а-яё]*\.?\s*:?\s*)?[\d\s()+-]{5,})$",
+    re.IGNORECASE,
+)
+
+
+def _person(name: str) -> bool:
+    """Two words, one shaped like a surname."""
+    words = name.split()
+    return len(words) == 2 and any(_RU_SURNAME.search(word) for word in words)
+
+
+def _next_to(parts: list[tuple[str, bool]], at: int, first: int, last: int) -> bool:
+    """Whether the part at ``at`` is right before or right after the address's parts, or only
+    a country or a phone number on the same line stands between."""
+    between = range(at + 1, first) if at < first else range(last + 1, at)
+    crossed = range(at + 1, first + 1) if at < first else range(last + 1, at + 1)
+    same_line = not any(parts[i][1] for i in crossed)
+    return not between or (same_line and all(_RU_ASIDE.match(parts[i][0]) for i in between))
+
+
 def _city_among(
     places: list[tuple[int, str]], parts: list[tuple[str, bool]], zip_at: int, run: list[int]
 ) -> str | None:
@@ -183,16 +209,22 @@ def _city_among(
     starts no earlier than the words leading up to it ("Новый адрес:"). The city is the name
     inside the run nearest the index ("ул. Ленина 5, Москва, 101000"), else the one right before
     it ("Москва, ул. Ленина, д. 5, 101000"), else the one right after it ("..., 101000, Москва"),
-    but never a name greeted or thanked on the same line ("Здравствуйте, Ольга"), nor two words
-    on a line of their own below the address ("...101000\nИван Петров")."""
+    else the one right before the leading words ("Москва. Адрес: ул. Ленина..."). A country or
+    a phone number on the same line may stand between. Never a name greeted or thanked on the
+    same line ("Здравствуйте, Ольга"), nor, outside the run, a name and surname ("Иванова Анна",
+    "...101000\nИван Петров")."""
     start, first, last = run
-    named = [(at, name) for at, name in places if at >= start and not _greeted(parts, at, name)]
-    inside = [(at, name) for at, name in named if first <= at <= last]
+    named = [(at, name) for at, name in places if not _greeted(parts, at, name)]
+    inside = [(at, name) for at, name in named if start <= at and first <= at <= last]
     if inside:
         return min(inside, key=lambda place: (abs(place[0] - zip_at), place[0]))[1]
-    before = [name for at, name in named if at == first - 1]
-    after = [name for at, name in named if at == last + 1 and not (parts[at][1] and " " in name)]
-    chosen = before or after
+    beside = [(at, name) for at, name in named if not _person(name)]
+    # only the nearest on each side can be next to the address: a place is no aside
+    nearest = [place for place in beside if start <= place[0] < first][-1:]
+    nearest += [place for place in beside if place[0] > last][:1]
+    chosen = [name for at, name in nearest if _next_to(parts, at, first, last)]
+    # "Москва. Адрес: ул. Ленина, ...": else the place right before the words leading up to it
+    chosen += [name for at, name in beside if at == start - 1]
     return chosen[0] if chosen else None
 
 
@@ -286,6 +318,19 @@ def cn_address(text: str) -> dict[str, str] | None:
     return fields
 
 
+# "Старый адрес: ... Новый адрес: ...": the new one is read
+_NEW_ADDRESS = re.compile(
+    r"(?<![а-яё])нов(?:ый|ого|ому)\s+адрес|\bnew\s+(?:shipping\s+|delivery\s+)?address|新地址",
+    re.IGNORECASE,
+)
+
+
 def postal_address(text: str) -> dict[str, str] | None:
-    """The first address of any layout read here, as the order's address fields."""
-    return us_address(text) or ru_address(text) or cn_address(text)
+    """The first address of any layout read here, as the order's address fields: in the text
+    after the last "new address" first, else in the whole text."""
+    leads = list(_NEW_ADDRESS.finditer(text))
+    scopes = [text[leads[-1].end() :], text] if leads else [text]
+    for scope in scopes:
+        if found := us_address(scope) or ru_address(scope) or cn_address(scope):
+            return found
+    return None
