@@ -86,11 +86,15 @@ def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
     assert us_address(text) == SPRINGFIELD
 
 
-def test_of_an_old_and_a_new_address_the_new_one_is_read() -> None:
-    text = (
-        "Old address 1 Elm St, Chicago, IL 60601. "
-        "New address for my order: 12 Main St, Springfield, IL 62701"
-    )
+@pytest.mark.parametrize("text", [
+    "Old address 1 Elm St, Chicago, IL 60601. New address for my order: 12 Main St, "
+    "Springfield, IL 62701",
+    "12 Main St, Springfield, IL 62701 is my new address, the old one was 1 Elm St, Chicago, "
+    "IL 60601",
+    "Please ship to 12 Main St, Springfield, IL 62701. That's my new address - not 1 Elm St, "
+    "Chicago, IL 60601 anymore.",
+])  # fmt: skip
+def test_of_an_old_and_a_new_address_the_new_one_is_read(text: str) -> None:
     assert postal_address(text) == SPRINGFIELD
 
 

@@ -76,9 +76,12 @@ _GENERAL_QUESTION = re.compile(
 # "How long does shipping take for my order?", "...if I order on Saturday?" or "My order is
 # late. Where can I read your refund policy?" are asked of the policy
 _STATUS_QUESTION = re.compile(
-    r"\b(?:when|where)\b[^.!?]{0,40}?\b(?:my|our|it|(?:the|this|that)\s+(?:order|parcel|package))\b"
+    r"(?:^|[.!?;:,]\s*|\b(?:know|tell\s+me)\s+)\W*(?:when|where)\b[^.!?]{0,40}?"
+    r"\b(?:my|our|it|they|them|(?:the|this|that)\s+(?:order|parcel|package)|(?:i|we)\s+"
+    r"(?:ordered|bought|purchased))\b"
     r"|什么时候|何时|到哪"
-    r"|(?<![а-яё])(?:когда|где)(?![а-яё])[^.!?]{0,40}?(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",  # noqa: RUF001
+    r"|(?:^|[.!?;:,]\s*|\b(?:знаете|скажите)\s+)\W*(?:когда|где)(?![а-яё])[^.!?]{0,40}?"  # noqa: RUF001
+    r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",  # noqa: RUF001
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)  # noqa: RUF001

@@ -178,23 +178,30 @@ def _greeted(parts: list[tuple[str, bool]], at: int, name: str) -> bool:
 
 
 # a surname: "Иванова Анна" and "Иван Петров" are people, "Нижний Новгород" is a city
-_RU_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|[сц]к)(?:а|ая|ий)?$")
-# what may stand between the city and the address on one line: a country, a phone number
-_RU_ASIDE = re.compile(
-    r"^(?:(?:Россия|РФ|Российская\s+Федерация)|(?:тел[а-яё]*\.?\s*:?\s*)?[\d\s()+-]{5,})$",
-    re.IGNORECASE,
-)
+# a surname or a patronymic: "Иванова Анна", "Мария Ивановна" are people
+_RU_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|[сц]к)(?:а|ая|ий)?$|(?:вич|вна|чна)$")
+# the second word of two-word towns that look like a name and surname ("Сергиев Посад")
+_RU_TOWN_WORD = re.compile(r"^(?:Посад|Гавань|Сулин|Луки|Новгород|Оскол|Челны|Воды|Тагил|Бор)$")
+# what may stand between the city and the address on one line: the country
+_RU_ASIDE = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
+# "Получатель: Ирина", "ФИО: ...": a label that says what follows is no place
+_RU_LABEL = re.compile(r"^(?:получатель|фио|имя|контакт|кому|телефон|тел\.?)\s*:", re.I)
+_RU_CITY_LABEL = re.compile(r"^(?:город|населённый\s+пункт)\s*:\s*(?=[а-яёА-ЯЁ])", re.I)
 
 
 def _person(name: str) -> bool:
-    """Two words, one shaped like a surname."""
+    """Two or three words, one shaped like a surname or a patronymic, and no town's."""
     words = name.split()
-    return len(words) == 2 and any(_RU_SURNAME.search(word) for word in words)
+    return (
+        len(words) in (2, 3)
+        and any(_RU_SURNAME.search(word) for word in words)
+        and not _RU_TOWN_WORD.match(words[-1])
+    )
 
 
 def _next_to(parts: list[tuple[str, bool]], at: int, first: int, last: int) -> bool:
     """Whether the part at ``at`` is right before or right after the address's parts, or only
-    a country or a phone number on the same line stands between."""
+    the country on the same line stands between."""
     between = range(at + 1, first) if at < first else range(last + 1, at)
     crossed = range(at + 1, first + 1) if at < first else range(last + 1, at + 1)
     same_line = not any(parts[i][1] for i in crossed)
@@ -209,8 +216,8 @@ def _city_among(
     starts no earlier than the words leading up to it ("Новый адрес:"). The city is the name
     inside the run nearest the index ("ул. Ленина 5, Москва, 101000"), else the one right before
     it ("Москва, ул. Ленина, д. 5, 101000"), else the one right after it ("..., 101000, Москва"),
-    else the one right before the leading words ("Москва. Адрес: ул. Ленина..."). A country or
-    a phone number on the same line may stand between. Never a name greeted or thanked on the
+    else the one right before the leading words ("Москва. Адрес: ул. Ленина..."). The country on
+    the same line may stand between. Never a name greeted or thanked on the
     same line ("Здравствуйте, Ольга"), nor, outside the run, a name and surname ("Иванова Анна",
     "...101000\nИван Петров")."""
     start, first, last = run
@@ -223,8 +230,9 @@ def _city_among(
     nearest = [place for place in beside if start <= place[0] < first][-1:]
     nearest += [place for place in beside if place[0] > last][:1]
     chosen = [name for at, name in nearest if _next_to(parts, at, first, last)]
-    # "Москва. Адрес: ул. Ленина, ...": else the place right before the words leading up to it
-    chosen += [name for at, name in beside if at == start - 1]
+    # "Москва. Адрес: ул. Ленина, ...": else the place right before the words leading up to
+    # them, on their line
+    chosen += [name for at, name in beside if at == start - 1 and not parts[start][1]]
     return chosen[0] if chosen else None
 
 
@@ -246,6 +254,12 @@ def ru_address(text: str) -> dict[str, str] | None:
         if zip_found.group(0) in given:
             zip_at, part = at, given.replace(zip_found.group(0), "").strip(" :")
             marked.append(at)
+        if _RU_LABEL.match(part):
+            continue
+        if (labelled := _RU_CITY_LABEL.match(part)) and "city" not in fields:
+            fields["city"] = part[labelled.end() :]
+            marked.append(at)
+            continue
         if _RU_LEAD.search(part):
             leads.append(at)
             part = _after_lead(part)
@@ -319,17 +333,21 @@ def cn_address(text: str) -> dict[str, str] | None:
 
 
 # "Старый адрес: ... Новый адрес: ...": the new one is read
+# (only when the words point ahead: "Новый адрес:", "new address for my order:", "新地址是",
+# not "12 Main St ... is my new address, the old one was ...")
 _NEW_ADDRESS = re.compile(
-    r"(?<![а-яё])нов(?:ый|ого|ому)\s+адрес|\bnew\s+(?:shipping\s+|delivery\s+)?address|新地址",
+    r"(?:(?<![а-яё])нов(?:ый|ого|ому)\s+адрес|\bnew\s+(?:shipping\s+|delivery\s+)?address)"
+    r"[^.,;!?\n:]{0,30}?(?::|\s(?:is|will\s+be|будет)\b)"
+    r"|新地址(?:是|为|：|:)",
     re.IGNORECASE,
 )
 
 
 def postal_address(text: str) -> dict[str, str] | None:
     """The first address of any layout read here, as the order's address fields: in the text
-    after the last "new address" first, else in the whole text."""
+    from the last "new address:" on first, else in the whole text."""
     leads = list(_NEW_ADDRESS.finditer(text))
-    scopes = [text[leads[-1].end() :], text] if leads else [text]
+    scopes = [text[leads[-1].start() :], text] if leads else [text]
     for scope in scopes:
         if found := us_address(scope) or ru_address(scope) or cn_address(scope):
             return found
