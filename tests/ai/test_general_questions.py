@@ -182,3 +182,9 @@ def test_about_own_order(text: str, own: bool) -> None:
 )
 def test_asks_its_status(text: str, status: bool) -> None:
     assert _asks_its_status(text) is status
+
+
+def test_a_long_run_of_punctuation_is_read_in_one_pass() -> None:
+    # 20,000 commas once took 9 s: each one started the clause pattern again
+    assert _asks_its_status("Where is my order?" + "." * 20000) is True
+    assert _asks_its_status("," * 20000) is False

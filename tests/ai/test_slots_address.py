@@ -93,6 +93,11 @@ def test_a_street_after_an_order_word_and_a_colon_is_read(text: str) -> None:
     "IL 60601",
     "Please ship to 12 Main St, Springfield, IL 62701. That's my new address - not 1 Elm St, "
     "Chicago, IL 60601 anymore.",
+    "My old address was 1 Elm St, Chicago, IL 60601, new address 12 Main St, Springfield, "
+    "IL 62701",
+    "Old address: 1 Elm St, Chicago, IL 60601\nNew address\n12 Main St, Springfield, IL 62701",
+    "Old address 1 Elm St, Chicago, IL 60601. New address for order no. 55501: 12 Main St, "
+    "Springfield, IL 62701",
 ])  # fmt: skip
 def test_of_an_old_and_a_new_address_the_new_one_is_read(text: str) -> None:
     assert postal_address(text) == SPRINGFIELD

@@ -76,11 +76,11 @@ _GENERAL_QUESTION = re.compile(
 # "How long does shipping take for my order?", "...if I order on Saturday?" or "My order is
 # late. Where can I read your refund policy?" are asked of the policy
 _STATUS_QUESTION = re.compile(
-    r"(?:^|[.!?;:,]\s*|\b(?:know|tell\s+me)\s+)\W*(?:when|where)\b[^.!?]{0,40}?"
+    r"(?:^|[.!?;:,]|\b(?:know|tell\s+me)\b)\W{0,8}(?:when|where)\b[^.!?]{0,40}?"
     r"\b(?:my|our|it|they|them|(?:the|this|that)\s+(?:order|parcel|package)|(?:i|we)\s+"
     r"(?:ordered|bought|purchased))\b"
     r"|什么时候|何时|到哪"
-    r"|(?:^|[.!?;:,]\s*|\b(?:знаете|скажите)\s+)\W*(?:когда|где)(?![а-яё])[^.!?]{0,40}?"  # noqa: RUF001
+    r"|(?:^|[.!?;:,]|(?<![а-яё])(?:знаете|скажите)(?![а-яё]))\W{0,8}(?:когда|где)(?![а-яё])[^.!?]{0,40}?"  # noqa: RUF001
     r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",  # noqa: RUF001
     re.IGNORECASE,
 )

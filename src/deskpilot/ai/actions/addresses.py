@@ -136,8 +136,11 @@ _RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Феде
 # number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
 _RU_PARTS = re.compile(r"([,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+)", re.IGNORECASE)
 _RU_NAME_BEFORE = re.compile(r"[А-ЯЁ][а-яё-]+\s+$")
-# "новый адрес: ", "... на ", "по адресу "
-_RU_LEAD = re.compile(r"(?<!\d):(?!\d)|\sна\s|(?<![а-яё])по\s+адресу\s", re.IGNORECASE)
+# "новый адрес: ", "... на ", "по адресу ", "новый адрес Москва" (not the ":" of "10:00")
+_RU_LEAD = re.compile(
+    r"(?<!\d):(?!\d)|\sна\s|(?<![а-яё])по\s+адресу\s|(?<![а-яё])адрес\s+(?=(?-i:[А-ЯЁ]))",
+    re.IGNORECASE,
+)
 
 
 def _after_lead(part: str) -> str:
@@ -186,7 +189,9 @@ _RU_TOWN_WORD = re.compile(r"^(?:Посад|Гавань|Сулин|Луки|Н�
 _RU_ASIDE = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
 # "Получатель: Ирина", "ФИО: ...": a label that says what follows is no place
 _RU_LABEL = re.compile(r"^(?:получатель|фио|имя|контакт|кому|телефон|тел\.?)\s*:", re.I)
-_RU_CITY_LABEL = re.compile(r"^(?:город|населённый\s+пункт)\s*:\s*(?=[а-яёА-ЯЁ])", re.I)
+_RU_CITY_LABEL = re.compile(
+    r"^(?:город|населённый\s+пункт)\s*:\s*(?:г\.\s*|г\s+(?=[А-ЯЁ]))?(?=[а-яёА-ЯЁ])", re.I
+)
 
 
 def _person(name: str) -> bool:
@@ -333,11 +338,13 @@ def cn_address(text: str) -> dict[str, str] | None:
 
 
 # "Старый адрес: ... Новый адрес: ...": the new one is read
-# (only when the words point ahead: "Новый адрес:", "new address for my order:", "新地址是",
-# not "12 Main St ... is my new address, the old one was ...")
+# (only when the words point ahead: "Новый адрес:", "new address for my order:", "new address
+# 12 Main St", "Новый адрес\nМосква", "新地址是"; not "12 Main St ... is my new address, the old
+# one was ..." nor "my new address - not 1 Elm St")
 _NEW_ADDRESS = re.compile(
     r"(?:(?<![а-яё])нов(?:ый|ого|ому)\s+адрес|\bnew\s+(?:shipping\s+|delivery\s+)?address)"
-    r"[^.,;!?\n:]{0,30}?(?::|\s(?:is|will\s+be|будет)\b)"
+    r"(?:(?:\bno\.|[^.,;!?\n:]){0,30}?(?::|\s(?:is|will\s+be|будет)\b)|[ \t]*\n"
+    r"|[ \t]*[-—–](?![ \t]*(?:not|не)\b)|[ \t]+(?=\d|[А-ЯЁ]))"
     r"|新地址(?:是|为|：|:)",
     re.IGNORECASE,
 )
