@@ -74,10 +74,10 @@ def us_address(text: str) -> dict[str, str] | None:
     while (found := _US_ADDRESS.search(text, position)) is not None:
         start = found.start("address1")
         again = _STREET_AGAIN.search(found["address1"])
-        rank = _street_rank(text[max(0, start - 64) : start])
         if again is not None:
             position = start + again.end()
             continue
+        rank = _street_rank(text[max(0, start - 64) : start])
         if rank == 0:
             return _us_fields(found)
         if rank is not None:
@@ -180,15 +180,14 @@ def _greeted(parts: list[tuple[str, bool]], at: int, name: str) -> bool:
     return text == name and at > 0 and not broken and bool(_RU_SALUTATION.search(parts[at - 1][0]))
 
 
-# a surname: "Иванова Анна" and "Иван Петров" are people, "Нижний Новгород" is a city
-# a surname or a patronymic: "Иванова Анна", "Мария Ивановна" are people
+# a surname or a patronymic: "Иванова Анна", "Мария Ивановна" are people, "Нижний Новгород" is
+# a city
 _RU_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|[сц]к)(?:а|ая|ий)?$|(?:вич|вна|чна)$")
 # the second word of two-word towns that look like a name and surname ("Сергиев Посад")
 _RU_TOWN_WORD = re.compile(r"^(?:Посад|Гавань|Сулин|Луки|Новгород|Оскол|Челны|Воды|Тагил|Бор)$")
-# what may stand between the city and the address on one line: the country
-_RU_ASIDE = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
 # "Получатель: Ирина", "ФИО: ...": a label that says what follows is no place
 _RU_LABEL = re.compile(r"^(?:получатель|фио|имя|контакт|кому|телефон|тел\.?)\s*:", re.I)
+# "Город: Москва", "Город: г. Москва"
 _RU_CITY_LABEL = re.compile(
     r"^(?:город|населённый\s+пункт)\s*:\s*(?:г\.\s*|г\s+(?=[А-ЯЁ]))?(?=[а-яёА-ЯЁ])", re.I
 )
@@ -210,11 +209,14 @@ def _next_to(parts: list[tuple[str, bool]], at: int, first: int, last: int) -> b
     between = range(at + 1, first) if at < first else range(last + 1, at)
     crossed = range(at + 1, first + 1) if at < first else range(last + 1, at + 1)
     same_line = not any(parts[i][1] for i in crossed)
-    return not between or (same_line and all(_RU_ASIDE.match(parts[i][0]) for i in between))
+    return not between or (same_line and all(_RU_COUNTRY.match(parts[i][0]) for i in between))
 
 
 def _city_among(
-    places: list[tuple[int, str]], parts: list[tuple[str, bool]], zip_at: int, run: list[int]
+    places: list[tuple[int, str]],
+    parts: list[tuple[str, bool]],
+    zip_at: int,
+    run: tuple[int, int, int],
 ) -> str | None:
     """The city among the bare place names (part number, name). The address is the run of
     parts from its first marked part (street, house, flat, region, index) to its last, and
@@ -222,9 +224,9 @@ def _city_among(
     inside the run nearest the index ("ул. Ленина 5, Москва, 101000"), else the one right before
     it ("Москва, ул. Ленина, д. 5, 101000"), else the one right after it ("..., 101000, Москва"),
     else the one right before the leading words ("Москва. Адрес: ул. Ленина..."). The country on
-    the same line may stand between. Never a name greeted or thanked on the
-    same line ("Здравствуйте, Ольга"), nor, outside the run, a name and surname ("Иванова Анна",
-    "...101000\nИван Петров")."""
+    the same line may stand between. Never a name greeted or thanked on the same line
+    ("Здравствуйте, Ольга"), nor, outside the run, a name with a surname or a patronymic
+    ("Иванова Анна", "...101000\nИван Петров")."""
     start, first, last = run
     named = [(at, name) for at, name in places if not _greeted(parts, at, name)]
     inside = [(at, name) for at, name in named if start <= at and first <= at <= last]
@@ -293,7 +295,7 @@ def ru_address(text: str) -> dict[str, str] | None:
         elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
             places.append((at, part))
     first, last = min(marked), max(marked)
-    run = [max(lead for lead in leads if lead <= first), first, last]
+    run = (max(lead for lead in leads if lead <= first), first, last)
     if "city" not in fields and (city_name := _city_among(places, parts, zip_at, run)):
         fields["city"] = city_name
     if "city" not in fields or not _RU_NUMBER.search(fields.get("address1", "")):
