@@ -48,7 +48,7 @@ from deskpilot.ai.actions.verification import Claims, Identified, identify
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
 from deskpilot.ai.texts import say, term
 from deskpilot.ai.understanding.annotate import Understanding
-from deskpilot.ai.understanding.person_request import asks_for_person
+from deskpilot.ai.understanding.person_request import asks_for_person, names_person
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
 from deskpilot.kit.errors import NotFound
@@ -251,7 +251,7 @@ class Engine:
 
     def _handoff_reason(self, turn: Turn) -> str | None:
         understood, settings = turn.understanding, turn.settings
-        if understood.intent == "human_request" or asks_for_person(turn.text):
+        if asks_for_person(turn.text) or _believed_person_request(turn):
             return "the customer asked for a person"
         # an answer to the bot's own question, or a clear request to act on an order ("cancel
         # it, I ordered it by mistake"), reads negative without being a complaint
@@ -274,12 +274,15 @@ class Engine:
         """The intent to act on: a clarification in progress keeps its intent when the answer
         is not clearly about something else (a bare order number, "by mistake")."""
         understood = turn.understanding
+        if _continues(turn):
+            return turn.state.pending_intent, True
+        # a human_request that got here was not believed (``_believed_person_request``): it is
+        # as good as no intent, so the message is answered from knowledge or clarified
         confident = (
             not understood.out_of_scope
             and understood.confidence >= turn.settings.handoff_confidence
+            and understood.intent != "human_request"
         )
-        if _continues(turn) and (not confident or understood.intent != "human_request"):
-            return turn.state.pending_intent, True
         return understood.intent, confident
 
     def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
@@ -523,6 +526,22 @@ def _claims(text: str, history: list[str]) -> Claims:
     """What the message (and ``history``) says about who the customer is."""
     slots = fill_slots(text, history)
     return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
+
+
+def _believed_person_request(turn: Turn) -> bool:
+    """Whether the intent ``human_request`` alone is trusted to hand off. The classifier picks
+    the nearest examples, so "my cat told me to" or "a friend told me about you" can come out
+    as a confident human_request: its label counts only when confident (at least the workspace's
+    ``handoff_confidence``, in scope) and the message names a person, the bot or an escalation
+    other than in reported speech (``names_person``). The LLM's label (asked when the classifier
+    is unsure) has read the message and the conversation: confident is enough. A request
+    ``asks_for_person`` recognises hands off whatever the intent."""
+    understood = turn.understanding
+    if understood.intent != "human_request" or understood.out_of_scope:
+        return False
+    if understood.confidence < turn.settings.handoff_confidence:
+        return False
+    return understood.intent_source == "llm" or names_person(turn.text)
 
 
 def _continues(turn: Turn) -> bool:

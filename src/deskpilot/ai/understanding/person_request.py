@@ -12,7 +12,8 @@ After "I want", "get me" or "is there", the person has to end the request or com
 or help: "I need someone to pick up my return", "a manager's approval" and "is there anyone
 available to receive the parcel" ask for no one. Being called is a request only when asked for
 ("can someone call me", "让客服人员联系我"), not "did anyone email me". The intent classifier
-(``human_request``) is the other way in; this is the net for what it misses.
+(``human_request``) is the other way in; this is the net for what it misses. Its label is
+believed only for a message that names a person at all (``names_person``, at the end).
 """
 
 from __future__ import annotations
@@ -179,3 +180,34 @@ def asks_for_person(text: str) -> bool:
     """Whether ``text`` asks to be passed to a person (en, zh, ru)."""
     stripped = text.strip()
     return any(p.search(stripped) for p in (_EN, _ZH, _RU))
+
+
+# --- a person named at all, for the intent classifier's label ---------------------------------
+# The classifier's ``human_request`` catches requests the rules above miss ("找个真正能帮我的人来",
+# "Дайте того, кто реально может помочь") but also labels "my cat told me to" or "жена
+# попросила" by their shape. Its label is believed only for a message that names a person, the
+# bot or an escalation, and does not merely report what somebody said ("someone told me to",
+# "有人告诉我的", "мне друг сказал"); "I told you, a human" is still the customer's own word.
+
+_PERSON_WORD = re.compile(
+    r"\b(?:humans?|persons?|people|agents?|operators?|reps?|representatives?|someone|somebody"
+    r"|anyone|anybody|managers?|supervisors?|boss|staff|employees?|support|customer\s+care"
+    r"|customer\s+service|team|escalat\w*|(?:ro)?bots?|call\s+me|contact\s+me)\b"
+    r"|(?<![家本件])人(?!工智能|资料|信息)|客服|经理|主管|领导|负责人|上级|专员|坐席|升级|回电|打电话"
+    r"|(?<!\w)(?:оператор|человек|люд|сотрудник|менеджер|специалист|консультант|руководител"
+    r"|руководств|начальств|поддержк|кто|эскалир|позвон|перезвон)"
+    r"|(?<!\w)(?:ро)?бот(?:а|у|ом|е|ы|ов|ами)?(?!\w)",
+    re.IGNORECASE,
+)
+_REPORTED_SPEECH = re.compile(
+    r"\b(?<!\bi\s)(?:told|said|says|tells|suggested|recommended|advised|asked\s+(?:me|us))\b"
+    r"|告诉(?:我|我们)|说的|说过|说可以|(?:让|叫)我(?:来|去|这么|这样|的|\W|$)"
+    r"|(?<!\w)(?<!я\s)(?:сказал|говорил|попросил|посоветовал|велел|рассказал)\w*",
+    re.IGNORECASE,
+)
+
+
+def names_person(text: str) -> bool:
+    """Whether ``text`` names a person, the bot or an escalation other than in reported speech:
+    what the classifier's ``human_request`` needs to be believed (en, zh, ru)."""
+    return bool(_PERSON_WORD.search(text)) and not _REPORTED_SPEECH.search(text)
