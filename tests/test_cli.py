@@ -31,9 +31,13 @@ class Deskpilot:
     def db_path(self) -> Path:
         return self.data_dir / "deskpilot.db"
 
-    def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, stdin: str = "", **settings: str
+    ) -> subprocess.CompletedProcess[str]:
+        """``settings``: more ``DESKPILOT_*`` variables (``EMBEDDINGS="none"``)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("DESKPILOT_")}
         env["DESKPILOT_DATA_DIR"] = str(self.data_dir)
+        env |= {f"DESKPILOT_{name}": value for name, value in settings.items()}
         return subprocess.run(
             [sys.executable, "-m", "deskpilot", *args],
             input=stdin,
@@ -158,6 +162,21 @@ def test_user_create_refuses_a_bad_email_cleanly(demo_cli: tuple[Deskpilot, list
     assert run.stderr.startswith("error: email: ")
     assert "Traceback" not in run.stderr
     assert cli.query("SELECT count(*) FROM users WHERE email = ?", "not-an-email") == [(0,)]
+
+
+def test_kb_reindex_rebuilds_every_workspace_and_counts(
+    demo_cli: tuple[Deskpilot, list[str]],
+) -> None:
+    cli, _ = demo_cli
+    articles = cli.query("SELECT count(*) FROM articles")[0][0]
+
+    run = cli("kb", "reindex", EMBEDDINGS="none")
+
+    assert run.returncode == 0, run.stderr
+    chunks = cli.query("SELECT count(*), count(embedding_model) FROM knowledge_chunks")
+    assert chunks == [(chunks[0][0], 0)]  # lexical only now: no chunk keeps a vector
+    assert run.stdout.strip() == f"reindexed {articles} articles into {chunks[0][0]} chunks"
+    assert cli("kb", "reindex", "--workspace", "no-such-place").returncode == 1
 
 
 def test_an_unknown_workspace_is_a_clean_error(demo_cli: tuple[Deskpilot, list[str]]) -> None:

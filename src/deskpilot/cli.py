@@ -486,24 +486,29 @@ def kb_reindex(
         str | None, typer.Option(help="Workspace slug (default: every workspace).")
     ] = None,
 ) -> None:
-    """Rebuild the search chunks of every article from its published version."""
+    """Rebuild the search chunks of every article from its published version, each workspace
+    with its own embedder (its AI settings' embedding model, or the deployment's)."""
     from deskpilot.knowledge.indexing import reindex
-    from deskpilot.knowledge.retrieval.embeddings import get_embedder
+    from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
 
     settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     async def run() -> dict[str, int]:
-        database = Database(settings.effective_database_url)
-        try:
+        async with open_resources(settings) as resources:
+            database = resources.database
             await upgrade(database)
-            workspace_id = None
-            if workspace is not None:
-                async with database.transaction() as session:
-                    workspace_id = (await workspaces.get_workspace_by_slug(session, workspace)).id
-            return await reindex(database, workspace_id, get_embedder())
-        finally:
-            await database.dispose()
+            async with database.transaction() as session:
+                chosen = (
+                    [await workspaces.get_workspace_by_slug(session, workspace)]
+                    if workspace is not None
+                    else list(await workspaces.list_workspaces(session))
+                )
+                embedders = [(w.id, await embedder_for(session, w.id, resources)) for w in chosen]
+            totals = {"articles": 0, "chunks": 0}
+            for workspace_id, embedder in embedders:
+                counts = await reindex(database, workspace_id, embedder)
+                totals = {name: totals[name] + counts[name] for name in totals}
+            return totals
 
     try:
         counts = asyncio.run(run())

@@ -16,7 +16,9 @@ sent verbatim, e.g. invalid JSON), :meth:`Reply.json` (any JSON body), :meth:`Re
 and ``.after(seconds)`` on any of them to answer late (to exceed the client's timeout). A
 delayed answer is released at once when the server stops, so no test waits for it. When
 nothing is scripted the server answers 500 and counts it in ``unscripted``.
-``/v1/embeddings`` answers deterministic vectors (a hash of each input) and is recorded too.
+``/v1/embeddings`` answers deterministic vectors (a hash of each input, or what the test's
+``embed_with`` gives) and is recorded too; ``embeddings_status`` set to an error code makes it
+fail.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import dataclasses
 import hashlib
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,6 +164,8 @@ class FakeLLM:
         self.replies: deque[Reply] = deque()
         self.requests: list[RecordedRequest] = []
         self.unscripted = 0
+        self.embed_with: Callable[[str], list[float]] = embed
+        self.embeddings_status = 200
         self.address = ""
         self._release: asyncio.Event | None = None
         self.app = FastAPI()
@@ -213,12 +217,18 @@ class FakeLLM:
         media_type = reply.headers.get("content-type", "application/json")
         return Response(reply.body, reply.status_code, dict(reply.headers), media_type)
 
+    @property
+    def embedding_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.endswith("/embeddings")]
+
     async def _embeddings(self, request: Request) -> Response:
         recorded = await self._record(request)
+        if self.embeddings_status != 200:
+            return Response(b'{"error": {"message": "FakeLLM: down"}}', self.embeddings_status)
         inputs = recorded.body.get("input", []) if isinstance(recorded.body, dict) else []
         inputs = [inputs] if isinstance(inputs, str) else inputs
         data = [
-            {"object": "embedding", "index": index, "embedding": embed(str(text))}
+            {"object": "embedding", "index": index, "embedding": self.embed_with(str(text))}
             for index, text in enumerate(inputs)
         ]
         payload = {"object": "list", "data": data, "model": recorded.body.get("model")}

@@ -78,8 +78,8 @@ async def test_ai_page_shows_the_thresholds_and_intents(
     assert 'name="handoff_confidence"' in page.text
     assert 'value="0.45"' in page.text
     assert "order_status" in page.text
-    # the stored embedding model is not used yet, and the page says so
-    assert "knowledge search embeds with the server&#39;s DESKPILOT_EMBEDDINGS" in page.text
+    # what the embedding model does, under the field
+    assert "changing it re-embeds every article" in page.text
 
 
 async def test_keys_team_and_webhooks_list_their_records(

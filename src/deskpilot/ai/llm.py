@@ -1,5 +1,7 @@
 """The engine's LLM hooks for a workspace: an answer writer, a slot filler and an intent
-resolver, or none.
+resolver, or none; and the workspace's own embedder for its knowledge base, when its provider
+embeds and its settings name an embedding model (``knowledge_embedder``, registered with
+``knowledge.retrieval.workspace_embedders``).
 
 ``builtin`` (the default) gets no hooks: the engine writes extractive answers and fills slots
 by pattern. Any other provider slug (``openai``, a plug-in) is resolved from the workspace's AI
@@ -22,13 +24,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.ai.engine import SlotFiller
 from deskpilot.ai.llm_intent import LLMIntentResolver
 from deskpilot.ai.llm_slots import LLMSlotFiller
-from deskpilot.ai.providers import ChatProvider, ProviderConfig, resolve, with_secret_api_key
+from deskpilot.ai.providers import (
+    ChatProvider,
+    ProviderConfig,
+    default_registry,
+    resolve,
+    with_secret_api_key,
+)
+from deskpilot.ai.providers.embedding import EmbeddingProvider, GuardedEmbedder
 from deskpilot.ai.replies.compose import AnswerWriter
 from deskpilot.ai.replies.generate import LLMWriter
+from deskpilot.ai.repository import SettingsRepository
 from deskpilot.ai.understanding.annotate import IntentResolver
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
+from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import DeskPilotError
 from deskpilot.kit.pii import KnownValues, Redactor
+from deskpilot.knowledge.retrieval import workspace_embedders
+from deskpilot.knowledge.retrieval.embeddings import Embedder
 from deskpilot.models import AISettings
 
 log = logging.getLogger("deskpilot.ai.llm")
@@ -74,6 +87,33 @@ async def workspace_provider(
         )
         return None
     return provider if provider.generates_text else None
+
+
+def embeds_with_own_model(settings: AISettings) -> str | None:
+    """What identifies the workspace's own embedder (provider, endpoint, model), or None when
+    its knowledge base uses the deployment's: a change of it means embedding again."""
+    if settings.provider == BUILTIN or not settings.embedding_model:
+        return None
+    return f"{settings.provider}|{settings.base_url or '-'}|{settings.embedding_model}"
+
+
+@workspace_embedders.register
+async def knowledge_embedder(
+    session: AsyncSession, workspace_id: str, resources: Resources
+) -> Embedder | None:
+    """The workspace's own embedder (its provider's, behind a breaker of its own), or None
+    for the deployment's: no embedding model set, or a configuration that cannot be used
+    (logged by ``workspace_provider``)."""
+    settings = await SettingsRepository(session, workspace_id).current()
+    if settings is None or embeds_with_own_model(settings) is None:
+        return None
+    provider = await workspace_provider(
+        session, settings, workspace_id, resources.secret_box, resources.http
+    )
+    if not isinstance(provider, EmbeddingProvider):
+        return None
+    key = f"{provider_config(settings).breaker_key(workspace_id)}|{settings.embedding_model}"
+    return GuardedEmbedder(provider.embedder(), default_registry().board.get(key))
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from deskpilot.knowledge.quality import record_unanswered
 from deskpilot.knowledge.retrieval.embeddings import cap_query, get_embedder
 from deskpilot.knowledge.retrieval.hybrid import search
 from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
 from deskpilot.models import (
     AIConversationState,
     AIRun,
@@ -53,13 +54,24 @@ class KnowledgeRetriever:
     """Public, published passages in the customer's language: the bot never quotes an internal
     article to a customer."""
 
-    def __init__(self, session: AsyncSession, workspace_id: str) -> None:
+    def __init__(
+        self, session: AsyncSession, workspace_id: str, resources: Resources | None
+    ) -> None:
         self.session = session
         self.workspace_id = workspace_id
+        self.resources = resources  # None: the deployment's embedder (see ``embedder_for``)
 
     async def passages(self, question: str, language: str) -> list[Passage]:
         filters = Filters(self.workspace_id, visibilities=("public",), language=language)
-        hits = await search(self.session, cap_query(question), filters, limit=PASSAGES)
+        embedder = await embedder_for(self.session, self.workspace_id, self.resources)
+        hits = await search(
+            self.session,
+            cap_query(question),
+            filters,
+            limit=PASSAGES,
+            embedder=embedder,
+            use_default_embedder=False,
+        )
         return [
             Passage(h.article_id, h.version, h.heading, h.text, h.language, h.similarity)
             for h in hits
@@ -276,7 +288,7 @@ async def handle_message(
         writer=hooks.writer,
         slot_filler=hooks.slot_filler,
     )
-    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
+    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id, resources))
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
     if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)
@@ -368,7 +380,7 @@ async def preview(
         writer=hooks.writer,
         slot_filler=hooks.slot_filler,
     )
-    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id))
+    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id, resources))
     latency = (time.perf_counter() - started) * 1000
     RunRepository(session, workspace_id).add(
         _record(workspace_id, text, understood, outcome, kind="preview", latency_ms=latency)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.ai import providers
 from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.engine import INTENT_ACTIONS
+from deskpilot.ai.llm import embeds_with_own_model
 from deskpilot.ai.providers import ProviderConfig
 from deskpilot.ai.providers.breaker import CircuitBreaker
 from deskpilot.ai.providers.registry import ProviderContext
@@ -36,6 +37,7 @@ from deskpilot.ai.understanding.taxonomy import DEFAULT_TAXONOMY, out_of_scope_e
 from deskpilot.kit.db import on_commit
 from deskpilot.kit.errors import Conflict, DeskPilotError, FieldError, InvalidInput
 from deskpilot.kit.language import normalise_codes
+from deskpilot.knowledge import service as knowledge
 from deskpilot.models import AIIntent, AIRun, AISettings, Handling
 from deskpilot.segments import service as segments
 
@@ -294,8 +296,11 @@ async def update_settings(
         if values.get(name) is not None:
             values[name] = values[name].strip()
     _check_provider(settings, values)
+    embedder_before = embeds_with_own_model(settings)
     for name, value in values.items():
         setattr(settings, name, value)
+    if embeds_with_own_model(settings) != embedder_before:
+        knowledge.queue_reindex(session, workspace_id)  # embedded by another model from now
     await session.flush()
     return settings
 

@@ -108,10 +108,10 @@ async def classify_feedback(
 
 
 async def instant_answer(
-    session: AsyncSession, workspace: Workspace, text: str, language: str
+    session: AsyncSession, resources: Resources, workspace: Workspace, text: str, language: str
 ) -> InstantAnswer | None:
     """The knowledge base's answer to ``text``, or None when nothing there supports one."""
-    passages = await KnowledgeRetriever(session, workspace.id).passages(text, language)
+    passages = await KnowledgeRetriever(session, workspace.id, resources).passages(text, language)
     composed: Composed | None = await ExtractiveWriter().write(text, passages, language)
     if composed is None or composed.support < MIN_SUPPORT:
         return None
@@ -190,7 +190,9 @@ async def submit_feedback(
     )
     answer = None
     if classification.is_question:
-        answer = await instant_answer(session, workspace, data.text, classification.language)
+        answer = await instant_answer(
+            session, resources, workspace, data.text, classification.language
+        )
         if answer is not None:
             await tickets.add_comment(
                 session, resources.bus, workspace.id, ticket.id, answer.text, bot, public=True

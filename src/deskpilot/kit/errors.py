@@ -101,6 +101,13 @@ class TooManyRequests(DeskPilotError):
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after_seconds))})
 
 
+class ServiceUnavailable(DeskPilotError):
+    """A service this request needs (an outside endpoint) failed; trying later may work."""
+
+    status_code = 503
+    code = "service_unavailable"
+
+
 class PayloadTooLarge(DeskPilotError):
     status_code = 413
     code = "payload_too_large"

@@ -4,7 +4,12 @@
 of its own, chunks, tokenises and embeds with no transaction open (embedding is slow; on SQLite
 an open transaction would hold the write lock), then, through the job's session, checks the
 article still has that published version and replaces its chunks. Draft, archived or deleted:
-no chunks. ``reindex`` rebuilds every article of a workspace (or of all workspaces).
+no chunks. ``reindex`` rebuilds every article of a workspace (or of all workspaces) at once;
+``reindex_workspace`` (the ``knowledge.reindex_workspace`` job, queued when a workspace's
+embedder changes) queues one ``knowledge.index_article`` job per article instead, so a large
+knowledge base is embedded again in short jobs that are retried one by one.
+
+Each article is embedded by its workspace's embedder (``workspace_embedders.embedder_for``).
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.kit.jobs import JobContext
+from deskpilot.kit.jobs import JobContext, enqueue
+from deskpilot.kit.jobs.registry import NoPayload
 from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.retrieval.chunking import chunk_markdown
-from deskpilot.knowledge.retrieval.embeddings import Embedder, get_embedder, to_bytes
+from deskpilot.knowledge.retrieval.embeddings import Embedder, to_bytes
 from deskpilot.knowledge.retrieval.tokenize import search_text
 from deskpilot.knowledge.retrieval.vectors import invalidate
-from deskpilot.knowledge.schemas import IndexArticle
+from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
+from deskpilot.knowledge.schemas import INDEX_ARTICLE_JOB, IndexArticle
 from deskpilot.models import Article, ArticleStatus, ArticleVersion, KnowledgeChunk, Visibility
 
 REINDEX_BATCH = 100  # articles read, embedded and written together by ``reindex``
@@ -160,8 +167,25 @@ async def index_article(ctx: JobContext, payload: IndexArticle) -> None:
     if ctx.workspace_id is None:
         return
     resources = ctx.resource(Resources)
-    embedder = await asyncio.to_thread(get_embedder)
+    async with resources.database.transaction() as session:
+        embedder = await embedder_for(session, ctx.workspace_id, resources)
     await index_one(resources.database, ctx.session, ctx.workspace_id, payload.article_id, embedder)
+
+
+async def reindex_workspace(ctx: JobContext, _: NoPayload) -> None:
+    """Queue the indexing of every article of the job's workspace."""
+    if ctx.workspace_id is None:
+        return
+    ids = await ctx.session.scalars(
+        select(Article.id).where(Article.workspace_id == ctx.workspace_id).order_by(Article.id)
+    )
+    for article_id in ids:
+        enqueue(
+            ctx.session,
+            INDEX_ARTICLE_JOB,
+            IndexArticle(article_id=article_id),
+            workspace_id=ctx.workspace_id,
+        )
 
 
 async def reindex(

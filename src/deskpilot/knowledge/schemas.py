@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from deskpilot.models.knowledge import ArticleChangeAction, ArticleStatus, Visibility
 
 INDEX_ARTICLE_JOB = "knowledge.index_article"
+REINDEX_WORKSPACE_JOB = "knowledge.reindex_workspace"
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from deskpilot.auth.dependencies import ViewerAuth
-from deskpilot.kit.deps import SessionDep
+from deskpilot.kit.deps import ResourcesDep, SessionDep
 from deskpilot.knowledge.retrieval.hybrid import Mode
 from deskpilot.knowledge.retrieval.service import SearchResults, search_knowledge
 from deskpilot.models import Visibility
@@ -24,6 +24,7 @@ router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
 async def search_kb(
     principal: ViewerAuth,
     session: SessionDep,
+    resources: ResourcesDep,
     q: Annotated[str, Query(min_length=1, max_length=4000)],
     language: Annotated[str | None, Query(max_length=16)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
@@ -41,4 +42,5 @@ async def search_kb(
         visibility=visibility,
         limit=limit,
         mode=mode,
+        resources=resources,
     )

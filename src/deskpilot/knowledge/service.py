@@ -37,6 +37,7 @@ from deskpilot.knowledge.repository import (
 )
 from deskpilot.knowledge.schemas import (
     INDEX_ARTICLE_JOB,
+    REINDEX_WORKSPACE_JOB,
     ArticleChangeRead,
     ArticleCreate,
     ArticleFilter,
@@ -133,6 +134,11 @@ async def _category_slugs(session: AsyncSession, workspace_id: str) -> dict[str,
 
 
 # Articles
+
+
+def queue_reindex(session: AsyncSession, workspace_id: str) -> None:
+    """Embed every article of the workspace again (its embedder changed), job by job."""
+    enqueue(session, REINDEX_WORKSPACE_JOB, workspace_id=workspace_id)
 
 
 def queue_index(session: AsyncSession, article: Article) -> None:

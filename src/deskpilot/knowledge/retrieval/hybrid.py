@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -24,10 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.knowledge.retrieval import pgvector
-from deskpilot.knowledge.retrieval.embeddings import Embedder, embed_query, get_embedder
+from deskpilot.knowledge.retrieval.embeddings import (
+    Embedder,
+    EmbeddingUnavailable,
+    embed_query,
+    get_embedder,
+)
 from deskpilot.knowledge.retrieval.lexical import Filters, lexical_search
 from deskpilot.knowledge.retrieval.vectors import VectorIndex, load_index, rank_index
 from deskpilot.models import KnowledgeChunk
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 50  # per ranking, before fusion
@@ -70,7 +78,9 @@ async def search(
     embedder: Embedder | None = None,
     use_default_embedder: bool = True,
 ) -> list[Hit]:
-    """The best ``limit`` articles for ``query`` within ``filters``, one passage each."""
+    """The best ``limit`` articles for ``query`` within ``filters``, one passage each. When an
+    outside embedder cannot embed the query, hybrid search ranks by words alone (and says so in
+    the log) and vector search raises ``EmbeddingUnavailable``."""
     if embedder is None and use_default_embedder and mode != Mode.LEXICAL:
         embedder = await asyncio.to_thread(get_embedder)
     if embedder is None:
@@ -99,7 +109,13 @@ async def search(
         raise
     similarity: dict[str, float] = {}
     if embedding is not None and embedder is not None:
-        vector = await embedding
+        try:
+            vector = await embedding
+        except EmbeddingUnavailable as exc:
+            if mode == Mode.VECTOR:
+                raise
+            log.warning("workspace %s: searching by words only: %s", filters.workspace_id, exc)
+            return await _hits(session, filters, rankings, {}, limit)
         if index is not None:
             rankings.append(rank_index(index, vector, filters, candidates))
         else:

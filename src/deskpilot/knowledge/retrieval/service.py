@@ -6,9 +6,12 @@ from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.kit.errors import InvalidInput
+from deskpilot.kit.deps import Resources
+from deskpilot.kit.errors import InvalidInput, ServiceUnavailable
+from deskpilot.knowledge.retrieval.embeddings import EmbeddingUnavailable
 from deskpilot.knowledge.retrieval.hybrid import Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
 from deskpilot.models import KnowledgeCategory, Visibility
 
 
@@ -53,7 +56,10 @@ async def search_knowledge(
     visibility: Visibility | None = None,
     limit: int = 10,
     mode: Mode = Mode.HYBRID,
+    resources: Resources | None = None,
 ) -> SearchResults:
+    """Ranked with the workspace's embedder (``embedder_for``: its own when its AI settings
+    name one and ``resources`` are given, else the deployment's)."""
     if not query.strip():
         raise InvalidInput.field("query.q", "must not be blank")
     filters = Filters(
@@ -62,7 +68,21 @@ async def search_knowledge(
         language=language,
         category_id=await category_id_of(session, workspace_id, category) if category else None,
     )
-    hits = await search(session, query, filters, limit=limit, mode=mode)
+    embedder = (
+        await embedder_for(session, workspace_id, resources) if mode != Mode.LEXICAL else None
+    )
+    try:
+        hits = await search(
+            session,
+            query,
+            filters,
+            limit=limit,
+            mode=mode,
+            embedder=embedder,
+            use_default_embedder=False,
+        )
+    except EmbeddingUnavailable as exc:  # vector mode only: hybrid falls back to words
+        raise ServiceUnavailable("the workspace's embedding endpoint failed; try again") from exc
     return SearchResults(
         query=query,
         mode=mode,

@@ -106,9 +106,11 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "settings.ai.embedding_model_hint",
-        "Stored for later: knowledge search embeds with the server's DESKPILOT_EMBEDDINGS.",
-        "暂仅保存：知识搜索使用服务器的 DESKPILOT_EMBEDDINGS 生成向量。",
-        "Пока только сохраняется: поиск по базе знаний использует DESKPILOT_EMBEDDINGS сервера.",
+        "Embeds the knowledge base through this endpoint; changing it re-embeds every article. "
+        "Empty: the server's model.",
+        "通过此端点为知识库生成向量；更改后将重新处理全部文章。留空：使用服务器的模型。",
+        "Векторы базы знаний строит этот сервис; при смене модели все статьи "
+        "обрабатываются заново. Пусто: модель сервера.",
     ),
     (
         "settings.ai.key_secret_hint",
