@@ -27,6 +27,7 @@ from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.kit.storage import FileStore
 from deskpilot.knowledge.retrieval.embeddings import embed_messages_ahead
 from deskpilot.migrations.runner import upgrade
+from deskpilot.web.console import form_not_sent
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
+    form_not_sent.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.mount(

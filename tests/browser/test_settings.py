@@ -238,3 +238,7 @@ async def test_a_member_form_sent_before_its_script_runs_keeps_the_password_out_
     assert response.request.method == "POST"
     assert response.status == 405
     assert page.url == f"{live_server}/settings/team"
+    # a page that says what happened, not the API's JSON
+    await expect(page.get_by_role("heading", name="The form was not sent")).to_be_visible()
+    await page.get_by_role("link", name="Back").click()
+    await expect(page.get_by_role("heading", name="Members")).to_be_visible()

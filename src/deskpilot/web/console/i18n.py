@@ -1,7 +1,7 @@
 """The console's translation catalog: every module in ``texts/`` adds its area's words.
 
 ``translator(language)`` gives ``t(key, **values)``; a key missing in a language falls back to
-English, and a key missing everywhere shows as itself (tests/web/test_console_texts.py checks
+English, and a key missing everywhere shows as itself (tests/web/test_console_shell.py checks
 that every key exists in every language, so neither happens in a release)."""
 
 from __future__ import annotations

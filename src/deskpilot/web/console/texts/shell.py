@@ -33,6 +33,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "shell.saved": "Saved.",
         "shell.forbidden": "Your role cannot open this page.",
         "shell.not_found": "Not found.",
+        "shell.form_not_sent": "The form was not sent",
+        "shell.form_not_sent.body": (
+            "The page had not finished loading, so nothing was saved. Go back, wait a moment "
+            "for the page to load, and send the form again."
+        ),
+        "shell.form_not_sent.back": "Back",
     },
     "zh": {
         "shell.skip": "跳到内容",
@@ -65,6 +71,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "shell.saved": "已保存。",
         "shell.forbidden": "您的角色无法打开此页面。",
         "shell.not_found": "未找到。",
+        "shell.form_not_sent": "表单未提交",
+        "shell.form_not_sent.body": (
+            "页面尚未加载完成，因此没有保存任何内容。请返回，稍候页面加载完毕后再次提交。"
+        ),
+        "shell.form_not_sent.back": "返回",
     },
     "ru": {
         "shell.skip": "Перейти к содержимому",
@@ -97,5 +108,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "shell.saved": "Сохранено.",
         "shell.forbidden": "Ваша роль не позволяет открыть эту страницу.",
         "shell.not_found": "Не найдено.",
+        "shell.form_not_sent": "Форма не отправлена",
+        "shell.form_not_sent.body": (
+            "Страница ещё не загрузилась, поэтому ничего не сохранено. Вернитесь назад, "
+            "подождите, пока страница загрузится, и отправьте форму ещё раз."
+        ),
+        "shell.form_not_sent.back": "Назад",
     },
 }
