@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
-from deskpilot.kit.jobs import Job
+from deskpilot.kit.jobs import Job, enqueue
 from deskpilot.knowledge.retrieval.embeddings import EmbeddingUnavailable, OpenAICompatible
 from deskpilot.knowledge.schemas import REINDEX_WORKSPACE_JOB
 from deskpilot.models import KnowledgeChunk
@@ -55,6 +55,11 @@ async def own_model(
     await use_fake_llm(client, tenant, fake, embedding_model=model)
 
 
+def name_of(fake: FakeLLM, model: str = "fake-embed") -> str:
+    """The name chunks carry when ``model`` at ``fake`` embedded them."""
+    return OpenAICompatible(model, fake.base_url, api_key=None).name
+
+
 async def chunk_models(database: Database, workspace_id: str) -> set[str | None]:
     async with database.transaction() as session:
         found = await session.scalars(
@@ -84,7 +89,7 @@ async def test_articles_and_searches_are_embedded_by_the_workspace_model(
     ids = await articles(client, tenant)
     await drain(worker_for(resources))
 
-    assert await chunk_models(resources.database, tenant.workspace_id) == {"openai/fake-embed"}
+    assert await chunk_models(resources.database, tenant.workspace_id) == {name_of(fake)}
     passages = [r for r in fake.embedding_requests if REFUNDS in " ".join(r.texts)]
     assert passages
     assert passages[0].headers["authorization"] == f"Bearer {API_KEY}"
@@ -110,6 +115,25 @@ async def test_the_bot_retrieves_with_the_workspace_model(
     assert any(question in r.texts for r in fake.embedding_requests)
 
 
+async def test_the_customers_own_details_never_reach_the_embedding_endpoint(
+    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+) -> None:
+    """A name and a zip are found by no pattern: the ones the customer states are hidden
+    from the endpoint as from the chat model."""
+    await own_model(client, tenant, fake)
+    await articles(client, tenant)
+    channel = await create_channel(client, tenant, "api")
+
+    await Customer(client, tenant, resources, channel, "visitor-2").say(
+        "Hi, I am Johnathan Whitfield, zip 90210. When do refunds reach my card?"
+    )
+
+    sent = " ".join(text for r in fake.embedding_requests for text in r.texts)
+    assert "When do refunds reach my card?" in sent
+    assert "Whitfield" not in sent
+    assert "90210" not in sent
+
+
 async def test_without_its_own_model_a_cross_lingual_question_finds_nothing(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
 ) -> None:
@@ -132,7 +156,9 @@ async def test_a_new_model_embeds_every_article_again_and_builtin_goes_back(
 
     await own_model(client, tenant, fake, model="fake-embed-2")
     await drain(worker_for(resources))
-    assert await chunk_models(resources.database, tenant.workspace_id) == {"openai/fake-embed-2"}
+    assert await chunk_models(resources.database, tenant.workspace_id) == {
+        name_of(fake, "fake-embed-2")
+    }
 
     changed = await client.patch(
         "/api/v1/ai/settings", headers=tenant.headers, json={"provider": "builtin"}
@@ -158,7 +184,7 @@ async def test_a_change_that_keeps_the_model_queues_no_reindex(
     assert len(queued) == 1  # the first setting only
 
 
-async def test_with_the_endpoint_down_search_ranks_by_words_and_nothing_is_lost(
+async def test_with_the_endpoint_down_search_ranks_by_words(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
 ) -> None:
     await own_model(client, tenant, fake)
@@ -172,22 +198,116 @@ async def test_with_the_endpoint_down_search_ranks_by_words_and_nothing_is_lost(
     vector_only = await search(client, tenant, mode="vector")
     assert vector_only.status_code == 503
     assert vector_only.json()["error"]["code"] == "service_unavailable"
+    assert API_KEY not in vector_only.text
 
-    # an edit cannot be embedded: its job fails, the published passages stay searchable
+
+async def test_changes_made_while_the_endpoint_is_down_reach_the_index_at_once(
+    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+) -> None:
+    """The passages follow the published version without vectors, and get their vectors
+    back from ``knowledge.embed_missing`` once the endpoint answers."""
+    await own_model(client, tenant, fake)
+    ids = await articles(client, tenant)
+    await drain(worker_for(resources))
+    fake.embeddings_status = 503
+
+    corrected = REFUNDS.replace("five", "three")
     edited = await client.patch(
-        f"/api/v1/kb/articles/{ids['refunds']}",
-        headers=tenant.headers,
-        json={"body": REFUNDS + " Store credit is instant."},
+        f"/api/v1/kb/articles/{ids['refunds']}", headers=tenant.headers, json={"body": corrected}
     )
     assert edited.status_code == 200, edited.text
-    published = await client.post(
-        f"/api/v1/kb/articles/{ids['refunds']}/publish", headers=tenant.headers
+    url = f"/api/v1/kb/articles/{ids['refunds']}/publish"
+    assert (await client.post(url, headers=tenant.headers)).status_code == 200
+    hidden = await client.patch(
+        f"/api/v1/kb/articles/{ids['shipping']}",
+        headers=tenant.headers,
+        json={"visibility": "internal"},
     )
-    assert published.status_code == 200, published.text
+    assert hidden.status_code == 200, hidden.text
     await drain(worker_for(resources, max_attempts=1))
-    assert await chunk_models(resources.database, tenant.workspace_id) == {"openai/fake-embed"}
-    again = await search(client, tenant, q="refunds card")
-    assert [hit["article_id"] for hit in again.json()["hits"]] == [ids["refunds"]]
+
+    found = (await search(client, tenant, q="refunds card")).json()["hits"]
+    assert [hit["text"] for hit in found] == [corrected]
+    public = await search(client, tenant, q="parcels warehouse", visibility="public")
+    assert public.json()["hits"] == []
+    assert await chunk_models(resources.database, tenant.workspace_id) == {None}
+
+    fake.embeddings_status = 200
+    async with resources.database.transaction() as session:
+        enqueue(session, "knowledge.embed_missing")
+    await drain(worker_for(resources))
+    assert await chunk_models(resources.database, tenant.workspace_id) == {name_of(fake)}
+    again = await search(client, tenant, mode="vector")
+    assert again.json()["hits"][0]["article_id"] == ids["refunds"]
+
+
+async def test_another_endpoints_model_of_the_same_name_is_not_mixed_in(
+    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+) -> None:
+    await own_model(client, tenant, fake)
+    ids = await articles(client, tenant)
+    await drain(worker_for(resources))
+    async with FakeLLM.running() as elsewhere:  # "fake-embed" there is another model
+        elsewhere.embed_with = lambda text: (
+            [0.0, 0.0, 1.0] if "верн" in text or "Parcel" in text else [0.0, 1.0, 0.0]
+        )
+        await use_fake_llm(client, tenant, elsewhere, embedding_model="fake-embed")
+
+        before = await search(client, tenant, mode="vector")
+        assert before.json()["hits"] == []  # no query of its ranks the other endpoint's vectors
+        await drain(worker_for(resources))
+        models = await chunk_models(resources.database, tenant.workspace_id)
+        assert models == {name_of(elsewhere)} != {name_of(fake)}
+        after = await search(client, tenant, mode="vector")
+        assert after.json()["hits"][0]["article_id"] == ids["shipping"]
+
+
+async def test_a_slow_endpoint_holds_up_no_other_request(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    other_tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+) -> None:
+    """On SQLite a transaction holds the database's one writer: a search waiting for the
+    workspace's endpoint must not be inside one."""
+    await own_model(client, tenant, fake)
+    await articles(client, tenant)
+    await drain(worker_for(resources))
+    fake.embeddings_gate = asyncio.Event()
+    fake.embedding_arrived.clear()
+    searching = asyncio.create_task(search(client, tenant))
+    await asyncio.wait_for(fake.embedding_arrived.wait(), 10)
+    assert QUESTION in fake.embedding_requests[-1].texts
+
+    other = await asyncio.wait_for(
+        client.get("/api/v1/kb/articles", headers=other_tenant.headers), 10
+    )
+    help_page = await asyncio.wait_for(client.get(f"/help/{tenant.slug}"), 10)
+
+    assert other.status_code == 200
+    assert help_page.status_code == 200
+    assert not searching.done()
+    fake.embeddings_gate.set()
+    assert (await searching).status_code == 200
+
+
+async def test_a_trailing_slash_or_the_key_re_embeds_nothing(
+    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+) -> None:
+    await own_model(client, tenant, fake)
+    await drain(worker_for(resources))
+    changed = await client.patch(
+        "/api/v1/ai/settings", headers=tenant.headers, json={"base_url": fake.base_url + "/"}
+    )
+    assert changed.status_code == 200, changed.text
+    rotated = await client.put(
+        "/api/v1/workspace/secrets/llm_api_key", headers=tenant.headers, json={"value": "sk-2"}
+    )
+    assert rotated.status_code == 200, rotated.text
+    async with resources.database.transaction() as session:
+        queued = (await session.scalars(select(Job).where(Job.name == REINDEX_WORKSPACE_JOB))).all()
+    assert len(queued) == 1  # the first setting only
 
 
 async def test_a_failing_endpoint_is_left_alone_after_repeated_failures(

@@ -18,7 +18,8 @@ delayed answer is released at once when the server stops, so no test waits for i
 nothing is scripted the server answers 500 and counts it in ``unscripted``.
 ``/v1/embeddings`` answers deterministic vectors (a hash of each input, or what the test's
 ``embed_with`` gives) and is recorded too; ``embeddings_status`` set to an error code makes it
-fail.
+fail, and ``embeddings_gate`` (an event) holds its answers until the event is set;
+``embedding_arrived`` is set by each request.
 """
 
 from __future__ import annotations
@@ -166,6 +167,8 @@ class FakeLLM:
         self.unscripted = 0
         self.embed_with: Callable[[str], list[float]] = embed
         self.embeddings_status = 200
+        self.embeddings_gate: asyncio.Event | None = None
+        self.embedding_arrived = asyncio.Event()
         self.address = ""
         self._release: asyncio.Event | None = None
         self.app = FastAPI()
@@ -194,6 +197,8 @@ class FakeLLM:
                 yield fake
             finally:
                 fake._release.set()  # late answers go out now; the server can stop
+                if fake.embeddings_gate is not None:
+                    fake.embeddings_gate.set()
 
     async def _record(self, request: Request) -> RecordedRequest:
         raw = await request.body()
@@ -223,6 +228,9 @@ class FakeLLM:
 
     async def _embeddings(self, request: Request) -> Response:
         recorded = await self._record(request)
+        self.embedding_arrived.set()
+        if self.embeddings_gate is not None:
+            await self.embeddings_gate.wait()
         if self.embeddings_status != 200:
             return Response(b'{"error": {"message": "FakeLLM: down"}}', self.embeddings_status)
         inputs = recorded.body.get("input", []) if isinstance(recorded.body, dict) else []

@@ -32,6 +32,7 @@ from deskpilot.ai.providers import (
     with_secret_api_key,
 )
 from deskpilot.ai.providers.embedding import EmbeddingProvider, GuardedEmbedder
+from deskpilot.ai.providers.openai_compatible import DEFAULT_BASE_URL
 from deskpilot.ai.replies.compose import AnswerWriter
 from deskpilot.ai.replies.generate import LLMWriter
 from deskpilot.ai.repository import SettingsRepository
@@ -47,6 +48,7 @@ from deskpilot.models import AISettings
 log = logging.getLogger("deskpilot.ai.llm")
 
 BUILTIN = "builtin"
+OPENAI = "openai"
 
 
 def provider_config(settings: AISettings) -> ProviderConfig:
@@ -94,7 +96,9 @@ def embeds_with_own_model(settings: AISettings) -> str | None:
     its knowledge base uses the deployment's: a change of it means embedding again."""
     if settings.provider == BUILTIN or not settings.embedding_model:
         return None
-    return f"{settings.provider}|{settings.base_url or '-'}|{settings.embedding_model}"
+    default_url = DEFAULT_BASE_URL if settings.provider == OPENAI else ""
+    base_url = (settings.base_url or default_url).rstrip("/")  # as the provider reads it
+    return f"{settings.provider}|{base_url}|{settings.embedding_model}"
 
 
 @workspace_embedders.register
@@ -105,15 +109,16 @@ async def knowledge_embedder(
     for the deployment's: no embedding model set, or a configuration that cannot be used
     (logged by ``workspace_provider``)."""
     settings = await SettingsRepository(session, workspace_id).current()
-    if settings is None or embeds_with_own_model(settings) is None:
+    identity = embeds_with_own_model(settings) if settings is not None else None
+    if settings is None or identity is None:
         return None
     provider = await workspace_provider(
         session, settings, workspace_id, resources.secret_box, resources.http
     )
     if not isinstance(provider, EmbeddingProvider):
         return None
-    key = f"{provider_config(settings).breaker_key(workspace_id)}|{settings.embedding_model}"
-    return GuardedEmbedder(provider.embedder(), default_registry().board.get(key))
+    breaker = default_registry().board.get(f"{workspace_id}|embeddings|{identity}")
+    return GuardedEmbedder(provider.embedder(), breaker)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,9 +32,9 @@ from deskpilot.kit.deps import Resources
 from deskpilot.kit.pii import KnownValues, Redactor
 from deskpilot.knowledge.quality import record_unanswered
 from deskpilot.knowledge.retrieval.embeddings import cap_query, get_embedder
-from deskpilot.knowledge.retrieval.hybrid import search
 from deskpilot.knowledge.retrieval.lexical import Filters
-from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
+from deskpilot.knowledge.retrieval.service import search_workspace
+from deskpilot.knowledge.retrieval.workspace_embedders import own_embedder
 from deskpilot.models import (
     AIConversationState,
     AIRun,
@@ -55,22 +55,24 @@ class KnowledgeRetriever:
     article to a customer."""
 
     def __init__(
-        self, session: AsyncSession, workspace_id: str, resources: Resources | None
+        self,
+        session: AsyncSession,
+        workspace_id: str,
+        resources: Resources | None,
+        known: KnownValues | None = None,
     ) -> None:
         self.session = session
         self.workspace_id = workspace_id
-        self.resources = resources  # None: the deployment's embedder (see ``embedder_for``)
+        self.resources = resources  # None: the deployment's embedder (``workspace_embedders``)
+        self.known = known  # hidden from the workspace's own embedding endpoint, if it has one
 
     async def passages(self, question: str, language: str) -> list[Passage]:
+        """With the workspace's own embedder the question is embedded by its endpoint, in this
+        transaction (a turn's outside calls all are; on SQLite they hold its one writer)."""
         filters = Filters(self.workspace_id, visibilities=("public",), language=language)
-        embedder = await embedder_for(self.session, self.workspace_id, self.resources)
-        hits = await search(
-            self.session,
-            cap_query(question),
-            filters,
-            limit=PASSAGES,
-            embedder=embedder,
-            use_default_embedder=False,
+        own = await own_embedder(self.session, self.workspace_id, self.resources)
+        hits = await search_workspace(
+            self.session, cap_query(question), filters, own, known=self.known, limit=PASSAGES
         )
         return [
             Passage(h.article_id, h.version, h.heading, h.text, h.language, h.similarity)
@@ -234,15 +236,11 @@ async def handle_message(
     history = await conversations.customer_texts(
         session, workspace_id, conversation.id, message, HISTORY_TURNS
     )
+    known = await _known_values(
+        session, workspace_id, settings, *verified, turns=[message.text, *history]
+    )
     hooks = await workspace_hooks(
-        session,
-        settings,
-        workspace_id,
-        resources.secret_box,
-        resources.http,
-        await _known_values(
-            session, workspace_id, settings, *verified, turns=[message.text, *history]
-        ),
+        session, settings, workspace_id, resources.secret_box, resources.http, known
     )
     # a yes or no to the bot's confirmation question is read by the engine, not by intent
     awaiting_yes = found_state is not None and bool(found_state.pending_action)
@@ -288,7 +286,8 @@ async def handle_message(
         writer=hooks.writer,
         slot_filler=hooks.slot_filler,
     )
-    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id, resources))
+    retriever = KnowledgeRetriever(session, workspace_id, resources, known)
+    outcome = await engine.decide(turn, retriever)
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
     if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)
@@ -342,16 +341,12 @@ async def preview(
     uses the built-in engine whatever provider the workspace has set."""
     started = time.perf_counter()
     settings = await service.get_settings(session, workspace_id)
+    known = await _known_values(
+        session, workspace_id, settings, customer_id, turns=[text, *(history or [])]
+    )
     hooks = (
         await workspace_hooks(
-            session,
-            settings,
-            workspace_id,
-            resources.secret_box,
-            resources.http,
-            await _known_values(
-                session, workspace_id, settings, customer_id, turns=[text, *(history or [])]
-            ),
+            session, settings, workspace_id, resources.secret_box, resources.http, known
         )
         if resources is not None
         else Hooks()
@@ -380,7 +375,8 @@ async def preview(
         writer=hooks.writer,
         slot_filler=hooks.slot_filler,
     )
-    outcome = await engine.decide(turn, KnowledgeRetriever(session, workspace_id, resources))
+    retriever = KnowledgeRetriever(session, workspace_id, resources, known)
+    outcome = await engine.decide(turn, retriever)
     latency = (time.perf_counter() - started) * 1000
     RunRepository(session, workspace_id).add(
         _record(workspace_id, text, understood, outcome, kind="preview", latency_ms=latency)

@@ -7,7 +7,10 @@ article still has that published version and replaces its chunks. Draft, archive
 no chunks. ``reindex`` rebuilds every article of a workspace (or of all workspaces) at once;
 ``reindex_workspace`` (the ``knowledge.reindex_workspace`` job, queued when a workspace's
 embedder changes) queues one ``knowledge.index_article`` job per article instead, so a large
-knowledge base is embedded again in short jobs that are retried one by one.
+knowledge base is embedded again in short jobs that are retried one by one. When the embedder
+cannot embed (an outside endpoint is down), an article's passages are written without vectors,
+so the index still follows the published version; ``embed_missing`` (the periodic
+``knowledge.embed_missing`` job) embeds them once the endpoint answers again.
 
 Each article is embedded by its workspace's embedder (``workspace_embedders.embedder_for``).
 """
@@ -15,9 +18,10 @@ Each article is embedded by its workspace's embedder (``workspace_embedders.embe
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.db import Database
@@ -26,14 +30,17 @@ from deskpilot.kit.jobs import JobContext, enqueue
 from deskpilot.kit.jobs.registry import NoPayload
 from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.retrieval.chunking import chunk_markdown
-from deskpilot.knowledge.retrieval.embeddings import Embedder, to_bytes
+from deskpilot.knowledge.retrieval.embeddings import Embedder, EmbeddingUnavailable, to_bytes
 from deskpilot.knowledge.retrieval.tokenize import search_text
 from deskpilot.knowledge.retrieval.vectors import invalidate
 from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
 from deskpilot.knowledge.schemas import INDEX_ARTICLE_JOB, IndexArticle
 from deskpilot.models import Article, ArticleStatus, ArticleVersion, KnowledgeChunk, Visibility
 
+log = logging.getLogger(__name__)
+
 REINDEX_BATCH = 100  # articles read, embedded and written together by ``reindex``
+EMBED_MISSING_BATCH = 200  # articles queued per workspace by one run of ``embed_missing``
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +98,15 @@ async def _published(session: AsyncSession, workspace_id: str, article_id: str) 
 
 def _compute(source: _Source, embedder: Embedder | None) -> list[_Row]:
     chunks = chunk_markdown(source.title, source.body)
-    vectors = embedder.passages([c.passage for c in chunks]) if embedder and chunks else None
+    vectors = None
+    if embedder is not None and chunks:
+        try:
+            vectors = embedder.passages([c.passage for c in chunks])
+        except EmbeddingUnavailable as exc:
+            # written without vectors all the same: the index must follow the published version
+            # (its text, visibility, language) at once, found by words until ``embed_missing``
+            # embeds it once the endpoint answers again
+            log.warning("article %s indexed without vectors: %s", source.article_id, exc)
     return [
         _Row(
             chunk.heading,
@@ -186,6 +201,48 @@ async def reindex_workspace(ctx: JobContext, _: NoPayload) -> None:
             IndexArticle(article_id=article_id),
             workspace_id=ctx.workspace_id,
         )
+
+
+async def embed_missing(ctx: JobContext, _: NoPayload) -> None:
+    """Queue the indexing of articles whose passages lack their workspace's current vectors:
+    its embedding endpoint failed when they were indexed, or its model changed while the
+    endpoint was down. Only once the endpoint answers again (one probe), so an endpoint that
+    stays down costs a probe a run, not a job an article."""
+    resources = ctx.resource(Resources)
+    async with resources.database.transaction() as session:
+        workspace_ids = list(await session.scalars(select(KnowledgeChunk.workspace_id).distinct()))
+    for workspace_id in workspace_ids:
+        async with resources.database.transaction() as session:
+            embedder = await embedder_for(session, workspace_id, resources)
+            if embedder is None:
+                continue
+            stale = list(
+                await session.scalars(
+                    select(KnowledgeChunk.article_id)
+                    .where(
+                        KnowledgeChunk.workspace_id == workspace_id,
+                        or_(
+                            KnowledgeChunk.embedding_model.is_(None),
+                            KnowledgeChunk.embedding_model != embedder.name,
+                        ),
+                    )
+                    .distinct()
+                    .limit(EMBED_MISSING_BATCH)
+                )
+            )
+        if not stale:
+            continue
+        try:
+            await asyncio.to_thread(embedder.passages, ["Is the endpoint answering?"])
+        except EmbeddingUnavailable:
+            continue
+        for article_id in stale:
+            enqueue(
+                ctx.session,
+                INDEX_ARTICLE_JOB,
+                IndexArticle(article_id=article_id),
+                workspace_id=workspace_id,
+            )
 
 
 async def reindex(

@@ -15,6 +15,7 @@ network-bound: callers run them in a thread, outside any database transaction.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -102,9 +103,12 @@ class OpenAICompatible:
     def __init__(
         self, model: str, url: str, api_key: str | None, *, timeout_seconds: float = 60.0
     ) -> None:
-        self.name = f"openai/{model}"
         self._model = model
         self._url = url.rstrip("/") + "/embeddings"
+        # the endpoint is part of the name: two servers may serve different models under one
+        # name, and a chunk is only ever ranked against queries of the embedder that made it
+        endpoint = hashlib.sha256(f"{self._url}|{model}".encode()).hexdigest()[:12]
+        self.name = f"openai/{model[:80]}#{endpoint}"  # chunks keep at most 120 characters
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._timeout = timeout_seconds
         self._e5 = "e5" in model.lower()

@@ -28,12 +28,13 @@ from deskpilot.knowledge.retrieval import pgvector
 from deskpilot.knowledge.retrieval.embeddings import (
     Embedder,
     EmbeddingUnavailable,
+    Matrix,
     embed_query,
     get_embedder,
 )
 from deskpilot.knowledge.retrieval.lexical import Filters, lexical_search
 from deskpilot.knowledge.retrieval.vectors import VectorIndex, load_index, rank_index
-from deskpilot.models import KnowledgeChunk
+from deskpilot.models import Article, ArticleStatus, KnowledgeChunk
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,12 @@ async def search(
     mode: Mode = Mode.HYBRID,
     embedder: Embedder | None = None,
     use_default_embedder: bool = True,
+    query_vector: Matrix | None = None,
 ) -> list[Hit]:
     """The best ``limit`` articles for ``query`` within ``filters``, one passage each. When an
     outside embedder cannot embed the query, hybrid search ranks by words alone (and says so in
-    the log) and vector search raises ``EmbeddingUnavailable``."""
+    the log) and vector search raises ``EmbeddingUnavailable``. ``query_vector``: the query
+    already embedded by ``embedder`` (an outside one, called before the search)."""
     if embedder is None and use_default_embedder and mode != Mode.LEXICAL:
         embedder = await asyncio.to_thread(get_embedder)
     if embedder is None:
@@ -91,11 +94,15 @@ async def search(
     # answers the lexical query and checks that the cached vector matrix is current; handed to
     # the thread pool now (``to_thread`` would only start at this task's first await, after the
     # lexical side has tokenised the query)
-    embedding = (
-        asyncio.get_running_loop().run_in_executor(None, embed_query, embedder, query)
-        if mode in (Mode.VECTOR, Mode.HYBRID) and embedder is not None
-        else None
-    )
+    embedding: asyncio.Future[Matrix] | None = None
+    if mode in (Mode.VECTOR, Mode.HYBRID) and embedder is not None:
+        if query_vector is not None:
+            embedding = asyncio.get_running_loop().create_future()
+            embedding.set_result(query_vector)
+        else:
+            embedding = asyncio.get_running_loop().run_in_executor(
+                None, embed_query, embedder, query
+            )
     index: VectorIndex | None = None
     try:
         if mode in (Mode.LEXICAL, Mode.HYBRID):
@@ -142,6 +149,9 @@ async def _hits(
     # by primary key only: with the workspace in the WHERE clause SQLite walks the workspace
     # index (every chunk of the workspace); the workspace is checked on the rows instead. Only
     # the columns a hit shows: the embedding and the search text are most of a row's bytes.
+    # The article as it is now is read too: its index job runs after the change commits, and
+    # in between (or if that job failed) an archived, re-published or now internal article's
+    # old passages must not be shown.
     rows = (
         await session.execute(
             select(
@@ -152,10 +162,22 @@ async def _hits(
                 KnowledgeChunk.heading,
                 KnowledgeChunk.text,
                 KnowledgeChunk.language,
-            ).where(KnowledgeChunk.id.in_([chunk_id for chunk_id, _ in ranked]))
+                Article.status,
+                Article.published_version,
+                Article.visibility,
+            )
+            .join(Article, Article.id == KnowledgeChunk.article_id)
+            .where(KnowledgeChunk.id.in_([chunk_id for chunk_id, _ in ranked]))
         )
     ).all()
-    chunks = {row.id: row for row in rows if row.workspace_id == filters.workspace_id}
+    chunks = {
+        row.id: row
+        for row in rows
+        if row.workspace_id == filters.workspace_id
+        and row.status == ArticleStatus.PUBLISHED
+        and row.published_version == row.version
+        and row.visibility in filters.visibilities
+    }
     hits: list[Hit] = []
     seen: set[str] = set()
     for chunk_id, score in ranked:

@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import InvalidInput, ServiceUnavailable
-from deskpilot.knowledge.retrieval.embeddings import EmbeddingUnavailable
-from deskpilot.knowledge.retrieval.hybrid import Mode, search
+from deskpilot.kit.pii import KnownValues
+from deskpilot.knowledge.retrieval.embeddings import Embedder, EmbeddingUnavailable
+from deskpilot.knowledge.retrieval.hybrid import Hit, Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
-from deskpilot.knowledge.retrieval.workspace_embedders import embedder_for
+from deskpilot.knowledge.retrieval.workspace_embedders import outside_query_vector, own_embedder
 from deskpilot.models import KnowledgeCategory, Visibility
 
 
@@ -46,6 +47,36 @@ async def category_id_of(session: AsyncSession, workspace_id: str, value: str) -
     return found
 
 
+async def search_workspace(
+    session: AsyncSession,
+    query: str,
+    filters: Filters,
+    own: Embedder | None,
+    *,
+    known: KnownValues | None = None,
+    limit: int = 10,
+    mode: Mode = Mode.HYBRID,
+) -> list[Hit]:
+    """``search`` with the workspace's own embedder ``own`` (from ``own_embedder``), its
+    endpoint called first with the query redacted (``known`` hidden too), or with the
+    deployment's when it has none. When the endpoint fails, hybrid ranks by words and vector
+    raises ``EmbeddingUnavailable``."""
+    if own is None or mode == Mode.LEXICAL:
+        return await search(session, query, filters, limit=limit, mode=mode)
+    vector = await outside_query_vector(own, filters.workspace_id, query, known)
+    if vector is None and mode == Mode.VECTOR:
+        raise EmbeddingUnavailable("the workspace's embedding endpoint failed")
+    return await search(
+        session,
+        query,
+        filters,
+        limit=limit,
+        mode=mode if vector is not None else Mode.LEXICAL,
+        embedder=own,
+        query_vector=vector,
+    )
+
+
 async def search_knowledge(
     session: AsyncSession,
     workspace_id: str,
@@ -58,8 +89,13 @@ async def search_knowledge(
     mode: Mode = Mode.HYBRID,
     resources: Resources | None = None,
 ) -> SearchResults:
-    """Ranked with the workspace's embedder (``embedder_for``: its own when its AI settings
-    name one and ``resources`` are given, else the deployment's)."""
+    """Ranked with the workspace's embedder: its own when its AI settings name one and
+    ``resources`` are given, else the deployment's (``workspace_embedders``).
+
+    With its own (an outside endpoint), the session's transaction is committed before the
+    query is embedded, so a slow endpoint never holds SQLite's one writer: the callers (the
+    search API, the help center) only read. If the endpoint fails, hybrid search ranks by
+    words and vector search is a 503."""
     if not query.strip():
         raise InvalidInput.field("query.q", "must not be blank")
     filters = Filters(
@@ -68,21 +104,13 @@ async def search_knowledge(
         language=language,
         category_id=await category_id_of(session, workspace_id, category) if category else None,
     )
-    embedder = (
-        await embedder_for(session, workspace_id, resources) if mode != Mode.LEXICAL else None
-    )
+    own = await own_embedder(session, workspace_id, resources) if mode != Mode.LEXICAL else None
+    if own is not None:
+        await session.commit()
     try:
-        hits = await search(
-            session,
-            query,
-            filters,
-            limit=limit,
-            mode=mode,
-            embedder=embedder,
-            use_default_embedder=False,
-        )
+        hits = await search_workspace(session, query, filters, own, limit=limit, mode=mode)
     except EmbeddingUnavailable as exc:  # vector mode only: hybrid falls back to words
-        raise ServiceUnavailable("the workspace's embedding endpoint failed; try again") from exc
+        raise ServiceUnavailable("the embedding endpoint failed; try again") from exc
     return SearchResults(
         query=query,
         mode=mode,

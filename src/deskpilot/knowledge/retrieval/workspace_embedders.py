@@ -11,17 +11,32 @@ workspace has no embedder of its own, the deployment's is used.
 A chunk records the model that embedded it and a search only ranks the chunks of its own
 model, so a workspace whose embedder changed ranks by words alone until its reindex (queued
 when the setting changes) has embedded its articles again.
+
+An outside endpoint may be slow or down, and on SQLite a transaction holds the database's one
+writer: read-only searches (the API's, the help center's) end their transaction before they
+call it (``search_knowledge``), and every caller embeds the query with
+``outside_query_vector``, which redacts it and turns a failure into a search by words.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.deps import Resources
-from deskpilot.knowledge.retrieval.embeddings import Embedder, get_embedder
+from deskpilot.kit.pii import KnownValues, Redactor, find_pii
+from deskpilot.knowledge.retrieval.embeddings import (
+    Embedder,
+    EmbeddingUnavailable,
+    Matrix,
+    embed_query,
+    get_embedder,
+)
+
+log = logging.getLogger(__name__)
 
 WorkspaceLookup = Callable[[AsyncSession, str, Resources], Awaitable[Embedder | None]]
 """(session, workspace id, resources) -> the workspace's own embedder, or None for the
@@ -38,14 +53,35 @@ def register(lookup: WorkspaceLookup) -> WorkspaceLookup:
     return lookup
 
 
+async def own_embedder(
+    session: AsyncSession, workspace_id: str, resources: Resources | None
+) -> Embedder | None:
+    """The workspace's own embedder (an outside endpoint), or None."""
+    lookup = _Registered.lookup
+    if lookup is None or resources is None:
+        return None
+    return await lookup(session, workspace_id, resources)
+
+
 async def embedder_for(
     session: AsyncSession, workspace_id: str, resources: Resources | None
 ) -> Embedder | None:
     """The embedder of ``workspace_id``'s knowledge base, or None when search is lexical only
     (``DESKPILOT_EMBEDDINGS=none`` and no embedder of its own)."""
-    lookup = _Registered.lookup
-    if lookup is not None and resources is not None:
-        own = await lookup(session, workspace_id, resources)
-        if own is not None:
-            return own
-    return await asyncio.to_thread(get_embedder)
+    own = await own_embedder(session, workspace_id, resources)
+    return own if own is not None else await asyncio.to_thread(get_embedder)
+
+
+async def outside_query_vector(
+    embedder: Embedder, workspace_id: str, text: str, known: KnownValues | None = None
+) -> Matrix | None:
+    """``text`` embedded as a query by an outside endpoint, or None when it cannot be (logged:
+    the search then ranks by words). Personal data is replaced by placeholders first: what the
+    patterns find, and ``known`` (the customer's own name, zip and address, which no pattern
+    finds), as for every other call that leaves the process."""
+    redacted = Redactor(known=known or KnownValues()).redact(text, find_pii(text)).text
+    try:
+        return await asyncio.to_thread(embed_query, embedder, redacted)
+    except EmbeddingUnavailable as exc:
+        log.warning("workspace %s: searching by words only: %s", workspace_id, exc)
+        return None
