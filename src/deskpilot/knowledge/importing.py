@@ -4,10 +4,13 @@ Every item has an external id (the file path, or the path and the row's id or qu
 importing the same files again updates the articles (a new version when the text changed)
 instead of duplicating them. A bad item is reported and skipped; the others are imported.
 
-- Markdown (``.md``): the title is the first ``# `` heading (removed from the body), else the
-  file name; a folder of the path that names a category puts the article in it.
-- HTML (``.html``): the title is ``<title>`` or the first ``<h1>``; the body becomes plain
-  Markdown-ish text (headings, paragraphs, list items).
+- Markdown (``.md``): YAML front matter at the very start (between ``---`` lines) may name the
+  ``title``, ``tags``, ``category``, ``language`` and ``visibility`` (which must be the import's);
+  else the title is the first ``# `` heading outside code fences (removed from the body), else
+  the file name; a folder of the path that names a category puts the article in it.
+- HTML (``.html``): the title is ``<title>`` or the first ``<h1>`` (removed from the body only
+  when it is the title); the body becomes Markdown-ish text (headings, paragraphs, list items,
+  tables, ``<pre>`` as code blocks).
 - CSV and JSON (an array, or an object with ``items``): FAQ rows with ``question`` and
   ``answer`` (or ``title`` and ``content``/``body``), optionally ``id``, ``category``,
   ``language``, ``tags``; one article per row.
@@ -34,6 +37,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,6 +100,7 @@ class Item:
     folders: tuple[str, ...] = ()
     language: str | None = None
     tags: list[str] = field(default_factory=list)
+    visibility: str | None = None  # named by Markdown front matter; must match the import's
     error: str | None = None
 
 
@@ -125,28 +130,77 @@ def _decode(data: bytes) -> str:
     return text
 
 
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+FRONT_MATTER_END = {"---", "..."}
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """The YAML front matter at the very start of a Markdown file (between ``---`` lines), and
+    the lines after it. The keys the importer reads must be text (tags: text or a list of it);
+    other keys are ignored."""
+    if not lines or lines[0].rstrip() != "---":
+        return {}, lines
+    end = next((i for i, line in enumerate(lines) if i and line.rstrip() in FRONT_MATTER_END), 0)
+    if not end:
+        raise ImportItemError("starts with --- but its front matter has no closing --- line")
+    try:
+        # BaseLoader: every value stays text (no "yes" read as true nor dates as dates).
+        value = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "cannot be read"
+        raise ImportItemError(f"front matter is not valid YAML: {problem}") from None
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise ImportItemError("front matter must be key: value lines")
+    meta = {str(key).strip().lower(): v for key, v in value.items()}
+    for key in ("title", "category", "language", "lang", "visibility", "tags"):
+        field_value = meta.get(key, "")
+        items = field_value if key == "tags" and isinstance(field_value, list) else [field_value]
+        if not all(isinstance(v, str) for v in items):
+            kind = "text or a list of text" if key == "tags" else "text"
+            raise ImportItemError(f"front matter {key}: must be {kind}")
+    return meta, lines[end + 1 :]
+
+
 def _markdown(source: Source) -> Item:
-    text = _decode(source.data).replace("\r\n", "\n")
+    text = _decode(source.data).replace("\r\n", "\n").replace("\r", "\n")
     path = PurePosixPath(source.path)
-    title: str | None = None
-    lines = text.split("\n")
+    meta, lines = _front_matter(text.split("\n"))
+    title = _first(meta, "title")
+    fence: str | None = None  # the fence of the code block the line is in
     for index, line in enumerate(lines):
-        if line.startswith("# "):
+        opening = FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None:
+            closing = line.strip()
+            if len(closing) >= len(fence) and closing == fence[0] * len(closing):
+                fence = None
+        elif title is None and line.startswith("# "):
             title = line[2:].strip()
             del lines[index]
             break
     body = "\n".join(lines).strip()
-    return Item(
+    if not title:
+        title = path.stem.replace("-", " ").replace("_", " ")
+    item = Item(
         external_id=_external_id(source.path),
-        title=title or path.stem.replace("-", " ").replace("_", " ").strip(),
+        title=" ".join(title.split()),
         body=body,
         folders=tuple(path.parent.parts),
     )
+    _read_metadata(item, meta)
+    visibility = _first(meta, "visibility")
+    item.visibility = str(visibility).strip() if visibility is not None else None
+    return item
 
 
 class _HtmlText(HTMLParser):
-    BLOCKS = {"p", "div", "section", "article", "table", "tr", "ul", "ol", "br", "blockquote"}
+    BLOCKS = {"p", "div", "section", "article", "table", "ul", "ol", "br", "blockquote"}
     SKIP = {"script", "style", "head", "nav", "footer"}
+    HEAD = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
+    """What a ``<head>`` holds: any other tag starts the body, even without ``</head>``."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -156,19 +210,55 @@ class _HtmlText(HTMLParser):
         self._in: list[str] = []
         self._skip = 0
         self._capture: list[str] = []
+        self._cells: int | None = None  # cells so far in the open table row
+        self._rows = 0  # rows so far in the open table
+        self._pre: list[str] | None = None  # the text of the open <pre>
+        self.blocks: list[str] = []  # code blocks, put in the text at the end
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if "head" in self._in and tag not in self.HEAD:
+            del self._in[self._in.index("head") :]  # the body started without </head>
         if tag in self.SKIP and tag != "head":
             self._skip += 1
         self._in.append(tag)
         if tag in {"title", "h1"}:
             self._capture = []
+        if self._pre is not None:
+            if tag == "br":
+                self._pre.append("\n")
+            return
         if re.fullmatch(r"h[1-6]", tag):
             self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
         elif tag == "li":
             self.parts.append("\n- ")
+        elif tag == "pre":
+            self._pre = []
+        elif tag == "table":
+            self._rows = 0
+            self.parts.append("\n\n")
+        elif tag == "tr":
+            self._end_row()
+            self._cells = 0
+            self.parts.append("\n| ")
+        elif tag in {"td", "th"}:
+            if self._cells is None:  # a cell outside a row
+                self._cells = 0
+                self.parts.append("\n| ")
+            if self._cells:
+                self.parts.append(" | ")
+            self._cells += 1
         elif tag in self.BLOCKS:
-            self.parts.append("\n\n" if tag != "br" else "\n")
+            self.parts.append(" " if self._cells is not None else "\n\n" if tag != "br" else "\n")
+
+    def _end_row(self) -> None:
+        """A table row becomes one Markdown line, the first one followed by the header line."""
+        if self._cells is None:
+            return
+        self.parts.append(" |")
+        if not self._rows:
+            self.parts.append("\n|" + " --- |" * max(self._cells, 1))
+        self._rows += 1
+        self._cells = None
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP and tag != "head" and self._skip:
@@ -180,20 +270,44 @@ class _HtmlText(HTMLParser):
         if tag in self._in:
             while self._in and self._in.pop() != tag:
                 pass
-        if re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
-            self.parts.append("\n\n")
+        if tag == "pre" and self._pre is not None:
+            code = "".join(self._pre).strip("\n")
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
+            self.blocks.append(f"{fence}\n{code}\n{fence}")
+            self.parts.append(f"\n\n\x00{len(self.blocks) - 1}\x00\n\n")
+            self._pre = None
+        elif self._pre is not None:
+            return
+        elif tag in {"tr", "table"}:
+            self._end_row()
+            if tag == "table":
+                self.parts.append("\n\n")
+        elif tag in {"td", "th"}:
+            pass
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
+            self.parts.append(" " if self._cells is not None else "\n\n")
 
     def handle_data(self, data: str) -> None:
+        if "head" in self._in and data.strip() and not {"title", "style", "script"} & {*self._in}:
+            del self._in[self._in.index("head") :]  # text starts the body, even without </head>
         if "title" in self._in or "h1" in self._in:
             self._capture.append(data)
         if self._skip or "title" in self._in or ("head" in self._in and "body" not in self._in):
             return
-        self.parts.append(re.sub(r"\s+", " ", data))
+        if self._pre is not None:
+            self._pre.append(data)
+        elif self._cells is not None:
+            self.parts.append(re.sub(r"\s+", " ", data).replace("|", "\\|"))
+        else:
+            self.parts.append(re.sub(r"\s+", " ", data))
 
     def text(self) -> str:
+        self._end_row()
         joined = "".join(self.parts)
-        lines = [line.strip() for line in joined.split("\n")]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        lines = [re.sub(r" {2,}", " ", line.strip()) for line in joined.split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        # A code block keeps its lines as they are (_decode refuses NUL, so NUL can mark them).
+        return re.sub("\x00([0-9]+)\x00", lambda m: self.blocks[int(m.group(1))], text)
 
 
 def _html(source: Source) -> Item:
@@ -202,8 +316,8 @@ def _html(source: Source) -> Item:
     parser.close()
     body = parser.text()
     title = parser.title or parser.h1 or PurePosixPath(source.path).stem
-    if parser.h1 and body.startswith(f"# {parser.h1}"):
-        body = body[len(parser.h1) + 2 :].strip()
+    if parser.h1 and title == parser.h1 and body.split("\n", 1)[0] == f"# {parser.h1}":
+        body = body[len(parser.h1) + 2 :].strip()  # the heading is the title: not twice
     return Item(
         external_id=_external_id(source.path),
         title=title,
@@ -244,6 +358,12 @@ def _row(path: str, row: Any, position: int) -> Item:
         return item
     item.title = " ".join(str(title).split())  # a title is one line, even from a CSV cell
     item.body = str(body).strip()
+    _read_metadata(item, row)
+    return item
+
+
+def _read_metadata(item: Item, row: dict[str, Any]) -> None:
+    """The category, language and tags a row (or front matter) names."""
     category = _first(row, "category")
     item.category = str(category).strip() if category is not None else None
     language = _first(row, "language", "lang")
@@ -253,7 +373,6 @@ def _row(path: str, row: Any, position: int) -> Item:
         item.tags = [str(t) for t in tags if _scalar(t) and str(t).strip()]
     elif isinstance(tags, str):
         item.tags = [t for t in re.split(r"[,;|]", tags) if t.strip()]
-    return item
 
 
 def _rows(source: Source) -> Iterator[Item]:
@@ -287,7 +406,9 @@ def _rows(source: Source) -> Iterator[Item]:
         for position, row in enumerate(value, start=1):
             yield _row(source.path, row, position)
     else:  # JSON Lines
-        for position, line in enumerate(text.splitlines(), start=1):
+        # Only "\n" ends a line: a JSON string may hold U+2028 or U+0085, which splitlines splits.
+        for position, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:
@@ -307,13 +428,27 @@ def sources_from_path(path: Path) -> list[Source]:
         return [Source(path=path.name, data=path.read_bytes())]
     if not path.is_dir():
         raise InvalidInput.field("path", f"no such file or folder: {path}")
-    return [
-        Source(path=file.relative_to(path).as_posix(), data=file.read_bytes())
+    files = [
+        file
         for file in sorted(path.rglob("*"))
-        if file.is_file()
-        and file.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in file.relative_to(path).parts)
+        if file.is_file() and not any(part.startswith(".") for part in file.relative_to(path).parts)
     ]
+    sources = [
+        Source(path=file.relative_to(path).as_posix(), data=file.read_bytes())
+        for file in files
+        if file.suffix.lower() in SUFFIXES
+    ]
+    if not sources:
+        # Other files are skipped beside importable ones; with none, that would import nothing.
+        skipped = [file.relative_to(path).as_posix() for file in files]
+        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if skipped[10:] else "")
+        raise InvalidInput.field(
+            "path",
+            f"no file to import in {path}"
+            + (f" (skipped {shown})" if skipped else "")
+            + ": use .md, .html, .csv, .json, .jsonl",
+        )
+    return sources
 
 
 def items_of(source: Source) -> list[Item]:
@@ -394,7 +529,7 @@ async def import_sources(
 
 def _category_of(item: Item, slugs: set[str], options: ImportOptions) -> str | None:
     if item.category is not None:
-        return item.category  # checked by service.category_id
+        return item.category.lower()  # slugs are lower case, as for folders
     for folder in reversed(item.folders):
         if folder.lower() in slugs:
             return folder.lower()
@@ -424,6 +559,12 @@ async def _import_item(
 ) -> ImportItemResult:
     failed = ImportItemResult(external_id=item.external_id, outcome="failed", error=item.error)
     if item.error is not None:
+        return failed
+    if item.visibility is not None and item.visibility.lower() != options.visibility.value:
+        failed.error = (
+            f"front matter visibility: {item.visibility!r} is not this import's visibility "
+            f"({options.visibility.value}): import it on its own with that visibility"
+        )
         return failed
     category = _category_of(item, slugs, options)
     if category is not None and category not in slugs:
