@@ -2,7 +2,8 @@
 
 Agents create and edit drafts; publishing, archiving, rollback (it publishes at once when the
 article is published), publishing on import, and changing a published article's visibility,
-language or category (over PATCH or a re-import: it shows at once) need the workspace's
+language or category (over PATCH or a re-import: it shows at once) or review date (PATCH:
+it moves the article on the review queue, as marking it reviewed does) need the workspace's
 ``knowledge_publish_role`` (admin by default, or agent; ``PublisherAuth``); deletion needs an
 admin. Viewers read, including each article's history (``/changes``: who changed its metadata
 or status, and when).
@@ -35,6 +36,7 @@ from deskpilot.knowledge.schemas import (
     RollbackRequest,
     VersionRead,
     VersionSummary,
+    search_language,
 )
 from deskpilot.models.knowledge import ArticleStatus, Visibility
 
@@ -98,7 +100,7 @@ async def list_articles(
     filters = ArticleFilter(
         status=status,
         category_id=category_id,
-        language=language,
+        language=search_language(language, "query.language"),
         visibility=visibility,
         tag=tag.strip().lower() if tag else None,
         q=q.strip() if q else None,
@@ -118,7 +120,8 @@ async def update_article(
 ) -> ArticleRead:
     """A new title or body makes a new version; a published article keeps showing its published
     version until it is published again. Changing a published article's visibility, language
-    or category shows at once, so it needs the publish role (403 otherwise, nothing changed)."""
+    or category shows at once, and changing its review date is marking it reviewed, so those
+    need the publish role (403 otherwise, nothing changed)."""
     refusal = await quality.publish_refusal(session, principal.workspace_id, principal.role)
     await service.update_article(
         session,

@@ -2,8 +2,9 @@
 
 - **Who may publish**: the workspace's ``knowledge_publish_role`` ("admin" by default, or
   "agent") is the least role that may publish, archive, roll back a published article,
-  publish on import, and change what the public sees of a published article (its visibility,
-  language or category: they take effect at once). Agents always edit text, which waits in a
+  publish on import, change what the public sees of a published article (its visibility,
+  language or category: they take effect at once), and move a published article's review
+  date (as marking it reviewed does). Agents always edit text, which waits in a
   new version until someone publishes it; viewers never publish.
 - **Feedback** (helpful or not, an optional comment) is stored against the article version that
   was shown: agents and AI answers through the API, visitors through the help center.
@@ -180,11 +181,17 @@ async def record_help_center_feedback(
     version: int | None,
 ) -> ArticleFeedback:
     """A visitor's vote on a public published article (anything else is a 404). ``version`` is
-    the one the page showed; a version the article never reached counts as the published one."""
+    the one the page showed: an earlier published version (the page was open while a newer one
+    went live); a version the article never published (a draft, one not yet reached) counts as
+    the published one, as the help center never showed it."""
     article, published = await service.help_article(session, workspace_id, article_id)
     shown = published.number
-    if version is not None and 1 <= version < published.number:
-        shown = await _shown_version(session, article, version, "version")
+    if (
+        version is not None
+        and 1 <= version < published.number
+        and version in await service.published_versions(session, article)
+    ):
+        shown = version
     # NUL cannot be stored in PostgreSQL text; the public form sends whatever it is given
     text = (comment or "").replace("\x00", "").strip()[:MAX_QUESTION_CHARS] or None
     feedback = _store(session, article, shown, helpful, text, "help_center")

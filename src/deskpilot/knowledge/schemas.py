@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
+from deskpilot.kit.errors import InvalidInput
 from deskpilot.models.knowledge import ArticleChangeAction, ArticleStatus, Visibility
 
 INDEX_ARTICLE_JOB = "knowledge.index_article"
@@ -32,10 +34,22 @@ class IndexArticle(BaseModel):
     article_id: str
 
 
+BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Unicode categories that show nothing: control and format characters (zero-width space,
+byte-order mark, direction marks) and every kind of space and line separator."""
+
+
+def is_blank(value: str) -> bool:
+    """Whether ``value`` shows nothing: empty, or only spaces and invisible characters (a
+    zero-width space is as blank as a space)."""
+    return all(ch.isspace() or unicodedata.category(ch) in BLANK_CATEGORIES for ch in value)
+
+
 def _text(value: str) -> str:
-    """A one-line text (a title, a name): stripped, not blank, no control characters."""
+    """A one-line text (a title, a name): stripped, not blank (invisible characters alone are
+    blank), no control characters."""
     value = value.strip()
-    if not value:
+    if is_blank(value):
         raise ValueError("must not be blank")
     if CONTROL.search(value):
         raise ValueError("must be one line without control characters")
@@ -47,6 +61,27 @@ def _no_nul(value: str | None) -> str | None:
     PostgreSQL cannot store in text."""
     if value is not None and NUL in value:
         raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _article_text(value: str | None) -> str | None:
+    """An article's body: not blank (as the importer refuses an item without text), no NUL."""
+    if value is not None and is_blank(value):
+        raise ValueError("must not be blank")
+    return _no_nul(value)
+
+
+def search_language(value: str | None, field: str) -> str | None:
+    """A language filter of a query string, normalised as article languages are stored: its
+    first subtag lower case (``EN`` is ``en``, ``PT-BR`` is ``pt-BR``); blank is no filter;
+    anything that is not a language tag raises InvalidInput naming ``field``."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    primary, dash, rest = value.partition("-")
+    value = primary.lower() + dash + rest
+    if not LANGUAGE.match(value):
+        raise InvalidInput.field(field, "must be a language tag such as en, zh or pt-BR")
     return value
 
 
@@ -135,7 +170,8 @@ class ArticleCreate(BaseModel):
     _title = field_validator("title")(_text)
     _lang = field_validator("language")(_language)
     _tag = field_validator("tags")(_tags)
-    _body = field_validator("body", "note")(_no_nul)
+    _body = field_validator("body")(_article_text)
+    _note = field_validator("note")(_no_nul)
     _owner = field_validator("owner_team")(_optional_line)
     _due = field_validator("review_due_on", mode="before")(_date_text)
 
@@ -170,7 +206,8 @@ class ArticleUpdate(BaseModel):
     def _tag(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _tags(value)
 
-    _body = field_validator("body", "note")(_no_nul)
+    _body = field_validator("body")(_article_text)
+    _note = field_validator("note")(_no_nul)
     _owner = field_validator("owner_team")(_optional_line)
     _due = field_validator("review_due_on", mode="before")(_date_text)
 
@@ -190,7 +227,7 @@ class ArticleFilter:
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1, le=MAX_VERSION)
+    version: StrictInt = Field(ge=1, le=MAX_VERSION)  # not true, "2" or 2.0
 
 
 class ArticleRead(BaseModel):

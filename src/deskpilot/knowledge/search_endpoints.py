@@ -15,6 +15,7 @@ from deskpilot.auth.dependencies import ViewerAuth
 from deskpilot.kit.deps import ResourcesDep, SessionDep
 from deskpilot.knowledge.retrieval.hybrid import Mode
 from deskpilot.knowledge.retrieval.service import SearchResults, search_knowledge
+from deskpilot.knowledge.schemas import search_language
 from deskpilot.models import Visibility
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
@@ -32,12 +33,14 @@ async def search_kb(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: Mode = Mode.HYBRID,
 ) -> SearchResults:
-    """The best passages for ``q``, one per article, only from published articles."""
+    """The best passages for ``q``, one per article, only from published articles.
+    ``language`` is read as article languages are written (``EN`` is ``en``; not a language
+    tag: 422); blank is any."""
     return await search_knowledge(
         session,
         principal.workspace_id,
         q,
-        language=language,
+        language=search_language(language, "query.language"),
         category=category,
         visibility=visibility,
         limit=limit,

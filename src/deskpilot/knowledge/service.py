@@ -275,6 +275,10 @@ PUBLIC_FIELDS = ("visibility", "language", "category")
 """Metadata the index carries: on a published article a change shows at once (where it appears,
 or whether the public sees it at all), so it needs the publish role like publishing does."""
 
+REVIEW_FIELDS = ("review_due_on",)
+"""Metadata that decides when a published article is due for review: moving it is what marking
+the article reviewed does (``POST .../reviewed``), so it needs the publish role too."""
+
 
 async def update_article(
     session: AsyncSession,
@@ -287,10 +291,11 @@ async def update_article(
 ) -> Article:
     """Change the fields given. A new title or body makes a new current version (the published
     one stays until published again); metadata that the index carries (language, visibility,
-    category) re-indexes a published article at once, so changing it there is refused with
-    Forbidden when ``publish_refusal`` says why the caller may not publish (None: it may), and
-    nothing changes. Metadata changes are recorded in the article's history and logged, with
-    the author (versions hold title and body)."""
+    category) re-indexes a published article at once, and its review date is what marking it
+    reviewed moves, so changing those there is refused with Forbidden when ``publish_refusal``
+    says why the caller may not publish (None: it may), and nothing changes. Metadata changes
+    are recorded in the article's history and logged, with the author (versions hold title and
+    body)."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     given = body.model_fields_set
     new_category = (
@@ -316,10 +321,18 @@ async def update_article(
     }
     changed = {name: (before[name], after[name]) for name in after if after[name] != before[name]}
     public = [name for name in PUBLIC_FIELDS if name in changed]
-    if public and article.status == ArticleStatus.PUBLISHED and publish_refusal is not None:
+    review = [name for name in REVIEW_FIELDS if name in changed]
+    if (
+        (public or review)
+        and article.status == ArticleStatus.PUBLISHED
+        and publish_refusal is not None
+    ):
+        why = (["changes what the public sees at once"] if public else []) + (
+            ["moves its review date, as marking it reviewed does"] if review else []
+        )
         raise Forbidden(
-            f"changing the {' and '.join(public)} of a published article changes what "
-            f"the public sees at once, so it {publish_refusal}",
+            f"changing the {' and '.join(public + review)} of a published article "
+            f"{' and '.join(why)}, so it {publish_refusal}",
         )
     article.category_id = new_category
     if body.language is not None:
@@ -474,6 +487,28 @@ async def publish(
     record_change(session, article, ArticleChangeAction.PUBLISHED, what, author_id, now)
     await session.flush()
     return article
+
+
+async def published_versions(session: AsyncSession, article: Article) -> set[int]:
+    """The versions the article ever published, from its history (publish entries, and
+    rollbacks that went live) and its current ``published_version``."""
+    repository = ArticleChangeRepository(session, article.workspace_id)
+    rows = await repository.all(
+        repository.select().where(
+            ArticleChange.article_id == article.id,
+            ArticleChange.action.in_(
+                (ArticleChangeAction.PUBLISHED, ArticleChangeAction.ROLLED_BACK)
+            ),
+        )
+    )
+    found = {article.published_version} if article.published_version is not None else set()
+    for row in rows:
+        # a publish, or a rollback of a published article (it went live at once)
+        published = row.action == ArticleChangeAction.PUBLISHED
+        number = row.changes.get("version")
+        if (published or "published_version" in row.changes) and isinstance(number, int):
+            found.add(number)
+    return found
 
 
 async def archive(

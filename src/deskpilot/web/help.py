@@ -1,9 +1,9 @@
 """The public help center: a workspace's published, public articles, per language.
 
 ``/help/{workspace_slug}`` lists them (``?lang=`` picks the language; the workspace's default
-language otherwise) with their categories (``?category=slug`` narrows the list) and a search box
-(``?q=``: hybrid search over the public published articles of that language),
-``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
+language otherwise) with their categories (``?category=slug`` narrows the list and the search)
+and a search box (``?q=``: hybrid search over the public published articles of that language
+and category), ``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
 version rendered from Markdown (raw HTML in articles is not passed through). No sign-in: drafts,
 unpublished edits, archived and internal articles do not exist here (404).
 
@@ -93,15 +93,18 @@ async def _search(
     workspace: Workspace,
     query: str,
     language: str | None,
+    category_id: str | None,
     shown: dict[str, ArticleVersion],
 ) -> list[_Result]:
     """The search hits among the articles the page may show: the index follows publishing
-    through a job, so a hit is checked against what is published and public right now."""
+    through a job, so a hit is checked against what is published and public right now. The
+    category (the page's ``?category=``) narrows the search itself, not its top hits."""
     found = await search_knowledge(
         session,
         workspace.id,
         query,
         language=language,
+        category=category_id,
         visibility=Visibility.PUBLIC,
         limit=SEARCH_LIMIT,
         resources=resources,
@@ -173,7 +176,15 @@ async def help_home(
     results: list[_Result] | None = None
     if query:
         shown = {a.id: v for a, v in pairs}
-        results = await _search(session, resources, workspace, query, language, shown)
+        results = await _search(
+            session,
+            resources,
+            workspace,
+            query,
+            language,
+            selected.id if selected is not None else None,
+            shown,
+        )
     return templates.TemplateResponse(
         request,
         "help_home.html",
