@@ -15,9 +15,9 @@ import pytest
 from deskpilot.ai.engine import _about_own_order, _asks_its_status
 from deskpilot.kit.deps import Resources
 from tests.ai.actions.shop import Shop
-from tests.ai.test_pipeline import publish
 from tests.channels.helpers import drain, worker_for
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 
 WHEN_ORDERS_SHIP = (
     "## When orders ship\n"

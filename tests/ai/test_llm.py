@@ -23,9 +23,10 @@ from deskpilot.kit.deps import Resources
 from deskpilot.kit.pii import Redactor
 from deskpilot.models import Order
 from tests.ai.actions.shop import Shop
-from tests.ai.test_pipeline import Customer, publish
+from tests.ai.test_pipeline import Customer
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 from tests.support.fakellm import FakeLLM, RecordedRequest, Reply
 
 SHIPPING = (

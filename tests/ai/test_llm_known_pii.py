@@ -15,9 +15,9 @@ from deskpilot.kit.deps import Resources
 from deskpilot.models import Customer as CustomerRow
 from tests.ai.actions.shop import Shop, create_shop
 from tests.ai.test_llm import NO_INTENT, SHIPPING, use_fake_llm
-from tests.ai.test_pipeline import publish
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 from tests.support.fakellm import FakeLLM, Reply
 
 NOAH = ("Noah", "Brown", "80279", "12 Main St")

@@ -16,21 +16,12 @@ from deskpilot.models import Conversation, HandledBy, Message, Order, Unanswered
 from tests.ai.actions.shop import Shop
 from tests.channels.helpers import drain, worker_for
 from tests.factories import Tenant
-from tests.knowledge.helpers import create_article
+from tests.knowledge.helpers import publish
 
 SHIPPING = (
     "Orders leave our warehouse within one business day. Standard delivery takes three to "
     "five business days; express delivery takes one to two."
 )
-
-
-async def publish(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    article = await create_article(client, tenant, **fields)
-    published = await client.post(
-        f"/api/v1/kb/articles/{article['id']}/publish", headers=tenant.headers
-    )
-    assert published.status_code == 200, published.text
-    return article
 
 
 class Customer:

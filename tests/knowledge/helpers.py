@@ -30,6 +30,16 @@ async def create_article(
     return article
 
 
+async def publish(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
+    """An article created and published over the API."""
+    article = await create_article(client, tenant, **fields)
+    published = await client.post(
+        f"/api/v1/kb/articles/{article['id']}/publish", headers=tenant.headers
+    )
+    assert published.status_code == 200, published.text
+    return article
+
+
 async def index_jobs(database: Database, article_id: str) -> int:
     """How many ``knowledge.index_article`` jobs name the article."""
     async with database.transaction() as session:

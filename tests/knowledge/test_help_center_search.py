@@ -9,16 +9,11 @@ import httpx
 from deskpilot.kit.db import Database
 from deskpilot.knowledge.indexing import reindex
 from tests.factories import Tenant
-from tests.knowledge.helpers import create_article
+from tests.knowledge.helpers import create_article, publish
 
 
 async def _published(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> str:
-    article = await create_article(client, tenant, **fields)
-    response = await client.post(
-        f"/api/v1/kb/articles/{article['id']}/publish", headers=tenant.headers
-    )
-    assert response.status_code == 200, response.text
-    return str(article["id"])
+    return str((await publish(client, tenant, **fields))["id"])
 
 
 async def test_search_finds_public_published_articles_of_the_language(

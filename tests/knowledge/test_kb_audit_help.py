@@ -14,16 +14,11 @@ from deskpilot.knowledge.indexing import reindex
 from deskpilot.models import ArticleFeedback
 from deskpilot.web import help as help_pages
 from tests.factories import Tenant
-from tests.knowledge.helpers import create_article
+from tests.knowledge.helpers import publish
 
 
 async def _published(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> str:
-    article = await create_article(client, tenant, **fields)
-    response = await client.post(
-        f"/api/v1/kb/articles/{article['id']}/publish", headers=tenant.headers
-    )
-    assert response.status_code == 200, response.text
-    return str(article["id"])
+    return str((await publish(client, tenant, **fields))["id"])
 
 
 async def test_search_within_a_category_is_not_crowded_out_by_other_categories(

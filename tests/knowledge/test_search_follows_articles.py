@@ -7,9 +7,9 @@ from __future__ import annotations
 import httpx
 
 from deskpilot.kit.deps import Resources
-from tests.ai.test_pipeline import publish
 from tests.channels.helpers import drain, worker_for
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 
 BODY = "Gift cards never expire and can be used on any order."
 

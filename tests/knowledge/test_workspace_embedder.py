@@ -23,9 +23,10 @@ from deskpilot.knowledge.retrieval.embeddings import EmbeddingUnavailable, OpenA
 from deskpilot.knowledge.schemas import REINDEX_WORKSPACE_JOB
 from deskpilot.models import KnowledgeChunk
 from tests.ai.test_llm import API_KEY, use_fake_llm
-from tests.ai.test_pipeline import Customer, publish
+from tests.ai.test_pipeline import Customer
 from tests.channels.helpers import create_channel, drain, worker_for
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 from tests.support.fakellm import FakeLLM
 
 REFUNDS = "Refunds reach your card within five business days of the return."
@@ -168,22 +169,6 @@ async def test_a_new_model_embeds_every_article_again_and_builtin_goes_back(
     assert await chunk_models(resources.database, tenant.workspace_id) == {None}
 
 
-async def test_a_change_that_keeps_the_model_queues_no_reindex(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
-) -> None:
-    await own_model(client, tenant, fake)
-    await drain(worker_for(resources))
-    changed = await client.patch(
-        "/api/v1/ai/settings",
-        headers=tenant.headers,
-        json={"chat_model": "fake-llm-2", "handoff_confidence": 0.4},
-    )
-    assert changed.status_code == 200, changed.text
-    async with resources.database.transaction() as session:
-        queued = (await session.scalars(select(Job).where(Job.name == REINDEX_WORKSPACE_JOB))).all()
-    assert len(queued) == 1  # the first setting only
-
-
 async def test_with_the_endpoint_down_search_ranks_by_words(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
 ) -> None:
@@ -292,13 +277,20 @@ async def test_a_slow_endpoint_holds_up_no_other_request(
     assert (await searching).status_code == 200
 
 
-async def test_a_trailing_slash_or_the_key_re_embeds_nothing(
+async def test_a_change_that_keeps_the_embedder_re_embeds_nothing(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
 ) -> None:
+    """The chat model, the thresholds, a trailing slash, the key: the vectors stay valid."""
     await own_model(client, tenant, fake)
     await drain(worker_for(resources))
     changed = await client.patch(
-        "/api/v1/ai/settings", headers=tenant.headers, json={"base_url": fake.base_url + "/"}
+        "/api/v1/ai/settings",
+        headers=tenant.headers,
+        json={
+            "chat_model": "fake-llm-2",
+            "handoff_confidence": 0.4,
+            "base_url": fake.base_url + "/",
+        },
     )
     assert changed.status_code == 200, changed.text
     rotated = await client.put(
