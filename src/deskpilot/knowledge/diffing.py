@@ -12,15 +12,14 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from deskpilot.knowledge.schemas import BLANK_CATEGORIES
 from deskpilot.models.knowledge import ArticleVersion
-
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
-"""Characters shown by their code: controls, format characters, separators and spaces (all
-but the plain space and the tab)."""
 
 
 def _visible(char: str) -> str:
-    if char in " \t" or unicodedata.category(char) not in INVISIBLE_CATEGORIES:
+    """Controls, format characters, separators and spaces (all but the plain space and the
+    tab) written by their code."""
+    if char in " \t" or unicodedata.category(char) not in BLANK_CATEGORIES:
         return char
     return "<CR>" if char == "\r" else f"<U+{ord(char):04X}>"
 

@@ -64,13 +64,6 @@ def _no_nul(value: str | None) -> str | None:
     return value
 
 
-def _article_text(value: str | None) -> str | None:
-    """An article's body: not blank (as the importer refuses an item without text), no NUL."""
-    if value is not None and is_blank(value):
-        raise ValueError("must not be blank")
-    return _no_nul(value)
-
-
 def search_language(value: str | None, field: str) -> str | None:
     """A language filter of a query string, normalised as article languages are stored: its
     first subtag lower case (``EN`` is ``en``, ``PT-BR`` is ``pt-BR``); blank is no filter;
@@ -170,8 +163,7 @@ class ArticleCreate(BaseModel):
     _title = field_validator("title")(_text)
     _lang = field_validator("language")(_language)
     _tag = field_validator("tags")(_tags)
-    _body = field_validator("body")(_article_text)
-    _note = field_validator("note")(_no_nul)
+    _body = field_validator("body", "note")(_no_nul)
     _owner = field_validator("owner_team")(_optional_line)
     _due = field_validator("review_due_on", mode="before")(_date_text)
 
@@ -206,8 +198,7 @@ class ArticleUpdate(BaseModel):
     def _tag(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _tags(value)
 
-    _body = field_validator("body")(_article_text)
-    _note = field_validator("note")(_no_nul)
+    _body = field_validator("body", "note")(_no_nul)
     _owner = field_validator("owner_team")(_optional_line)
     _due = field_validator("review_due_on", mode="before")(_date_text)
 

@@ -50,6 +50,7 @@ from deskpilot.knowledge.schemas import (
     IndexArticle,
     VersionRead,
     VersionSummary,
+    is_blank,
 )
 from deskpilot.models.knowledge import (
     Article,
@@ -469,13 +470,20 @@ async def diff(
 async def publish(
     session: AsyncSession, workspace_id: str, article_id: str, *, author_id: str | None = None
 ) -> Article:
-    """Publish the current version (also un-archives); ``author_id`` goes into the history."""
+    """Publish the current version (also un-archives); ``author_id`` goes into the history. A
+    draft may be saved without text, but a version whose body shows nothing (empty, spaces,
+    invisible characters) is not published: 422 on ``body``."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     if (
         article.status == ArticleStatus.PUBLISHED
         and article.published_version == article.current_version
     ):
         return article  # nothing changes: no job, no history
+    current = await VersionRepository(session, workspace_id).number(
+        article_id, article.current_version
+    )
+    if current is not None and is_blank(current.body):
+        raise InvalidInput.field("body", "an article without text cannot be published")
     what = {
         "version": article.current_version,
         "status": [str(article.status), str(ArticleStatus.PUBLISHED)],
