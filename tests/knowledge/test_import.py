@@ -210,3 +210,22 @@ async def test_demo_knowledge_loads_once_with_the_policy_sections(
     assert {a["language"] for a in articles} == {"en", "zh", "ru"}
     internal = [a["title"] for a in articles if a["visibility"] == "internal"]
     assert sorted(internal) == ["Exchanges", "Returns"]
+
+
+async def test_an_archived_article_stays_archived_when_its_file_is_unchanged(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    files = [("faq.csv", FAQ_CSV.encode())]
+    assert (await _upload(client, tenant, files, publish="true")).status_code == 200
+    shipping = next(a for a in await _articles(client, tenant) if "shipping" in a["title"])
+    url = f"/api/v1/kb/articles/{shipping['id']}"
+    assert (await client.post(f"{url}/archive", headers=tenant.headers)).status_code == 200
+
+    again = await _upload(client, tenant, files, publish="true")
+    assert again.json()["unchanged"] == 2
+    assert (await client.get(url, headers=tenant.headers)).json()["status"] == "archived"
+
+    changed = FAQ_CSV.replace("Two to five days.", "Three to five days.").encode()
+    third = await _upload(client, tenant, [("faq.csv", changed)], publish="true")
+    assert third.json()["updated"] == 1
+    assert (await client.get(url, headers=tenant.headers)).json()["status"] == "published"

@@ -611,9 +611,15 @@ async def _import_item(
                 publish_refusal=options.publish_refusal,
             )
             outcome = "updated" if article.current_version != before else "unchanged"
-        if options.publish and (
-            article.status != ArticleStatus.PUBLISHED
-            or article.published_version != article.current_version
+        # an article archived by hand stays archived when the file brings nothing new
+        kept_archived = article.status == ArticleStatus.ARCHIVED and outcome == "unchanged"
+        if (
+            options.publish
+            and not kept_archived
+            and (
+                article.status != ArticleStatus.PUBLISHED
+                or article.published_version != article.current_version
+            )
         ):
             await service.publish(session, workspace_id, article.id, author_id=author_id)
             outcome = "updated" if outcome == "unchanged" else outcome
