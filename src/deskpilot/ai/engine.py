@@ -422,6 +422,8 @@ class Engine:
                 action={**pending, "declined": True},
                 helped=True,
             )
+        if not _still_allowed(turn, pending["name"]):  # switched off since the bot asked
+            return self._handoff(f"{pending['name']} is no longer enabled", language)
         action = self.actions.get(pending["name"])
         customer_id = (await self._verified_customer(turn)).customer_id
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
@@ -526,6 +528,15 @@ def _claims(text: str, history: list[str]) -> Claims:
     """What the message (and ``history``) says about who the customer is."""
     slots = fill_slots(text, history)
     return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
+
+
+def _still_allowed(turn: Turn, action_name: str) -> bool:
+    """Whether the workspace still lets the bot run ``action_name``: it is enabled and some
+    intent is still handled by it (an admin may have changed either since the bot asked)."""
+    return action_name in turn.settings.actions_enabled and any(
+        handling == Handling.ACTION and action == action_name
+        for handling, action in turn.handling.values()
+    )
 
 
 def _believed_person_request(turn: Turn) -> bool:
