@@ -136,13 +136,14 @@ async def _known_values(
     settings: AISettings,
     *customer_ids: str | None,
     turns: Sequence[str],
-) -> KnownValues | None:
+) -> KnownValues:
     """The verified customer's own name, postcode and address, and those the customer stated
-    in ``turns`` (a visitor verifying by name and zip has no profile yet), for the LLM's
-    redactor to hide (None with the built-in engine: nothing leaves the process)."""
-    if settings.provider == BUILTIN:
-        return None
+    in ``turns`` (a visitor verifying by name and zip has no profile yet), which no pattern
+    finds: hidden from the LLM and from the run's stored input. With the built-in engine
+    nothing leaves the process, so only the stated ones are read (no profile lookup)."""
     stated = stated_details(turns)
+    if settings.provider == BUILTIN:
+        return KnownValues(names=stated.names, addresses=stated.addresses, zips=stated.zips)
     ids = {customer_id for customer_id in customer_ids if customer_id}
     found = (await customers.customers_by_id(session, workspace_id, ids)).values() if ids else ()
     return KnownValues(
@@ -178,15 +179,19 @@ def _record(
     *,
     kind: str,
     latency_ms: float,
+    known: KnownValues,
     conversation_id: str | None = None,
     message_id: str | None = None,
 ) -> AIRun:
+    """The run of one decision; its input is stored with the PII found and ``known`` (the
+    customer's name, zip and address) replaced by placeholders. The reply and the action's
+    details are stored as they were sent (the conversation shows them too)."""
     return AIRun(
         workspace_id=workspace_id,
         conversation_id=conversation_id,
         message_id=message_id,
         kind=kind,
-        input_redacted=Redactor().redact(text, understood.pii).text,
+        input_redacted=Redactor(known=known).redact(text, understood.pii).text,
         language=understood.language,
         intent=understood.intent,
         confidence=understood.confidence,
@@ -296,7 +301,7 @@ async def handle_message(
         await record_unanswered(
             session,
             workspace_id,
-            Redactor().redact(message.text, understood.pii).text,
+            Redactor(known=known).redact(message.text, understood.pii).text,
             understood.language,
             conversation_id=conversation.id,
             context={"intent": understood.intent, "message_id": message.id},
@@ -310,6 +315,7 @@ async def handle_message(
             outcome,
             kind="message",
             latency_ms=latency,
+            known=known,
             conversation_id=conversation.id,
             message_id=message.id,
         )
@@ -379,6 +385,14 @@ async def preview(
     outcome = await engine.decide(turn, retriever)
     latency = (time.perf_counter() - started) * 1000
     RunRepository(session, workspace_id).add(
-        _record(workspace_id, text, understood, outcome, kind="preview", latency_ms=latency)
+        _record(
+            workspace_id,
+            text,
+            understood,
+            outcome,
+            kind="preview",
+            latency_ms=latency,
+            known=known,
+        )
     )
     return Preview(understood, outcome, latency)
