@@ -8,9 +8,7 @@ from typing import Any
 from tests.ai.actions.shop import Shop
 
 
-async def test_a_stated_name_and_zip_are_placeholders_in_the_run(
-    shop: Shop, customer: Any
-) -> None:
+async def test_a_stated_name_and_zip_are_placeholders_in_the_run(shop: Shop, customer: Any) -> None:
     visitor = customer("visitor")
     await visitor.say("Where is my order #W0000005?")
     await visitor.say("My name is Anna Lee and my zip is 10083")
