@@ -6,7 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictBool, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+)
 
 from deskpilot.models import Decision, Handling
 
@@ -15,7 +24,23 @@ MAX_EXAMPLE_CHARS = 500
 """An example is one customer utterance; longer ones only make training slow."""
 MAX_PREVIEW_CHARS = 10_000
 
-Example = Annotated[str, Field(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
+
+def _no_nul(value: str, field: str) -> str:
+    # PostgreSQL text cannot hold NUL, and no customer writes one: refuse it up front
+    # instead of failing when the run is stored.
+    if "\x00" in value:
+        raise ValueError(f"{field} must not contain NUL characters")
+    return value
+
+
+Example = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_EXAMPLE_CHARS),
+    AfterValidator(lambda value: _no_nul(value, "an example")),
+]
+Description = Annotated[
+    str, Field(max_length=2000), AfterValidator(lambda value: _no_nul(value, "description"))
+]
 LanguageCode = Annotated[str, Field(min_length=1, max_length=10)]
 SegmentRef = Annotated[str, Field(min_length=1, max_length=200)]
 ActionName = Annotated[str, Field(min_length=1, max_length=80)]
@@ -39,14 +64,6 @@ def _not_nullable(*names: str) -> Callable[[dict[str, Any]], None]:
                 prop["anyOf"] = kept
 
     return edit
-
-
-def _no_nul(value: str, field: str) -> str:
-    # PostgreSQL text cannot hold NUL, and no customer writes one: refuse it up front
-    # instead of failing when the run is stored.
-    if "\x00" in value:
-        raise ValueError(f"{field} must not contain NUL characters")
-    return value
 
 
 class SettingsRead(BaseModel):
@@ -109,10 +126,17 @@ class IntentWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=INTENT_NAME)
-    description: str = Field("", max_length=2000)
+    description: Description = ""
     handling: Handling
     action: str | None = Field(None, max_length=80)
     examples: list[Example] = Field(min_length=1, max_length=500)
+
+    @field_validator("action")
+    @classmethod
+    def _action_only_for_actions(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("handling") not in (None, Handling.ACTION):
+            raise ValueError("only an intent handled by an action names one")
+        return value
 
 
 class IntentUpdate(BaseModel):
@@ -122,7 +146,7 @@ class IntentUpdate(BaseModel):
         extra="forbid", json_schema_extra=_not_nullable("description", "handling", "examples")
     )
 
-    description: str | None = Field(None, max_length=2000)
+    description: Description | None = None
     handling: Handling | None = None
     action: str | None = Field(None, max_length=80)
     examples: list[Example] | None = Field(None, min_length=1, max_length=500)
@@ -156,13 +180,22 @@ class PreviewRequest(BaseModel):
 
     text: str = Field(min_length=1, max_length=MAX_PREVIEW_CHARS)
     customer_id: str | None = Field(None, min_length=1, max_length=100)
-    email: str | None = Field(None, max_length=320)  # an identity the caller has verified
+    email: str | None = Field(None, min_length=3, max_length=320)  # one the caller verified
     history: list[HistoryTurn] = Field(default_factory=list, max_length=50)
 
     @field_validator("text")
     @classmethod
     def _text_has_no_nul(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
         return _no_nul(value, "text")
+
+    @field_validator("email")
+    @classmethod
+    def _one_customer(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("customer_id") is not None:
+            raise ValueError("give customer_id or email, not both")
+        return value
 
 
 class CitationRead(BaseModel):
