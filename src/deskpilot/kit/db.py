@@ -82,6 +82,15 @@ def on_commit(session: AsyncSession, callback: AfterCommit) -> None:
     session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
 
 
+async def end_read(session: AsyncSession) -> None:
+    """End a read-only caller's transaction before it waits on something outside the database
+    (an HTTP endpoint): on SQLite an open transaction holds the database's one writer, so every
+    other request would wait too. The next statement opens a new transaction, which the
+    request's boundary commits as usual. Only for callers that have written nothing of their
+    own (what they flushed, such as default settings, is committed with it)."""
+    await session.commit()
+
+
 async def _run_after_commit(session: AsyncSession) -> None:
     callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
     for callback in callbacks:

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.kit.db import end_read
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import InvalidInput, ServiceUnavailable
 from deskpilot.kit.pii import KnownValues
@@ -106,7 +107,7 @@ async def search_knowledge(
     )
     own = await own_embedder(session, workspace_id, resources) if mode != Mode.LEXICAL else None
     if own is not None:
-        await session.commit()
+        await end_read(session)  # a slow endpoint must not hold SQLite's one writer
     try:
         hits = await search_workspace(session, query, filters, own, limit=limit, mode=mode)
     except EmbeddingUnavailable as exc:  # vector mode only: hybrid falls back to words
