@@ -16,12 +16,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from deskpilot.ai.llm import embeds_with_own_model
+from deskpilot.ai.providers.openai_compatible import DEFAULT_BASE_URL
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.jobs import Job, enqueue
 from deskpilot.knowledge.retrieval.embeddings import EmbeddingUnavailable, OpenAICompatible
 from deskpilot.knowledge.schemas import REINDEX_WORKSPACE_JOB
-from deskpilot.models import KnowledgeChunk
+from deskpilot.models import AISettings, KnowledgeChunk
 from tests.ai.test_llm import API_KEY, use_fake_llm
 from tests.ai.test_pipeline import Customer
 from tests.channels.helpers import create_channel, drain, worker_for
@@ -83,12 +85,25 @@ async def articles(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
     return {"refunds": refunds["id"], "shipping": shipping["id"]}
 
 
-async def test_articles_and_searches_are_embedded_by_the_workspace_model(
+@pytest.fixture
+async def indexed(
     client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
-) -> None:
+) -> dict[str, Any]:
+    """The workspace on its own model, both articles published and embedded: their ids."""
     await own_model(client, tenant, fake)
     ids = await articles(client, tenant)
     await drain(worker_for(resources))
+    return ids
+
+
+async def test_articles_and_searches_are_embedded_by_the_workspace_model(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
+) -> None:
+    ids = indexed
 
     assert await chunk_models(resources.database, tenant.workspace_id) == {name_of(fake)}
     passages = [r for r in fake.embedding_requests if REFUNDS in " ".join(r.texts)]
@@ -149,12 +164,12 @@ async def test_without_its_own_model_a_cross_lingual_question_finds_nothing(
 
 
 async def test_a_new_model_embeds_every_article_again_and_builtin_goes_back(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
-    await own_model(client, tenant, fake)
-    await articles(client, tenant)
-    await drain(worker_for(resources))
-
     await own_model(client, tenant, fake, model="fake-embed-2")
     await drain(worker_for(resources))
     assert await chunk_models(resources.database, tenant.workspace_id) == {
@@ -170,11 +185,13 @@ async def test_a_new_model_embeds_every_article_again_and_builtin_goes_back(
 
 
 async def test_with_the_endpoint_down_search_ranks_by_words(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
-    await own_model(client, tenant, fake)
-    ids = await articles(client, tenant)
-    await drain(worker_for(resources))
+    ids = indexed
     fake.embeddings_status = 503
 
     by_words = await search(client, tenant, q="refunds card")
@@ -187,13 +204,15 @@ async def test_with_the_endpoint_down_search_ranks_by_words(
 
 
 async def test_changes_made_while_the_endpoint_is_down_reach_the_index_at_once(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
     """The passages follow the published version without vectors, and get their vectors
     back from ``knowledge.embed_missing`` once the endpoint answers."""
-    await own_model(client, tenant, fake)
-    ids = await articles(client, tenant)
-    await drain(worker_for(resources))
+    ids = indexed
     fake.embeddings_status = 503
 
     corrected = REFUNDS.replace("five", "three")
@@ -227,11 +246,13 @@ async def test_changes_made_while_the_endpoint_is_down_reach_the_index_at_once(
 
 
 async def test_another_endpoints_model_of_the_same_name_is_not_mixed_in(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
-    await own_model(client, tenant, fake)
-    ids = await articles(client, tenant)
-    await drain(worker_for(resources))
+    ids = indexed
     async with FakeLLM.running() as elsewhere:  # "fake-embed" there is another model
         elsewhere.embed_with = lambda text: (
             [0.0, 0.0, 1.0] if "верн" in text or "Parcel" in text else [0.0, 1.0, 0.0]
@@ -253,12 +274,10 @@ async def test_a_slow_endpoint_holds_up_no_other_request(
     other_tenant: Tenant,
     resources: Resources,
     fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
     """On SQLite a transaction holds the database's one writer: a search waiting for the
     workspace's endpoint must not be inside one."""
-    await own_model(client, tenant, fake)
-    await articles(client, tenant)
-    await drain(worker_for(resources))
     fake.embeddings_gate = asyncio.Event()
     fake.embedding_arrived.clear()
     searching = asyncio.create_task(search(client, tenant))
@@ -303,11 +322,12 @@ async def test_a_change_that_keeps_the_embedder_re_embeds_nothing(
 
 
 async def test_a_failing_endpoint_is_left_alone_after_repeated_failures(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, fake: FakeLLM
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    resources: Resources,
+    fake: FakeLLM,
+    indexed: dict[str, Any],
 ) -> None:
-    await own_model(client, tenant, fake)
-    await articles(client, tenant)
-    await drain(worker_for(resources))
     fake.embeddings_status = 500
 
     for _ in range(8):
@@ -332,3 +352,15 @@ async def test_an_endpoint_that_cannot_embed_raises_embedding_unavailable(
 
     with pytest.raises(EmbeddingUnavailable):
         await asyncio.to_thread(embedder.passages, ["a refund", "a longer refund"])
+
+
+def test_an_empty_base_url_is_the_providers_default_endpoint() -> None:
+    """Writing out the default URL (or leaving it out again) re-embeds nothing."""
+
+    def identity(base_url: str | None) -> str | None:
+        settings = AISettings(provider="openai", base_url=base_url, embedding_model="m")
+        return embeds_with_own_model(settings)
+
+    assert identity(None) == identity(DEFAULT_BASE_URL) == identity(DEFAULT_BASE_URL + "/")
+    assert identity("http://127.0.0.1:9/v1") != identity(None)
+    assert embeds_with_own_model(AISettings(provider="builtin", embedding_model="m")) is None
