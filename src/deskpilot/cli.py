@@ -342,9 +342,18 @@ def import_kb(
         options = importing.ImportOptions(
             language=language, category=category, visibility=Visibility(visibility), publish=publish
         )
-        sources = importing.sources_from_path(path)
-        return await importing.import_sources(session, target.id, sources, options, None)
+        return await importing.import_sources(session, target.id, found.sources, options, None)
 
+    try:
+        found = importing.sources_from_path(path)
+    except DeskPilotError as exc:
+        raise _fail(exc.message) from None
+    if found.skipped:
+        typer.echo(
+            f"skipped {len(found.skipped)} file(s) that are not .md, .html, .csv, .json or "
+            f".jsonl: {importing.named(found.skipped)}",
+            err=True,
+        )
     result = _in_transaction(run)
     for item in result.items:
         if item.error is not None:

@@ -173,15 +173,22 @@ async def test_a_folder_is_imported_with_relative_paths(
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     options = importing.ImportOptions(language="en", visibility=Visibility.INTERNAL, publish=True)
 
-    sources = importing.sources_from_path(tmp_path)
+    found = importing.sources_from_path(tmp_path)
     async with database.transaction() as session:
-        first = await importing.import_sources(session, tenant.workspace_id, sources, options, None)
+        first = await importing.import_sources(
+            session, tenant.workspace_id, found.sources, options, None
+        )
     async with database.transaction() as session:
         again = await importing.import_sources(
-            session, tenant.workspace_id, importing.sources_from_path(tmp_path), options, None
+            session,
+            tenant.workspace_id,
+            importing.sources_from_path(tmp_path).sources,
+            options,
+            None,
         )
 
-    assert [s.path for s in sources] == ["faq/shipping.md", "news.md"]
+    assert [s.path for s in found.sources] == ["faq/shipping.md", "news.md"]
+    assert found.skipped == ["notes.pdf"]
     assert first.created == 2
     assert again.unchanged == 2
     assert again.created == 0

@@ -203,3 +203,20 @@ def test_cli_import_of_a_folder_of_unsupported_files_exits_1(tmp_path: Path) -> 
 
     assert run.returncode == 1
     assert "manual.pdf" in run.stderr
+
+
+def test_cli_import_names_the_files_it_skips_beside_importable_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / "img").mkdir(parents=True)
+    (folder / "shipping.md").write_text("# Shipping\n\nOne business day.", encoding="utf-8")
+    (folder / "img" / "box.png").write_bytes(b"\x89PNG")
+    (folder / "manual.pdf").write_bytes(b"%PDF")
+    cli = Deskpilot(tmp_path / "data")
+    assert cli("workspace", "create", "shop", "--name", "Shop").returncode == 0
+
+    run = cli("import", "kb", str(folder))
+
+    assert run.returncode == 0, run.stderr
+    assert "skipped 2 file(s) that are not .md, .html, .csv, .json or .jsonl" in run.stderr
+    assert "img/box.png, manual.pdf" in run.stderr
+    assert "1 created" in run.stderr

@@ -422,33 +422,44 @@ def _rows(source: Source) -> Iterator[Item]:
             yield _row(source.path, row, position)
 
 
-def sources_from_path(path: Path) -> list[Source]:
-    """A file, or every importable file under a folder (sorted), named relative to it."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a path holds: the files to import, and the other files, which are skipped (named
+    relative to the folder, so the caller can say which)."""
+
+    sources: list[Source]
+    skipped: list[str]
+
+
+def sources_from_path(path: Path) -> Found:
+    """A file, or every importable file under a folder (sorted), named relative to it; hidden
+    files and folders are left out, other files are skipped and named."""
     if path.is_file():
-        return [Source(path=path.name, data=path.read_bytes())]
+        return Found([Source(path=path.name, data=path.read_bytes())], [])
     if not path.is_dir():
         raise InvalidInput.field("path", f"no such file or folder: {path}")
     files = [
-        file
+        file.relative_to(path)
         for file in sorted(path.rglob("*"))
         if file.is_file() and not any(part.startswith(".") for part in file.relative_to(path).parts)
     ]
-    sources = [
-        Source(path=file.relative_to(path).as_posix(), data=file.read_bytes())
-        for file in files
-        if file.suffix.lower() in SUFFIXES
-    ]
-    if not sources:
-        # Other files are skipped beside importable ones; with none, that would import nothing.
-        skipped = [file.relative_to(path).as_posix() for file in files]
-        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if skipped[10:] else "")
+    importable = [file for file in files if file.suffix.lower() in SUFFIXES]
+    skipped = [file.as_posix() for file in files if file.suffix.lower() not in SUFFIXES]
+    if not importable:
         raise InvalidInput.field(
             "path",
             f"no file to import in {path}"
-            + (f" (skipped {shown})" if skipped else "")
+            + (f" (skipped {named(skipped)})" if skipped else "")
             + ": use .md, .html, .csv, .json, .jsonl",
         )
-    return sources
+    sources = [Source(path=f.as_posix(), data=(path / f).read_bytes()) for f in importable]
+    return Found(sources, skipped)
+
+
+def named(paths: list[str], shown: int = 10) -> str:
+    """``a.pdf, b.png and 3 more``: a list of files, short enough for one line."""
+    more = len(paths) - shown
+    return ", ".join(paths[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def items_of(source: Source) -> list[Item]:
