@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from playwright.async_api import Locator, Page, expect
 
+from tests.ai.test_llm import use_fake_llm
 from tests.browser.a11y import assert_accessible
 from tests.browser.helpers import screenshot, scripts_ran
+from tests.factories import Tenant
+from tests.support.fakellm import FakeLLM, Reply
 
 
 async def test_connect_a_web_chat_channel_and_copy_its_snippet(
@@ -61,6 +65,28 @@ async def test_change_an_ai_threshold_and_see_it_saved(
     await page.reload()
     await expect(page.get_by_label("Hand-off confidence")).to_have_value("0.6")
     await screenshot(page, "settings-ai")
+
+
+async def test_test_connection_says_what_each_model_answered(
+    signed_in_page: Page, live_server: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    page = signed_in_page
+    async with FakeLLM.running() as fake:
+        await use_fake_llm(client, tenant, fake, embedding_model="fake-embed-1")
+        fake.script(Reply.status(401), Reply.text("OK"))
+        await page.goto(f"{live_server}/settings/ai")
+        results = page.get_by_role("status").filter(has_text="model")
+
+        await page.get_by_role("button", name="Test connection").click()
+        await expect(results).to_contain_text("Chat model: failed (401): ")
+        await expect(results).to_contain_text("scripted 401")
+        await expect(results).to_contain_text(re.compile(r"Embedding model: works \(\d+ ms\)"))
+        await assert_accessible(page)
+        await screenshot(page, "settings-ai-check")
+
+        await page.get_by_role("button", name="Test connection").click()
+        await expect(results).to_contain_text(re.compile(r"Chat model: works \(\d+ ms\)"))
+        assert len(fake.chat_requests) == 2
 
 
 async def test_create_an_api_key_and_see_it_once(signed_in_page: Page, live_server: str) -> None:

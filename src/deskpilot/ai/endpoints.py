@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 
 from deskpilot.ai import assist as assisting
 from deskpilot.ai import pipeline, service
+from deskpilot.ai.provider_check import check_provider
 from deskpilot.ai.schemas import (
     Assist,
     CitationRead,
@@ -20,6 +21,7 @@ from deskpilot.ai.schemas import (
     IntentWrite,
     PreviewRead,
     PreviewRequest,
+    ProviderCheck,
     RunRead,
     SettingsRead,
     SettingsUpdate,
@@ -52,6 +54,18 @@ async def update_settings(
     secret holding the key), thresholds, languages, VIP segments, actions on or off."""
     settings = await service.update_settings(session, principal.workspace_id, change)
     return SettingsRead.model_validate(settings)
+
+
+@router.post("/settings/check")
+async def check_settings(
+    principal: AdminAuth, session: SessionDep, resources: ResourcesDep
+) -> ProviderCheck:
+    """Try the saved provider configuration: one short request to the chat model and one to
+    the embedding model if set, with no retries and outside the breaker, each reported with
+    its latency or what failed (HTTP status, timeout, malformed answer, a missing key secret).
+    ``builtin`` needs no endpoint and is always ok. Save a change before checking it."""
+    settings = await service.get_settings(session, principal.workspace_id)
+    return await check_provider(session, settings, resources.secret_box, resources.http)
 
 
 @router.get("/intents")

@@ -122,6 +122,25 @@ class SettingsUpdate(BaseModel):
     max_bot_failures: int | None = Field(None, ge=1, le=10)
 
 
+class CheckResult(BaseModel):
+    """One endpoint's answer to a connection check."""
+
+    ok: bool
+    latency_ms: float | None = Field(None, description="How long the endpoint took to answer.")
+    status: int | None = Field(None, description="The HTTP status of a refusal or an error.")
+    error: str | None = Field(None, description="What failed: the endpoint's words, never the key.")
+    dimensions: int | None = Field(None, description="The size of an embedding (embeddings).")
+
+
+class ProviderCheck(BaseModel):
+    """The saved configuration, tried: ``embeddings`` is null when no embedding model is set
+    (the deployment's embedder serves the knowledge base)."""
+
+    provider: str
+    chat: CheckResult
+    embeddings: CheckResult | None
+
+
 class IntentWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

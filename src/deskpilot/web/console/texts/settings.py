@@ -125,6 +125,25 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
         "留空则保留已存的密钥。新密钥会以上面的名称加密保存。",
         "Оставьте пустым, чтобы не менять ключ. Новый ключ хранится зашифрованным под именем выше.",
     ),
+    ("settings.ai.check", "Connection", "连接", "Подключение"),
+    (
+        "settings.ai.check_hint",
+        "Sends one short request to each saved model and shows what the endpoint answered. "
+        "Save a change before testing it.",
+        "向已保存的每个模型发送一个简短请求，并显示端点的回应。请先保存更改再测试。",
+        "Отправляет по одному короткому запросу каждой сохранённой модели и показывает ответ "
+        "сервиса. Сначала сохраните изменения.",
+    ),
+    ("settings.ai.check_button", "Test connection", "测试连接", "Проверить подключение"),
+    ("settings.ai.check_running", "Testing…", "正在测试…", "Проверка…"),
+    ("settings.ai.check_ok", "works", "正常", "работает"),
+    ("settings.ai.check_failed", "failed", "失败", "ошибка"),
+    (
+        "settings.ai.check_not_set",
+        "not set; the server's model embeds the knowledge base",
+        "未设置；由服务器的模型为知识库生成向量",
+        "не задана; векторы базы знаний строит модель сервера",
+    ),
     ("settings.ai.thresholds", "Thresholds", "阈值", "Пороги"),
     (
         "settings.ai.handoff_confidence",
