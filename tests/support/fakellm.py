@@ -169,6 +169,8 @@ class FakeLLM:
         self.embeddings_status = 200
         self.embeddings_gate: asyncio.Event | None = None
         self.embedding_arrived = asyncio.Event()
+        self.chat_gate: asyncio.Event | None = None  # set: chat requests wait until it is set
+        self.chat_arrived = asyncio.Event()
         self.address = ""
         self._release: asyncio.Event | None = None
         self.app = FastAPI()
@@ -197,8 +199,9 @@ class FakeLLM:
                 yield fake
             finally:
                 fake._release.set()  # late answers go out now; the server can stop
-                if fake.embeddings_gate is not None:
-                    fake.embeddings_gate.set()
+                for gate in (fake.embeddings_gate, fake.chat_gate):
+                    if gate is not None:
+                        gate.set()
 
     async def _record(self, request: Request) -> RecordedRequest:
         raw = await request.body()
@@ -212,6 +215,9 @@ class FakeLLM:
 
     async def _chat(self, request: Request) -> Response:
         await self._record(request)
+        self.chat_arrived.set()
+        if self.chat_gate is not None:
+            await self.chat_gate.wait()
         if not self.replies:
             self.unscripted += 1
             return Response(b'{"error": {"message": "FakeLLM: nothing scripted"}}', 500)

@@ -26,6 +26,8 @@ from deskpilot.ai.llm_intent import LLMIntentResolver
 from deskpilot.ai.llm_slots import LLMSlotFiller
 from deskpilot.ai.providers import (
     ChatProvider,
+    ChatRequest,
+    ChatResponse,
     ProviderConfig,
     default_registry,
     resolve,
@@ -38,6 +40,7 @@ from deskpilot.ai.replies.generate import LLMWriter
 from deskpilot.ai.repository import SettingsRepository
 from deskpilot.ai.understanding.annotate import IntentResolver
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
+from deskpilot.kit.db import end_read
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.errors import DeskPilotError
 from deskpilot.kit.pii import KnownValues, Redactor
@@ -121,6 +124,22 @@ async def knowledge_embedder(
     return GuardedEmbedder(provider.embedder(), breaker)
 
 
+class OutsideTransaction:
+    """A chat provider whose requests wait outside the session's transaction: each call ends
+    the transaction first when it has written nothing yet (``kit.db.end_read``), so on SQLite
+    a slow model never holds the database's one writer. The turn's writes come after."""
+
+    def __init__(self, inner: ChatProvider, session: AsyncSession) -> None:
+        self.inner = inner
+        self.session = session
+        self.slug = inner.slug
+        self.generates_text = inner.generates_text
+
+    async def complete(self, request: ChatRequest) -> ChatResponse:
+        await end_read(self.session)
+        return await self.inner.complete(request)
+
+
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """What the workspace's LLM adds to a turn; all None means the built-in engine."""
@@ -141,25 +160,13 @@ async def workspace_hooks(
     """The hooks of one turn. They share one redactor, so a value keeps its placeholder
     across the turn's requests; it also hides ``known`` (the verified customer's own name,
     zip and address), which no pattern finds."""
-    provider = await workspace_provider(session, settings, workspace_id, box, http)
-    if provider is None:
+    found = await workspace_provider(session, settings, workspace_id, box, http)
+    if found is None:
         return Hooks()
+    provider = OutsideTransaction(found, session)
     redactor = Redactor(known=known or KnownValues())
     return Hooks(
         LLMWriter(provider, redactor),
         LLMSlotFiller(provider, redactor),
         LLMIntentResolver(provider, redactor),
     )
-
-
-async def engine_hooks(
-    session: AsyncSession,
-    settings: AISettings,
-    workspace_id: str,
-    box: SecretBox,
-    http: httpx.AsyncClient | None,
-) -> tuple[AnswerWriter | None, SlotFiller | None]:
-    """(writer, slot filler) for ``Engine(...)``: (None, None) means the built-in ones. Both
-    hooks share one redactor, so a value keeps its placeholder across the turn's requests."""
-    hooks = await workspace_hooks(session, settings, workspace_id, box, http)
-    return hooks.writer, hooks.slot_filler

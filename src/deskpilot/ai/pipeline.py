@@ -28,6 +28,7 @@ from deskpilot.ai.repository import RunRepository, StateRepository
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers
+from deskpilot.kit.db import end_read
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.pii import KnownValues, Redactor
 from deskpilot.knowledge.quality import record_unanswered
@@ -39,9 +40,11 @@ from deskpilot.models import (
     AIConversationState,
     AIRun,
     AISettings,
+    Conversation,
     Decision,
     Direction,
     HandledBy,
+    Message,
     SenderType,
 )
 from deskpilot.workspaces import service as workspaces
@@ -67,10 +70,12 @@ class KnowledgeRetriever:
         self.known = known  # hidden from the workspace's own embedding endpoint, if it has one
 
     async def passages(self, question: str, language: str) -> list[Passage]:
-        """With the workspace's own embedder the question is embedded by its endpoint, in this
-        transaction (a turn's outside calls all are; on SQLite they hold its one writer)."""
+        """With the workspace's own embedder the question is embedded by its endpoint, outside
+        the transaction when the turn has written nothing yet (``kit.db.end_read``)."""
         filters = Filters(self.workspace_id, visibilities=("public",), language=language)
         own = await own_embedder(self.session, self.workspace_id, self.resources)
+        if own is not None:
+            await end_read(self.session)
         hits = await search_workspace(
             self.session, cap_query(question), filters, own, known=self.known, limit=PASSAGES
         )
@@ -117,6 +122,18 @@ async def _understand(
         if resolved is not None:
             understood = understood.with_resolved(resolved)
     return understood, taxonomy
+
+
+async def _annotate(
+    session: AsyncSession,
+    resources: Resources,
+    message: Message,
+    conversation: Conversation,
+    understood: Understanding,
+) -> None:
+    await conversations.annotate_message(session, resources.bus, message, understood.annotations())
+    if conversation.language is None:
+        conversation.language = understood.language
 
 
 async def _embed_ahead(text: str) -> None:
@@ -231,6 +248,10 @@ async def handle_message(
     settings = await service.get_settings(session, workspace_id)
     states = StateRepository(session, workspace_id)
     found_state = await states.of_conversation(conversation.id)
+    if found_state is not None:
+        # the engine changes the state as it decides; it is written with the turn's other
+        # writes, after every call to the workspace's model (``OutsideTransaction``)
+        session.expunge(found_state)
     channel_verified = await customers.verified_on_channel(
         session, workspace_id, conversation.customer_id, conversation.channel_id
     )
@@ -258,19 +279,15 @@ async def handle_message(
         resolver=None if awaiting_yes else hooks.intent_resolver,
         history=history,
     )
-    await conversations.annotate_message(session, bus, message, understood.annotations())
-    if conversation.language is None:
-        conversation.language = understood.language
     if conversation.handled_by != HandledBy.BOT or not settings.bot_enabled:
+        await _annotate(session, resources, message, conversation, understood)
         return Handled(understood, None, None, (time.perf_counter() - started) * 1000)
 
-    state = found_state or states.add(
-        AIConversationState(
-            workspace_id=workspace_id,
-            conversation_id=conversation.id,
-            failures=0,
-            verification_failures=0,
-        )
+    state = found_state or AIConversationState(
+        workspace_id=workspace_id,
+        conversation_id=conversation.id,
+        failures=0,
+        verification_failures=0,
     )
     turn = Turn(
         text=message.text,
@@ -293,6 +310,12 @@ async def handle_message(
     )
     retriever = KnowledgeRetriever(session, workspace_id, resources, known)
     outcome = await engine.decide(turn, retriever)
+    # the turn's writes, now that nothing more waits on an outside endpoint
+    await _annotate(session, resources, message, conversation, understood)
+    if found_state is None:
+        states.add(state)
+    else:
+        await session.merge(state)
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
     if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)

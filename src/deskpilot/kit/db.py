@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
 _AFTER_COMMIT_KEY = "deskpilot.after_commit"
+_WROTE = "deskpilot.wrote"  # the session's transaction has written (``end_read``)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,12 +84,35 @@ def on_commit(session: AsyncSession, callback: AfterCommit) -> None:
 
 
 async def end_read(session: AsyncSession) -> None:
-    """End a read-only caller's transaction before it waits on something outside the database
-    (an HTTP endpoint): on SQLite an open transaction holds the database's one writer, so every
+    """End a caller's transaction before it waits on something outside the database (an HTTP
+    endpoint, a model): on SQLite an open transaction holds the database's one writer, so every
     other request would wait too. The next statement opens a new transaction, which the
-    request's boundary commits as usual. Only for callers that have written nothing of their
-    own (what they flushed, such as default settings, is committed with it)."""
+    request's or job's boundary commits as usual.
+
+    Only a transaction that has written nothing is ended: one that has (a flush, an UPDATE, an
+    object waiting to be flushed) goes on, holding what it holds, because committing half of a
+    request's work would let a failure later leave the other half undone."""
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        log.debug("end_read: the transaction has written; it stays open")
+        return
     await session.commit()
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 async def _run_after_commit(session: AsyncSession) -> None:
