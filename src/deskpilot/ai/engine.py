@@ -43,7 +43,13 @@ from deskpilot.ai.actions.base import (
     parse_slots,
 )
 from deskpilot.ai.actions.registry import ActionRegistry
-from deskpilot.ai.actions.slots import emails, fill_slots, is_confirmation, order_ids
+from deskpilot.ai.actions.slots import (
+    asks_something,
+    emails,
+    fill_slots,
+    is_confirmation,
+    order_ids,
+)
 from deskpilot.ai.actions.verification import Claims, Identified, identify
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
 from deskpilot.ai.texts import say, term
@@ -209,11 +215,23 @@ class Engine:
         if pending:
             answer = is_confirmation(turn.text, language)
             turn.state.pending_action = None
-            if answer is not None:
+            named = set(order_ids(turn.text)) - {pending.get("slots", {}).get("order_id")}
+            if answer is False and named:
+                pass  # "no, cancel #W… instead": the plan is dropped, the rest read as new
+            elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
         handoff = self._handoff_reason(turn)
         if handoff:
             return self._handoff(handoff, language)
+        if pending and not pending.get("asked_again") and _says_nothing_else(turn):
+            # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
+            turn.state.pending_action = {**pending, "asked_again": True}
+            return Outcome(
+                Decision.CLARIFY,
+                f"{pending['name']}: neither yes nor no; asked again",
+                say("actions.confirm.again", language),
+                action=pending,
+            )
         intent, confident = self._intent(turn)
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
@@ -539,6 +557,18 @@ def _still_allowed(turn: Turn, action_name: str) -> bool:
     )
 
 
+def _says_nothing_else(turn: Turn) -> bool:
+    """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
+    no question, no order or email, no confident intent of its own."""
+    if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
+        return False
+    understood = turn.understanding
+    confident = (
+        not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
+    )
+    return not confident or understood.intent in (None, "greeting", "feedback")
+
+
 def _believed_person_request(turn: Turn) -> bool:
     """Whether the intent ``human_request`` alone is trusted to hand off. The classifier picks
     the nearest examples, so "my cat told me to" or "a friend told me about you" can come out
@@ -563,6 +593,12 @@ def _continues(turn: Turn) -> bool:
         return False
     if turn.understanding.intent == waiting:
         return True
+    if (
+        turn.understanding.intent == "order_status"
+        and turn.understanding.confidence >= turn.settings.handoff_confidence
+        and _asks_its_status(turn.text)
+    ):
+        return False  # "actually, where is my order #…?": a new question, not the answer
     found = fill_slots(turn.text)
     return bool(
         found.order_id or found.email or found.zip or found.name or found.reason or found.address

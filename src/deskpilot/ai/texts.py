@@ -180,6 +180,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已完成：订单 {order} 将寄往 {address}。",
         "ru": "Готово: заказ {order} будет доставлен по адресу {address}.",
     },
+    "actions.confirm.again": {
+        "en": "Shall I go ahead? Please answer yes or no; nothing changes until you say yes.",
+        "zh": "要我继续吗？请回答“是”或“否”；在您说“是”之前，什么都不会更改。",
+        "ru": "Выполнить? Ответьте, пожалуйста, «да» или «нет»; пока вы не скажете «да», "
+        "ничего не изменится.",
+    },
     "actions.declined": {
         "en": "All right, I haven't changed anything. Is there anything else I can help with?",
         "zh": "好的，我没有做任何更改。还有什么可以帮您？",

@@ -135,6 +135,19 @@ def test_us_addresses() -> None:
 
 
 @pytest.mark.parametrize(("text", "language", "answer"), [
+    ("Ok, but first tell me: when would the refund arrive?", "en", None),
+    ("yes, but only the lamp", "en", None),
+    ("Yes please cancel it", "en", True),
+    ("ok do it", "en", True),
+    ("Давайте я сначала спрошу мужа", "ru", None),
+    ("Хорошо, а можно вместо этого поменять адрес?", "ru", None),
+    ("да, отменяйте", "ru", True),
+    ("对不起，我再考虑一下", "zh", None),
+    ("是不是已经发货了？", "zh", None),
+    ("好的，不用了", "zh", None),
+    ("好的，取消吧", "zh", True),
+    ("行吧", "zh", True),
+    ("好吃", "zh", None),
     ("yes", "en", True),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),

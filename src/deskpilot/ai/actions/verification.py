@@ -71,6 +71,10 @@ class Identified:
     rejected: bool = False  # details were offered, and they verify nobody
 
 
+def _says_any(claims: Claims) -> bool:
+    return bool(claims.email or claims.order_id or claims.name or claims.zip)
+
+
 def offers_details(claims: Claims) -> bool:
     """The claims hold a whole proof: an email and an order id, or a name and a zip."""
     return bool((claims.email and claims.order_id) or (claims.name and claims.zip))
@@ -110,8 +114,9 @@ async def identify(
     has_orders = channel is not None and await _has_orders(session, workspace_id, channel)
     if channel is None or not has_orders:
         found = await verify(session, workspace_id, _details(said_so_far))
-        offered = offers_details(said_so_far)
-        return Identified(found, by_details=found is not None, rejected=offered and not found)
+        # a failed proof counts once: a later message that adds no detail is no new guess
+        guessed = offers_details(said_so_far) and _says_any(said_now)
+        return Identified(found, by_details=found is not None, rejected=guessed and not found)
     if question is None or await owner_of_order(session, workspace_id, question) == channel:
         return Identified(channel)
     if not offers_details(said_now):

@@ -1,0 +1,99 @@
+# ruff: noqa: RUF001 - Chinese and Russian answers
+"""What counts as the customer's yes to "shall I go ahead?": only a yes. A question, a put-off
+or a second thought runs nothing (a review found each of these cancelling the order); an
+answer that is neither yes nor no and about nothing else is asked again, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from deskpilot.kit.db import Database
+from tests.ai.actions.shop import Shop
+from tests.ai.test_confirmation_still_allowed import CANCEL, status_of
+from tests.factories import Tenant
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Ok, but first tell me: when would the refund arrive?",
+        "对不起，我再考虑一下",  # sorry, let me think again
+        "是不是已经发货了？",  # has it shipped already?
+        "Давайте я сначала спрошу мужа",  # let me ask my husband first
+        "Хорошо, а можно вместо этого поменять адрес?",  # ok, can I change the address instead?
+    ],
+)
+async def test_an_answer_that_is_not_only_a_yes_cancels_nothing(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any, answer: str
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    asked = await noah.say(CANCEL)
+    assert "(yes / no)" in asked[-1]["text"]
+
+    await noah.say(answer)
+
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+    newest = (await noah.runs())[0]
+    assert newest["decision"] != "action"
+
+
+async def test_an_unclear_answer_is_asked_again_and_the_yes_after_it_still_counts(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    again = await noah.say("\U0001f642")  # a smile: neither yes nor no
+    done = await noah.say("\U0001f44d\U0001f3fb")
+
+    assert "please answer yes or no" in again[-1]["text"].lower()
+    assert "cancelled" in done[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "cancelled"
+    decisions = [run["decision"] for run in reversed(await noah.runs())]
+    assert decisions == ["clarify", "clarify", "action"]
+
+
+async def test_a_put_off_is_asked_again_only_once(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    first = await noah.say("Let me ask my husband first")
+    await noah.say("hmm")
+    late = await noah.say("yes")
+
+    assert "please answer yes or no" in first[-1]["text"].lower()
+    assert "cancelled" not in " ".join(r["text"] for r in late)
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+async def test_no_with_another_order_drops_the_plan_and_takes_up_the_new_one(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    instead = await noah.say("No, cancel #W0000002 instead")
+
+    text = instead[-1]["text"]
+    assert "#W0000002" in text  # about the order named now (processed: it cannot be cancelled)
+    assert "haven't changed anything" not in text
+    newest = (await noah.runs())[0]
+    assert newest["action"]["name"] == "cancel_order"
+    assert newest["action"]["slots"]["order_id"] == "#W0000002"
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+async def test_a_plain_no_declines(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    declined = await noah.say("No, keep #W0000001")
+
+    assert "haven't changed anything" in declined[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
