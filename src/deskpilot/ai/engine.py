@@ -566,7 +566,8 @@ def _says_nothing_else(turn: Turn) -> bool:
     confident = (
         not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
     )
-    return not confident or understood.intent in (None, "greeting", "feedback")
+    # a human_request that got here was not believed ("let me ask my husband first")
+    return not confident or understood.intent in (None, "greeting", "feedback", "human_request")
 
 
 def _believed_person_request(turn: Turn) -> bool:
