@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.ai.actions.shop import Shop
 from tests.ai.test_llm import SHIPPING
@@ -42,3 +43,66 @@ async def test_one_wrong_guess_counts_once(
     assert [r["decision"] for r in runs] == ["clarify", "clarify", "answer", "clarify", "action"]
     assert "details match no account" not in runs[3]["reason"]
     assert "#W0000001" in right[-1]["text"], again
+
+
+async def test_after_listing_the_orders_a_bare_order_number_answers_which(
+    shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    listed = await noah.say("Where is my order?")
+    assert "#W0000001" in listed[-1]["text"]
+
+    answered = await noah.say("#W0000002")
+
+    newest = (await noah.runs())[0]
+    assert newest["action"]["name"] == "order_status", newest["reason"]
+    assert "processed" in answered[-1]["text"]
+
+
+async def test_that_one_is_the_order_named_last(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("Cancel #W0000001, I ordered it by mistake")
+    await noah.say("no")
+    await noah.say("and #W0000002?")
+
+    await noah.say("ok cancel that one, I ordered it by mistake")
+
+    newest = (await noah.runs())[0]
+    assert newest["action"]["slots"]["order_id"] == "#W0000002", newest["reason"]
+
+
+@pytest.mark.parametrize("answer", ["Just the water bottle", "6469567736", "all items"])
+async def test_a_return_is_finished_across_turns(shop: Shop, customer: Any, answer: str) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    asked = await noah.say("I want to return order #W0000003")
+    assert "Water Bottle" in asked[-1]["text"]
+
+    items = await noah.say(answer)
+    refund = await noah.say("to the original payment method")
+
+    runs = list(reversed(await noah.runs()))
+    assert [r["action"]["name"] for r in runs] == ["return_order"] * 3, runs[1]["reason"]
+    assert "(yes / no)" in refund[-1]["text"], items
+    assert "credit card (credit_card_7815826)" in refund[-1]["text"]  # not the bare id
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["Where is #W0000001?", "Where is #W0000002?", "Cancel the first one please, by mistake"],
+        ["Where is #W0000001?", "And #W0000003?", "Cancel the pending one, I no longer need it"],
+        ["Where is my order?", "Please cancel the pending one, I ordered it by mistake"],
+    ],
+)
+async def test_the_first_one_and_the_pending_one(
+    shop: Shop, customer: Any, turns: list[str]
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    for text in turns[:-1]:
+        await noah.say(text)
+
+    asked = await noah.say(turns[-1])
+
+    assert asked, [(r["decision"], r["reason"]) for r in reversed(await noah.runs())]
+    assert "#W0000001" in asked[-1]["text"]
+    assert "(yes / no)" in asked[-1]["text"]

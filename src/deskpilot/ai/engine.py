@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.ai import action_replies
 from deskpilot.ai.actions.base import (
     Action,
     ActionContext,
@@ -42,6 +43,7 @@ from deskpilot.ai.actions.base import (
     Refusal,
     parse_slots,
 )
+from deskpilot.ai.actions.order_status import RECENT_ORDERS
 from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import (
     asks_something,
@@ -49,10 +51,12 @@ from deskpilot.ai.actions.slots import (
     fill_slots,
     is_confirmation,
     order_ids,
+    ordinal_reference,
+    status_reference,
 )
 from deskpilot.ai.actions.verification import Claims, Identified, identify
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
-from deskpilot.ai.texts import say, term
+from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.ai.understanding.person_request import asks_for_person, names_person
 from deskpilot.customers import service as customers
@@ -68,7 +72,6 @@ INTENT_ACTIONS = {
     "address_change": "change_address",
 }
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
-ADDRESS_SLOTS = {"address1", "address2", "city", "state", "zip", "country"}
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
     r"|when (do|does)"
@@ -91,6 +94,21 @@ _STATUS_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)  # noqa: RUF001
+
+# a question about the order the message names ("Where is #W1?", "#W1 的状态")
+_ASKS_ABOUT_AN_ORDER = re.compile(
+    r"\b(?:where|when|status|track(?:ing)?|shipped|arrive)\b"
+    r"|(?<![а-яё])(?:где|когда|статус|отследить|отправлен\w*)(?![а-яё])"  # noqa: RUF001
+    r"|哪|状态|物流|什么时候|发货",
+    re.IGNORECASE,
+)
+
+# an action intent said in so many words: a new request even in the middle of another flow
+_ACTION_WORDS = {
+    "cancellation": re.compile(r"\bcancel|отмен|取消", re.IGNORECASE),
+    "return_refund": re.compile(r"\breturn\b|\brefund|возврат|вернуть|退货|退款", re.IGNORECASE),
+    "address_change": re.compile(r"\baddress\b|адрес|地址", re.IGNORECASE),
+}
 
 # a question about something the customer bought: a first-person possessive or purchase, or a
 # pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
@@ -211,6 +229,7 @@ class Engine:
 
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
+        await self._note_named_order(turn)
         pending = turn.state.pending_action
         if pending:
             answer = is_confirmation(turn.text, language)
@@ -220,7 +239,8 @@ class Engine:
                 pass  # "no, cancel #W… instead": the plan is dropped, the rest read as new
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
-        handoff = self._handoff_reason(turn)
+        continues = _continues(turn, await self._flow_order(turn))
+        handoff = self._handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
         if pending and not pending.get("asked_again") and _says_nothing_else(turn):
@@ -232,7 +252,7 @@ class Engine:
                 say("actions.confirm.again", language),
                 action=pending,
             )
-        intent, confident = self._intent(turn)
+        intent, confident = self._intent(turn, continues)
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
@@ -267,7 +287,7 @@ class Engine:
 
     # --- the checks -------------------------------------------------------------------------
 
-    def _handoff_reason(self, turn: Turn) -> str | None:
+    def _handoff_reason(self, turn: Turn, continues: bool) -> str | None:
         understood, settings = turn.understanding, turn.settings
         if asks_for_person(turn.text) or _believed_person_request(turn):
             return "the customer asked for a person"
@@ -281,18 +301,18 @@ class Engine:
         if (
             understood.sentiment.score <= settings.negative_sentiment
             and not acting
-            and not _continues(turn)
+            and not continues
         ):
             return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
         if turn.vip:
             return "the customer is in a VIP segment"
         return None
 
-    def _intent(self, turn: Turn) -> tuple[str | None, bool]:
+    def _intent(self, turn: Turn, continues: bool) -> tuple[str | None, bool]:
         """The intent to act on: a clarification in progress keeps its intent when the answer
         is not clearly about something else (a bare order number, "by mistake")."""
         understood = turn.understanding
-        if _continues(turn):
+        if continues:
             return turn.state.pending_intent, True
         # a human_request that got here was not believed (``_believed_person_request``): it is
         # as good as no intent, so the message is answered from knowledge or clarified
@@ -301,6 +321,15 @@ class Engine:
             and understood.confidence >= turn.settings.handoff_confidence
             and understood.intent != "human_request"
         )
+        # "What is the status of #W1234567?" is about that order, whatever the classifier
+        # made of it, unless it is a request to act on it or a problem for people
+        answers = turn.handling.get(understood.intent or "", (Handling.ANSWER, None))[0]
+        if (
+            (not confident or answers == Handling.ANSWER)
+            and order_ids(turn.text)
+            and _ASKS_ABOUT_AN_ORDER.search(turn.text)
+        ):
+            return "order_status", True
         return understood.intent, confident
 
     def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
@@ -404,7 +433,7 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} needs {', '.join(outcome.missing)}",
-                _ask(outcome, language, order),
+                action_replies.ask_for(outcome, language, order),
                 action={**record, "missing": outcome.missing},
             )
         turn.state.pending_intent = None
@@ -414,7 +443,7 @@ class Engine:
             return Outcome(
                 Decision.ANSWER,
                 f"{action.name} refused by policy: {outcome.reason}",
-                _refusal(outcome, language, order_id),
+                action_replies.refusal(outcome, language, order_id),
                 action={**record, "refused": str(outcome.reason)},
                 failed=True,
             )
@@ -423,11 +452,13 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} awaits the customer's confirmation",
-                _confirmation(action.name, outcome.plan, language),
+                action_replies.confirmation(action.name, outcome.plan, language),
                 action={**record, "plan": outcome.plan},
                 helped=True,
             )
         result = await action.run(context, parsed, confirmed=False)
+        if result.ok and "orders" in result.data:  # listed with "which one?": the flow goes on
+            turn.state.pending_intent = intent
         return self._result(result, record, language)
 
     async def _confirmed(self, turn: Turn, pending: dict[str, Any], yes: bool) -> Outcome:
@@ -454,14 +485,14 @@ class Engine:
             return Outcome(
                 Decision.ANSWER,
                 f"{result.action} refused by policy: {stopped.reason}",
-                _refusal(stopped, language, record["slots"].get("order_id")),
+                action_replies.refusal(stopped, language, record["slots"].get("order_id")),
                 action={**record, "refused": str(stopped.reason)},
                 failed=True,
             )
         return Outcome(
             Decision.ACTION,
             f"{result.action} ran",
-            _done(result, language),
+            action_replies.done(result, language),
             action={**record, "result": result.data},
             helped=True,
         )
@@ -512,6 +543,55 @@ class Engine:
         }
         return bool(named - own)
 
+    async def _flow_order(self, turn: Turn) -> Order | None:
+        """The order of the action flow the bot waits on (its items and payment methods are
+        what an answer such as "just the desk lamp" names), or None."""
+        if turn.state.pending_intent in (None, "clarify") or not turn.state.focus_order_id:
+            return None
+        try:
+            return await orders.get_order(
+                self.session, self.workspace_id, turn.state.focus_order_id
+            )
+        except NotFound:
+            return None
+
+    async def _referenced_order(
+        self, turn: Turn, context: ActionContext, customer_id: str
+    ) -> Order | None:
+        """The order "the first one" or "the pending one" means: among the customer's orders
+        named in the conversation (in the order they were named), else among their recent
+        orders as the bot lists them (newest first)."""
+        ordinal, status = ordinal_reference(turn.text), status_reference(turn.text)
+        if ordinal is None and status is None:
+            return None
+        named = dict.fromkeys(ref for text in [*turn.history, turn.text] for ref in order_ids(text))
+        mentioned = [
+            order
+            for ref in named
+            if (order := await context.order(ref)) is not None and order.customer_id == customer_id
+        ]
+        recent, _ = await orders.list_customer_orders(
+            self.session, self.workspace_id, customer_id, None, RECENT_ORDERS
+        )
+        if status is not None:
+            for candidates in (mentioned, recent):
+                matching = [order for order in candidates if order.status == status]
+                if matching:
+                    return matching[0] if len(matching) == 1 else None
+            return None
+        listed = mentioned or recent
+        assert ordinal is not None
+        return listed[ordinal] if -len(listed) <= ordinal < len(listed) else None
+
+    async def _note_named_order(self, turn: Turn) -> None:
+        """The order the customer names is the one "it" and "that one" mean from now on, even
+        in a turn the bot did not act in (whose it is, is checked when it is used)."""
+        named = order_ids(turn.text)
+        if len(named) == 1:
+            found = await orders.find_order(self.session, self.workspace_id, named[0])
+            if found is not None:
+                turn.state.focus_order_id = found.id
+
     async def _focus_order(self, turn: Turn, context: ActionContext) -> Order | None:
         """The order the message is about: the one it names, else the one discussed ("it"),
         else the customer's only order."""
@@ -522,6 +602,9 @@ class Engine:
             named = await context.order(reference)
             if named is not None and named.customer_id == customer_id:
                 return named
+        referenced = await self._referenced_order(turn, context, customer_id)
+        if referenced is not None:
+            return referenced
         if turn.state.focus_order_id:
             try:
                 order: Order | None = await orders.get_order(
@@ -586,24 +669,42 @@ def _believed_person_request(turn: Turn) -> bool:
     return understood.intent_source == "llm" or names_person(turn.text)
 
 
-def _continues(turn: Turn) -> bool:
+def _continues(turn: Turn, order: Order | None) -> bool:
     """The message answers the bot's question in an action flow: it gives an order number,
-    an email, a name and zip, a reason, an address."""
+    an email, a name and zip, a reason, an address, or names items or a refund method of the
+    flow's ``order``."""
     waiting = turn.state.pending_intent
     if not waiting or waiting == "clarify":
         return False
     if turn.understanding.intent == waiting:
         return True
-    if (
-        turn.understanding.intent == "order_status"
-        and turn.understanding.confidence >= turn.settings.handoff_confidence
-        and _asks_its_status(turn.text)
+    understood = turn.understanding
+    if understood.confidence >= turn.settings.handoff_confidence and _says_a_new_request(
+        understood.intent, turn.text
     ):
-        return False  # "actually, where is my order #…?": a new question, not the answer
-    found = fill_slots(turn.text)
-    return bool(
-        found.order_id or found.email or found.zip or found.name or found.reason or found.address
+        return False  # "actually, where is my order #…?": a new request, not the answer
+    found = fill_slots(
+        turn.text,
+        items=order.items if order else (),
+        refund_choices=orders.original_payment_methods(order) if order else (),
     )
+    return bool(
+        found.order_id
+        or found.email
+        or found.zip
+        or found.name
+        or found.reason
+        or found.address
+        or found.item_ids
+        or found.payment_method_id
+    )
+
+
+def _says_a_new_request(intent: str | None, text: str) -> bool:
+    if intent == "order_status":
+        return _asks_its_status(text)
+    words = _ACTION_WORDS.get(intent or "")
+    return words is not None and words.search(text) is not None
 
 
 def _about_own_order(text: str) -> bool:
@@ -620,98 +721,3 @@ def _asks_its_status(text: str) -> bool:
 def _asks_in_general(text: str) -> bool:
     """A question about how things work rather than about one of the customer's orders."""
     return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None
-
-
-# --- what the bot says about actions ------------------------------------------------------
-
-
-def _ask(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
-    slot = outcome.missing[0] if outcome.missing else "order_id"
-    key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
-    choices = outcome.choices.get(slot, [])
-    if slot == "item_ids" and order is not None:  # the customer knows items by their names
-        names = {orders.item_key(item): str(item.get("name") or "") for item in order.items}
-        choices = [f"{names[c]} ({c})" if names.get(c) else c for c in choices]
-    elif slot == "reason":
-        choices = [term(c, language) for c in choices]
-    question = say(key, language, choices=", ".join(choices))
-    items = [str(i.get("name") or i.get("item_id") or "") for i in outcome.plan.get("items", [])]
-    if not items:
-        return question
-    # what is settled so far (the items of a return), so the customer can check it
-    so_far = say(
-        f"actions.ask.so_far.{outcome.plan['action']}",
-        language,
-        items=", ".join(items),
-        order=outcome.plan["order_id"],
-    )
-    return f"{so_far} {question}"
-
-
-def _refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
-    key = outcome.message_key or "actions.refused.not_confirmed"
-    status = term(str(outcome.details.get("status", "")), language)
-    return say(key, language, order=order_id or "", status=status)
-
-
-def _confirmation(action: str, plan: dict[str, Any], language: str) -> str:
-    order = plan.get("order_id", "")
-    if action == "cancel_order":
-        refunds = plan.get("refunds") or []
-        total = ", ".join(str(r.get("amount", "")) for r in refunds if isinstance(r, dict))
-        return say(
-            "actions.confirm.cancel_order",
-            language,
-            order=order,
-            reason=term(str(plan.get("reason", "")), language),
-            total=total or "-",
-        )
-    if action == "return_order":
-        items = ", ".join(str(i.get("name", "")) for i in plan.get("items", []))
-        return say(
-            "actions.confirm.return_order",
-            language,
-            order=order,
-            items=items,
-            refund=plan.get("refund_to", ""),
-        )
-    return say(
-        "actions.confirm.change_address", language, order=order, address=_address(plan.get("to"))
-    )
-
-
-def _address(value: Any) -> str:
-    if not isinstance(value, dict):
-        return ""
-    parts = ("address1", "address2", "city", "state", "zip", "country")
-    return ", ".join(str(value[p]) for p in parts if value.get(p))
-
-
-def _done(result: ActionResult, language: str) -> str:
-    data = result.data
-    if result.action == "order_status":
-        if "orders" in data:
-            listed = "; ".join(
-                f"{o['order_id']}: {term(o['status'], language)}" for o in data["orders"]
-            )
-            return say("actions.ask.order_id", language) + (f" ({listed})" if listed else "")
-        items = ", ".join(str(i.get("name", "")) for i in data.get("items", []))
-        text = say(
-            "order.status",
-            language,
-            order=data["order_id"],
-            status=term(data["status"], language),
-            items=items,
-        )
-        tracking = ", ".join(
-            t.get("url") or t["tracking_id"] for t in data.get("tracking", []) if t
-        )
-        return f"{text} {say('order.tracking', language, tracking=tracking)}" if tracking else text
-    if result.action == "change_address":
-        return say(
-            "actions.done.change_address",
-            language,
-            order=data.get("order_id", ""),
-            address=_address(data.get("to")),
-        )
-    return say(f"actions.done.{result.action}", language, order=data.get("order_id", ""))

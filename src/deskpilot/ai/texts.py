@@ -169,6 +169,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已完成：订单 {order} 已取消，退款将在 5-7 个工作日内到账。",
         "ru": "Готово: заказ {order} отменён. Деньги вернутся в течение 5–7 рабочих дней.",
     },
+    "actions.done.cancel_order.immediate": {
+        "en": "Done: order {order} is cancelled. The refund is back on your gift card now.",
+        "zh": "已完成：订单 {order} 已取消，退款已即时退回您的礼品卡。",
+        "ru": "Готово: заказ {order} отменён. Деньги уже вернулись на подарочную карту.",
+    },
+    "actions.done.cancel_order.mixed": {
+        "en": "Done: order {order} is cancelled. The part paid by gift card is back on it now; "
+        "the rest reaches you in 5-7 business days.",
+        "zh": "已完成：订单 {order} 已取消。礼品卡支付的部分已即时退回，"
+        "其余部分将在 5-7 个工作日内到账。",
+        "ru": "Готово: заказ {order} отменён. Оплаченное подарочной картой уже вернулось на неё, "
+        "остальное придёт в течение 5–7 рабочих дней.",
+    },
     "actions.done.return_order": {
         "en": "Done: the return for order {order} is open. You will receive the return "
         "instructions by email.",
@@ -213,8 +226,20 @@ TERMS: dict[str, dict[str, str]] = {
     "exchange requested": {"zh": "已申请换货", "ru": "запрошен обмен"},
     "no longer needed": {"zh": "不再需要", "ru": "больше не нужен"},
     "ordered by mistake": {"zh": "误下单", "ru": "заказан по ошибке"},
+    # payment methods by the source their id starts with ("paypal_2306935")
+    "paypal": {"en": "PayPal", "zh": "PayPal", "ru": "PayPal"},
+    "credit_card": {"en": "credit card", "zh": "信用卡", "ru": "банковская карта"},
+    "gift_card": {"en": "gift card", "zh": "礼品卡", "ru": "подарочная карта"},
 }
-"""Order statuses and cancellation reasons as the customer reads them."""
+"""Order statuses, cancellation reasons and payment sources as the customer reads them."""
+
+
+def payment_method(method_id: str, language: str | None) -> str:
+    """ "PayPal (paypal_2306935)", "礼品卡 (gift_card_1)": the kind first, the id to tell two
+    apart; an id of no known kind as it is."""
+    source = method_id.rsplit("_", 1)[0] if "_" in method_id else method_id
+    kind = TERMS.get(source, {}).get(language_of(language))
+    return f"{kind} ({method_id})" if kind else method_id
 
 
 def term(value: str, language: str | None) -> str:

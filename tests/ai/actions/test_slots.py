@@ -16,10 +16,13 @@ from deskpilot.ai.actions.slots import (
     is_confirmation,
     item_mentions,
     order_ids,
+    ordinal_reference,
     person_name,
+    refers_to_order,
     refund_method,
     resolve_order_id,
     resolve_refund_method,
+    status_reference,
     zip_code,
 )
 
@@ -207,3 +210,26 @@ def test_fill_slots_prefers_the_order_named_now() -> None:
     assert slots.order_id == "#W0000009"
     assert fill_slots("cancel it", ["where is #W0000001"]).order_id == "#W0000001"
     assert fill_slots("hello").order_id is None
+
+
+@pytest.mark.parametrize(("text", "ordinal", "status"), [
+    ("Cancel the first one please", 0, None),
+    ("the second order", 1, None),
+    ("Отмените второй заказ", 1, None),
+    ("первый", 0, None),
+    ("取消第一个", 0, None),
+    ("最后那个", -1, None),
+    ("the last one", -1, None),
+    ("Let me ask first", None, None),
+    ("the pending one", None, "pending"),
+    ("Отмените ожидающий заказ", None, "pending"),
+    ("待处理的那个", None, "pending"),
+    ("the delivered order", None, "delivered"),
+    ("cancel it", None, None),
+])  # fmt: skip
+def test_order_references_by_position_and_status(
+    text: str, ordinal: int | None, status: str | None
+) -> None:
+    assert ordinal_reference(text) == ordinal
+    assert status_reference(text) == status
+    assert refers_to_order(text) or (ordinal, status) == (None, None)

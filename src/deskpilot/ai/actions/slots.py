@@ -44,9 +44,64 @@ _ORDER_REFERENCE = re.compile(
 )
 
 
+# "the first one", "второй заказ", "第一个": which of the orders in the conversation
+_ORDINALS = (
+    (0, r"first|перв(?:ый|ого|ому|ом)|第\s*[一1]"),
+    (1, r"second|втор(?:ой|ого|ому|ом)|第\s*[二2]"),
+    (2, r"third|трет(?:ий|ьего|ьему|ьем)|第\s*[三3]"),
+    (-1, r"last|последн(?:ий|его|ему|ем)|最后"),
+)
+_ORDINAL = re.compile(
+    r"\bthe\s+(?P<en>first|second|third|last)\s+(?:one|order)\b"
+    r"|(?<![а-яё])(?P<ru>(?:перв|втор|трет|последн)[а-яё]*)\s+(?:заказ[а-яё]*|из\s+них)"
+    r"|^(?P<bare>(?:первый|второй|третий|последний))\W*$"
+    r"|(?P<zh>第\s*[一二三123]|最后)\s*(?:个|单|笔|一个|一单|那个)",
+    re.IGNORECASE,
+)
+# "the pending one", "доставленный заказ", "待处理的那个": the order in that status
+_STATUS_REFERENCE = re.compile(
+    r"\bthe\s+(?P<en>pending|processed|delivered|cancell?ed)\s+(?:one|order)\b"
+    r"|(?<![а-яё])(?P<ru>ожидающ[а-яё]*|обработанн[а-яё]*|доставленн[а-яё]*|отмен[её]нн[а-яё]*)"
+    r"\s+(?:заказ[а-яё]*|из\s+них)"
+    r"|(?P<zh>待处理|已处理|已送达|已取消)的",
+    re.IGNORECASE,
+)
+_STATUS_STEMS = {
+    "pending": ("pending", "ожидающ", "待处理"),
+    "processed": ("processed", "обработанн", "已处理"),
+    "delivered": ("delivered", "доставленн", "已送达"),
+    "cancelled": ("cancel", "отмен", "已取消"),
+}
+
+
+def ordinal_reference(text: str) -> int | None:
+    """0 for "the first one" (1 for the second, 2 for the third, -1 for the last), or None."""
+    found = _ORDINAL.search(text.strip())
+    if found is None:
+        return None
+    said = next(group for group in found.groups() if group).casefold()
+    return next(
+        index for index, words in _ORDINALS if re.match(words, said, re.IGNORECASE) is not None
+    )
+
+
+def status_reference(text: str) -> str | None:
+    """The status in "the pending one", "доставленный заказ", "待处理的那个", or None."""
+    found = _STATUS_REFERENCE.search(text)
+    if found is None:
+        return None
+    said = next(group for group in found.groups() if group).casefold()
+    return next(status for status, stems in _STATUS_STEMS.items() if said.startswith(stems))
+
+
 def refers_to_order(text: str) -> bool:
-    """Whether the text points at an order without naming it: "it", "that order", "这个订单"."""
-    return _ORDER_REFERENCE.search(text) is not None
+    """Whether the text points at an order without naming it: "it", "that order", "这个订单",
+    "the first one", "the pending one"."""
+    return (
+        _ORDER_REFERENCE.search(text) is not None
+        or ordinal_reference(text) is not None
+        or status_reference(text) is not None
+    )
 
 
 def resolve_order_id(text: str, remembered: str | None) -> str | None:
