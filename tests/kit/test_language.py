@@ -71,3 +71,22 @@ def test_detectors_are_cached_per_language_set() -> None:
     detect_language("привет, друг", ["ru", "en"])
     assert detector_for(frozenset({"en", "ru"})) is detector_for(frozenset({"ru", "en"}))
     assert detector_for(frozenset({"en", "ru"})) is not detector_for(frozenset({"en", "zh"}))
+
+
+@pytest.mark.parametrize(("text", "previous", "guess", "stays"), [
+    # a name in Latin letters does not turn a Russian or Chinese message into English
+    ("Меня зовут Isabella Santos, индекс 10020", "ru", "en", True),
+    ("我叫 Isabella Santos，邮编 10020", "zh", "en", True),
+    # a message in another script is a switch
+    ("Hello, where is my order?", "ru", "en", False),
+    ("Где мой заказ?", "en", "ru", False),
+    ("isabella.santos@example.com", "ru", "en", False),
+    # two languages of one script: the detector's call
+    ("Bonjour, où est ma commande ?", "en", "fr", False),
+    # a code the detector does not know is no reason to fail a message
+    ("Меня зовут Isabella", "pt-BR", "en", False),
+])  # fmt: skip
+def test_a_conversation_keeps_its_language_when_its_script_is_there(
+    text: str, previous: str, guess: str, stays: bool
+) -> None:
+    assert language.speaks_on_in(text, previous, guess) is stays

@@ -33,6 +33,9 @@ MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 2
 """Fewer letters than this (a Han character counts as ``HAN_WEIGHT``) is too little to tell."""
 HAN_WEIGHT = 3
+KEEP_SHARE = 0.3
+"""A message with at least this share of letters in the conversation's script keeps its
+language (``speaks_on_in``)."""
 """One Han character weighs as much as this many Latin or Cyrillic letters in a mixed text."""
 
 
@@ -117,6 +120,39 @@ def detect_language(text: str, enabled: Sequence[str], default: str | None = Non
     if confidence < MIN_CONFIDENCE:
         return fallback
     return LanguageGuess(winner.iso_code_639_1.name.lower(), round(float(confidence), 4))
+
+
+def speaks_on_in(text: str, previous: str, guess: str) -> bool:
+    """Whether a message the detector took for ``guess`` is still in the conversation's
+    ``previous`` language: the two are written in different scripts and at least
+    ``KEEP_SHARE`` of the message's letters are in ``previous``'s ("Меня зовут Isabella Santos,
+    индекс 10020" stays Russian; names and emails are written in Latin letters everywhere)."""
+    if previous == guess:
+        return True
+    try:
+        old, new = _language(previous), _language(guess)
+    except InvalidInput:  # a code the detector does not know ("pt-BR" set by a channel)
+        return False
+    script = _script(old)
+    if script is None or script == _script(new):
+        return False  # a switch between two languages of one script is the detector's to tell
+    # weighed as the detector weighs a mixed text: a Han character counts as HAN_WEIGHT letters
+    own = "".join(c for c in text if unicodedata.category(c).startswith("L") and _in(c, script))
+    return _letter_weight(own) >= KEEP_SHARE * max(1, _letter_weight(text))
+
+
+def _in(char: str, script: str) -> bool:
+    return _is_han(char) if script == "han" else script.upper() in unicodedata.name(char, "")
+
+
+def _script(language: Language) -> str | None:
+    if language in Language.all_with_cyrillic_script():
+        return "cyrillic"
+    if language in Language.all_with_latin_script():
+        return "latin"
+    if language in (Language.CHINESE, Language.JAPANESE):
+        return "han"
+    return None
 
 
 def _script_share(text: str, language: Language) -> float:

@@ -233,3 +233,12 @@ def test_order_references_by_position_and_status(
     assert ordinal_reference(text) == ordinal
     assert status_reference(text) == status
     assert refers_to_order(text) or (ordinal, status) == (None, None)
+
+
+def test_an_earlier_because_about_something_else_is_no_reason() -> None:
+    history = ["Hi, I'm writing because I have a question about order #W1234567"]
+    assert fill_slots("Please cancel it", history).reason is None
+    assert fill_slots("Please cancel it", ["I ordered it by mistake"]).reason == (
+        "ordered by mistake"
+    )
+    assert fill_slots("cancel it because it is late", history).reason == "it is late"

@@ -319,11 +319,16 @@ def cancel_reason(text: str) -> str | None:
     Another stated reason ("because I found it cheaper") comes back as the customer's words,
     so that the action refuses it (only the two reasons are accepted), instead of asking again.
     """
-    for reason, pattern in _REASONS:
-        if pattern.search(text):
-            return reason
+    known = accepted_reason(text)
+    if known is not None:
+        return known
     other = _BECAUSE.search(text)
     return other.group(1).strip(" .!?。！？") or None if other else None
+
+
+def accepted_reason(text: str) -> str | None:
+    """ "no longer needed" or "ordered by mistake" when the text says so, else None."""
+    return next((reason for reason, pattern in _REASONS if pattern.search(text)), None)
 
 
 # --- items and refunds ----------------------------------------------------------------------
@@ -600,7 +605,9 @@ def fill_slots(
         # "my name is ..." anywhere in the conversation wins over a name read loosely next to a
         # zip: "Missing Parcel, 80279" after "My name is Noah Brown" keeps Noah Brown
         name=first(person_name) or first(_loose_name),
-        reason=first(cancel_reason),
+        # an earlier turn's "because ..." was about something else ("I'm writing because I
+        # have a question"); only a reason the policy knows carries over
+        reason=cancel_reason(text) or first(accepted_reason),
         item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
         payment_method_id=resolve_refund_method(mentioned, refund_choices),
         address=first(postal_address) or {},

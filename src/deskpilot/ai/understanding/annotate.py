@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
-from deskpilot.kit.language import detect_language
+from deskpilot.kit.language import detect_language, speaks_on_in
 from deskpilot.kit.pii import PiiSpan, find_pii
 
 _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?\b[A-Z]*\d[\w-]*")
@@ -119,6 +119,8 @@ def understand(
         _NOT_WORDS.sub(" ", text), languages, default=previous_language or default_language
     )
     language = guess.code or previous_language or default_language
+    if previous_language and speaks_on_in(text, previous_language, language):
+        language = previous_language  # a Latin-letter name in a Russian or Chinese message
     prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text, language)
     return Understanding(
