@@ -106,3 +106,22 @@ async def test_the_first_one_and_the_pending_one(
     assert asked, [(r["decision"], r["reason"]) for r in reversed(await noah.runs())]
     assert "#W0000001" in asked[-1]["text"]
     assert "(yes / no)" in asked[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you so much for the lovely service! Please cancel #W0000001, ordered by mistake.",
+        "Hi there! Cancel #W0000001 please, I ordered it by mistake",
+    ],
+)
+async def test_a_request_after_thanks_or_a_greeting_is_taken_up(
+    shop: Shop, customer: Any, text: str
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    asked = await noah.say(text)
+
+    newest = (await noah.runs())[0]
+    assert "(yes / no)" in asked[-1]["text"], (newest["intent"], newest["reason"])
+    assert "#W0000001" in asked[-1]["text"]

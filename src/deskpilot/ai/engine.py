@@ -106,7 +106,7 @@ _ASKS_ABOUT_AN_ORDER = re.compile(
 # an action intent said in so many words: a new request even in the middle of another flow
 _ACTION_WORDS = {
     "cancellation": re.compile(r"\bcancel|отмен|取消", re.IGNORECASE),
-    "return_refund": re.compile(r"\breturn\b|\brefund|возврат|вернуть|退货|退款", re.IGNORECASE),
+    "return_refund": re.compile(r"\breturn\b|возврат|вернуть|退货", re.IGNORECASE),
     "address_change": re.compile(r"\baddress\b|адрес|地址", re.IGNORECASE),
 }
 
@@ -321,15 +321,14 @@ class Engine:
             and understood.confidence >= turn.settings.handoff_confidence
             and understood.intent != "human_request"
         )
-        # "What is the status of #W1234567?" is about that order, whatever the classifier
-        # made of it, unless it is a request to act on it or a problem for people
+        # "What is the status of #W1234567?", or a long thank-you that ends "please cancel
+        # #W1234567": about that order, whatever the classifier made of it, unless it is
+        # another request to act on it or a problem for people
         answers = turn.handling.get(understood.intent or "", (Handling.ANSWER, None))[0]
-        if (
-            (not confident or answers == Handling.ANSWER)
-            and order_ids(turn.text)
-            and _ASKS_ABOUT_AN_ORDER.search(turn.text)
-        ):
-            return "order_status", True
+        if (not confident or answers == Handling.ANSWER) and order_ids(turn.text):
+            stated = _stated_request(turn.text)
+            if stated is not None:
+                return stated, True
         return understood.intent, confident
 
     def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
@@ -698,6 +697,14 @@ def _continues(turn: Turn, order: Order | None) -> bool:
         or found.item_ids
         or found.payment_method_id
     )
+
+
+def _stated_request(text: str) -> str | None:
+    """The action intent a message about an order states in so many words, or None."""
+    for intent, words in _ACTION_WORDS.items():
+        if words.search(text):
+            return intent
+    return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
 
 
 def _says_a_new_request(intent: str | None, text: str) -> bool:
