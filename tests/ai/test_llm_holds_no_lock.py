@@ -20,7 +20,6 @@ from deskpilot.ai.llm_intent import INTENT_PROMPT
 from deskpilot.ai.llm_slots import SLOTS_PROMPT
 from deskpilot.ai.replies.generate import SYSTEM_PROMPT
 from deskpilot.kit.db import Database
-from deskpilot.kit.deps import Resources
 from deskpilot.models import AIConversationState, Message, Order
 from tests.ai.actions.shop import Shop
 from tests.ai.test_llm import NO_INTENT, SHIPPING, use_fake_llm
@@ -42,16 +41,6 @@ async def fake() -> AsyncIterator[FakeLLM]:
 async def channel(client: httpx.AsyncClient, tenant: Tenant, fake: FakeLLM) -> dict[str, Any]:
     await use_fake_llm(client, tenant, fake)
     return await create_channel(client, tenant, "api")
-
-
-@pytest.fixture
-def customer_factory(
-    client: httpx.AsyncClient, tenant: Tenant, resources: Resources, channel: dict[str, Any]
-) -> Any:
-    def make(external_id: str, email: str | None = None) -> Customer:
-        return Customer(client, tenant, resources, channel, external_id, email)
-
-    return make
 
 
 async def say_while_others_are_served(
@@ -88,13 +77,13 @@ async def test_an_answer_written_by_the_model(
     tenant: Tenant,
     other_tenant: Tenant,
     fake: FakeLLM,
-    customer_factory: Any,
+    customer: Any,
     database: Database,
 ) -> None:
     await publish(client, tenant, title="How long does shipping take?", body=SHIPPING)
     answer = Reply.text("Standard delivery takes three to five business days [1].")
     fake.script(NO_INTENT, answer)  # the classifier is unsure of this one: the model is asked
-    visitor = customer_factory("lock-1")
+    visitor = customer("lock-1")
 
     replies, held = await say_while_others_are_served(
         visitor, "How long does standard delivery take?", fake, other_tenant, client
@@ -124,14 +113,14 @@ async def test_slots_read_by_the_model_then_the_customers_yes(
     client: httpx.AsyncClient,
     other_tenant: Tenant,
     fake: FakeLLM,
-    customer_factory: Any,
+    customer: Any,
     shop: Shop,
     database: Database,
 ) -> None:
     fake.script(
         Reply.tool_calls(("cancel_order", {"order_id": "#W0000001", "reason": "no longer needed"}))
     )
-    noah = customer_factory("lock-2", "noah.brown@example.com")
+    noah = customer("lock-2", "noah.brown@example.com")
 
     first, held = await say_while_others_are_served(
         noah, "Cancel order #W0000001 please, my sister bought me one", fake, other_tenant, client
