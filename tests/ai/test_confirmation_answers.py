@@ -97,3 +97,18 @@ async def test_a_plain_no_declines(
 
     assert "haven't changed anything" in declined[-1]["text"]
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+async def test_a_yes_naming_the_order_asked_about_counts_and_one_naming_another_does_not(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+    await noah.say("yes, #W0000002")  # another order: not a yes to cancelling #W0000001
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+    await noah.say(CANCEL)
+    done = await noah.say("#W0000001 yes")
+
+    assert "cancelled" in done[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "cancelled"

@@ -53,6 +53,7 @@ from deskpilot.ai.actions.slots import (
     order_ids,
     ordinal_reference,
     status_reference,
+    without_order_ids,
 )
 from deskpilot.ai.actions.verification import Claims, Identified, identify
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
@@ -232,11 +233,13 @@ class Engine:
         await self._note_named_order(turn)
         pending = turn.state.pending_action
         if pending:
-            answer = is_confirmation(turn.text, language)
+            # "#W1234567 yes" answers for the order asked about; another order named ("no,
+            # cancel #W… instead") drops the plan and the message is read as a new one
+            answer = is_confirmation(without_order_ids(turn.text), language)
             turn.state.pending_action = None
             named = set(order_ids(turn.text)) - {pending.get("slots", {}).get("order_id")}
-            if answer is False and named:
-                pass  # "no, cancel #W… instead": the plan is dropped, the rest read as new
+            if named:
+                pass
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
         continues = _continues(turn, await self._flow_order(turn))

@@ -36,6 +36,11 @@ def order_ids(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def without_order_ids(text: str) -> str:
+    """The text with its order ids taken out ("#W1234567 yes" -> " yes")."""
+    return _ORDER_ID.sub(" ", text)
+
+
 _ORDER_REFERENCE = re.compile(
     r"\b(?:it|that|this|that one|this one|the same|(?:the|my|that|this|same) order)\b"
     r"|它|这个|那个|这单|那单|该订单|这笔|那笔|订单"
