@@ -142,6 +142,8 @@ def test_us_addresses() -> None:
     ("yes, but only the lamp", "en", None),
     ("Yes please cancel it", "en", True),
     ("ok do it", "en", True),
+    ("do it", "en", True),
+    ("do you ship it today", "en", None),
     ("Давайте я сначала спрошу мужа", "ru", None),
     ("Хорошо, а можно вместо этого поменять адрес?", "ru", None),
     ("да, отменяйте", "ru", True),

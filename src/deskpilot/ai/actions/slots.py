@@ -496,7 +496,8 @@ _NO = re.compile(
 )
 _QUESTION = re.compile(
     r"[?？]"
-    r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|do|does|did|has|have)\b"
+    r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
+    r"|^do\b(?!\s+it\b)"  # "do you ...?", not "do it"
     r"|^(?:а\s+)?(?:когда|что|как|почему|зачем|где|какой|какая|можно|ли)\b|\bли\b"
     r"|吗|呢|什么|怎么|为什么|是不是|是否|多久|几天|哪",
     re.IGNORECASE,
