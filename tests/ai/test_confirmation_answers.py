@@ -23,6 +23,8 @@ from tests.factories import Tenant
         "是不是已经发货了？",  # has it shipped already?
         "Давайте я сначала спрошу мужа",  # let me ask my husband first
         "Хорошо, а можно вместо этого поменять адрес?",  # ok, can I change the address instead?
+        "Absolutely not",
+        "好的，别取消",  # ok, don't cancel
     ],
 )
 async def test_an_answer_that_is_not_only_a_yes_cancels_nothing(

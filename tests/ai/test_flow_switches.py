@@ -3,11 +3,13 @@ visitor who, after one wrong guess at their details, writes again without new on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 import pytest
 
+from deskpilot.ai.engine import _stated_request
 from tests.ai.actions.shop import Shop
 from tests.ai.test_llm import SHIPPING
 from tests.factories import Tenant
@@ -125,3 +127,26 @@ async def test_a_request_after_thanks_or_a_greeting_is_taken_up(
     newest = (await noah.runs())[0]
     assert "(yes / no)" in asked[-1]["text"], (newest["intent"], newest["reason"])
     assert "#W0000001" in asked[-1]["text"]
+
+
+async def test_the_third_one_is_the_third_order_the_bot_listed(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    listed = await noah.say("Where is my order?")
+
+    await noah.say("Cancel the third one please, I ordered it by mistake")
+
+    shown = re.findall(r"#W000\d{4}", listed[-1]["text"])  # the shop's, not the example
+    assert len(shown) >= 3, listed[-1]["text"]
+    newest = (await noah.runs())[0]
+    assert newest["action"]["slots"]["order_id"] == shown[2], shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#W0000004 got cancelled, was I charged for it",
+        "Thanks for #W0000002, my address is correct now",
+    ],
+)
+def test_an_order_told_about_is_no_request_to_act_on_it(text: str) -> None:
+    assert _stated_request(text) is None

@@ -9,7 +9,7 @@ by FakeLLM while another workspace's request has to complete."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -44,11 +44,16 @@ async def channel(client: httpx.AsyncClient, tenant: Tenant, fake: FakeLLM) -> d
 
 
 async def say_while_others_are_served(
-    customer: Customer, text: str, fake: FakeLLM, other: Tenant, client: httpx.AsyncClient
+    customer: Customer,
+    text: str,
+    fake: FakeLLM,
+    other: Tenant,
+    client: httpx.AsyncClient,
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """``customer.say(text)``; each chat request it makes is held until another workspace's
-    article list and the help center have answered. Returns the replies and the system
-    prompts of the requests held."""
+    article list and the help center have answered (and ``meanwhile`` has run). Returns the
+    replies and the system prompts of the requests held."""
     saying = asyncio.create_task(customer.say(text))
     held: list[str] = []
     while True:
@@ -65,6 +70,8 @@ async def say_while_others_are_served(
         )
         page = await asyncio.wait_for(client.get(f"/help/{other.slug}"), 10)
         assert (listed.status_code, page.status_code) == (200, 200)
+        if meanwhile is not None:
+            await meanwhile()
         assert not saying.done()
         gate = fake.chat_gate
         assert gate is not None
@@ -133,3 +140,49 @@ async def test_slots_read_by_the_model_then_the_customers_yes(
     async with database.transaction() as session:
         order = (await session.scalars(select(Order).where(Order.external_id == "#W0000001"))).one()
         assert order.status == "cancelled"
+
+
+async def test_what_another_turn_saved_meanwhile_is_kept(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    other_tenant: Tenant,
+    fake: FakeLLM,
+    customer: Any,
+    database: Database,
+) -> None:
+    """A turn writes back only what it changed: the state another turn saved while this one
+    waited on the model stays (here, the order that turn was about)."""
+    await publish(client, tenant, title="How long does shipping take?", body=SHIPPING)
+    visitor = customer("lock-3")
+    await visitor.say("Hello")
+    fake.script(NO_INTENT, Reply.text("Standard delivery takes three to five business days [1]."))
+
+    async def another_turn_saves() -> None:
+        async with database.transaction() as session:
+            state = (
+                await session.scalars(
+                    select(AIConversationState).where(
+                        AIConversationState.conversation_id == visitor.conversation_id
+                    )
+                )
+            ).one()
+            state.focus_order_id = "ord_from_the_other_turn"
+
+    await say_while_others_are_served(
+        visitor,
+        "How long does standard delivery take?",
+        fake,
+        other_tenant,
+        client,
+        meanwhile=another_turn_saves,
+    )
+
+    async with database.transaction() as session:
+        state = (
+            await session.scalars(
+                select(AIConversationState).where(
+                    AIConversationState.conversation_id == visitor.conversation_id
+                )
+            )
+        ).one()
+        assert state.focus_order_id == "ord_from_the_other_turn"

@@ -105,10 +105,18 @@ _ASKS_ABOUT_AN_ORDER = re.compile(
 )
 
 # an action intent said in so many words: a new request even in the middle of another flow
+# (asked for, not told about: "#W1 got cancelled", "my address is correct now" ask nothing)
 _ACTION_WORDS = {
-    "cancellation": re.compile(r"\bcancel|отмен|取消", re.IGNORECASE),
-    "return_refund": re.compile(r"\breturn\b|возврат|вернуть|退货", re.IGNORECASE),
-    "address_change": re.compile(r"\baddress\b|адрес|地址", re.IGNORECASE),
+    "cancellation": re.compile(
+        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)|(?<![已被])取消", re.IGNORECASE
+    ),
+    "return_refund": re.compile(r"\breturn\b(?!ed)|оформить\s+возврат|вернуть|退货", re.IGNORECASE),
+    "address_change": re.compile(
+        r"\b(?:change|update|fix|correct)\b[^.!?]{0,30}\baddress\b"
+        r"|(?:измен|помен|смен|исправ)[а-яё]*[^.!?]{0,30}адрес"  # noqa: RUF001
+        r"|(?:改|修改|更改|换)[^。！？]{0,10}地址|地址[^。！？]{0,10}(?:改|修改|更改|换)",  # noqa: RUF001
+        re.IGNORECASE,
+    ),
 }
 
 # a question about something the customer bought: a first-person possessive or purchase, or a
@@ -562,10 +570,8 @@ class Engine:
     ) -> Order | None:
         """The order "the first one" or "the pending one" means: among the customer's orders
         named in the conversation (in the order they were named), else among their recent
-        orders as the bot lists them (newest first)."""
+        orders as the bot lists them (newest first: "the last order" is the newest)."""
         ordinal, status = ordinal_reference(turn.text), status_reference(turn.text)
-        if ordinal is None and status is None:
-            return None
         named = dict.fromkeys(ref for text in [*turn.history, turn.text] for ref in order_ids(text))
         mentioned = [
             order
@@ -581,9 +587,12 @@ class Engine:
                 if matching:
                     return matching[0] if len(matching) == 1 else None
             return None
-        listed = mentioned or recent
-        assert ordinal is not None
-        return listed[ordinal] if -len(listed) <= ordinal < len(listed) else None
+        if ordinal is None:
+            return None
+        if -len(mentioned) <= ordinal < len(mentioned):
+            return mentioned[ordinal]
+        newest_first = 0 if ordinal == -1 else ordinal
+        return recent[newest_first] if newest_first < len(recent) else None
 
     async def _note_named_order(self, turn: Turn) -> None:
         """The order the customer names is the one "it" and "that one" mean from now on, even
@@ -604,9 +613,9 @@ class Engine:
             named = await context.order(reference)
             if named is not None and named.customer_id == customer_id:
                 return named
-        referenced = await self._referenced_order(turn, context, customer_id)
-        if referenced is not None:
-            return referenced
+        if ordinal_reference(turn.text) is not None or status_reference(turn.text) is not None:
+            # "the second one": that order, or none when it cannot be told (never a guess)
+            return await self._referenced_order(turn, context, customer_id)
         if turn.state.focus_order_id:
             try:
                 order: Order | None = await orders.get_order(

@@ -14,6 +14,7 @@ import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -136,6 +137,42 @@ async def _annotate(
         conversation.language = understood.language
 
 
+_TURN_FIELDS = (
+    "verified_customer_id",
+    "focus_order_id",
+    "pending_action",
+    "pending_intent",
+    "failures",
+    "verification_failures",
+)
+"""What the engine changes on a conversation's state."""
+
+
+def _state_values(state: AIConversationState | None) -> dict[str, Any] | None:
+    return None if state is None else {key: getattr(state, key) for key in _TURN_FIELDS}
+
+
+async def _save_state(
+    states: StateRepository, state: AIConversationState, before: dict[str, Any] | None
+) -> None:
+    """Write what this turn changed onto the state as it is now: another turn of the
+    conversation may have saved its own changes while this one waited on the model."""
+    current = await states.of_conversation(state.conversation_id)
+    if current is None:  # new (or deleted meanwhile)
+        current = states.add(
+            AIConversationState(
+                workspace_id=state.workspace_id,
+                conversation_id=state.conversation_id,
+                failures=0,
+                verification_failures=0,
+            )
+        )
+        before = None
+    for key, value in (_state_values(state) or {}).items():
+        if before is None or value != before[key]:
+            setattr(current, key, value)
+
+
 async def _embed_ahead(text: str) -> None:
     """Embed the message while the database answers the reads that come before understanding
     (the model is C code that releases the GIL). The embedder remembers recent queries, so
@@ -249,9 +286,10 @@ async def handle_message(
     states = StateRepository(session, workspace_id)
     found_state = await states.of_conversation(conversation.id)
     if found_state is not None:
-        # the engine changes the state as it decides; it is written with the turn's other
-        # writes, after every call to the workspace's model (``OutsideTransaction``)
+        # the engine changes the state as it decides; what it changed is written with the
+        # turn's other writes, after every call to the workspace's model (``OutsideTransaction``)
         session.expunge(found_state)
+    before = _state_values(found_state)
     channel_verified = await customers.verified_on_channel(
         session, workspace_id, conversation.customer_id, conversation.channel_id
     )
@@ -312,10 +350,7 @@ async def handle_message(
     outcome = await engine.decide(turn, retriever)
     # the turn's writes, now that nothing more waits on an outside endpoint
     await _annotate(session, resources, message, conversation, understood)
-    if found_state is None:
-        states.add(state)
-    else:
-        await session.merge(state)
+    await _save_state(states, state, before)
     await conversations.post_bot_message(session, bus, conversation, outcome.reply)
     if outcome.decision == Decision.HANDOFF:
         await conversations.mark_for_humans(session, bus, conversation)

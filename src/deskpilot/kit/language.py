@@ -33,10 +33,10 @@ MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 2
 """Fewer letters than this (a Han character counts as ``HAN_WEIGHT``) is too little to tell."""
 HAN_WEIGHT = 3
-KEEP_SHARE = 0.3
+"""One Han character weighs as much as this many Latin or Cyrillic letters in a mixed text."""
+KEEP_SHARE = 0.2
 """A message with at least this share of letters in the conversation's script keeps its
 language (``speaks_on_in``)."""
-"""One Han character weighs as much as this many Latin or Cyrillic letters in a mixed text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,14 @@ def test_us_addresses() -> None:
     ("Yes please cancel it", "en", True),
     ("ok do it", "en", True),
     ("do it", "en", True),
+    ("Absolutely not", "en", None),
+    ("of course not", "en", None),
+    ("ok, when will I get the refund", "en", None),
+    ("хорошо, не надо", "ru", None),
+    ("конечно нет", "ru", None),
+    ("好的，别取消", "zh", None),
+    ("是的，算了", "zh", None),
+    ("没问题", "zh", True),
     ("do you ship it today", "en", None),
     ("Давайте я сначала спрошу мужа", "ru", None),
     ("Хорошо, а можно вместо этого поменять адрес?", "ru", None),
@@ -227,6 +235,9 @@ def test_fill_slots_prefers_the_order_named_now() -> None:
     ("Отмените ожидающий заказ", None, "pending"),
     ("待处理的那个", None, "pending"),
     ("the delivered order", None, "delivered"),
+    ("Покажите мои последние заказы", None, None),  # several: no one order
+    ("первым заказом", 0, None),
+    ("последнюю из них", -1, None),
     ("cancel it", None, None),
 ])  # fmt: skip
 def test_order_references_by_position_and_status(

@@ -51,14 +51,15 @@ _ORDER_REFERENCE = re.compile(
 
 # "the first one", "второй заказ", "第一个": which of the orders in the conversation
 _ORDINALS = (
-    (0, r"first|перв(?:ый|ого|ому|ом)|第\s*[一1]"),
-    (1, r"second|втор(?:ой|ого|ому|ом)|第\s*[二2]"),
-    (2, r"third|трет(?:ий|ьего|ьему|ьем)|第\s*[三3]"),
-    (-1, r"last|последн(?:ий|его|ему|ем)|最后"),
+    (0, r"first|перв|第\s*[一1]"),
+    (1, r"second|втор|第\s*[二2]"),
+    (2, r"third|трет|第\s*[三3]"),
+    (-1, r"last|последн|最后"),
 )
 _ORDINAL = re.compile(
     r"\bthe\s+(?P<en>first|second|third|last)\s+(?:one|order)\b"
-    r"|(?<![а-яё])(?P<ru>(?:перв|втор|трет|последн)[а-яё]*)\s+(?:заказ[а-яё]*|из\s+них)"
+    r"|(?<![а-яё])(?P<ru>(?:перв|втор|трет|последн)[а-яё]*)\s+(?:заказ(?:а|у|ом|е)?(?![а-яё])"
+    r"|из\s+них)"
     r"|^(?P<bare>(?:первый|второй|третий|последний))\W*$"
     r"|(?P<zh>第\s*[一二三123]|最后)\s*(?:个|单|笔|一个|一单|那个)",
     re.IGNORECASE,
@@ -85,9 +86,7 @@ def ordinal_reference(text: str) -> int | None:
     if found is None:
         return None
     said = next(group for group in found.groups() if group).casefold()
-    return next(
-        index for index, words in _ORDINALS if re.match(words, said, re.IGNORECASE) is not None
-    )
+    return next((index for index, words in _ORDINALS if re.match(words, said, re.IGNORECASE)), None)
 
 
 def status_reference(text: str) -> str | None:
@@ -96,7 +95,7 @@ def status_reference(text: str) -> str | None:
     if found is None:
         return None
     said = next(group for group in found.groups() if group).casefold()
-    return next(status for status, stems in _STATUS_STEMS.items() if said.startswith(stems))
+    return next((status for status, stems in _STATUS_STEMS.items() if said.startswith(stems)), None)
 
 
 def refers_to_order(text: str) -> bool:
@@ -498,16 +497,17 @@ _QUESTION = re.compile(
     r"[?？]"
     r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
     r"|^do\b(?!\s+it\b)"  # "do you ...?", not "do it"
+    r"|\b(?:when|what|how|why|where|which)\b|(?<![а-яё])(?:когда|почему|зачем|где|сколько)(?![а-яё])"
     r"|^(?:а\s+)?(?:когда|что|как|почему|зачем|где|какой|какая|можно|ли)\b|\bли\b"
     r"|吗|呢|什么|怎么|为什么|是不是|是否|多久|几天|哪",
     re.IGNORECASE,
 )
-_HOLD = re.compile(  # a condition, a put-off, a second thought: not (yet) a yes
+_HOLD = re.compile(  # a condition, a put-off, a second thought, a negation: not (yet) a yes
     r"\b(?:but|first|instead|later|wait|think|let\s+me|ask|before|unless|if|maybe|not\s+sure"
-    r"|actually|sorry)\b"
+    r"|actually|sorry|not|no|never|don'?t|stop|hold)\b"
     r"|(?<![\w-])(?:но|а|сначала|вместо|потом|позже|подожд\w*|подума\w*|спрош\w*|спрос\w*|если"
-    r"|может|пока|извин\w*)(?![\w-])"
-    r"|但|不过|可是|先|再|考虑|想想|问问|等|如果|也许|可能|不|对不起|抱歉",
+    r"|может|пока|извин\w*|не|нет|ни|стоп)(?![\w-])"
+    r"|但|不过|可是|先|再|考虑|想想|问问|等|如果|也许|可能|不|别|算了|没(?!问题|错)|对不起|抱歉",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -602,7 +602,9 @@ def fill_slots(
         return None
 
     order_id = resolve_order_id(text, remembered_order_id)
-    order_id = order_id or first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
+    by_position = ordinal_reference(text) is not None or status_reference(text) is not None
+    if order_id is None and not by_position:  # "the second one" is never the last one named
+        order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
     mentioned = first(refund_method)
     return FilledSlots(
         order_id=order_id,

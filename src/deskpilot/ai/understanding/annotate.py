@@ -115,11 +115,10 @@ def understand(
     ("123", "???", "+1 555 0100", "👍") names no intent: it is out of scope, where the
     classifier would pick the intent with the shortest examples (a greeting) or, for a phone
     number, a request for a person."""
-    guess = detect_language(
-        _NOT_WORDS.sub(" ", text), languages, default=previous_language or default_language
-    )
+    words = _NOT_WORDS.sub(" ", text)
+    guess = detect_language(words, languages, default=previous_language or default_language)
     language = guess.code or previous_language or default_language
-    if previous_language and speaks_on_in(text, previous_language, language):
+    if previous_language and speaks_on_in(words, previous_language, language):
         language = previous_language  # a Latin-letter name in a Russian or Chinese message
     prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text, language)
