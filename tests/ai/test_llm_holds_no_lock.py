@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai.llm_intent import INTENT_PROMPT
 from deskpilot.ai.llm_slots import SLOTS_PROMPT
@@ -28,6 +29,13 @@ from tests.channels.helpers import create_channel
 from tests.factories import Tenant
 from tests.knowledge.helpers import publish
 from tests.support.fakellm import FakeLLM, Reply
+
+
+async def state_of(session: AsyncSession, conversation_id: str) -> AIConversationState:
+    query = select(AIConversationState).where(
+        AIConversationState.conversation_id == conversation_id
+    )
+    return (await session.scalars(query)).one()
 
 
 @pytest.fixture
@@ -106,13 +114,7 @@ async def test_an_answer_written_by_the_model(
         ).first()
         assert inbound is not None
         assert inbound.annotations  # annotated all the same
-        state = (
-            await session.scalars(
-                select(AIConversationState).where(
-                    AIConversationState.conversation_id == visitor.conversation_id
-                )
-            )
-        ).one()
+        state = await state_of(session, visitor.conversation_id)
         assert state.failures == 0
 
 
@@ -159,13 +161,7 @@ async def test_what_another_turn_saved_meanwhile_is_kept(
 
     async def another_turn_saves() -> None:
         async with database.transaction() as session:
-            state = (
-                await session.scalars(
-                    select(AIConversationState).where(
-                        AIConversationState.conversation_id == visitor.conversation_id
-                    )
-                )
-            ).one()
+            state = await state_of(session, visitor.conversation_id)
             state.focus_order_id = "ord_from_the_other_turn"
 
     await say_while_others_are_served(
@@ -178,11 +174,5 @@ async def test_what_another_turn_saved_meanwhile_is_kept(
     )
 
     async with database.transaction() as session:
-        state = (
-            await session.scalars(
-                select(AIConversationState).where(
-                    AIConversationState.conversation_id == visitor.conversation_id
-                )
-            )
-        ).one()
+        state = await state_of(session, visitor.conversation_id)
         assert state.focus_order_id == "ord_from_the_other_turn"
