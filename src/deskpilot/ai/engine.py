@@ -578,19 +578,20 @@ class Engine:
             for ref in named
             if (order := await context.order(ref)) is not None and order.customer_id == customer_id
         ]
-        recent, _ = await orders.list_customer_orders(
+        if ordinal is not None and -len(mentioned) <= ordinal < len(mentioned):
+            return mentioned[ordinal]
+        if status is not None:
+            matching = [order for order in mentioned if order.status == status]
+            if matching:
+                return matching[0] if len(matching) == 1 else None
+        recent, _ = await orders.list_customer_orders(  # only when the named ones do not tell
             self.session, self.workspace_id, customer_id, None, RECENT_ORDERS
         )
         if status is not None:
-            for candidates in (mentioned, recent):
-                matching = [order for order in candidates if order.status == status]
-                if matching:
-                    return matching[0] if len(matching) == 1 else None
-            return None
+            matching = [order for order in recent if order.status == status]
+            return matching[0] if len(matching) == 1 else None
         if ordinal is None:
             return None
-        if -len(mentioned) <= ordinal < len(mentioned):
-            return mentioned[ordinal]
         newest_first = 0 if ordinal == -1 else ordinal
         return recent[newest_first] if newest_first < len(recent) else None
 

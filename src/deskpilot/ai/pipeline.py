@@ -148,8 +148,8 @@ _TURN_FIELDS = (
 """What the engine changes on a conversation's state."""
 
 
-def _state_values(state: AIConversationState | None) -> dict[str, Any] | None:
-    return None if state is None else {key: getattr(state, key) for key in _TURN_FIELDS}
+def _state_values(state: AIConversationState) -> dict[str, Any]:
+    return {key: getattr(state, key) for key in _TURN_FIELDS}
 
 
 async def _save_state(
@@ -168,7 +168,7 @@ async def _save_state(
             )
         )
         before = None
-    for key, value in (_state_values(state) or {}).items():
+    for key, value in _state_values(state).items():
         if before is None or value != before[key]:
             setattr(current, key, value)
 
@@ -289,7 +289,7 @@ async def handle_message(
         # the engine changes the state as it decides; what it changed is written with the
         # turn's other writes, after every call to the workspace's model (``OutsideTransaction``)
         session.expunge(found_state)
-    before = _state_values(found_state)
+    before = _state_values(found_state) if found_state is not None else None
     channel_verified = await customers.verified_on_channel(
         session, workspace_id, conversation.customer_id, conversation.channel_id
     )
