@@ -187,6 +187,20 @@ def test_us_addresses() -> None:
     ("maybe later?", "en", None),
     ("what is the refund time", "en", None),
     ("", "en", None),
+    ("alright", "en", True),
+    ("All right, go ahead", "en", True),
+    ("Fine.", "en", True),
+    ("perfect", "en", True),
+    ("I am fine", "en", None),
+    ("fine, but first tell me the refund time", "en", None),
+    ("угу", "ru", True),
+    ("Ладно, отменяйте", "ru", True),
+    ("окей", "ru", True),
+    ("ладно, не надо", "ru", None),
+    ("好的呢", "zh", True),
+    ("好呢", "zh", True),
+    ("好的呢？", "zh", None),
+    ("那退款呢", "zh", None),
 ])  # fmt: skip
 def test_is_confirmation(text: str, language: str, answer: bool | None) -> None:
     assert is_confirmation(text, language) is answer

@@ -475,12 +475,14 @@ def stated_details(turns: Sequence[str]) -> KnownValues:
 
 _YES = re.compile(
     r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|confirm(?:ed)?|correct|right|go\s+ahead|please\s+do"
-    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
-    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
+    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good|alright"
+    r"|all\s+right|fine|perfect|great"
+    r"|да|ага|угу|конечно|подтверждаю|подтвердить|хорошо|ок|окей|ладно|лады|годится|ид[её]т"
+    r"|давай(?:те)?|верно|согласен|согласна)\b"
     # Chinese has no spaces: a yes word only counts when what follows it still says yes
     # ("好的", "可以取消", "行吧"), never as the start of another word ("对不起", "是不是", "好吃")
     r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
-    r"(?=$|\s|[的啊呀吧了哦嘛嗯]|请|取消|退|改|确认|继续|执行|就)"
+    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢]|请|取消|退|改|确认|继续|执行|就)"
     r"|\U0001f44d|\U0001f44c|\u2705|\u2714"  # thumbs up, OK hand, check marks
     r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
     re.IGNORECASE,
@@ -510,6 +512,8 @@ _HOLD = re.compile(  # a condition, a put-off, a second thought, a negation: not
     r"|但|不过|可是|先|再|考虑|想想|问问|等|如果|也许|可能|不|别|算了|没(?!问题|错)|对不起|抱歉",
     re.IGNORECASE,
 )
+_QUESTION_MARK = re.compile(r"[?？]")
+_SOFTENED_YES = re.compile(r"(?:是的|好的|好|可以|行|嗯|对)呢")  # 好的呢: 呢 softens, asks nothing
 _CJK = re.compile(r"[\u3400-\u9fff]")
 YES_MAX_WORDS = 12
 YES_MAX_CJK = 12
@@ -544,6 +548,8 @@ def asks_something(text: str) -> bool:
 
 
 def _only_a_yes(text: str, folded: str) -> bool:
+    if _SOFTENED_YES.fullmatch(folded) and not _QUESTION_MARK.search(text):
+        return True
     if asks_something(text) or _HOLD.search(folded):
         return False
     return len(folded.split()) <= YES_MAX_WORDS and len(_CJK.findall(folded)) <= YES_MAX_CJK
