@@ -114,3 +114,19 @@ async def test_a_yes_naming_the_order_asked_about_counts_and_one_naming_another_
 
     assert "cancelled" in done[-1]["text"]
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "cancelled"
+
+
+async def test_a_yes_naming_another_order_asks_the_same_for_that_order(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    switched = await noah.say("yes, #W0000002")
+
+    text = switched[-1]["text"]
+    assert "#W0000002" in text  # about the order named now (processed: it cannot be cancelled)
+    newest = (await noah.runs())[0]
+    assert newest["action"]["name"] == "cancel_order"
+    assert newest["action"]["slots"]["order_id"] == "#W0000002"
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"

@@ -241,13 +241,14 @@ class Engine:
         await self._note_named_order(turn)
         pending = turn.state.pending_action
         if pending:
-            # "#W1234567 yes" answers for the order asked about; another order named ("no,
-            # cancel #W… instead") drops the plan and the message is read as a new one
+            # "#W1234567 yes" answers for the order asked about; another order named drops the
+            # plan: "yes, #W…" asks the same for that order, "no, cancel #W… instead" is read
+            # as a new request
             answer = is_confirmation(without_order_ids(turn.text), language)
             turn.state.pending_action = None
-            named = set(order_ids(turn.text)) - {pending.get("slots", {}).get("order_id")}
-            if named:
-                pass
+            if set(order_ids(turn.text)) - {pending.get("slots", {}).get("order_id")}:
+                if answer:
+                    turn.state.pending_intent = _intent_acting(turn, pending["name"])
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
         continues = _continues(turn, await self._flow_order(turn))
@@ -710,6 +711,14 @@ def _continues(turn: Turn, order: Order | None) -> bool:
         or found.item_ids
         or found.payment_method_id
     )
+
+
+def _intent_acting(turn: Turn, action_name: str) -> str | None:
+    """The workspace's intent whose handling is the action ``action_name``."""
+    for intent, (handling, action) in turn.handling.items():
+        if handling == Handling.ACTION and (action or INTENT_ACTIONS.get(intent)) == action_name:
+            return intent
+    return None
 
 
 def _stated_request(text: str) -> str | None:
