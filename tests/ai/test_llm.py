@@ -318,6 +318,24 @@ async def test_a_tool_call_fills_cancel_order_slots_then_the_customer_confirms(
     assert runs[0]["action"]["slots"] == {"order_id": "#W0000001", "reason": "no longer needed"}
 
 
+async def test_a_yes_naming_the_order_counts_when_the_model_wrote_its_number_differently(
+    fake: FakeLLM, customer_factory: Any, shop: Shop, database: Database
+) -> None:
+    fake.script(
+        Reply.tool_calls(("cancel_order", {"order_id": "w0000001", "reason": "no longer needed"}))
+    )
+    noah = customer_factory("noah-llm-2", "noah.brown@example.com")
+    first = await noah.say("Cancel order #W0000001 please, my sister already bought me one")
+    assert "(yes / no)" in first[0]["text"]
+
+    second = await noah.say("#W0000001 yes")
+
+    assert "cancelled" in second[0]["text"]
+    async with database.transaction() as session:
+        order = (await session.scalars(select(Order).where(Order.external_id == "#W0000001"))).one()
+        assert order.status == "cancelled"
+
+
 async def test_injected_text_is_data_and_a_tool_call_for_another_customers_order_is_refused(
     fake: FakeLLM, customer_factory: Any, shop: Shop, database: Database
 ) -> None:

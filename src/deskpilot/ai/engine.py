@@ -47,6 +47,7 @@ from deskpilot.ai.actions.order_status import RECENT_ORDERS
 from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import (
     asks_something,
+    canonical_order_id,
     emails,
     fill_slots,
     is_confirmation,
@@ -246,7 +247,8 @@ class Engine:
             # as a new request
             answer = is_confirmation(without_order_ids(turn.text), language)
             turn.state.pending_action = None
-            if set(order_ids(turn.text)) - {pending.get("slots", {}).get("order_id")}:
+            asked = pending.get("slots", {}).get("order_id")
+            if set(order_ids(turn.text)) - {canonical_order_id(asked) if asked else None}:
                 if answer:
                     turn.state.pending_intent = _intent_acting(turn, pending["name"])
             elif answer is not None:

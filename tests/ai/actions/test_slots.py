@@ -11,6 +11,7 @@ from deskpilot.ai.actions.cancel_order import CancelOrder
 from deskpilot.ai.actions.return_order import ReturnOrder
 from deskpilot.ai.actions.slots import (
     cancel_reason,
+    canonical_order_id,
     emails,
     fill_slots,
     is_confirmation,
@@ -43,6 +44,12 @@ ITEMS = [
 ])  # fmt: skip
 def test_order_ids(text: str, expected: list[str]) -> None:
     assert order_ids(text) == expected
+
+
+def test_an_order_id_a_model_filled_in_compares_as_the_customer_wrote_it() -> None:
+    assert canonical_order_id(" w0000001") == canonical_order_id("#W0000001") == "#W0000001"
+    assert canonical_order_id("12345") == "#12345"
+    assert canonical_order_id("my order") == "my order"
 
 
 def test_it_and_that_order_resolve_to_the_remembered_order() -> None:

@@ -36,6 +36,14 @@ def order_ids(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def canonical_order_id(value: str) -> str:
+    """An order id as ``order_ids`` writes it ("w1234567" -> "#W1234567"), for comparing one
+    a model filled in; anything that is no order id stays as it is."""
+    stripped = value.strip()
+    found = order_ids(stripped if stripped.startswith("#") else f"#{stripped}")
+    return found[0] if len(found) == 1 else value
+
+
 def without_order_ids(text: str) -> str:
     """The text with its order ids taken out ("#W1234567 yes" -> " yes")."""
     return _ORDER_ID.sub(" ", text)
