@@ -206,7 +206,11 @@ class Engine:
         *,
         writer: AnswerWriter | None = None,
         slot_filler: SlotFiller | None = None,
+        dry_run: bool = False,
     ) -> None:
+        """``dry_run``: a confirmed action is checked against its policy but not run (a reply
+        preview changes no record)."""
+        self.dry_run = dry_run
         self.session = session
         self.workspace_id = workspace_id
         self.actions = actions
@@ -489,8 +493,24 @@ class Engine:
         action = self.actions.get(pending["name"])
         customer_id = (await self._verified_customer(turn)).customer_id
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
-        result = await action.run(context, parse_slots(action, pending["slots"]), confirmed=True)
-        return self._result(result, pending, language)
+        slots = parse_slots(action, pending["slots"])
+        if not self.dry_run:
+            return self._result(await action.run(context, slots, confirmed=True), pending, language)
+        checked = await action.check(context, slots)
+        if not checked.is_allowed:
+            return self._result(ActionResult.stopped(action.name, checked), pending, language)
+        return Outcome(
+            Decision.ACTION,
+            f"{action.name} confirmed; not run in a preview",
+            say(
+                "actions.preview.confirmed",
+                language,
+                action=action.name,
+                order=checked.plan.get("order_id", ""),
+            ),
+            action={**pending, "plan": checked.plan, "preview": True},
+            helped=True,
+        )
 
     def _result(self, result: ActionResult, record: dict[str, Any], language: str) -> Outcome:
         if not result.ok:

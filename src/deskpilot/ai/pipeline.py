@@ -400,13 +400,16 @@ async def preview(
 ) -> Preview:
     """The whole pipeline for ``text`` without sending anything and without changing any
     record but the run it logs. ``customer_id`` is treated as verified (the caller vouches for
-    it). A preview has no conversation state, so an action that needs the customer's yes stops
-    at the confirmation question. Without ``resources`` (no secret box, no HTTP client) it
-    uses the built-in engine whatever provider the workspace has set."""
+    it). The conversation so far is rebuilt by deciding each of the customer's earlier
+    ``history`` turns in order, so "yes" after "shall I cancel?" is read as the bot would read
+    it; a confirmed action is checked against its policy and reported, never run. Without
+    ``resources`` (no secret box, no HTTP client) it uses the built-in engine whatever provider
+    the workspace has set."""
     started = time.perf_counter()
+    earlier = history or []
     settings = await service.get_settings(session, workspace_id)
     known = await _known_values(
-        session, workspace_id, settings, customer_id, turns=[text, *(history or [])]
+        session, workspace_id, settings, customer_id, turns=[text, *earlier]
     )
     hooks = (
         await workspace_hooks(
@@ -415,32 +418,37 @@ async def preview(
         if resources is not None
         else Hooks()
     )
-    understood, taxonomy = await _understand(
-        session, settings, text, None, resolver=hooks.intent_resolver, history=history or []
+    state = AIConversationState(
+        workspace_id=workspace_id, conversation_id="", failures=0, verification_failures=0
     )
-    turn = Turn(
-        text=text,
-        understanding=understood,
-        settings=settings,
-        handling=taxonomy.handling,
-        state=AIConversationState(
-            workspace_id=workspace_id, conversation_id="", failures=0, verification_failures=0
-        ),
-        customer_id=customer_id,
-        channel_verified=customer_id is not None,
-        vip=await _is_vip(session, workspace_id, customer_id, settings.vip_segments),
-        history=history or [],
-    )
-    engine = Engine(
-        session,
-        workspace_id,
-        default_registry(),
-        None,
-        writer=hooks.writer,
-        slot_filler=hooks.slot_filler,
-    )
+    vip = await _is_vip(session, workspace_id, customer_id, settings.vip_segments)
     retriever = KnowledgeRetriever(session, workspace_id, resources, known)
-    outcome = await engine.decide(turn, retriever)
+    for index, said in enumerate([*earlier, text]):
+        engine = Engine(
+            session,
+            workspace_id,
+            default_registry(),
+            None,
+            # earlier answers only move the state: the built-in writer, no model calls
+            writer=hooks.writer if index == len(earlier) else None,
+            slot_filler=hooks.slot_filler,
+            dry_run=True,
+        )
+        understood, taxonomy = await _understand(
+            session, settings, said, None, resolver=hooks.intent_resolver, history=earlier[:index]
+        )
+        turn = Turn(
+            text=said,
+            understanding=understood,
+            settings=settings,
+            handling=taxonomy.handling,
+            state=state,
+            customer_id=customer_id,
+            channel_verified=customer_id is not None,
+            vip=vip,
+            history=earlier[:index],
+        )
+        outcome = await engine.decide(turn, retriever)
     latency = (time.perf_counter() - started) * 1000
     RunRepository(session, workspace_id).add(
         _record(

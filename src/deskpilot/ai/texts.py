@@ -199,6 +199,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Выполнить? Ответьте, пожалуйста, «да» или «нет»; пока вы не скажете «да», "
         "ничего не изменится.",
     },
+    "actions.preview.confirmed": {
+        "en": "Confirmed: the bot would now run {action} for order {order}. A preview changes "
+        "nothing.",
+        "zh": "已确认：机器人现在会对订单 {order} 执行 {action}。预览不会做任何更改。",
+        "ru": "Подтверждено: бот сейчас выполнил бы {action} для заказа {order}. Предпросмотр "
+        "ничего не меняет.",
+    },
     "actions.declined": {
         "en": "All right, I haven't changed anything. Is there anything else I can help with?",
         "zh": "好的，我没有做任何更改。还有什么可以帮您？",
