@@ -1,6 +1,7 @@
 """A sender the channel vouches for (a Telegram or WhatsApp chat, an API sender) whose profile
 is not the shop account that owns the orders: they verify with email and order number, or
-name and zip, and the bot then acts for the customer those details identify, and no other."""
+name and zip, and the bot then acts for the customer those details identify, and no other. A
+sender whose profile owns orders is that customer for the whole conversation."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ async def test_a_customer_with_orders_asking_about_another_accounts_order(
     refused = await anna.say("Where is order #W0000002?")
     assert "couldn't find that order" in refused[0]["text"]
     assert "processed" not in refused[0]["text"]
-    # the whole proof in one message: the bot acts for the customer it identifies
-    shown = await anna.say("My email is noah.brown@example.com and the order is #W0000002")
-    assert "#W0000002 is processed" in shown[0]["text"]
+    # nor with another customer's whole proof: the conversation is Anna's (one customer per
+    # conversation; a spouse knows the other's email and order numbers)
+    still = await anna.say("My email is noah.brown@example.com and the order is #W0000002")
+    assert all("processed" not in r["text"] for r in still)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from deskpilot.ai.engine import _stated_request
+from deskpilot.ai.requests import stated_request
 from tests.ai.actions.shop import Shop
 from tests.ai.test_llm import SHIPPING
 from tests.factories import Tenant
@@ -149,4 +149,4 @@ async def test_the_third_one_is_the_third_order_the_bot_listed(shop: Shop, custo
     ],
 )
 def test_an_order_told_about_is_no_request_to_act_on_it(text: str) -> None:
-    assert _stated_request(text) is None
+    assert stated_request(text) is None

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from deskpilot.ai.engine import _about_own_order, _asks_its_status
+from deskpilot.ai.requests import about_own_order, asks_its_status
 from deskpilot.kit.deps import Resources
 from tests.ai.actions.shop import Shop
 from tests.channels.helpers import drain, worker_for
@@ -157,7 +157,7 @@ async def test_a_policy_question_about_their_own_order_is_answered_from_knowledg
     ],
 )
 def test_about_own_order(text: str, own: bool) -> None:
-    assert _about_own_order(text) is own
+    assert about_own_order(text) is own
 
 
 @pytest.mark.parametrize(
@@ -181,10 +181,10 @@ def test_about_own_order(text: str, own: bool) -> None:
     ],
 )
 def test_asks_its_status(text: str, status: bool) -> None:
-    assert _asks_its_status(text) is status
+    assert asks_its_status(text) is status
 
 
 def test_a_long_run_of_punctuation_is_read_in_one_pass() -> None:
     # 20,000 commas once took 9 s: each one started the clause pattern again
-    assert _asks_its_status("Where is my order?" + "." * 20000) is True
-    assert _asks_its_status("," * 20000) is False
+    assert asks_its_status("Where is my order?" + "." * 20000) is True
+    assert asks_its_status("," * 20000) is False

@@ -43,7 +43,8 @@ async def test_a_yes_after_the_bots_question_is_a_confirmation_that_runs_nothing
     assert confirmed["decision"] == "action", confirmed["reason"]
     assert confirmed["action"]["name"] == "cancel_order"
     assert confirmed["action"]["preview"] is True
-    assert "#W0000001" in confirmed["reply"] and "changes nothing" in confirmed["reply"]
+    assert "#W0000001" in confirmed["reply"]
+    assert "changes nothing" in confirmed["reply"]
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
     async with database.transaction() as session:
         runs = (await session.scalars(select(AIRun))).all()
@@ -58,4 +59,5 @@ async def test_details_a_visitor_gave_earlier_verify_them_for_the_last_message(
     asked = await preview(client, tenant, "Please cancel it, I ordered it by mistake", history)
 
     assert asked["decision"] == "clarify", asked["reason"]
-    assert "(yes / no)" in asked["reply"] and "#W0000001" in asked["reply"]
+    assert "(yes / no)" in asked["reply"]
+    assert "#W0000001" in asked["reply"]

@@ -28,7 +28,6 @@ and change only the verified customer's own orders.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -56,8 +55,15 @@ from deskpilot.ai.actions.slots import (
     status_reference,
     without_order_ids,
 )
-from deskpilot.ai.actions.verification import Claims, Identified, identify
+from deskpilot.ai.actions.verification import Claims, Identified, identify, offers_details
 from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
+from deskpilot.ai.requests import (
+    about_own_order,
+    asks_in_general,
+    asks_its_status,
+    says_a_new_request,
+    stated_request,
+)
 from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.ai.understanding.person_request import asks_for_person, names_person
@@ -74,67 +80,6 @@ INTENT_ACTIONS = {
     "address_change": "change_address",
 }
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
-_GENERAL_QUESTION = re.compile(
-    r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
-    r"|when (do|does)"
-    r"|which|is it possible)\b"
-    r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
-    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
-    re.IGNORECASE,
-)
-# "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":
-# a when/where clause about their order, answered by its status rather than the shipping policy;
-# "How long does shipping take for my order?", "...if I order on Saturday?" or "My order is
-# late. Where can I read your refund policy?" are asked of the policy
-_STATUS_QUESTION = re.compile(
-    r"(?:^|[.!?;:,]|\b(?:know|tell\s+me)\b)\W{0,8}(?:when|where)\b[^.!?]{0,40}?"
-    r"\b(?:my|our|it|they|them|(?:the|this|that)\s+(?:order|parcel|package)|(?:i|we)\s+"
-    r"(?:ordered|bought|purchased))\b"
-    r"|什么时候|何时|到哪"
-    r"|(?:^|[.!?;:,]|(?<![а-яё])(?:знаете|скажите)(?![а-яё]))\W{0,8}(?:когда|где)(?![а-яё])[^.!?]{0,40}?"  # noqa: RUF001
-    r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",  # noqa: RUF001
-    re.IGNORECASE,
-)
-_CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)  # noqa: RUF001
-
-# a question about the order the message names ("Where is #W1?", "#W1 的状态")
-_ASKS_ABOUT_AN_ORDER = re.compile(
-    r"\b(?:where|when|status|track(?:ing)?|shipped|arrive)\b"
-    r"|(?<![а-яё])(?:где|когда|статус|отследить|отправлен\w*)(?![а-яё])"  # noqa: RUF001
-    r"|哪|状态|物流|什么时候|发货",
-    re.IGNORECASE,
-)
-
-# an action intent said in so many words: a new request even in the middle of another flow
-# (asked for, not told about: "#W1 got cancelled", "my address is correct now" ask nothing)
-_ACTION_WORDS = {
-    "cancellation": re.compile(
-        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)|(?<![已被])取消", re.IGNORECASE
-    ),
-    "return_refund": re.compile(r"\breturn\b(?!ed)|оформить\s+возврат|вернуть|退货", re.IGNORECASE),
-    "address_change": re.compile(
-        r"\b(?:change|update|fix|correct)\b[^.!?]{0,30}\baddress\b"
-        r"|(?:измен|помен|смен|исправ)[а-яё]*[^.!?]{0,30}адрес"  # noqa: RUF001
-        r"|(?:改|修改|更改|换)[^。！？]{0,10}地址|地址[^。！？]{0,10}(?:改|修改|更改|换)",  # noqa: RUF001
-        re.IGNORECASE,
-    ),
-}
-
-# a question about something the customer bought: a first-person possessive or purchase, or a
-# pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
-_OWN = re.compile(
-    r"\b(?:my|mine|our|(?<!is\s)it(?!\s+(?:takes?|costs?)\b)|these|those|the\s+order"
-    r"|(?:this|that|the\s+same)\s+(?:order|one|parcel|package|item)"
-    r"|(?:i|we)(?:\s+(?:have|just|already|still|recently))*(?:['\u2019]ve)?"
-    r"(?:\s+(?:just|already|recently))?\s+(?:ordered|bought|purchased|paid|received|got|placed|made))\b"
-    r"|我的|我们的|我要|我想|我刚|我已经|我[^\uff0c,。\uff1f?]{0,4}?(?:下单|下的|付款|付了|买的|买了|订的|收到)"
-    r"|这个订单|这单|那单|该订单|这笔|那笔"
-    r"|(?<![а-яё])(?:мо(?:[йяеёию]|ем|ём|ему|им|ими|его|ей|их)|наш(?:[аеиу]|его|ем|ей|им|их)?"  # noqa: RUF001
-    r"|его|её|ее|этот|этого|мне"  # noqa: RUF001
-    r"|(?:заказа|заказыва|купи|оплати|заплати|получи|сдела|оформи)л[аи]?|купленн[а-яё]*"  # noqa: RUF001
-    r"|ошиб(?:ся|лась|лись))(?![а-яё])",  # noqa: RUF001
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True)
@@ -244,6 +189,7 @@ class Engine:
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         await self._note_named_order(turn)
+        await self._remember_proof(turn)
         pending = turn.state.pending_action
         if pending:
             # "#W1234567 yes" answers for the order asked about; another order named drops the
@@ -282,9 +228,9 @@ class Engine:
             return self._handoff(f"intent {intent} is handled by people", language)
         if handling == Handling.ACTION:
             action = action or INTENT_ACTIONS.get(intent)
-            own = _about_own_order(turn.text)
-            status = own and action == "order_status" and _asks_its_status(turn.text)
-            if _asks_in_general(turn.text) and not status:
+            own = about_own_order(turn.text)
+            status = own and action == "order_status" and asks_its_status(turn.text)
+            if asks_in_general(turn.text) and not status:
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
                 # only clearly when it is about their order or answers the bot's question
@@ -344,7 +290,7 @@ class Engine:
         # another request to act on it or a problem for people
         answers = turn.handling.get(understood.intent or "", (Handling.ANSWER, None))[0]
         if (not confident or answers == Handling.ANSWER) and order_ids(turn.text):
-            stated = _stated_request(turn.text)
+            stated = stated_request(turn.text)
             if stated is not None:
                 return stated, True
         return understood.intent, confident
@@ -412,6 +358,15 @@ class Engine:
         if found.by_details:
             turn.state.verified_customer_id = found.customer_id
         return found
+
+    async def _remember_proof(self, turn: Turn) -> None:
+        """The first customer the details said in the conversation prove is its one customer,
+        from the message that completes the proof, whatever that message asks ("I'm Noah
+        Brown, zip 80279"): details proving someone else later change nothing."""
+        if turn.state.verified_customer_id:
+            return
+        if offers_details(_claims(turn.text, turn.history)) and _claims(turn.text, []) != Claims():
+            await self._verified_customer(turn)
 
     async def _act(
         self, turn: Turn, intent: str, action_name: str | None, *, asked_before: bool = False
@@ -714,7 +669,7 @@ def _continues(turn: Turn, order: Order | None) -> bool:
     if turn.understanding.intent == waiting:
         return True
     understood = turn.understanding
-    if understood.confidence >= turn.settings.handoff_confidence and _says_a_new_request(
+    if understood.confidence >= turn.settings.handoff_confidence and says_a_new_request(
         understood.intent, turn.text
     ):
         return False  # "actually, where is my order #…?": a new request, not the answer
@@ -741,34 +696,3 @@ def _intent_acting(turn: Turn, action_name: str) -> str | None:
         if handling == Handling.ACTION and (action or INTENT_ACTIONS.get(intent)) == action_name:
             return intent
     return None
-
-
-def _stated_request(text: str) -> str | None:
-    """The action intent a message about an order states in so many words, or None."""
-    for intent, words in _ACTION_WORDS.items():
-        if words.search(text):
-            return intent
-    return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
-
-
-def _says_a_new_request(intent: str | None, text: str) -> bool:
-    if intent == "order_status":
-        return _asks_its_status(text)
-    words = _ACTION_WORDS.get(intent or "")
-    return words is not None and words.search(text) is not None
-
-
-def _about_own_order(text: str) -> bool:
-    """Whether the text is about something the customer bought: an order id, "it" / "the
-    order", or a first-person possessive or purchase ("my", "I ordered", "我的", "мой")."""
-    return bool(order_ids(text)) or _OWN.search(text) is not None
-
-
-def _asks_its_status(text: str) -> bool:
-    """Whether the text asks when or where their order is, without an "if"."""
-    return _STATUS_QUESTION.search(text) is not None and _CONDITION.search(text) is None
-
-
-def _asks_in_general(text: str) -> bool:
-    """A question about how things work rather than about one of the customer's orders."""
-    return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None

@@ -125,19 +125,12 @@ async def test_a_channel_profile_with_no_orders_must_verify_like_a_visitor(
     )
 
 
-async def test_a_channel_customer_with_orders_switches_only_on_a_whole_proof(
+async def test_a_channel_customer_with_orders_is_the_conversations_one_customer(
     database: Database, tenant: Tenant, shop: Shop
 ) -> None:
-    # their own order, or no order named: the channel's customer
     own = Claims(order_id="#W0000002")
     assert await _identify(database, tenant, channel=shop.noah, now=own) == Identified(shop.noah)
     assert await _identify(database, tenant, channel=shop.noah) == Identified(shop.noah)
-    # the details verify Noah himself: still Noah, even about Anna's order
-    himself = Claims(email="noah.brown@example.com", order_id="#W0000002")
-    about_anna = Claims(email="noah.brown@example.com", order_id="#W0000005")
-    assert await _identify(
-        database, tenant, channel=shop.noah, now=himself, so_far=about_anna
-    ) == Identified(shop.noah)
     # a mention of Anna's email, her order named in an earlier turn: a question about
     # another customer, not a proof
     mention = Claims(email="anna@example.com")
@@ -145,34 +138,23 @@ async def test_a_channel_customer_with_orders_switches_only_on_a_whole_proof(
     assert await _identify(
         database, tenant, channel=shop.noah, now=mention, so_far=earlier
     ) == Identified(shop.noah)
-    # a name without the zip proves nothing either
-    named = Claims(name="Anna Lee", order_id="#W0000005")
-    assert await _identify(database, tenant, channel=shop.noah, now=named) == Identified(shop.noah)
-    # the whole proof in the message: the customer it identifies
-    proof = Claims(email="anna@example.com", order_id="#W0000005")
-    assert await _identify(database, tenant, channel=shop.noah, now=proof) == Identified(
-        shop.anna, by_details=True
-    )
-    by_zip = Claims(name="Anna Lee", zip="10083", order_id="#W0000005")
-    assert await _identify(database, tenant, channel=shop.noah, now=by_zip) == Identified(
-        shop.anna, by_details=True
-    )
-    # a proof that matches nobody is a failed verification
-    wrong = Claims(name="Anna Lee", zip="99999", order_id="#W0000005")
-    assert await _identify(database, tenant, channel=shop.noah, now=wrong) == Identified(
-        None, rejected=True
-    )
+    # nor is Anna's whole proof ("cancel my wife's order, her email is ..."): the policy helps
+    # one customer per conversation, and a review cancelled a spouse's order with it
+    for proof in (
+        Claims(email="anna@example.com", order_id="#W0000005"),
+        Claims(name="Anna Lee", zip="10083", order_id="#W0000005"),
+        Claims(name="Anna Lee", zip="99999", order_id="#W0000005"),
+    ):
+        assert await _identify(database, tenant, channel=shop.noah, now=proof) == Identified(
+            shop.noah
+        )
 
 
 async def test_the_customer_verified_by_details_stays_for_the_conversation(
     database: Database, tenant: Tenant, shop: Shop
 ) -> None:
-    proof = Claims(email="noah.brown@example.com", order_id="#W0000001")
     assert await _identify(
-        database, tenant, channel=shop.anna, remembered=shop.anna, now=proof
-    ) == Identified(shop.noah, by_details=True)  # remembered as the channel's: not sticky
-    assert await _identify(
-        database, tenant, channel=shop.anna, remembered=shop.noah, now=Claims()
+        database, tenant, channel=None, remembered=shop.noah, now=Claims()
     ) == Identified(shop.noah, by_details=True)
     # one customer per conversation: a second proof does not switch again
     other = Claims(email="anna@example.com", order_id="#W0000005")

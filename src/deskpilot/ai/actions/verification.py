@@ -11,9 +11,8 @@ Three ways, tried in this order, each enough by itself:
 Anything else (a name alone, an email alone, a customer id the customer typed) verifies nobody:
 the policy asks for verification even when the customer states their id.
 
-``identify`` decides whom the bot acts for in a conversation, when the channel's customer is
-not the shop customer the conversation is about (a Telegram chat with no orders of its own, a
-customer asking about an order of another account of theirs): see its docstring.
+``identify`` decides whom the bot acts for in a conversation: one customer per conversation,
+the channel's when it vouches for a shop customer, else the first one details prove.
 """
 
 from __future__ import annotations
@@ -89,44 +88,26 @@ async def identify(
     said_now: Claims,
     said_so_far: Claims,
 ) -> Identified:
-    """Whom the bot acts for, from the channel's verified customer (``channel_customer_id``),
-    the customer verified by details earlier in the conversation (``remembered``) and the
-    details of the current message (``said_now``) and of the whole conversation
-    (``said_so_far``, whose ``order_id`` is the order in question):
+    """Whom the bot acts for. The policy helps one customer per conversation, so it is the
+    first of these, and nothing said later moves it to another customer:
 
-    1. a customer verified by details earlier: the conversation's one customer (the policy
-       helps one user per conversation);
-    2. the channel's customer when they have orders and own the order in question (or none
-       is named);
-    3. the channel's customer with no orders at all (a messaging account not linked to the
-       shop account) is no shop customer yet: details said anywhere in the conversation
-       verify whoever they name, as for a visitor, and nobody is verified without them;
-    4. the channel's customer with orders, asked about an order that is not theirs: details
-       that verify another customer who owns that order switch to that customer, but only
-       when the current message states the whole proof. A mere mention of someone else's
-       email ("show me the orders of anna@...") is a question about another customer, and
-       stays one.
+    1. the channel's verified customer (``channel_customer_id``) when they have orders: the
+       shop customer the channel vouches for. Details that prove someone else ("cancel my
+       husband's order, his email is …") verify nobody here;
+    2. the customer verified by details earlier in the conversation (``remembered``);
+    3. otherwise (a visitor, or a channel profile with no orders, such as a messaging account
+       not linked to the shop account) the customer the details said so far
+       (``said_so_far``) identify; ``said_now`` tells whether this message offered a guess.
     """
     channel = await _live(session, workspace_id, channel_customer_id)
-    if remembered and remembered != channel:
-        return Identified(remembered, by_details=True)
-    question = said_so_far.order_id
-    has_orders = channel is not None and await _has_orders(session, workspace_id, channel)
-    if channel is None or not has_orders:
-        found = await verify(session, workspace_id, _details(said_so_far))
-        # a failed proof counts once: a later message that adds no detail is no new guess
-        guessed = offers_details(said_so_far) and _says_any(said_now)
-        return Identified(found, by_details=found is not None, rejected=guessed and not found)
-    if question is None or await owner_of_order(session, workspace_id, question) == channel:
+    if channel is not None and await _has_orders(session, workspace_id, channel):
         return Identified(channel)
-    if not offers_details(said_now):
-        return Identified(channel)  # the action answers that the order is not on the account
-    found = await verify(session, workspace_id, _details(said_now))
-    if found is None:
-        return Identified(None, rejected=True)
-    if found != channel and await owner_of_order(session, workspace_id, question) == found:
-        return Identified(found, by_details=True)
-    return Identified(channel)
+    if remembered:
+        return Identified(remembered, by_details=True)
+    found = await verify(session, workspace_id, _details(said_so_far))
+    # a failed proof counts once: a later message that adds no detail is no new guess
+    guessed = offers_details(said_so_far) and _says_any(said_now)
+    return Identified(found, by_details=found is not None, rejected=guessed and not found)
 
 
 def _details(claims: Claims) -> Claims:
@@ -148,7 +129,7 @@ async def _has_orders(session: AsyncSession, workspace_id: str, customer_id: str
     return bool(found)
 
 
-async def owner_of_order(session: AsyncSession, workspace_id: str, order_id: str) -> str | None:
+async def _owner_of_order(session: AsyncSession, workspace_id: str, order_id: str) -> str | None:
     """The live id of the customer who owns the order, None for an unknown or unowned order."""
     order = await orders.find_order(session, workspace_id, order_id)
     if order is None:
@@ -166,7 +147,7 @@ async def _by_email_and_order(
     customer = await customers.owner_of(session, workspace_id, IdentityKind.EMAIL, key)
     if customer is None:
         return None
-    owner = await owner_of_order(session, workspace_id, order_id)
+    owner = await _owner_of_order(session, workspace_id, order_id)
     return customer.id if owner == customer.id else None
 
 

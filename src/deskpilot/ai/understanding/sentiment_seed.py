@@ -1,6 +1,7 @@
 # ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers write them
 """Seed examples the default sentiment model is trained on: customer-service messages written
-for DeskPilot in English, Chinese and Russian, 30 per label and language. No data set text."""
+for DeskPilot in English, Chinese and Russian, about 30 per label and language. No data set
+text."""
 
 from __future__ import annotations
 
@@ -71,6 +72,11 @@ _EN_NEUTRAL = (
     "I ordered a medium, the order id is in the email.",
     "Do you have a phone number I can call?",
     "OK, I will wait for the courier tomorrow.",
+    # the details a customer proves who they are with carry no feeling
+    "This is Maria Garcia, zip code 33101.",
+    "I'm Daniel Kim, my zip is 60614.",
+    "My name is Sofia Rossi and my email is sofia.rossi@example.com.",
+    "Hi, it's Tom Baker, zip 98101, order #W7654321.",
 )
 _EN_NEGATIVE = (
     "This is the worst service I have ever had.",
@@ -167,6 +173,9 @@ _ZH_NEUTRAL = (
     "我买的是中号，订单号在邮件里。",
     "有客服电话吗？",
     "好的，我明天等快递。",
+    "我是王芳，邮编100080。",
+    "我叫陈明，我的邮箱是 chen.ming@example.com。",
+    "你好，我是刘洋，订单号W7654321。",
 )
 _ZH_NEGATIVE = (
     "这是我遇到过最差的服务。",
@@ -263,6 +272,9 @@ _RU_NEUTRAL = (
     "Я заказал размер M, номер заказа в письме.",
     "Есть ли телефон, по которому можно позвонить?",
     "Хорошо, жду курьера завтра.",
+    "Это Ольга Смирнова, индекс 190000.",
+    "Меня зовут Дмитрий Орлов, почта d.orlov@example.com.",
+    "Здравствуйте, я Анна Козлова, заказ #W7654321.",
 )
 _RU_NEGATIVE = (
     "Это худший сервис, который я видел.",

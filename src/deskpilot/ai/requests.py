@@ -1,0 +1,103 @@
+# ruff: noqa: RUF001 - Russian and Chinese words in the patterns
+"""What a customer's message asks, read from its words: a request to act on an order stated in
+so many words, a question about their own order, about its status, or about how things work.
+Pure functions of the text, for the engine's decisions."""
+
+from __future__ import annotations
+
+import re
+
+from deskpilot.ai.actions.slots import order_ids
+
+_GENERAL_QUESTION = re.compile(
+    r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
+    r"|when (do|does)"
+    r"|which|is it possible)\b"
+    r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
+    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
+    re.IGNORECASE,
+)
+# "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":
+# a when/where clause about their order, answered by its status rather than the shipping policy;
+# "How long does shipping take for my order?", "...if I order on Saturday?" or "My order is
+# late. Where can I read your refund policy?" are asked of the policy
+_STATUS_QUESTION = re.compile(
+    r"(?:^|[.!?;:,]|\b(?:know|tell\s+me)\b)\W{0,8}(?:when|where)\b[^.!?]{0,40}?"
+    r"\b(?:my|our|it|they|them|(?:the|this|that)\s+(?:order|parcel|package)|(?:i|we)\s+"
+    r"(?:ordered|bought|purchased))\b"
+    r"|什么时候|何时|到哪"
+    r"|(?:^|[.!?;:,]|(?<![а-яё])(?:знаете|скажите)(?![а-яё]))\W{0,8}(?:когда|где)(?![а-яё])[^.!?]{0,40}?"
+    r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)
+
+# a question about the order the message names ("Where is #W1?", "#W1 的状态")
+_ASKS_ABOUT_AN_ORDER = re.compile(
+    r"\b(?:where|when|status|track(?:ing)?|shipped|arrive)\b"
+    r"|(?<![а-яё])(?:где|когда|статус|отследить|отправлен\w*)(?![а-яё])"
+    r"|哪|状态|物流|什么时候|发货",
+    re.IGNORECASE,
+)
+
+# an action intent said in so many words: a new request even in the middle of another flow
+# (asked for, not told about: "#W1 got cancelled", "my address is correct now" ask nothing)
+_ACTION_WORDS = {
+    "cancellation": re.compile(
+        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)|(?<![已被])取消", re.IGNORECASE
+    ),
+    "return_refund": re.compile(r"\breturn\b(?!ed)|оформить\s+возврат|вернуть|退货", re.IGNORECASE),
+    "address_change": re.compile(
+        r"\b(?:change|update|fix|correct)\b[^.!?]{0,30}\baddress\b"
+        r"|(?:измен|помен|смен|исправ)[а-яё]*[^.!?]{0,30}адрес"
+        r"|(?:改|修改|更改|换)[^。！？]{0,10}地址|地址[^。！？]{0,10}(?:改|修改|更改|换)",
+        re.IGNORECASE,
+    ),
+}
+
+# a question about something the customer bought: a first-person possessive or purchase, or a
+# pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
+_OWN = re.compile(
+    r"\b(?:my|mine|our|(?<!is\s)it(?!\s+(?:takes?|costs?)\b)|these|those|the\s+order"
+    r"|(?:this|that|the\s+same)\s+(?:order|one|parcel|package|item)"
+    r"|(?:i|we)(?:\s+(?:have|just|already|still|recently))*(?:['\u2019]ve)?"
+    r"(?:\s+(?:just|already|recently))?\s+(?:ordered|bought|purchased|paid|received|got|placed|made))\b"
+    r"|我的|我们的|我要|我想|我刚|我已经|我[^\uff0c,。\uff1f?]{0,4}?(?:下单|下的|付款|付了|买的|买了|订的|收到)"
+    r"|这个订单|这单|那单|该订单|这笔|那笔"
+    r"|(?<![а-яё])(?:мо(?:[йяеёию]|ем|ём|ему|им|ими|его|ей|их)|наш(?:[аеиу]|его|ем|ей|им|их)?"
+    r"|его|её|ее|этот|этого|мне"
+    r"|(?:заказа|заказыва|купи|оплати|заплати|получи|сдела|оформи)л[аи]?|купленн[а-яё]*"
+    r"|ошиб(?:ся|лась|лись))(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def stated_request(text: str) -> str | None:
+    """The action intent a message about an order states in so many words, or None."""
+    for intent, words in _ACTION_WORDS.items():
+        if words.search(text):
+            return intent
+    return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
+
+
+def says_a_new_request(intent: str | None, text: str) -> bool:
+    if intent == "order_status":
+        return asks_its_status(text)
+    words = _ACTION_WORDS.get(intent or "")
+    return words is not None and words.search(text) is not None
+
+
+def about_own_order(text: str) -> bool:
+    """Whether the text is about something the customer bought: an order id, "it" / "the
+    order", or a first-person possessive or purchase ("my", "I ordered", "我的", "мой")."""
+    return bool(order_ids(text)) or _OWN.search(text) is not None
+
+
+def asks_its_status(text: str) -> bool:
+    """Whether the text asks when or where their order is, without an "if"."""
+    return _STATUS_QUESTION.search(text) is not None and _CONDITION.search(text) is None
+
+
+def asks_in_general(text: str) -> bool:
+    """A question about how things work rather than about one of the customer's orders."""
+    return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None
