@@ -50,3 +50,15 @@ async def test_a_visitor_stays_the_customer_they_proved_first(
     assert await status_of(database, tenant.workspace_id, "#W0000005") == "pending"
     newest = (await visitor.runs())[1]
     assert newest["action"] is None or newest["action"].get("refused"), newest["reason"]
+
+
+async def test_details_and_nothing_else_are_thanked_and_the_next_request_is_theirs(
+    shop: Shop, customer: Any
+) -> None:
+    visitor = customer("visitor")
+
+    ready = await visitor.say("My name is Noah Brown, zip 80279")
+    shown = await visitor.say("Where is my order #W0000002?")
+
+    assert "confirmed who you are" in ready[-1]["text"]
+    assert "#W0000002 is processed" in shown[-1]["text"]

@@ -61,6 +61,7 @@ from deskpilot.ai.requests import (
     about_own_order,
     asks_in_general,
     asks_its_status,
+    only_details,
     says_a_new_request,
     stated_request,
 )
@@ -189,8 +190,18 @@ class Engine:
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         await self._note_named_order(turn)
-        await self._remember_proof(turn)
+        proved = await self._remember_proof(turn)
         pending = turn.state.pending_action
+        waiting = pending or turn.state.pending_intent not in (None, "clarify")
+        if proved and not waiting and only_details(turn.text, _claims(turn.text, []).values()):
+            # "My name is Noah Brown, zip 80279" and nothing else: ready for the request
+            turn.state.pending_intent = None
+            return Outcome(
+                Decision.ANSWER,
+                "verified by details; asked what they need",
+                say("verified.ready", language),
+                helped=True,
+            )
         if pending:
             # "#W1234567 yes" answers for the order asked about; another order named drops the
             # plan: "yes, #W…" asks the same for that order, "no, cancel #W… instead" is read
@@ -359,14 +370,16 @@ class Engine:
             turn.state.verified_customer_id = found.customer_id
         return found
 
-    async def _remember_proof(self, turn: Turn) -> None:
+    async def _remember_proof(self, turn: Turn) -> bool:
         """The first customer the details said in the conversation prove is its one customer,
         from the message that completes the proof, whatever that message asks ("I'm Noah
-        Brown, zip 80279"): details proving someone else later change nothing."""
+        Brown, zip 80279"): details proving someone else later change nothing. True when this
+        message proved who they are."""
         if turn.state.verified_customer_id:
-            return
+            return False
         if offers_details(_claims(turn.text, turn.history)) and _claims(turn.text, []) != Claims():
-            await self._verified_customer(turn)
+            return (await self._verified_customer(turn)).by_details
+        return False
 
     async def _act(
         self, turn: Turn, intent: str, action_name: str | None, *, asked_before: bool = False

@@ -6,8 +6,9 @@ Pure functions of the text, for the engine's decisions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from deskpilot.ai.actions.slots import order_ids
+from deskpilot.ai.actions.slots import order_ids, without_order_ids
 
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
@@ -101,3 +102,23 @@ def asks_its_status(text: str) -> bool:
 def asks_in_general(text: str) -> bool:
     """A question about how things work rather than about one of the customer's orders."""
     return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None
+
+
+# the words around details given to prove who one is ("Hi, my name is ... and my zip is ...")
+_INTRODUCING = re.compile(
+    r"\b(?:hi|hello|hey|my|name|is|i'?m|i\s+am|this|it'?s|zip|code|postcode|postal|email|e-mail"
+    r"|address|and|the|order|number|here|thanks?|you)\b"
+    r"|我叫|我是|我的|名字|邮编|邮箱|订单号?|你好|您好|是|和"
+    r"|(?<![а-яё])(?:меня|зовут|это|я|индекс|почта|почты|мой|моя|заказ|номер|и|здравствуйте|привет)"
+    r"(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def only_details(text: str, details: Iterable[str]) -> bool:
+    """The message gives ``details`` (a name, zip, email, order number) and says nothing else."""
+    rest = text
+    for value in details:
+        rest = re.sub(re.escape(value), " ", rest, flags=re.IGNORECASE)
+    rest = _INTRODUCING.sub(" ", without_order_ids(rest))
+    return not re.sub(r"[\W\d_]+", "", rest)

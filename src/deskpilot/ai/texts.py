@@ -17,6 +17,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您好！请问有什么可以帮您？",
         "ru": "Здравствуйте! Чем могу помочь?",
     },
+    "verified.ready": {
+        "en": "Thank you, I have confirmed who you are. How can I help you today?",
+        "zh": "谢谢，已确认您的身份。请问有什么可以帮您？",
+        "ru": "Спасибо, я подтвердил вашу личность. Чем могу помочь?",
+    },
     "thanks": {
         "en": "Thank you for your feedback, we have passed it on to the team.",
         "zh": "感谢您的反馈，我们已转达给相关团队。",

@@ -43,6 +43,10 @@ class Claims:
     name: str | None = None
     zip: str | None = None
 
+    def values(self) -> list[str]:
+        """The details said, as written (without the channel's customer id)."""
+        return [v for v in (self.email, self.order_id, self.name, self.zip) if v]
+
 
 async def verify(session: AsyncSession, workspace_id: str, claims: Claims) -> str | None:
     """The verified customer's (live) id, or None when the claims verify nobody (or several)."""
