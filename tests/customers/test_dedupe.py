@@ -6,9 +6,19 @@ import random
 from datetime import date, timedelta
 
 import httpx
+import numpy as np
 from sqlalchemy import select
 
-from deskpilot.customers.dedupe import DEDUPE_JOB, REASON, deduplicate
+from deskpilot.customers.dedupe import (
+    DEDUPE_JOB,
+    REASON,
+    deduplicate,
+    held_for_review,
+    merge_plan,
+)
+from deskpilot.customers.matching import Resolution
+from deskpilot.customers.matching.comparisons import FIELDS
+from deskpilot.customers.matching.model import Parameters
 from deskpilot.customers.merging import undo_merge
 from deskpilot.kit.clock import utcnow
 from deskpilot.kit.deps import Resources
@@ -226,3 +236,32 @@ async def test_a_successful_customer_import_queues_a_deduplication(
         jobs = (await session.scalars(select(Job).where(Job.name == DEDUPE_JOB))).all()
     assert (ok.status, refused.status) == ("succeeded", "failed")
     assert [j.workspace_id for j in jobs] == [tenant.workspace_id]
+
+
+def test_a_sure_pair_merges_only_when_a_contact_detail_agrees() -> None:
+    """In the tau2 retail demo (500 different people, emails firstname.lastname1234@) the model
+    scored 115 namesakes of different cities, zips and addresses over 0.99 and merged them."""
+    different = levels_row(first_name=3, surname=3, email=2, city=0, address=0, postcode=0)
+    same_email = levels_row(first_name=3, surname=3, email=4, city=0, address=0, postcode=0)
+    resolution = Resolution(
+        ids=["a", "b", "c"],
+        cluster_of=[0, 0, 0],
+        left=np.array([0, 0]),
+        right=np.array([1, 2]),
+        levels=np.array([different, same_email], dtype=np.int8),
+        match_weight=np.array([14.0, 14.0]),
+        probability=np.array([0.995, 0.995]),
+        parameters=Parameters(m=[], u=[]),
+        uncertain=[],
+    )
+    created = dict.fromkeys("abc", utcnow())
+
+    plan = merge_plan(resolution, created, 0.99)
+
+    assert [(m.survivor_id, m.other_id) for group in plan for m in group] == [("a", "c")]
+    assert held_for_review(resolution, 0.99) == [0]
+
+
+def levels_row(**levels: int) -> list[int]:
+    """A comparison vector in FIELDS order; fields not given are missing."""
+    return [levels.get(spec.name, -1) for spec in FIELDS]
