@@ -1,10 +1,16 @@
+# ruff: noqa: RUF001 - Chinese text
 """Emails and order numbers are written alike in every language: they count for neither when
-a message decides whether the conversation keeps its language."""
+a message decides whether the conversation keeps its language; nor does a yes of one word."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from deskpilot.ai.understanding.annotate import _NOT_WORDS
 from deskpilot.kit.language import speaks_on_in
+from tests.ai.actions.shop import Shop
 
 
 def test_emails_and_order_numbers_do_not_count_for_either_language() -> None:
@@ -13,3 +19,21 @@ def test_emails_and_order_numbers_do_not_count_for_either_language() -> None:
 
     assert speaks_on_in(zh, "zh", "en")
     assert not speaks_on_in(ru, "en", "ru")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "yes", "done"),
+    [
+        ("cancel order #W0000001 because I ordered it by mistake", "да", "is cancelled"),
+        ("请取消订单 #W0000001，不小心买错了", "Yes", "已取消"),
+    ],
+)
+async def test_a_yes_in_another_language_is_answered_in_the_conversations(
+    shop: Shop, customer: Any, request_text: str, yes: str, done: str
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(request_text)
+
+    answered = await noah.say(yes)
+
+    assert done in answered[-1]["text"]

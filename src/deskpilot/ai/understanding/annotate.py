@@ -25,6 +25,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 IntentSource = Literal["classifier", "llm"]
+SHORT_REPLY_WORDS = 2  # at most this many words (or twice as many Chinese characters)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _a_word_or_two(words: str) -> bool:
+    """A reply too short to switch the conversation's language ("да", "Yes please", "好的")."""
+    han = len(_HAN.findall(words))
+    latin_or_cyrillic = len(_HAN.sub(" ", words).split())
+    return latin_or_cyrillic + han / 2 <= SHORT_REPLY_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,15 +120,20 @@ def understand(
     previous_language: str | None = None,
 ) -> Understanding:
     """Annotate ``text``. A message too short to tell its language ("ok", "#W1234567") keeps the
-    conversation's language, else the workspace's default. A message without a single letter
+    conversation's language, else the workspace's default; so does a reply of a word or two
+    in another language ("да" in an English conversation). A message without a single letter
     ("123", "???", "+1 555 0100", "👍") names no intent: it is out of scope, where the
     classifier would pick the intent with the shortest examples (a greeting) or, for a phone
     number, a request for a person."""
     words = _NOT_WORDS.sub(" ", text)
     guess = detect_language(words, languages, default=previous_language or default_language)
     language = guess.code or previous_language or default_language
-    if previous_language and speaks_on_in(words, previous_language, language):
-        language = previous_language  # a Latin-letter name in a Russian or Chinese message
+    if previous_language and (
+        _a_word_or_two(words) or speaks_on_in(words, previous_language, language)
+    ):
+        # "да" or "Yes" to a question the bot asked in another language, a Latin-letter name
+        # in a Russian or Chinese message: the conversation goes on in its language
+        language = previous_language
     prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text, language)
     return Understanding(
