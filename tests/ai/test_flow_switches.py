@@ -150,3 +150,18 @@ async def test_the_third_one_is_the_third_order_the_bot_listed(shop: Shop, custo
 )
 def test_an_order_told_about_is_no_request_to_act_on_it(text: str) -> None:
     assert stated_request(text) is None
+
+
+@pytest.mark.parametrize("answer", ["the second one", "第二个", "второй заказ"])
+async def test_an_ordinal_alone_answers_which_of_the_listed_orders(
+    shop: Shop, customer: Any, answer: str
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    listed = await noah.say("Where is my order?")
+
+    shown = await noah.say(answer)
+
+    listed_ids = re.findall(r"#W000\d{4}", listed[-1]["text"])
+    newest = (await noah.runs())[0]
+    assert newest["action"]["name"] == "order_status", newest["reason"]
+    assert listed_ids[1] in shown[-1]["text"]

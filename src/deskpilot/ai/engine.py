@@ -673,9 +673,9 @@ def _believed_person_request(turn: Turn) -> bool:
 
 
 def _continues(turn: Turn, order: Order | None) -> bool:
-    """The message answers the bot's question in an action flow: it gives an order number,
-    an email, a name and zip, a reason, an address, or names items or a refund method of the
-    flow's ``order``."""
+    """The message answers the bot's question in an action flow: it gives an order number or
+    points at one of those listed ("the second one", "第一个"), an email, a name and zip, a
+    reason, an address, or names items or a refund method of the flow's ``order``."""
     waiting = turn.state.pending_intent
     if not waiting or waiting == "clarify":
         return False
@@ -693,6 +693,8 @@ def _continues(turn: Turn, order: Order | None) -> bool:
     )
     return bool(
         found.order_id
+        or ordinal_reference(turn.text) is not None
+        or status_reference(turn.text) is not None
         or found.email
         or found.zip
         or found.name
