@@ -11,7 +11,7 @@ import pytest
 
 from deskpilot.ai.requests import stated_request
 from tests.ai.actions.shop import Shop
-from tests.ai.test_llm import SHIPPING
+from tests.ai.test_llm import SHIPPING, SHIPPING_RU
 from tests.factories import Tenant
 from tests.knowledge.helpers import publish
 
@@ -165,3 +165,39 @@ async def test_an_ordinal_alone_answers_which_of_the_listed_orders(
     newest = (await noah.runs())[0]
     assert newest["action"]["name"] == "order_status", newest["reason"]
     assert listed_ids[1] in shown[-1]["text"]
+
+
+EXPRESS_CHECKOUT = {
+    "en": [("Express checkout", "Express checkout pays with your saved card in one click.")],
+    "ru": [("Экспресс-оплата", "Экспресс оплата списывает деньги с сохранённой карты.")],  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "body", "language", "expected"),
+    [
+        ("How long does standard delivery take?", "and express?", SHIPPING, "en", "one to two"),
+        ("Сколько идёт стандартная доставка?", "а экспресс?", SHIPPING_RU, "ru", "один или два"),  # noqa: RUF001
+    ],
+)
+async def test_a_short_follow_up_question_is_read_with_the_question_before_it(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    customer: Any,
+    first: str,
+    follow_up: str,
+    body: str,
+    language: str,
+    expected: str,
+) -> None:
+    await publish(client, tenant, title="Delivery times", body=body, language=language)
+    for title, text in EXPRESS_CHECKOUT[language]:  # "express" alone is about paying
+        await publish(client, tenant, title=title, body=text, language=language)
+    visitor = customer("visitor")
+    await visitor.say(first)
+
+    answered = await visitor.say(follow_up)
+
+    newest = (await visitor.runs())[0]
+    assert newest["decision"] == "answer", newest["reason"]
+    assert expected in answered[-1]["text"]

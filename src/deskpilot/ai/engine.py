@@ -61,6 +61,7 @@ from deskpilot.ai.requests import (
     about_own_order,
     asks_in_general,
     asks_its_status,
+    follow_up_question,
     only_details,
     says_a_new_request,
     stated_request,
@@ -250,6 +251,8 @@ class Engine:
                 if answered.decision == Decision.ANSWER:
                     return answered
             return await self._act(turn, intent, action, asked_before=asked_before)
+        if intent == "greeting" and follow_up_question(turn.text, turn.history) != turn.text:
+            return await self._answer(turn, retriever, None)  # a short "and …?" after a question
         if intent == "greeting":
             if asked_what:  # small talk is no answer to "what do you need?": the second miss
                 return self._handoff(
@@ -328,8 +331,9 @@ class Engine:
         self, turn: Turn, retriever: Retriever, intent: str | None, *, strict: bool = False
     ) -> Outcome:
         language = turn.understanding.language
-        found = await retriever.passages(turn.text, language)
-        composed = await self.writer.write(turn.text, found, language) if found else None
+        question = follow_up_question(turn.text, turn.history)
+        found = await retriever.passages(question, language)
+        composed = await self.writer.write(question, found, language) if found else None
         if composed is not None and composed.support >= (STRICT_SUPPORT if strict else 1.0):
             return Outcome(
                 Decision.ANSWER,

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Russian and Chinese words in the patterns
+# ruff: noqa: RUF001, RUF003 - Russian and Chinese words in the patterns and their comments
 """What a customer's message asks, read from its words: a request to act on an order stated in
 so many words, a question about their own order, about its status, or about how things work.
 Pure functions of the text, for the engine's decisions."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from deskpilot.ai.actions.slots import order_ids, without_order_ids
+from deskpilot.ai.actions.slots import asks_something, order_ids, without_order_ids
 
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
@@ -122,3 +122,22 @@ def only_details(text: str, details: Iterable[str]) -> bool:
         rest = re.sub(re.escape(value), " ", rest, flags=re.IGNORECASE)
     rest = _INTRODUCING.sub(" ", without_order_ids(rest))
     return not re.sub(r"[\W\d_]+", "", rest)
+
+
+# an elliptical follow-up question: "and to Canada?", "what about express?", "那加急呢？",
+# "а экспресс?"
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|what\s+about|how\s+about|also)\b|^\s*(?:а|и)(?![а-яё])|^\s*那|呢\s*[?？]?\s*$",
+    re.IGNORECASE,
+)
+FOLLOW_UP_WORDS = 6
+
+
+def follow_up_question(text: str, history: list[str]) -> str:
+    """The question a short follow-up asks: read with the customer's previous message when
+    that was a question ("How long does shipping take?" then "and to Canada?"), else the
+    text itself."""
+    short = len(text.split()) <= FOLLOW_UP_WORDS and len(text) <= 40
+    if history and short and _FOLLOW_UP.search(text) and asks_something(history[-1]):
+        return f"{history[-1]} {text}"
+    return text
