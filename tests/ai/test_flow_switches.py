@@ -201,3 +201,19 @@ async def test_a_short_follow_up_question_is_read_with_the_question_before_it(
     newest = (await visitor.runs())[0]
     assert newest["decision"] == "answer", newest["reason"]
     assert expected in answered[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("thanks!", "You're welcome"),
+        ("Спасибо, до свидания", "Пожалуйста!"),
+        ("谢谢", "不客气"),
+    ],
+)
+async def test_thanks_or_goodbye_is_answered_as_such(customer: Any, text: str, reply: str) -> None:
+    visitor = customer("visitor")
+
+    answered = await visitor.say(text)
+
+    assert reply in answered[-1]["text"]

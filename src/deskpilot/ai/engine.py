@@ -64,6 +64,7 @@ from deskpilot.ai.requests import (
     follow_up_question,
     only_details,
     says_a_new_request,
+    says_thanks_or_goodbye,
     stated_request,
 )
 from deskpilot.ai.texts import say
@@ -251,8 +252,13 @@ class Engine:
                 if answered.decision == Decision.ANSWER:
                     return answered
             return await self._act(turn, intent, action, asked_before=asked_before)
-        if intent == "greeting" and follow_up_question(turn.text, turn.history) != turn.text:
-            return await self._answer(turn, retriever, None)  # a short "and …?" after a question
+        if intent in ("greeting", "feedback"):
+            if says_thanks_or_goodbye(turn.text):
+                return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
+            if follow_up_question(turn.text, turn.history) != turn.text or (
+                intent == "feedback" and asks_something(turn.text)
+            ):  # "and express?" after a question is no greeting, "Do you gift-wrap?" no feedback
+                return await self._answer(turn, retriever, None)
         if intent == "greeting":
             if asked_what:  # small talk is no answer to "what do you need?": the second miss
                 return self._handoff(

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF003 - Russian and Chinese words in the patterns and their comments
+# ruff: noqa: RUF001, RUF002, RUF003 - Russian and Chinese words in the patterns and their comments
 """What a customer's message asks, read from its words: a request to act on an order stated in
 so many words, a question about their own order, about its status, or about how things work.
 Pure functions of the text, for the engine's decisions."""
@@ -141,3 +141,18 @@ def follow_up_question(text: str, history: list[str]) -> str:
     if history and short and _FOLLOW_UP.search(text) and asks_something(history[-1]):
         return f"{history[-1]} {text}"
     return text
+
+
+_THANKS_OR_GOODBYE = re.compile(
+    r"\b(?:thanks?|thank\s+you|thx|ty|bye|goodbye|see\s+you|cheers)\b"
+    r"|(?<![а-яё])(?:спасибо|благодарю|до\s+свидания|пока)(?![а-яё])|谢谢|多谢|感谢|再见|拜拜",
+    re.IGNORECASE,
+)
+CLOSING_WORDS = 8
+
+
+def says_thanks_or_goodbye(text: str) -> bool:
+    """A short thank-you or goodbye that asks nothing ("thanks!", "Спасибо, до свидания",
+    "谢谢，再见")."""
+    short = len(text.split()) <= CLOSING_WORDS and len(text) <= 60
+    return short and not asks_something(text) and _THANKS_OR_GOODBYE.search(text) is not None

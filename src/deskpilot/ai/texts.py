@@ -22,6 +22,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "谢谢，已确认您的身份。请问有什么可以帮您？",
         "ru": "Спасибо, я подтвердил вашу личность. Чем могу помочь?",
     },
+    "closing": {
+        "en": "You're welcome! If you need anything else, just write here.",
+        "zh": "不客气！如果还有其他问题，随时在这里留言。",
+        "ru": "Пожалуйста! Если понадобится что-то ещё, просто напишите сюда.",
+    },
     "thanks": {
         "en": "Thank you for your feedback, we have passed it on to the team.",
         "zh": "感谢您的反馈，我们已转达给相关团队。",
