@@ -398,3 +398,30 @@ async def test_another_workspaces_passages_never_crowd_out_this_ones(
     async with database.transaction() as session:
         found = await lexical_search(session, "refund", Filters(tenant.workspace_id), 5)
     assert len(found) == 1
+
+
+@pytest.mark.parametrize("mode", [Mode.LEXICAL, Mode.HYBRID])
+async def test_one_long_article_does_not_crowd_the_others_out_of_the_hits(
+    database: Database, tenant: Tenant, embedder: Embedder, mode: Mode
+) -> None:
+    """A review published a 190-section article: "policy" then found 1 article of 10 asked."""
+    ws = tenant.workspace_id
+    sections = "".join(
+        f"\n\n## Warranty part {i}\n\nThe warranty policy covers part {i}." for i in range(70)
+    )
+    long = await stored_article(database, ws, "# Warranty handbook" + sections)
+    others = [
+        await stored_article(
+            database, ws, f"# Topic {i}\n\nOur warranty is one year. " + "Details follow. " * 40
+        )
+        for i in range(3)
+    ]
+    await reindex(database, ws, embedder)
+
+    async with database.transaction() as session:
+        hits = await search(
+            session, "warranty policy", Filters(ws), limit=4, mode=mode, embedder=embedder,
+            use_default_embedder=False,
+        )  # fmt: skip
+
+    assert {hit.article_id for hit in hits} == {long, *others}

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 50  # per ranking, before fusion
+MAX_CANDIDATES = 3200  # ranked again, deeper, while fewer than the asked articles are found
 
 
 class Mode(enum.StrEnum):
@@ -114,7 +115,7 @@ async def search(
         if embedding is not None:
             embedding.cancel()
         raise
-    similarity: dict[str, float] = {}
+    vector: Matrix | None = None
     if embedding is not None and embedder is not None:
         try:
             vector = await embedding
@@ -122,15 +123,27 @@ async def search(
             if mode == Mode.VECTOR:
                 raise
             log.warning("workspace %s: searching by words only: %s", filters.workspace_id, exc)
-            return await _hits(session, filters, rankings, {}, limit)
-        if index is not None:
-            rankings.append(rank_index(index, vector, filters, candidates))
-        else:
-            rankings.append(
-                await pgvector.rank(session, vector, embedder.name, filters, candidates)
-            )
-        similarity = dict(rankings[-1])
-    return await _hits(session, filters, rankings, similarity, limit)
+    while True:
+        if vector is not None and embedder is not None:
+            if index is not None:
+                rankings.append(rank_index(index, vector, filters, candidates))
+            else:
+                rankings.append(
+                    await pgvector.rank(session, vector, embedder.name, filters, candidates)
+                )
+        similarity = dict(rankings[-1]) if vector is not None else {}
+        hits = await _hits(session, filters, rankings, similarity, limit)
+        full = any(len(ranking) == candidates for ranking in rankings)
+        if len(hits) == limit or not full or candidates >= MAX_CANDIDATES:
+            return hits
+        # the candidates were passages of fewer than ``limit`` articles (one long article can
+        # fill them all): rank again, deeper
+        candidates = min(candidates * 4, MAX_CANDIDATES)
+        rankings = (
+            [await lexical_search(session, query, filters, candidates)]
+            if mode in (Mode.LEXICAL, Mode.HYBRID)
+            else []
+        )
 
 
 async def _hits(
