@@ -130,3 +130,31 @@ async def test_a_yes_naming_another_order_asks_the_same_for_that_order(
     assert newest["action"]["name"] == "cancel_order"
     assert newest["action"]["slots"]["order_id"] == "#W0000002"
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+async def test_a_corrected_zip_is_planned_again_not_taken_for_a_no(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("Change the address of #W0000001 to 10 Broadway, New York, NY 10004, USA")
+
+    again = await noah.say("wait, the zip should be 10005")
+    done = await noah.say("yes")
+
+    assert "10005" in again[-1]["text"]
+    assert "(yes / no)" in again[-1]["text"]
+    assert "10005" in done[-1]["text"]
+
+
+async def test_only_one_of_the_items_planned_for_a_return_is_planned_again(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("I want to return the Water Bottle and the Office Chair from #W0000003")
+    await noah.say("to the original payment method")
+
+    again = await noah.say("no, only the water bottle")
+
+    assert "(yes / no)" in again[-1]["text"]
+    assert "Water Bottle" in again[-1]["text"]
+    assert "Office Chair" not in again[-1]["text"]

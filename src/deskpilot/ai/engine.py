@@ -52,6 +52,7 @@ from deskpilot.ai.actions.slots import (
     is_confirmation,
     order_ids,
     ordinal_reference,
+    refund_method,
     status_reference,
     without_order_ids,
 )
@@ -214,6 +215,10 @@ class Engine:
             if set(order_ids(turn.text)) - {canonical_order_id(asked) if asked else None}:
                 if answer:
                     turn.state.pending_intent = _intent_acting(turn, pending["name"])
+            elif answer is not True and await self._corrects(turn, pending):
+                # "wait, the zip should be 10005", "no, only the skateboard": planned again
+                turn.state.pending_intent = _intent_acting(turn, pending["name"])
+                pending = None
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
         continues = _continues(turn, await self._flow_order(turn))
@@ -379,6 +384,20 @@ class Engine:
         if found.by_details:
             turn.state.verified_customer_id = found.customer_id
         return found
+
+    async def _corrects(self, turn: Turn, pending: dict[str, Any]) -> bool:
+        """The answer to "shall I go ahead?" changes a detail of the plan: an address or zip
+        for an address change, items or a refund method for a return ("wait, the zip should be
+        10005", "no, only the skateboard"). A reason is no correction: "不用了" (no need) is a
+        no, not "no longer needed"."""
+        name, asked = pending["name"], pending.get("slots", {}).get("order_id")
+        order = await orders.find_order(self.session, self.workspace_id, asked) if asked else None
+        found = fill_slots(turn.text, items=order.items if order else ())
+        return bool(
+            found.address
+            or (name == "change_address" and found.zip)
+            or (name == "return_order" and (found.item_ids or refund_method(turn.text)))
+        )
 
     async def _remember_proof(self, turn: Turn) -> bool:
         """The first customer the details said in the conversation prove is its one customer,

@@ -139,7 +139,7 @@ def emails(text: str) -> list[str]:
 _ZIP_VALUE = r"(\d{6}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![0-9A-Za-z])"
 _ZIP_AFTER_WORD = re.compile(
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码|индекс|почтовый индекс)"
-    r"[^0-9A-Za-z]{0,12}?(?:is\s+)?" + _ZIP_VALUE,
+    r"[^0-9A-Za-z]{0,12}?(?:(?:is|should\s+be|must\s+be)\s+)?" + _ZIP_VALUE,
     re.IGNORECASE,
 )
 _BARE_ZIP = re.compile(r"(?<![A-Za-z0-9#@._-])(\d{5}(?:-\d{4})?)(?![A-Za-z0-9@_-])")
@@ -620,6 +620,10 @@ def fill_slots(
     if order_id is None and not by_position:  # "the second one" is never the last one named
         order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
     mentioned = first(refund_method)
+    address = first(postal_address) or {}
+    corrected_zip = _ZIP_AFTER_WORD.search(text)
+    if address and corrected_zip and not postal_address(text):  # "the zip should be 10005"
+        address = {**address, "zip": corrected_zip.group(1).upper()}
     return FilledSlots(
         order_id=order_id,
         email=first(lambda t: next(iter(emails(t)), None)),
@@ -632,5 +636,5 @@ def fill_slots(
         reason=cancel_reason(text) or first(accepted_reason),
         item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
         payment_method_id=resolve_refund_method(mentioned, refund_choices),
-        address=first(postal_address) or {},
+        address=address,
     )
