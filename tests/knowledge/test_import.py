@@ -236,3 +236,28 @@ async def test_an_archived_article_stays_archived_when_its_file_is_unchanged(
     third = await _upload(client, tenant, [("faq.csv", changed)], publish="true")
     assert third.json()["updated"] == 1
     assert (await client.get(url, headers=tenant.headers)).json()["status"] == "published"
+
+
+async def test_an_edit_by_hand_survives_importing_the_unchanged_file_again(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    files = [("faq.csv", FAQ_CSV.encode())]
+    assert (await _upload(client, tenant, files, publish="true")).status_code == 200
+    shipping = next(a for a in await _articles(client, tenant) if "shipping" in a["title"])
+    url = f"/api/v1/kb/articles/{shipping['id']}"
+    edited = await client.patch(
+        url, headers=tenant.headers, json={"body": "Free next-day delivery since November."}
+    )
+    assert edited.status_code == 200, edited.text
+    assert (await client.post(f"{url}/publish", headers=tenant.headers)).status_code == 200
+
+    again = await _upload(client, tenant, files, publish="true")
+
+    assert again.json()["unchanged"] == 2
+    article = (await client.get(url, headers=tenant.headers)).json()
+    assert article["current_version"] == article["published_version"] == 2
+    # a file that did change since it was last imported still updates the article
+    changed = FAQ_CSV.replace("Two to five days.", "Three to five days.").encode()
+    third = await _upload(client, tenant, [("faq.csv", changed)], publish="true")
+    assert third.json()["updated"] == 1
+    assert (await client.get(url, headers=tenant.headers)).json()["current_version"] == 3

@@ -2,7 +2,8 @@
 
 Every item has an external id (the file path, or the path and the row's id or question), so
 importing the same files again updates the articles (a new version when the text changed)
-instead of duplicating them. A bad item is reported and skipped; the others are imported.
+instead of duplicating them; a file as it was when last imported leaves an article edited by
+hand since as it is. A bad item is reported and skipped; the others are imported.
 
 - Markdown (``.md``): YAML front matter at the very start (between ``---`` lines) may name the
   ``title``, ``tags``, ``category``, ``language`` and ``visibility`` (which must be the import's);
@@ -47,6 +48,7 @@ from deskpilot.knowledge import service
 from deskpilot.knowledge.repository import (
     ArticleRepository,
     CategoryRepository,
+    VersionRepository,
     workspace_languages,
 )
 from deskpilot.knowledge.schemas import (
@@ -598,6 +600,14 @@ async def _import_item(
         return failed
     try:
         existing = await ArticleRepository(session, workspace_id).by_external_id(item.external_id)
+        if existing is not None and await _edited_since_same_import(
+            session, workspace_id, existing.id, existing.current_version, create
+        ):
+            # the file is as it was last imported and the article was edited since: the
+            # edits stay (and stay unpublished when they are), the import brings nothing new
+            return ImportItemResult(
+                external_id=item.external_id, article_id=existing.id, outcome="unchanged"
+            )
         if existing is None:
             article = await service.create_article(
                 session, workspace_id, create, author_id, external_id=item.external_id
@@ -638,3 +648,16 @@ async def _import_item(
         failed.error = str(exc)
         return failed
     return ImportItemResult(external_id=item.external_id, article_id=article.id, outcome=outcome)
+
+
+async def _edited_since_same_import(
+    session: AsyncSession, workspace_id: str, article_id: str, current: int, item: ArticleCreate
+) -> bool:
+    """The article's last imported version has the item's title and body, and a newer
+    version (an edit by hand, a rollback) was made after it."""
+    imported = await VersionRepository(session, workspace_id).last_with_note(article_id, "import")
+    return (
+        imported is not None
+        and imported.number < current
+        and (imported.title, imported.body) == (item.title, item.body)
+    )

@@ -151,6 +151,16 @@ class VersionRepository(WorkspaceRepository[ArticleVersion]):
         )
         return await self.all(query)
 
+    async def last_with_note(self, article_id: str, note: str) -> ArticleVersion | None:
+        """The newest version of the article written with ``note`` ("import")."""
+        query = (
+            self.select()
+            .where(ArticleVersion.article_id == article_id, ArticleVersion.note == note)
+            .order_by(ArticleVersion.number.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()
+
     async def remove_article(self, article_id: str) -> None:
         await self.session.execute(
             delete(ArticleVersion).where(
