@@ -170,3 +170,13 @@ def _script_share(text: str, language: Language) -> float:
     else:
         return 1.0
     return hits / len(letters)
+
+
+def language_family(tag: str) -> tuple[list[str], str | None]:
+    """What a language filter admits, as (exact tags, prefix): ``zh`` admits ``zh`` and every
+    ``zh-…`` (prefix ``zh-``); ``zh-CN`` admits ``zh-CN`` and plain ``zh`` (an article in
+    Chinese serves a reader of Chinese in China)."""
+    primary, dash, _ = tag.partition("-")
+    if not dash:
+        return [tag], f"{tag}-"
+    return [tag, primary], None

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, sel
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.kit.language import language_family
 from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.knowledge.schemas import MAX_VERSION, ArticleFilter
 from deskpilot.models.ai import DEFAULT_LANGUAGES, AISettings
@@ -90,7 +91,7 @@ class ArticleRepository(WorkspaceRepository[Article]):
         if filters.category_id is not None:
             query = query.where(Article.category_id == filters.category_id)
         if filters.language is not None:
-            query = query.where(Article.language == filters.language)
+            query = query.where(_in_language(filters.language))
         if filters.visibility is not None:
             query = query.where(Article.visibility == filters.visibility)
         if filters.tag is not None:
@@ -108,7 +109,7 @@ class ArticleRepository(WorkspaceRepository[Article]):
             Article.published_version.is_not(None),
         )
         if language is not None:
-            query = query.where(Article.language == language)
+            query = query.where(_in_language(language))
         return await self.all(query.order_by(Article.title, Article.id))
 
     async def languages_published_public(self) -> list[str]:
@@ -281,3 +282,10 @@ class UnansweredRepository(WorkspaceRepository[UnansweredQuestion]):
             .limit(limit)
         )
         return await self.all(query)
+
+
+def _in_language(tag: str) -> ColumnElement[bool]:
+    """Articles a language filter admits (``kit.language.language_family``)."""
+    exact, prefix = language_family(tag)
+    admitted = Article.language.in_(exact)
+    return or_(admitted, Article.language.like(f"{prefix}%")) if prefix else admitted

@@ -64,15 +64,29 @@ def _no_nul(value: str | None) -> str | None:
     return value
 
 
+def canonical_language(value: str) -> str:
+    """A language tag in its usual case: language lower, script title, region upper (``ZH`` is
+    ``zh``, ``zh-cn`` is ``zh-CN``, ``zh-hant-tw`` is ``zh-Hant-TW``); not checked here."""
+    primary, *rest = value.strip().split("-")
+    parts = [primary.lower()]
+    for part in rest:
+        if len(part) == 4 and part.isalpha():
+            parts.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            parts.append(part.upper())
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
 def search_language(value: str | None, field: str) -> str | None:
-    """A language filter of a query string, normalised as article languages are stored: its
-    first subtag lower case (``EN`` is ``en``, ``PT-BR`` is ``pt-BR``); blank is no filter;
-    anything that is not a language tag raises InvalidInput naming ``field``."""
+    """A language filter of a query string, written as article languages are stored
+    (``canonical_language``); blank is no filter; anything that is not a language tag raises
+    InvalidInput naming ``field``."""
     value = (value or "").strip()
     if not value:
         return None
-    primary, dash, rest = value.partition("-")
-    value = primary.lower() + dash + rest
+    value = canonical_language(value)
     if not LANGUAGE.match(value):
         raise InvalidInput.field(field, "must be a language tag such as en, zh or pt-BR")
     return value
@@ -94,7 +108,7 @@ def _optional_line(value: str | None) -> str | None:
 
 
 def _language(value: str) -> str:
-    value = value.strip()
+    value = canonical_language(value)
     if not LANGUAGE.match(value):
         raise ValueError("must be a language tag such as en, zh or pt-BR")
     return value

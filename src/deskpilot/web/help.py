@@ -36,6 +36,7 @@ from deskpilot.kit.errors import NotFound, TooManyRequests
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.knowledge import quality, service
 from deskpilot.knowledge.retrieval.service import search_knowledge
+from deskpilot.knowledge.schemas import canonical_language
 from deskpilot.models import ArticleVersion, Visibility, Workspace
 from deskpilot.web import help_texts
 from deskpilot.workspaces.service import find_workspace_by_slug
@@ -155,7 +156,7 @@ async def help_home(
     except NotFound:
         return _not_found(request, lang)
     languages = await service.help_languages(session, workspace.id)
-    language = lang or workspace.default_language
+    language = canonical_language(lang) if lang else workspace.default_language
     if lang is None and language not in languages and languages:
         language = languages[0]
     pairs = await service.help_articles(session, workspace.id, language)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.kit.language import language_family
 from deskpilot.knowledge.retrieval.stopwords import stopwords
 from deskpilot.knowledge.retrieval.tokenize import tokens
 
@@ -35,8 +36,13 @@ def where_clause(filters: Filters, alias: str) -> tuple[str, dict[str, object]]:
     params.update({f"vis{i}": v for i, v in enumerate(filters.visibilities)})
     clauses = [f"{alias}.workspace_id = :ws", f"{alias}.visibility IN ({visibility})"]
     if filters.language:
-        clauses.append(f"{alias}.language = :language")
-        params["language"] = filters.language
+        exact, prefix = language_family(filters.language)
+        admitted = [f"{alias}.language IN ({', '.join(f':lang{i}' for i in range(len(exact)))})"]
+        params.update({f"lang{i}": tag for i, tag in enumerate(exact)})
+        if prefix:
+            admitted.append(f"{alias}.language LIKE :lang_prefix")
+            params["lang_prefix"] = f"{prefix}%"
+        clauses.append(f"({' OR '.join(admitted)})")
     if filters.category_id:
         clauses.append(f"{alias}.category_id = :category")
         params["category"] = filters.category_id

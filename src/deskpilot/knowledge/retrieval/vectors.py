@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.kit.language import language_family
 from deskpilot.knowledge.retrieval.embeddings import Matrix
 from deskpilot.knowledge.retrieval.lexical import Filters
 from deskpilot.models import KnowledgeChunk
@@ -43,7 +44,11 @@ class VectorIndex:
         if found is None:
             found = np.isin(self.visibility, list(filters.visibilities))
             if filters.language:
-                found &= self.language == filters.language
+                exact, prefix = language_family(filters.language)
+                admitted = np.isin(self.language, exact)
+                if prefix:
+                    admitted |= np.char.startswith(self.language.astype(str), prefix)
+                found &= admitted
             if filters.category_id:
                 found &= self.category == filters.category_id
             if len(self.masks) >= MAX_CACHED_MASKS:
