@@ -158,3 +158,33 @@ async def test_only_one_of_the_items_planned_for_a_return_is_planned_again(
     assert "(yes / no)" in again[-1]["text"]
     assert "Water Bottle" in again[-1]["text"]
     assert "Office Chair" not in again[-1]["text"]
+
+
+async def test_a_yes_with_a_correction_plans_again_and_a_no_about_an_item_declines(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("Change the address of #W0000001 to 10 Broadway, New York, NY 10004, USA")
+    again = await noah.say("Yes, but the zip should be 10005")
+    assert "(yes / no)" in again[-1]["text"]
+    assert "10005" in again[-1]["text"]
+
+    await noah.say("I want to return the Water Bottle and the Office Chair from #W0000003")
+    await noah.say("to the original payment method")
+    declined = await noah.say("No, don't return the office chair")
+    assert "haven't changed anything" in declined[-1]["text"]
+
+
+async def test_a_zip_given_to_prove_who_one_is_is_no_new_address_zip(
+    shop: Shop, customer: Any
+) -> None:
+    visitor = customer("visitor")
+    await visitor.say(
+        "Please change the shipping address of order #W0000001 to 445 Maple Drive, "
+        "Fort Worth, TX 76165, USA"
+    )
+
+    planned = await visitor.say("My name is Noah Brown, zip code 80279")
+
+    assert "76165" in planned[-1]["text"]
+    assert "80279" not in planned[-1]["text"]

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from deskpilot.kit.db import Database
 from deskpilot.models import Conversation, HandledBy, Message
 from tests.ai.actions.shop import Shop
+from tests.ai.test_llm import SHIPPING
 from tests.ai.test_pipeline import Customer
 from tests.factories import Tenant
+from tests.knowledge.helpers import publish
 
 HANDOFF_NOTICE = "I'm passing you to a member of our team"
 
@@ -119,19 +121,28 @@ async def test_strongly_negative_sentiment_hands_off_with_a_ticket(
 
 
 async def test_guesses_at_someone_s_details_hand_off_whatever_helped_in_between(
-    customer: Any, shop: Shop, database: Database
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, shop: Shop, database: Database
 ) -> None:
     """Each wrong email is a guess at another customer's account: a helpful turn between two
-    guesses (here a cancellation asked for and declined) does not start that count again."""
-    anna = customer("guess-1", "anna@example.com")
-    first = await anna.say("Cancel order #W0000002, my email is noah1@example.com")
+    guesses (here a question answered from knowledge) does not start that count again."""
+    await publish(client, tenant, title="How long does shipping take?", body=SHIPPING)
+    visitor = customer("guess-1")
+    first = await visitor.say("Cancel order #W0000002, my email is noah1@example.com")
     assert "couldn't match" in first[0]["text"]
-    await anna.say("Cancel order #W0000005, I ordered it by mistake")  # a confirmation question
-    await anna.say("no")  # declined: the turn helped
-    second = await anna.say("Cancel order #W0000002, my email is noah2@example.com")
+    helped = await visitor.say("How long does standard delivery take?")
+    assert "three to five business days" in helped[0]["text"]
+    second = await visitor.say("Cancel order #W0000002, my email is noah2@example.com")
     assert second[0]["text"].startswith(HANDOFF_NOTICE)
-    assert (await anna.runs())[0]["reason"].startswith("details matched no account 2 times")
-    await handed_to_people(database, anna)
+    assert (await visitor.runs())[0]["reason"].startswith("details matched no account 2 times")
+    await handed_to_people(database, visitor)
+
+
+async def test_a_verified_customer_naming_another_account_is_told_whose_orders_count(
+    customer: Any, shop: Shop
+) -> None:
+    anna = customer("guess-3", "anna@example.com")
+    refused = await anna.say("Cancel order #W0000002, my email is noah1@example.com")
+    assert "account you have verified" in refused[0]["text"]
 
 
 async def test_after_too_many_wrong_details_even_the_right_ones_verify_nobody(

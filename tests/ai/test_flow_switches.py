@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from deskpilot.ai.requests import stated_request
+from deskpilot.ai.requests import says_thanks_or_goodbye, stated_request
 from tests.ai.actions.shop import Shop
 from tests.ai.test_llm import SHIPPING, SHIPPING_RU
 from tests.factories import Tenant
@@ -217,3 +217,29 @@ async def test_thanks_or_goodbye_is_answered_as_such(customer: Any, text: str, r
     answered = await visitor.say(text)
 
     assert reply in answered[-1]["text"]
+
+
+async def test_small_talk_after_a_question_is_no_follow_up_question(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any
+) -> None:
+    await publish(client, tenant, title="How long does shipping take?", body=SHIPPING)
+    visitor = customer("visitor")
+    await visitor.say("How long does standard delivery take?")
+
+    await visitor.say("and good morning")
+
+    newest = (await visitor.runs())[0]
+    assert newest["decision"] != "handoff", newest["reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks but the item arrived broken",
+        "thanks for nothing, my order never arrived",
+        "谢谢，但是东西坏了",  # noqa: RUF001
+        "Thanks, when will it arrive?",
+    ],
+)
+def test_thanks_with_a_complaint_or_a_question_is_no_closing(text: str) -> None:
+    assert not says_thanks_or_goodbye(text)

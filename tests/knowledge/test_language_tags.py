@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese article text
 """Language tags are written one way (``ZH`` is ``zh``, ``zh-cn`` is ``zh-CN``) and a filter of
 one language admits its regional tags: a review found ``zh-CN`` articles missing from the
 ``zh`` help center and from ``language=zh`` searches, and ``ZH`` refused at creation."""

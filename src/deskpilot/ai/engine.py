@@ -44,7 +44,9 @@ from deskpilot.ai.actions.base import (
 )
 from deskpilot.ai.actions.order_status import RECENT_ORDERS
 from deskpilot.ai.actions.registry import ActionRegistry
+from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
+    CORRECTION,
     asks_something,
     canonical_order_id,
     emails,
@@ -52,7 +54,6 @@ from deskpilot.ai.actions.slots import (
     is_confirmation,
     order_ids,
     ordinal_reference,
-    refund_method,
     status_reference,
     without_order_ids,
 )
@@ -215,7 +216,7 @@ class Engine:
             if set(order_ids(turn.text)) - {canonical_order_id(asked) if asked else None}:
                 if answer:
                     turn.state.pending_intent = _intent_acting(turn, pending["name"])
-            elif answer is not True and await self._corrects(turn, pending):
+            elif await self._corrects(turn, pending, answer):
                 # "wait, the zip should be 10005", "no, only the skateboard": planned again
                 turn.state.pending_intent = _intent_acting(turn, pending["name"])
                 pending = None
@@ -260,10 +261,12 @@ class Engine:
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
-            if follow_up_question(turn.text, turn.history) != turn.text or (
-                intent == "feedback" and asks_something(turn.text)
-            ):  # "and express?" after a question is no greeting, "Do you gift-wrap?" no feedback
-                return await self._answer(turn, retriever, None)
+            if intent == "feedback" and asks_something(turn.text):
+                return await self._answer(turn, retriever, None)  # "Do you gift-wrap?"
+            if follow_up_question(turn.text, turn.history) != turn.text:
+                answered = await self._answer(turn, retriever, None)  # "and express?"
+                if answered.decision == Decision.ANSWER:
+                    return answered
         if intent == "greeting":
             if asked_what:  # small talk is no answer to "what do you need?": the second miss
                 return self._handoff(
@@ -385,19 +388,34 @@ class Engine:
             turn.state.verified_customer_id = found.customer_id
         return found
 
-    async def _corrects(self, turn: Turn, pending: dict[str, Any]) -> bool:
-        """The answer to "shall I go ahead?" changes a detail of the plan: an address or zip
-        for an address change, items or a refund method for a return ("wait, the zip should be
-        10005", "no, only the skateboard"). A reason is no correction: "不用了" (no need) is a
-        no, not "no longer needed"."""
-        name, asked = pending["name"], pending.get("slots", {}).get("order_id")
+    async def _corrects(self, turn: Turn, pending: dict[str, Any], answer: bool | None) -> bool:
+        """The answer to "shall I go ahead?" changes a detail of the plan, yes or not: another
+        address or zip for an address change, other items or refund method for a return
+        ("wait, the zip should be 10005", "yes, only the water bottle"). A no corrects only
+        when it says so ("no, only the skateboard"; "No, don't return the chair" declines), and
+        a reason is no correction ("不用了", no need, is a no)."""
+        if answer is False and not CORRECTION.search(turn.text):
+            return False
+        name, planned = pending["name"], pending.get("slots", {})
+        asked = planned.get("order_id")
         order = await orders.find_order(self.session, self.workspace_id, asked) if asked else None
-        found = fill_slots(turn.text, items=order.items if order else ())
-        return bool(
-            found.address
-            or (name == "change_address" and found.zip)
-            or (name == "return_order" and (found.item_ids or refund_method(turn.text)))
+        found = fill_slots(
+            turn.text,
+            items=order.items if order else (),
+            refund_choices=orders.original_payment_methods(order) if order else (),
         )
+        if name == "change_address":
+            zip_said = found.zip if CORRECTION.search(turn.text) else None
+            return any(planned.get(k) != v for k, v in found.address.items()) or bool(
+                zip_said and zip_said != planned.get("zip")
+            )
+        if name == "return_order":
+            items = set(found.item_ids) - {ALL_ITEMS}
+            return bool(items and items != set(planned.get("item_ids", []))) or bool(
+                found.payment_method_id
+                and found.payment_method_id != planned.get("payment_method_id")
+            )
+        return False
 
     async def _remember_proof(self, turn: Turn) -> bool:
         """The first customer the details said in the conversation prove is its one customer,

@@ -423,20 +423,28 @@ async def preview(
     )
     vip = await _is_vip(session, workspace_id, customer_id, settings.vip_segments)
     retriever = KnowledgeRetriever(session, workspace_id, resources, known)
+    language: str | None = None
     for index, said in enumerate([*earlier, text]):
+        last = index == len(earlier)
         engine = Engine(
             session,
             workspace_id,
             default_registry(),
             None,
-            # earlier answers only move the state: the built-in writer, no model calls
-            writer=hooks.writer if index == len(earlier) else None,
-            slot_filler=hooks.slot_filler,
+            # earlier turns only move the state: the built-in engine, no model calls
+            writer=hooks.writer if last else None,
+            slot_filler=hooks.slot_filler if last else None,
             dry_run=True,
         )
         understood, taxonomy = await _understand(
-            session, settings, said, None, resolver=hooks.intent_resolver, history=earlier[:index]
+            session,
+            settings,
+            said,
+            language,
+            resolver=hooks.intent_resolver if last else None,
+            history=earlier[:index],
         )
+        language = language or understood.language  # the conversation's, as a channel keeps it
         turn = Turn(
             text=said,
             understanding=understood,

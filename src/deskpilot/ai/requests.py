@@ -131,14 +131,16 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 FOLLOW_UP_WORDS = 6
+FOLLOW_UP_CHARS = 30
 
 
 def follow_up_question(text: str, history: list[str]) -> str:
-    """The question a short follow-up asks: read with the customer's previous message when
-    that was a question ("How long does shipping take?" then "and to Canada?"), else the
-    text itself."""
-    short = len(text.split()) <= FOLLOW_UP_WORDS and len(text) <= 40
-    if history and short and _FOLLOW_UP.search(text) and asks_something(history[-1]):
+    """The question a short follow-up question asks: read with the customer's previous message
+    when that was a question too ("How long does shipping take?" then "and to Canada?"),
+    else the text itself ("and good morning" asks nothing)."""
+    short = len(text.split()) <= FOLLOW_UP_WORDS and len(text) <= FOLLOW_UP_CHARS
+    asks = asks_something(text) and asks_something(history[-1]) if history else False
+    if short and asks and _FOLLOW_UP.search(text):
         return f"{history[-1]} {text}"
     return text
 
@@ -151,8 +153,16 @@ _THANKS_OR_GOODBYE = re.compile(
 CLOSING_WORDS = 8
 
 
+_BUT = re.compile(
+    r"\b(?:but|however|though|nothing|never|not|no)\b|(?<![а-яё])(?:но|однако|не|нет|ничего)(?![а-яё])"
+    r"|但|可是|不过|没|不",
+    re.IGNORECASE,
+)
+
+
 def says_thanks_or_goodbye(text: str) -> bool:
-    """A short thank-you or goodbye that asks nothing ("thanks!", "Спасибо, до свидания",
-    "谢谢，再见")."""
+    """A short thank-you or goodbye that asks nothing and says nothing else ("thanks!",
+    "Спасибо, до свидания", "谢谢，再见"; not "Thanks but the item arrived broken")."""
     short = len(text.split()) <= CLOSING_WORDS and len(text) <= 60
-    return short and not asks_something(text) and _THANKS_OR_GOODBYE.search(text) is not None
+    plain = not asks_something(text) and _BUT.search(text) is None
+    return short and plain and _THANKS_OR_GOODBYE.search(text) is not None

@@ -208,6 +208,12 @@ def test_us_addresses() -> None:
     ("好呢", "zh", True),
     ("好的呢？", "zh", None),
     ("那退款呢", "zh", None),
+    ("Fine, keep it", "en", False),
+    ("ладно, оставьте", "ru", False),
+    ("Perfect, the wrong item again", "en", None),
+    ("great job", "en", None),
+    ("Идет дождь", "ru", None),
+    ("ok, leave it", "en", None),
 ])  # fmt: skip
 def test_is_confirmation(text: str, language: str, answer: bool | None) -> None:
     assert is_confirmation(text, language) is answer

@@ -37,3 +37,13 @@ async def test_a_yes_in_another_language_is_answered_in_the_conversations(
     answered = await noah.say(yes)
 
     assert done in answered[-1]["text"]
+
+
+async def test_a_short_request_in_another_language_switches_it(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("Hello")
+
+    answered = await noah.say("我要退货")
+
+    newest = (await noah.runs())[0]
+    assert newest["language"] == "zh", answered[-1]["text"]

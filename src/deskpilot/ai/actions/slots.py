@@ -479,14 +479,22 @@ def stated_details(turns: Sequence[str]) -> KnownValues:
     )
 
 
+# a detail said again to correct it ("the zip should be 10005", "only the water bottle"), not
+# to prove who one is ("my name is Noah Brown, zip 80279")
+CORRECTION = re.compile(
+    r"\b(?:should|must|actually|instead|wrong|typo|correct(?:ion)?|only|just|rather)\b"
+    r"|(?<![а-яё])(?:должен|должна|должно|ошиб\w*|правильн\w*|только|лишь|вместо)(?![а-яё])"
+    r"|应该|写错|改为|改成|只|仅",
+    re.IGNORECASE,
+)
+
+
 # --- confirmation ---------------------------------------------------------------------------
 
 _YES = re.compile(
     r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|confirm(?:ed)?|correct|right|go\s+ahead|please\s+do"
-    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good|alright"
-    r"|all\s+right|fine|perfect|great"
-    r"|да|ага|угу|конечно|подтверждаю|подтвердить|хорошо|ок|окей|ладно|лады|годится|ид[её]т"
-    r"|давай(?:те)?|верно|согласен|согласна)\b"
+    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
+    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
     # Chinese has no spaces: a yes word only counts when what follows it still says yes
     # ("好的", "可以取消", "行吧"), never as the start of another word ("对不起", "是不是", "好吃")
     r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
@@ -495,9 +503,17 @@ _YES = re.compile(
     r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
     re.IGNORECASE,
 )
+# words that say yes only as the whole answer, or with "please" / "go ahead" after them:
+# "Fine, keep it", "Perfect, the wrong item again", "ладно, оставьте" are no yes
+_YES_ALONE = re.compile(
+    r"(?:alright|all\s+right|fine|perfect|great|угу|ладно|лады|окей|годится|ид[её]т)"
+    r"(?:\s+(?:then|please|go\s+ahead|do\s+it|тогда|давайте|отменяйте|оформляйте|меняйте))?",
+    re.IGNORECASE,
+)
 _NO = re.compile(
     r"^(?:no|nope|nah|n|don'?t|do\s+not|stop|wait|never\s*mind|not\s+now|hold\s+on"
     r"|нет|не\s+надо|не\s+нужно|не\s+стоит|отмена|стоп|подожди(?:те)?)\b"
+    r"|\b(?:keep|leave|forget)\s+it\b|(?<![а-яё])(?:оставь\w*|не\s+трогай\w*)"
     r"|^(?:不是|不要|不用|不行|不对|不了|不|否|算了|别|等一下|等等)"
     r"|\U0001f44e|\u274c|\u270b"  # thumbs down, cross mark, raised hand
     r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bi\s+changed\s+my\s+mind\b",
@@ -544,7 +560,11 @@ def is_confirmation(text: str, language: str | None = None) -> bool | None:
     folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
     if not folded:
         return None
-    yes, no = _YES.search(folded) is not None, _NO.search(folded) is not None
+    no = _NO.search(folded) is not None
+    yes = (
+        _YES.search(folded) is not None
+        or _YES_ALONE.fullmatch(" ".join(folded.split())) is not None
+    )
     if yes and not no and not _only_a_yes(stripped, folded):
         return None
     return None if yes == no else yes
@@ -621,7 +641,7 @@ def fill_slots(
         order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
     mentioned = first(refund_method)
     address = first(postal_address) or {}
-    corrected_zip = _ZIP_AFTER_WORD.search(text)
+    corrected_zip = _ZIP_AFTER_WORD.search(text) if CORRECTION.search(text) else None
     if address and corrected_zip and not postal_address(text):  # "the zip should be 10005"
         address = {**address, "zip": corrected_zip.group(1).upper()}
     return FilledSlots(

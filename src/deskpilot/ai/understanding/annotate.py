@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from deskpilot.ai.actions.slots import is_confirmation
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
@@ -30,10 +31,12 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _a_word_or_two(words: str) -> bool:
-    """A reply too short to switch the conversation's language ("да", "Yes please", "好的")."""
+    """A yes or no too short to switch the conversation's language ("да", "Yes please", "好的"),
+    the answer to a question the bot asked in it; "取消订单" or "Где заказ?" switch."""
     han = len(_HAN.findall(words))
     latin_or_cyrillic = len(_HAN.sub(" ", words).split())
-    return latin_or_cyrillic + han / 2 <= SHORT_REPLY_WORDS
+    short = latin_or_cyrillic + han / 2 <= SHORT_REPLY_WORDS
+    return short and is_confirmation(words) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,7 @@ async def search(
             if mode == Mode.VECTOR:
                 raise
             log.warning("workspace %s: searching by words only: %s", filters.workspace_id, exc)
+    found = -1
     while True:
         if vector is not None and embedder is not None:
             if index is not None:
@@ -134,8 +135,9 @@ async def search(
         similarity = dict(rankings[-1]) if vector is not None else {}
         hits = await _hits(session, filters, rankings, similarity, limit)
         full = any(len(ranking) == candidates for ranking in rankings)
-        if len(hits) == limit or not full or candidates >= MAX_CANDIDATES:
-            return hits
+        if len(hits) in (limit, found) or not full or candidates >= MAX_CANDIDATES:
+            return hits  # enough, all there are, or deeper found no more articles
+        found = len(hits)
         # the candidates were passages of fewer than ``limit`` articles (one long article can
         # fill them all): rank again, deeper
         candidates = min(candidates * 4, MAX_CANDIDATES)
