@@ -219,13 +219,20 @@ async def test_demo_knowledge_loads_once_with_the_policy_sections(
     assert sorted(internal) == ["Exchanges", "Returns"]
 
 
+async def _published_shipping_faq(
+    client: httpx.AsyncClient, tenant: Tenant, files: list[tuple[str, bytes]]
+) -> str:
+    """Imports and publishes ``files`` (FAQ_CSV); the URL of the shipping question's article."""
+    assert (await _upload(client, tenant, files, publish="true")).status_code == 200
+    shipping = next(a for a in await _articles(client, tenant) if "shipping" in a["title"])
+    return f"/api/v1/kb/articles/{shipping['id']}"
+
+
 async def test_an_archived_article_stays_archived_when_its_file_is_unchanged(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     files = [("faq.csv", FAQ_CSV.encode())]
-    assert (await _upload(client, tenant, files, publish="true")).status_code == 200
-    shipping = next(a for a in await _articles(client, tenant) if "shipping" in a["title"])
-    url = f"/api/v1/kb/articles/{shipping['id']}"
+    url = await _published_shipping_faq(client, tenant, files)
     assert (await client.post(f"{url}/archive", headers=tenant.headers)).status_code == 200
 
     again = await _upload(client, tenant, files, publish="true")
@@ -242,9 +249,7 @@ async def test_an_edit_by_hand_survives_importing_the_unchanged_file_again(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     files = [("faq.csv", FAQ_CSV.encode())]
-    assert (await _upload(client, tenant, files, publish="true")).status_code == 200
-    shipping = next(a for a in await _articles(client, tenant) if "shipping" in a["title"])
-    url = f"/api/v1/kb/articles/{shipping['id']}"
+    url = await _published_shipping_faq(client, tenant, files)
     edited = await client.patch(
         url, headers=tenant.headers, json={"body": "Free next-day delivery since November."}
     )
