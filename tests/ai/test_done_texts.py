@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from deskpilot.ai.action_replies import confirmation
 from deskpilot.ai.action_replies import done as _done
 from deskpilot.ai.actions.base import ActionResult
 from deskpilot.ai.actions.cancel_order import refund_timing
@@ -37,3 +38,13 @@ def test_a_payment_method_is_named_by_its_kind_in_the_customers_language() -> No
     assert payment_method("gift_card_1", "zh") == "\u793c\u54c1\u5361 (gift_card_1)"
     assert payment_method("credit_card_7", "ru").startswith("\u0431\u0430\u043d\u043a")
     assert payment_method("voucher_9", "en") == "voucher_9"  # a kind it does not know
+
+
+def test_the_russian_return_plan_names_the_refund_method_in_a_form_that_needs_no_case() -> None:
+    text = confirmation(
+        "return_order",
+        {"order_id": "#W1", "items": [{"name": "Лампа"}], "refund_to": "gift_card_1"},
+        "ru",
+    )
+    assert "способ возврата денег: подарочная карта (gift_card_1)" in text
+    assert "на подарочная" not in text

@@ -165,7 +165,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I will open a return for {items} from order {order}, refunded to {refund}. "
         "Shall I go ahead? (yes / no)",
         "zh": "我将为订单 {order} 中的 {items} 办理退货，退款至 {refund}。确认吗？（是/否）",
-        "ru": "Я оформлю возврат: {items} из заказа {order}, деньги вернутся на {refund}. "
+        "ru": "Я оформлю возврат: {items} из заказа {order}; способ возврата денег: {refund}. "
         "Подтверждаете? (да / нет)",
     },
     "actions.confirm.change_address": {
