@@ -197,7 +197,7 @@ class Engine:
         proved = await self._remember_proof(turn)
         pending = turn.state.pending_action
         waiting = pending or turn.state.pending_intent not in (None, "clarify")
-        if proved and not waiting and only_details(turn.text, _claims(turn.text, []).values()):
+        if proved and not waiting and only_details(turn.text, proved.values()):
             # "My name is Noah Brown, zip 80279" and nothing else: ready for the request
             turn.state.pending_intent = None
             return Outcome(
@@ -397,7 +397,7 @@ class Engine:
         if answer is False and not CORRECTION.search(turn.text):
             return False
         name, planned = pending["name"], pending.get("slots", {})
-        asked = planned.get("order_id")
+        asked = planned.get("order_id") if name == "return_order" else None  # items, refunds
         order = await orders.find_order(self.session, self.workspace_id, asked) if asked else None
         found = fill_slots(
             turn.text,
@@ -417,16 +417,17 @@ class Engine:
             )
         return False
 
-    async def _remember_proof(self, turn: Turn) -> bool:
+    async def _remember_proof(self, turn: Turn) -> Claims | None:
         """The first customer the details said in the conversation prove is its one customer,
         from the message that completes the proof, whatever that message asks ("I'm Noah
-        Brown, zip 80279"): details proving someone else later change nothing. True when this
-        message proved who they are."""
+        Brown, zip 80279"): details proving someone else later change nothing. The details of
+        this message when it proved who they are, else None."""
         if turn.state.verified_customer_id:
-            return False
-        if offers_details(_claims(turn.text, turn.history)) and _claims(turn.text, []) != Claims():
-            return (await self._verified_customer(turn)).by_details
-        return False
+            return None
+        said = _claims(turn.text, [])
+        if said == Claims() or not offers_details(_claims(turn.text, turn.history)):
+            return None
+        return said if (await self._verified_customer(turn)).by_details else None
 
     async def _act(
         self, turn: Turn, intent: str, action_name: str | None, *, asked_before: bool = False

@@ -423,19 +423,21 @@ async def preview(
     )
     vip = await _is_vip(session, workspace_id, customer_id, settings.vip_segments)
     retriever = KnowledgeRetriever(session, workspace_id, resources, known)
+    # earlier turns only move the state: the built-in engine, no model calls
+    replay = Engine(session, workspace_id, default_registry(), None, dry_run=True)
+    final = Engine(
+        session,
+        workspace_id,
+        default_registry(),
+        None,
+        writer=hooks.writer,
+        slot_filler=hooks.slot_filler,
+        dry_run=True,
+    )
     language: str | None = None
     for index, said in enumerate([*earlier, text]):
         last = index == len(earlier)
-        engine = Engine(
-            session,
-            workspace_id,
-            default_registry(),
-            None,
-            # earlier turns only move the state: the built-in engine, no model calls
-            writer=hooks.writer if last else None,
-            slot_filler=hooks.slot_filler if last else None,
-            dry_run=True,
-        )
+        engine = final if last else replay
         understood, taxonomy = await _understand(
             session,
             settings,
