@@ -98,8 +98,10 @@ async def _search(
     shown: dict[str, ArticleVersion],
 ) -> list[_Result]:
     """The search hits among the articles the page may show: the index follows publishing
-    through a job, so a hit is checked against what is published and public right now. The
-    category (the page's ``?category=``) narrows the search itself, not its top hits."""
+    through a job, so a hit is checked against what is published and public right now, and
+    one that does not speak to the query at all is left out ("nothing found" rather than the
+    nearest unrelated articles). The category (the page's ``?category=``) narrows the search
+    itself, not its top hits."""
     found = await search_knowledge(
         session,
         workspace.id,
@@ -113,7 +115,7 @@ async def _search(
     results: list[_Result] = []
     for hit in found.hits:
         version = shown.get(hit.article_id)
-        if version is None or version.number != hit.version:
+        if version is None or version.number != hit.version or not hit.speaks_to(query):
             continue
         results.append(_Result(hit.article_id, version.title, _passage(hit.text)))
     return results

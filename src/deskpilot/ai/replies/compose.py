@@ -17,14 +17,13 @@ from typing import Protocol
 
 from deskpilot.ai.texts import say
 from deskpilot.knowledge.retrieval.chunking import SEPARATOR
-from deskpilot.knowledge.retrieval.stopwords import stopwords
-from deskpilot.knowledge.retrieval.tokenize import tokens
+from deskpilot.knowledge.retrieval.service import UNRELATED_SIMILARITY
+from deskpilot.knowledge.retrieval.stopwords import content_words
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 700
 MIN_COVERAGE = 0.5  # share of the question's content words found in the passage
 MIN_SIMILARITY = 0.875  # cosine of e5 query and passage vectors that counts as supported
-UNRELATED_SIMILARITY = 0.8  # e5 cosines of unrelated texts reach about this
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|(?<=[\u3002\uff01\uff1f])|\n+")
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)")
 
@@ -76,11 +75,6 @@ class ExtractiveWriter:
         return compose_extractive(question, passages[0], language) if passages else None
 
 
-def content_words(text: str) -> set[str]:
-    common = stopwords()
-    return {word for word in tokens(text) if word not in common}
-
-
 def sentences(text: str) -> list[str]:
     out = []
     for raw in _SENTENCE_END.split(text):
@@ -88,6 +82,11 @@ def sentences(text: str) -> list[str]:
         if sentence:
             out.append(sentence)
     return out
+
+
+def shares_words(text: str, passage: Passage) -> bool:
+    """Whether the passage (or its heading) holds any content word of ``text``."""
+    return bool(content_words(text) & content_words(f"{passage.heading or ''} {passage.text}"))
 
 
 def support_of(question: str, passage: Passage) -> float:

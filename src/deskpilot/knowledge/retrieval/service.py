@@ -13,8 +13,11 @@ from deskpilot.kit.pii import KnownValues
 from deskpilot.knowledge.retrieval.embeddings import Embedder, EmbeddingUnavailable
 from deskpilot.knowledge.retrieval.hybrid import Hit, Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
+from deskpilot.knowledge.retrieval.stopwords import content_words
 from deskpilot.knowledge.retrieval.workspace_embedders import outside_query_vector, own_embedder
 from deskpilot.models import KnowledgeCategory, Visibility
+
+UNRELATED_SIMILARITY = 0.8  # e5 cosines of unrelated texts reach about this
 
 
 class SearchHit(BaseModel):
@@ -24,6 +27,15 @@ class SearchHit(BaseModel):
     heading: str | None
     text: str
     language: str
+    similarity: float | None = None  # the passage's cosine to the query, when vectors ranked
+
+    def speaks_to(self, query: str) -> bool:
+        """Whether the passage is about the query at all: it shares a word with it (stemmed,
+        function words aside), or its vector is closer than unrelated texts come. Vector
+        search always returns its nearest passages, related or not."""
+        if self.similarity is not None and self.similarity > UNRELATED_SIMILARITY:
+            return True
+        return bool(content_words(query) & content_words(f"{self.heading or ''} {self.text}"))
 
 
 class SearchResults(BaseModel):
@@ -123,6 +135,7 @@ async def search_knowledge(
                 heading=h.heading,
                 text=h.text,
                 language=h.language,
+                similarity=h.similarity,
             )
             for h in hits
         ],

@@ -42,3 +42,9 @@ _CHINESE = """
 @cache
 def stopwords() -> frozenset[str]:
     return frozenset(tokens(" ".join((_ENGLISH, _RUSSIAN, _CHINESE))))
+
+
+def content_words(text: str) -> set[str]:
+    """The text's tokens (segmented, stemmed) that are not function words."""
+    common = stopwords()
+    return {word for word in tokens(text) if word not in common}
