@@ -1,18 +1,21 @@
-"""What the bot says about money: once a cancellation ran, when the refund arrives follows how
-the order was paid (a gift card at once, anything else in 5-7 business days), and a refund
-method is named by its kind, in every language."""
+# ruff: noqa: RUF001 - Chinese and Russian replies
+"""What the bot says about money and orders: once a cancellation ran, when the refund arrives
+follows how the order was paid (a gift card at once, anything else in 5-7 business days); a
+refund method is named by its kind and an amount carries its currency, in every language; items
+are offered by name, and a status says where the order ships."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from deskpilot.ai.action_replies import confirmation
+from deskpilot.ai.action_replies import ask_for, confirmation, item_labels
 from deskpilot.ai.action_replies import done as _done
-from deskpilot.ai.actions.base import ActionResult
+from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
 from deskpilot.ai.actions.cancel_order import refund_timing
-from deskpilot.ai.texts import payment_method
+from deskpilot.ai.texts import money, payment_method
 
 
 def cancelled(*methods: str) -> ActionResult:
@@ -48,3 +51,63 @@ def test_the_russian_return_plan_names_the_refund_method_in_a_form_that_needs_no
     )
     assert "способ возврата денег: подарочная карта (gift_card_1)" in text
     assert "на подарочная" not in text
+
+
+def test_amounts_carry_their_currency() -> None:
+    plan = {
+        "order_id": "#W1",
+        "reason": "ordered by mistake",
+        "currency": "USD",
+        "refunds": [{"amount": "300"}, {"amount": "236.65"}],
+    }
+    assert "the refund of $300.00 + $236.65 goes back" in confirmation("cancel_order", plan, "en")
+    assert money("74.99", "RUB") == "74.99 RUB"
+    assert money("5", "eur") == "\u20ac5.00"
+    assert money("n/a", "USD") == "n/a"
+
+
+def test_the_refund_question_names_each_choice_by_its_kind() -> None:
+    outcome = PolicyOutcome.missing_slots(
+        ["payment_method_id"], {"payment_method_id": ["credit_card_1", "gift_card_2"]}
+    )
+    asked = ask_for(outcome, "en", None)
+    assert "Options: credit card (credit_card_1), gift card (gift_card_2)." in asked
+
+
+def test_items_are_offered_by_name_and_told_apart_by_their_options() -> None:
+    items: list[dict[str, Any]] = [
+        {"name": "Bluetooth Speaker", "item_id": "9000000003"},
+        {"name": "T-Shirt", "item_id": "11", "options": {"color": "red", "size": "M"}},
+        {"name": "T-Shirt", "item_id": "12", "options": {"color": "blue", "size": "M"}},
+        {"name": "Mug", "item_id": "21", "options": {"color": "white"}},
+        {"name": "Mug", "item_id": "22", "options": {"color": "white"}},
+    ]
+    assert item_labels(items) == {
+        "9000000003": "Bluetooth Speaker",
+        "11": "T-Shirt (red, M)",
+        "12": "T-Shirt (blue, M)",
+        "21": "Mug (white) (21)",
+        "22": "Mug (white) (22)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Shipping address: 1 Main St, Austin, TX, 78701, USA."),
+        ("zh", "。收货地址：1 Main St, Austin, TX, 78701, USA。"),
+        (
+            "ru",
+            "Адрес доставки: 1 Main St",
+        ),
+    ],
+)
+def test_the_status_says_where_the_order_ships(language: str, said: str) -> None:
+    address = {"address1": "1 Main St", "city": "Austin", "state": "TX", "zip": "78701"}
+    data = {
+        "order_id": "#W1",
+        "status": "pending",
+        "items": [{"name": "Lamp"}],
+        "shipping_address": {**address, "country": "USA"},
+    }
+    assert said in _done(ActionResult("order_status", ok=True, data=data), language)

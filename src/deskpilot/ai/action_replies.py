@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
-from deskpilot.ai.texts import payment_method, say, term
+from deskpilot.ai.texts import language_of, money, payment_method, say, term
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -19,8 +19,10 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
     key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
     choices = outcome.choices.get(slot, [])
     if slot == "item_ids" and order is not None:  # the customer knows items by their names
-        names = {orders.item_key(item): str(item.get("name") or "") for item in order.items}
-        choices = [f"{names[c]} ({c})" if names.get(c) else c for c in choices]
+        labels = item_labels(order.items)
+        choices = [labels.get(c, c) for c in choices]
+    elif slot == "payment_method_id":
+        choices = [payment_method(c, language) for c in choices]
     elif slot == "reason":
         choices = [term(c, language) for c in choices]
     question = say(key, language, choices=", ".join(choices))
@@ -34,7 +36,26 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
         items=", ".join(items),
         order=outcome.plan["order_id"],
     )
-    return f"{so_far} {question}"
+    return f"{so_far}{'' if language_of(language) == 'zh' else ' '}{question}"
+
+
+def item_labels(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Each line's name as the customer knows it; lines that share a name add their options
+    ("Water Bottle (blue, 1000ml)"), and the item id when even those are the same."""
+    names = [str(item.get("name") or "") or orders.item_key(item) for item in items]
+    labels = {}
+    for item, name in zip(items, names, strict=True):
+        key = orders.item_key(item)
+        if names.count(name) == 1:
+            labels[key] = name
+            continue
+        options = item.get("options")
+        values = [str(v) for v in options.values()] if isinstance(options, dict) else []
+        labels[key] = f"{name} ({', '.join(values)})" if values else name
+    alike = [label for label in labels.values() if list(labels.values()).count(label) > 1]
+    return {  # no options, or the same ones: the id tells them apart
+        key: f"{label} ({key})" if label in alike else label for key, label in labels.items()
+    }
 
 
 def refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
@@ -48,8 +69,9 @@ def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
     """The plan, and "shall I go ahead? (yes / no)"."""
     order = plan.get("order_id", "")
     if action == "cancel_order":
-        refunds = plan.get("refunds") or []
-        total = ", ".join(str(r.get("amount", "")) for r in refunds if isinstance(r, dict))
+        refunds = [r for r in plan.get("refunds") or [] if isinstance(r, dict)]
+        currency = str(plan.get("currency") or "")
+        total = " + ".join(money(r.get("amount"), currency) for r in refunds)
         return say(
             "actions.confirm.cancel_order",
             language,
@@ -101,7 +123,13 @@ def done(result: ActionResult, language: str) -> str:
         tracking = ", ".join(
             t.get("url") or t["tracking_id"] for t in data.get("tracking", []) if t
         )
-        return f"{text} {say('order.tracking', language, tracking=tracking)}" if tracking else text
+        address = address_text(data.get("shipping_address"))
+        parts = [
+            text,
+            say("order.tracking", language, tracking=tracking) if tracking else "",
+            say("order.shipping_to", language, address=address) if address else "",
+        ]
+        return ("" if language_of(language) == "zh" else " ").join(p for p in parts if p)
     if result.action == "change_address":
         return say(
             "actions.done.change_address",

@@ -3,8 +3,9 @@ orders, ask a clarifying question, or hand off to a person.
 
 The order of the checks is the policy (docs/ai-engine.md):
 
-1. An action waiting for a yes or no: yes runs it, no drops it, anything else drops it and
-   the message is handled afresh.
+1. An action waiting for a yes or no: yes runs it, no drops it, anything else is handled
+   afresh; a question answered from knowledge keeps the plan waiting and asks again, anything
+   else drops it.
 2. Hand off when the customer asks for a person, sentiment is strongly negative, or the
    customer is in a VIP segment.
 3. An out-of-scope or low-confidence intent: answer if the knowledge base clearly supports an
@@ -28,7 +29,6 @@ and change only the verified customer's own orders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,63 +58,43 @@ from deskpilot.ai.actions.slots import (
     without_order_ids,
 )
 from deskpilot.ai.actions.verification import Claims, Identified, identify, offers_details
-from deskpilot.ai.replies.compose import AnswerWriter, Citation, ExtractiveWriter, Passage
+from deskpilot.ai.replies.compose import (
+    AnswerWriter,
+    ExtractiveWriter,
+    Passage,
+    shares_words,
+    support_of,
+)
 from deskpilot.ai.requests import (
     about_own_order,
     asks_in_general,
     asks_its_status,
     follow_up_question,
     only_details,
-    says_a_new_request,
     says_thanks_or_goodbye,
     stated_request,
 )
 from deskpilot.ai.texts import say
-from deskpilot.ai.understanding.annotate import Understanding
-from deskpilot.ai.understanding.person_request import asks_for_person, names_person
+from deskpilot.ai.turn import (
+    INTENT_ACTIONS,
+    Outcome,
+    Turn,
+    believed_person_request,
+    claims,
+    continues_flow,
+    intent_acting,
+    says_nothing_else,
+    still_allowed,
+    verification_locked,
+)
+from deskpilot.ai.understanding.person_request import asks_for_person
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
 from deskpilot.kit.errors import NotFound
-from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
+from deskpilot.models import Decision, Handling, Order
 from deskpilot.orders import service as orders
 
-INTENT_ACTIONS = {
-    "order_status": "order_status",
-    "cancellation": "cancel_order",
-    "return_refund": "return_order",
-    "address_change": "change_address",
-}
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
-
-
-@dataclass(slots=True)
-class Turn:
-    """Everything one decision reads. ``state`` is changed in place."""
-
-    text: str
-    understanding: Understanding
-    settings: AISettings
-    handling: dict[str, tuple[Handling, str | None]]  # intent -> (handling, action)
-    state: AIConversationState
-    customer_id: str | None  # the conversation's customer
-    channel_verified: bool
-    vip: bool
-    history: list[str] = field(default_factory=list)  # earlier customer messages, oldest first
-
-
-@dataclass(slots=True)
-class Outcome:
-    decision: Decision
-    reason: str
-    reply: str
-    citations: list[Citation] = field(default_factory=list)
-    action: dict[str, Any] | None = None
-    unanswered: bool = False  # a question the knowledge base could not answer
-    failed: bool = False  # counts towards the hand-off after repeated failures
-    helped: bool = False  # the bot made progress: the failure count starts again
-    provider: str = "builtin"  # who wrote the reply
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
 
 
 class Retriever(Protocol):
@@ -139,6 +119,9 @@ class PatternSlotFiller:
             remembered_order_id=focus.external_id if focus else None,
             items=focus.items if focus else (),
             refund_choices=orders.original_payment_methods(focus) if focus else (),
+            # the street, then "zip 10005" after the bot asked again for the whole address
+            address_in_pieces=action.name == "change_address"
+            and turn.waited_on not in (None, "clarify"),
         )
         return slots.for_action()
 
@@ -193,6 +176,7 @@ class Engine:
 
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
+        turn.waited_on = turn.state.pending_intent
         await self._note_named_order(turn)
         proved = await self._remember_proof(turn)
         pending = turn.state.pending_action
@@ -215,18 +199,36 @@ class Engine:
             asked = pending.get("slots", {}).get("order_id")
             if set(order_ids(turn.text)) - {canonical_order_id(asked) if asked else None}:
                 if answer:
-                    turn.state.pending_intent = _intent_acting(turn, pending["name"])
+                    turn.state.pending_intent = intent_acting(turn, pending["name"])
+                pending = None
             elif await self._corrects(turn, pending, answer):
                 # "wait, the zip should be 10005", "no, only the skateboard": planned again
-                turn.state.pending_intent = _intent_acting(turn, pending["name"])
+                turn.state.pending_intent = intent_acting(turn, pending["name"])
                 pending = None
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
-        continues = _continues(turn, await self._flow_order(turn))
+        outcome = await self._respond(turn, retriever, pending)
+        state = turn.state
+        if pending and outcome.citations and not state.pending_action and not state.pending_intent:
+            # "how long does a refund take?" while the bot waits for a yes: answered, and the
+            # plan still waits (asked once more) unless the answer started another flow
+            state.pending_action = pending
+            order = pending.get("slots", {}).get("order_id", "")
+            still = say("actions.confirm.still", language, order=order)
+            outcome.reply = f"{outcome.reply}\n\n{still}"
+            outcome.reason += f"; {pending['name']} still awaits the customer's confirmation"
+        return outcome
+
+    async def _respond(
+        self, turn: Turn, retriever: Retriever, pending: dict[str, Any] | None
+    ) -> Outcome:
+        """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
+        language = turn.understanding.language
+        continues = continues_flow(turn, await self._flow_order(turn))
         handoff = self._handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
-        if pending and not pending.get("asked_again") and _says_nothing_else(turn):
+        if pending and not pending.get("asked_again") and says_nothing_else(turn):
             # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
             turn.state.pending_action = {**pending, "asked_again": True}
             return Outcome(
@@ -281,7 +283,7 @@ class Engine:
 
     def _handoff_reason(self, turn: Turn, continues: bool) -> str | None:
         understood, settings = turn.understanding, turn.settings
-        if asks_for_person(turn.text) or _believed_person_request(turn):
+        if asks_for_person(turn.text) or believed_person_request(turn):
             return "the customer asked for a person"
         # an answer to the bot's own question, or a clear request to act on an order ("cancel
         # it, I ordered it by mistake"), reads negative without being a complaint
@@ -306,7 +308,7 @@ class Engine:
         understood = turn.understanding
         if continues:
             return turn.state.pending_intent, True
-        # a human_request that got here was not believed (``_believed_person_request``): it is
+        # a human_request that got here was not believed (``believed_person_request``): it is
         # as good as no intent, so the message is answered from knowledge or clarified
         confident = (
             not understood.out_of_scope
@@ -331,6 +333,14 @@ class Engine:
         answered = await self._answer(turn, retriever, None, strict=True)
         if answered.decision == Decision.ANSWER:
             return answered
+        flow = turn.state.pending_intent
+        handling, action = turn.handling.get(flow or "", (Handling.ANSWER, None))
+        if flow and handling == Handling.ACTION and asks_something(turn.text):
+            # "what refund options do I have?" while the bot waits for a detail: its question
+            # again, with the choices; counted as a miss, so the second one hands off
+            asked = await self._act(turn, flow, action or INTENT_ACTIONS.get(flow))
+            asked.failed = asked.failed or asked.decision == Decision.CLARIFY
+            return asked
         if turn.state.pending_intent == "clarify":
             turn.state.pending_intent = None
             return self._handoff(
@@ -345,8 +355,7 @@ class Engine:
         self, turn: Turn, retriever: Retriever, intent: str | None, *, strict: bool = False
     ) -> Outcome:
         language = turn.understanding.language
-        question = follow_up_question(turn.text, turn.history)
-        found = await retriever.passages(question, language)
+        question, found = await self._question_and_passages(turn, retriever)
         composed = await self.writer.write(question, found, language) if found else None
         if composed is not None and composed.support >= (STRICT_SUPPORT if strict else 1.0):
             return Outcome(
@@ -367,14 +376,29 @@ class Engine:
             failed=True,
         )
 
+    @staticmethod
+    async def _question_and_passages(turn: Turn, retriever: Retriever) -> tuple[str, list[Passage]]:
+        """A short follow-up question is read with the question before it ("and express?" after
+        a delivery question), unless what that finds says nothing of the follow-up's own words
+        and knowledge covers the follow-up alone ("what about the warranty?" after a payment
+        question)."""
+        language = turn.understanding.language
+        joined = follow_up_question(turn.text, turn.history)
+        found = await retriever.passages(joined, language)
+        if joined != turn.text and found and not shares_words(turn.text, found[0]):
+            alone = await retriever.passages(turn.text, language)
+            if alone and support_of(turn.text, alone[0]) >= STRICT_SUPPORT:
+                return turn.text, alone
+        return joined, found
+
     # --- actions ----------------------------------------------------------------------------
 
     async def _verified_customer(self, turn: Turn) -> Identified:
         """Whom the bot acts for (``verification.identify``); a customer verified by details
         is remembered for the rest of the conversation, the channel's is read every turn."""
-        said_so_far = _claims(turn.text, turn.history)
-        said_now = _claims(turn.text, [])
-        if _verification_locked(turn):  # no more guesses: only the order in question counts
+        said_so_far = claims(turn.text, turn.history)
+        said_now = claims(turn.text, [])
+        if verification_locked(turn):  # no more guesses: only the order in question counts
             said_so_far, said_now = Claims(order_id=said_so_far.order_id), Claims()
         found = await identify(
             self.session,
@@ -424,8 +448,8 @@ class Engine:
         this message when it proved who they are, else None."""
         if turn.state.verified_customer_id:
             return None
-        said = _claims(turn.text, [])
-        if said == Claims() or not offers_details(_claims(turn.text, turn.history)):
+        said = claims(turn.text, [])
+        if said == Claims() or not offers_details(claims(turn.text, turn.history)):
             return None
         return said if (await self._verified_customer(turn)).by_details else None
 
@@ -449,6 +473,10 @@ class Engine:
                 failed=True,
             )
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
+        named = list(dict.fromkeys(canonical_order_id(i) for i in order_ids(turn.text)))
+        if action.name == "order_status" and len(named) > 1:  # "where are #W1 and #W2?"
+            turn.state.pending_intent = None
+            return await self._statuses(context, action, named)
         focus = await self._focus_order(turn, context)
         parsed = parse_slots(action, await self.slot_filler.fill(turn, action, focus))
         outcome = await action.check(context, parsed)
@@ -494,6 +522,34 @@ class Engine:
             turn.state.pending_intent = intent
         return self._result(result, record, language)
 
+    async def _statuses(self, context: ActionContext, action: Action, named: list[str]) -> Outcome:
+        """The status of each order the message names, one line each."""
+        each = []
+        for order_id in named:
+            slots = parse_slots(action, {"order_id": order_id})
+            result = await action.run(context, slots, confirmed=False)
+            each.append(
+                self._result(
+                    result, {"name": action.name, "slots": {"order_id": order_id}}, context.language
+                )
+            )
+        shown = [o for o in each if o.decision == Decision.ACTION]
+        return Outcome(
+            Decision.ACTION if shown else Decision.ANSWER,
+            f"{action.name} ran for {len(shown)} of {len(named)} orders",
+            "\n".join(
+                o.reply if o.decision == Decision.ACTION else f"{order_id}: {o.reply}"
+                for order_id, o in zip(named, each, strict=True)
+            ),
+            action={
+                "name": action.name,
+                "slots": {"order_id": named[0]},
+                "orders": [o.action for o in each],
+            },
+            failed=not shown,
+            helped=bool(shown),
+        )
+
     async def _confirmed(self, turn: Turn, pending: dict[str, Any], yes: bool) -> Outcome:
         language = turn.understanding.language
         if not yes:
@@ -504,7 +560,7 @@ class Engine:
                 action={**pending, "declined": True},
                 helped=True,
             )
-        if not _still_allowed(turn, pending["name"]):  # switched off since the bot asked
+        if not still_allowed(turn, pending["name"]):  # switched off since the bot asked
             return self._handoff(f"{pending['name']} is no longer enabled", language)
         action = self.actions.get(pending["name"])
         customer_id = (await self._verified_customer(turn)).customer_id
@@ -556,7 +612,7 @@ class Engine:
         state.pending_intent = intent
         if identified.rejected:
             state.verification_failures += 1
-        if _verification_locked(turn):
+        if verification_locked(turn):
             state.pending_intent = None
             return self._handoff(
                 f"details matched no account {state.verification_failures} times: a person "
@@ -669,93 +725,3 @@ class Engine:
             self.session, self.workspace_id, customer_id, None, 2
         )
         return recent[0] if len(recent) == 1 else None
-
-
-def _verification_locked(turn: Turn) -> bool:
-    """Details have matched no account too often in this conversation to try any more."""
-    return turn.state.verification_failures >= turn.settings.max_bot_failures
-
-
-def _claims(text: str, history: list[str]) -> Claims:
-    """What the message (and ``history``) says about who the customer is."""
-    slots = fill_slots(text, history)
-    return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
-
-
-def _still_allowed(turn: Turn, action_name: str) -> bool:
-    """Whether the workspace still lets the bot run ``action_name``: it is enabled and some
-    intent is still handled by it (an admin may have changed either since the bot asked)."""
-    return action_name in turn.settings.actions_enabled and any(
-        handling == Handling.ACTION and action == action_name
-        for handling, action in turn.handling.values()
-    )
-
-
-def _says_nothing_else(turn: Turn) -> bool:
-    """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
-    no question, no order or email, no confident intent of its own."""
-    if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
-        return False
-    understood = turn.understanding
-    confident = (
-        not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
-    )
-    # a human_request that got here was not believed ("let me ask my husband first")
-    return not confident or understood.intent in (None, "greeting", "feedback", "human_request")
-
-
-def _believed_person_request(turn: Turn) -> bool:
-    """Whether the intent ``human_request`` alone is trusted to hand off. The classifier picks
-    the nearest examples, so "my cat told me to" or "a friend told me about you" can come out
-    as a confident human_request: its label counts only when confident (at least the workspace's
-    ``handoff_confidence``, in scope) and the message names a person, the bot or an escalation
-    other than in reported speech (``names_person``). The LLM's label (asked when the classifier
-    is unsure) has read the message and the conversation: confident is enough. A request
-    ``asks_for_person`` recognises hands off whatever the intent."""
-    understood = turn.understanding
-    if understood.intent != "human_request" or understood.out_of_scope:
-        return False
-    if understood.confidence < turn.settings.handoff_confidence:
-        return False
-    return understood.intent_source == "llm" or names_person(turn.text)
-
-
-def _continues(turn: Turn, order: Order | None) -> bool:
-    """The message answers the bot's question in an action flow: it gives an order number or
-    points at one of those listed ("the second one", "第一个"), an email, a name and zip, a
-    reason, an address, or names items or a refund method of the flow's ``order``."""
-    waiting = turn.state.pending_intent
-    if not waiting or waiting == "clarify":
-        return False
-    if turn.understanding.intent == waiting:
-        return True
-    understood = turn.understanding
-    if understood.confidence >= turn.settings.handoff_confidence and says_a_new_request(
-        understood.intent, turn.text
-    ):
-        return False  # "actually, where is my order #…?": a new request, not the answer
-    found = fill_slots(
-        turn.text,
-        items=order.items if order else (),
-        refund_choices=orders.original_payment_methods(order) if order else (),
-    )
-    return bool(
-        found.order_id
-        or ordinal_reference(turn.text) is not None
-        or status_reference(turn.text) is not None
-        or found.email
-        or found.zip
-        or found.name
-        or found.reason
-        or found.address
-        or found.item_ids
-        or found.payment_method_id
-    )
-
-
-def _intent_acting(turn: Turn, action_name: str) -> str | None:
-    """The workspace's intent whose handling is the action ``action_name``."""
-    for intent, (handling, action) in turn.handling.items():
-        if handling == Handling.ACTION and (action or INTENT_ACTIONS.get(intent)) == action_name:
-            return intent
-    return None

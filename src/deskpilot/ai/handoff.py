@@ -13,9 +13,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.ai.engine import Outcome
 from deskpilot.ai.summary import conversation_summary
 from deskpilot.ai.texts import say
+from deskpilot.ai.turn import Outcome
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.conversations import service as conversations
 from deskpilot.kit.bus import Bus

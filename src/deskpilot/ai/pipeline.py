@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.ai import service
 from deskpilot.ai.actions.registry import default_registry
 from deskpilot.ai.actions.slots import stated_details
-from deskpilot.ai.engine import Engine, Outcome, Turn
+from deskpilot.ai.engine import Engine
 from deskpilot.ai.handoff import queue_handoff
 from deskpilot.ai.llm import BUILTIN, Hooks, workspace_hooks
 from deskpilot.ai.replies.compose import Passage
 from deskpilot.ai.repository import RunRepository, StateRepository
+from deskpilot.ai.turn import Outcome, Turn
 from deskpilot.ai.understanding.annotate import IntentResolver, Understanding, understand
 from deskpilot.conversations import service as conversations
 from deskpilot.customers import service as customers

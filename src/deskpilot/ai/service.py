@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import providers
 from deskpilot.ai.actions.registry import default_registry
-from deskpilot.ai.engine import INTENT_ACTIONS
 from deskpilot.ai.llm import embeds_with_own_model
 from deskpilot.ai.providers import ProviderConfig
 from deskpilot.ai.providers.breaker import CircuitBreaker
 from deskpilot.ai.providers.registry import ProviderContext
 from deskpilot.ai.repository import IntentRepository, RunRepository, SettingsRepository
 from deskpilot.ai.schemas import IntentUpdate, IntentWrite, SettingsUpdate
+from deskpilot.ai.turn import INTENT_ACTIONS
 from deskpilot.ai.understanding.annotate import IntentOption
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.sentiment import default_model

@@ -7,6 +7,7 @@ customer did not ask for, and a translation is one table to extend.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 SUPPORTED = ("en", "zh", "ru")
@@ -209,6 +210,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Выполнить? Ответьте, пожалуйста, «да» или «нет»; пока вы не скажете «да», "
         "ничего не изменится.",
     },
+    "actions.confirm.still": {
+        "en": "Shall I still go ahead with order {order} as planned? (yes / no)",
+        "zh": "订单 {order} 是否仍按上述计划办理？（是/否）",
+        "ru": "Продолжить с заказом {order}, как договорились? (да / нет)",
+    },
     "actions.preview.confirmed": {
         "en": "Confirmed: the bot would now run {action} for order {order}. A preview changes "
         "nothing.",
@@ -230,6 +236,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Tracking: {tracking}.",
         "zh": "物流单号：{tracking}。",
         "ru": "Отслеживание: {tracking}.",
+    },
+    "order.shipping_to": {
+        "en": "Shipping address: {address}.",
+        "zh": "收货地址：{address}。",
+        "ru": "Адрес доставки: {address}.",
     },
 }
 
@@ -257,6 +268,22 @@ def payment_method(method_id: str, language: str | None) -> str:
     source = method_id.rsplit("_", 1)[0] if "_" in method_id else method_id
     kind = TERMS.get(source, {}).get(language_of(language))
     return f"{kind} ({method_id})" if kind else method_id
+
+
+CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "CNY": "\u00a5"}
+
+
+def money(amount: Any, currency: str) -> str:
+    """'$536.65', '74.99 RUB': two decimals, the currency's sign when it has a common one; an
+    amount that is not a number as it is."""
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    sign = CURRENCY_SIGNS.get(currency.upper())
+    if sign:
+        return f"-{sign}{-value}" if value < 0 else f"{sign}{value}"
+    return f"{value} {currency.upper()}".strip()
 
 
 def term(value: str, language: str | None) -> str:

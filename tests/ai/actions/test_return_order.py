@@ -7,6 +7,7 @@ from typing import Any
 from deskpilot.ai.actions.base import Decision, Refusal
 from deskpilot.ai.actions.return_order import ReturnOrder
 from deskpilot.kit.db import Database
+from deskpilot.models import Order
 from deskpilot.orders import service as orders
 from tests.ai.actions.helpers import check, order, run
 from tests.ai.actions.shop import Shop
@@ -157,3 +158,31 @@ async def test_a_gift_card_named_by_kind_is_the_customers_only_gift_card(
     )
     assert theirs.reason is Refusal.REFUND_METHOD_NOT_ALLOWED
     assert theirs.details == {"allowed": ["credit_card_7815826"]}
+
+
+async def test_one_line_and_one_refund_choice_need_no_question(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    """Anna has no gift card, so the order's card is her only refund choice; her order has one
+    line. Both go into the plan she confirms instead of being asked for."""
+    async with database.transaction() as session:
+        session.add(
+            Order(
+                workspace_id=tenant.workspace_id,
+                external_id="#W0000009",
+                customer_id=shop.anna,
+                status="delivered",
+                items=[{"name": "Yoga Mat", "item_id": "555"}],
+                payment_methods=[
+                    {"transaction_type": "payment", "amount": 45, "payment_method_id": "card_1"}
+                ],
+            )
+        )
+
+    outcome = await check(database, tenant, shop.anna, ACTION, order_id="#W0000009")
+
+    assert outcome.is_allowed
+    assert outcome.plan["item_ids"] == ["555"]
+    assert outcome.plan["refund_to"] == "card_1"
+    asked = await check(database, tenant, shop.noah, ACTION, order_id=DELIVERED)  # two of each
+    assert asked.missing == ["item_ids"]

@@ -113,10 +113,31 @@ def test_an_unaccepted_reason_reaches_the_action_and_is_refused_there() -> None:
     ("我想退水瓶", ["6469567736"]),
     ("верните бутылку", ["6469567736"]),
     ("return the lamp", []),
+    ("I'd like to send the bottle back", ["6469567736"]),  # the last word of its name
 ])  # fmt: skip
 def test_item_mentions(text: str, keys: list[str]) -> None:
     aliases = {"Water Bottle": ["水瓶", "бутылк"]}
     assert item_mentions(text, ITEMS, aliases) == keys
+
+
+CHAIRS = [
+    {"name": "Office Chair", "item_id": "1"},
+    {"name": "Gaming Chair", "item_id": "2"},
+    {"name": "Bluetooth Speaker", "item_id": "3"},
+]
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("return the speaker", ["3"]),
+    ("the speakers please", ["3"]),
+    ("return the chair", []),  # two names end in "chair": the customer is asked which
+    ("return the gaming chair", ["2"]),
+    ("in that case return it", []),
+])  # fmt: skip
+def test_an_item_is_named_by_the_last_word_of_its_name_only_when_no_other_ends_so(
+    text: str, keys: list[str]
+) -> None:
+    assert item_mentions(text, CHAIRS) == keys
 
 
 def test_refund_methods() -> None:

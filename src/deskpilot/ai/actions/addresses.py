@@ -361,3 +361,15 @@ def postal_address(text: str) -> dict[str, str] | None:
         if found := us_address(scope) or ru_address(scope) or cn_address(scope):
             return found
     return None
+
+
+_ZIP_LEAD = re.compile(
+    r"^\s*(?:and\s+)?(?:the\s+)?(?:zip|postal|post)\s*(?:code)?\s*(?:is|:)?\s*", re.IGNORECASE
+)
+
+
+def address_in_two_pieces(earlier: str, later: str) -> dict[str, str] | None:
+    """An address said in two messages: the street then the rest ("10 Broadway, New York, NY",
+    "zip is 10004"), or the rest then the street ("New York, NY 10004", "10 Broadway")."""
+    rest = _ZIP_LEAD.sub("", later)
+    return postal_address(f"{earlier}\n{rest}") or postal_address(f"{later}, {earlier}")

@@ -110,5 +110,6 @@ class CancelOrder:
             "reason": reason,
             "new_status": orders.CANCELLED,
             "refunds": refunds_of(found),
+            "currency": found.currency,
         }
         return PolicyOutcome.allowed(plan), found

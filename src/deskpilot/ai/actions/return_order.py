@@ -1,9 +1,10 @@
 """``return_order``: return items of one of the customer's delivered orders.
 
 Policy: only a ``delivered`` order can be returned; the customer names the items (lines of
-that order) and where the refund goes: the original payment method of the order, or a gift
-card the customer already has. They confirm the order, items and refund method first. The
-order becomes ``return requested`` and the customer gets instructions by email.
+that order; an order of one line needs no naming) and where the refund goes (asked only when
+there is a choice): the original payment method of the order, or a gift card the customer
+already has. They confirm the order, items and refund method first. The order becomes
+``return requested`` and the customer gets instructions by email.
 
 ``item_ids`` take an order line's item id (or, for shops without item ids, its name); ``all``
 means every line. ``payment_method_id`` may be ``original``: the method that paid the order.
@@ -127,10 +128,13 @@ class ReturnOrder:
             return found, None
         if found.status != orders.DELIVERED:
             return PolicyOutcome.refused(Refusal.NOT_DELIVERED, {"status": found.status}), None
-        if not slots.item_ids:
+        wanted = slots.item_ids
+        if not wanted and len(found.items) == 1:  # the one line: shown in the plan to confirm
+            wanted = [orders.item_key(found.items[0])]
+        if not wanted:
             choices = {"item_ids": [orders.item_key(i) for i in found.items]}
             return PolicyOutcome.missing_slots(["item_ids"], choices), None
-        keys, unknown = resolve_items(found, slots.item_ids)
+        keys, unknown = resolve_items(found, wanted)
         if unknown:
             return PolicyOutcome.refused(Refusal.ITEM_NOT_IN_ORDER, {"items": unknown}), None
         plan: dict[str, Any] = {
@@ -151,6 +155,8 @@ class ReturnOrder:
     @staticmethod
     def _refund_target(order: Order, wanted: str | None, allowed: list[str]) -> str | PolicyOutcome:
         """The refund's method; ``original`` is the order's, or stays "original" when unrecorded."""
+        if (wanted is None or not wanted.strip()) and len(allowed) == 1:
+            return allowed[0]  # the only choice: named in the plan the customer confirms
         if wanted is None or not wanted.strip():
             return PolicyOutcome.missing_slots(
                 ["payment_method_id"], {"payment_method_id": allowed or [ORIGINAL]}

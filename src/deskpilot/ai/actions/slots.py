@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskpilot.ai.actions.addresses import postal_address
+from deskpilot.ai.actions.addresses import address_in_two_pieces, postal_address
 from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
 from deskpilot.kit.pii import KnownValues
@@ -375,7 +375,9 @@ def item_mentions(
 
     Lines sharing a name are told apart by their options ("the red one") when the text names
     one; otherwise every line of that name is meant. ``aliases`` maps an item name to other
-    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]).
+    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]). When no name is
+    named in full, the last word of a name names it if no other item of the order ends so
+    ("the speaker" for "Bluetooth Speaker"; "the chair" names neither of two chairs).
     """
     folded = text.casefold()
     keys = [item_key(i) for i in items]
@@ -385,13 +387,26 @@ def item_mentions(
     by_name: dict[str, list[int]] = {}
     for n, item in enumerate(items):
         by_name.setdefault(str(item.get("name") or "").strip(), []).append(n)
-    for name, lines in by_name.items():
-        names = [name, *((aliases or {}).get(name, ()))]
-        if not name or not any(_mentions(folded, n) for n in names):
-            continue
+    named = [
+        name
+        for name in by_name
+        if name and any(_mentions(folded, n) for n in [name, *((aliases or {}).get(name, ()))])
+    ]
+    for name in named or _named_by_last_word(folded, list(by_name)):
+        lines = by_name[name]
         with_options = [n for n in lines if _options_mentioned(folded, items[n])]
         chosen.extend(with_options or lines)
     return [keys[n] for n in sorted(set(chosen))]
+
+
+def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
+    """The names of several words whose last word the text holds and no other name ends in."""
+    by_last: dict[str, list[str]] = {}
+    for name in names:
+        words = name.split()
+        if len(words) > 1 and name.isascii():
+            by_last.setdefault(words[-1].casefold(), []).append(name)
+    return [same[0] for last, same in by_last.items() if len(same) == 1 and _mentions(folded, last)]
 
 
 def _options_mentioned(folded: str, item: Mapping[str, Any]) -> bool:
@@ -619,12 +634,15 @@ def fill_slots(
     items: Sequence[Mapping[str, Any]] = (),
     aliases: Mapping[str, Sequence[str]] | None = None,
     refund_choices: Sequence[str] = (),
+    address_in_pieces: bool = False,
 ) -> FilledSlots:
     """Slots from the current message, then from earlier customer turns (oldest first in
     ``history``), newest first; the name said with "my name is" in any turn, else one read
     next to a zip in any turn. The order is the one named now, else the remembered one when
     the message points at it ("cancel it"), else the last one named earlier, else the
-    remembered one. ``items`` are the lines of that order, for item mentions.
+    remembered one. ``items`` are the lines of that order, for item mentions. With
+    ``address_in_pieces`` (the bot asked for an address and got part of it), an address no
+    single turn holds is read from the previous turn and this one together.
     """
     turns = [text, *reversed(history)]
 
@@ -641,6 +659,8 @@ def fill_slots(
         order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
     mentioned = first(refund_method)
     address = first(postal_address) or {}
+    if not address and address_in_pieces and history:
+        address = address_in_two_pieces(history[-1], text) or {}
     corrected_zip = _ZIP_AFTER_WORD.search(text) if CORRECTION.search(text) else None
     if address and corrected_zip and not postal_address(text):  # "the zip should be 10005"
         address = {**address, "zip": corrected_zip.group(1).upper()}

@@ -1,0 +1,158 @@
+"""What one decision reads and what it decides (``Turn``, ``Outcome``), and the readings of a
+turn that need nothing but the turn: whether it answers the bot's question, is neither yes nor
+no, asks for a person in earnest, and which intent runs an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from deskpilot.ai.actions.slots import (
+    asks_something,
+    emails,
+    fill_slots,
+    order_ids,
+    ordinal_reference,
+    status_reference,
+)
+from deskpilot.ai.actions.verification import Claims
+from deskpilot.ai.replies.compose import Citation
+from deskpilot.ai.requests import says_a_new_request
+from deskpilot.ai.understanding.annotate import Understanding
+from deskpilot.ai.understanding.person_request import names_person
+from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
+from deskpilot.orders import service as orders
+
+INTENT_ACTIONS = {
+    "order_status": "order_status",
+    "cancellation": "cancel_order",
+    "return_refund": "return_order",
+    "address_change": "change_address",
+}
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything one decision reads. ``state`` is changed in place."""
+
+    text: str
+    understanding: Understanding
+    settings: AISettings
+    handling: dict[str, tuple[Handling, str | None]]  # intent -> (handling, action)
+    state: AIConversationState
+    customer_id: str | None  # the conversation's customer
+    channel_verified: bool
+    vip: bool
+    history: list[str] = field(default_factory=list)  # earlier customer messages, oldest first
+    waited_on: str | None = None  # the intent whose detail the bot asked for before this message
+
+
+@dataclass(slots=True)
+class Outcome:
+    decision: Decision
+    reason: str
+    reply: str
+    citations: list[Citation] = field(default_factory=list)
+    action: dict[str, Any] | None = None
+    unanswered: bool = False  # a question the knowledge base could not answer
+    failed: bool = False  # counts towards the hand-off after repeated failures
+    helped: bool = False  # the bot made progress: the failure count starts again
+    provider: str = "builtin"  # who wrote the reply
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def verification_locked(turn: Turn) -> bool:
+    """Details have matched no account too often in this conversation to try any more."""
+    return turn.state.verification_failures >= turn.settings.max_bot_failures
+
+
+def claims(text: str, history: list[str]) -> Claims:
+    """What the message (and ``history``) says about who the customer is."""
+    slots = fill_slots(text, history)
+    return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
+
+
+def still_allowed(turn: Turn, action_name: str) -> bool:
+    """Whether the workspace still lets the bot run ``action_name``: it is enabled and some
+    intent is still handled by it (an admin may have changed either since the bot asked)."""
+    return action_name in turn.settings.actions_enabled and any(
+        handling == Handling.ACTION and action == action_name
+        for handling, action in turn.handling.values()
+    )
+
+
+def says_nothing_else(turn: Turn) -> bool:
+    """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
+    no question, no order or email, no confident intent of its own."""
+    if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
+        return False
+    understood = turn.understanding
+    confident = (
+        not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
+    )
+    # a human_request that got here was not believed ("let me ask my husband first")
+    return not confident or understood.intent in (None, "greeting", "feedback", "human_request")
+
+
+def believed_person_request(turn: Turn) -> bool:
+    """Whether the intent ``human_request`` alone is trusted to hand off. The classifier picks
+    the nearest examples, so "my cat told me to" or "a friend told me about you" can come out
+    as a confident human_request: its label counts only when confident (at least the workspace's
+    ``handoff_confidence``, in scope) and the message names a person, the bot or an escalation
+    other than in reported speech (``names_person``). The LLM's label (asked when the classifier
+    is unsure) has read the message and the conversation: confident is enough. A request
+    ``asks_for_person`` recognises hands off whatever the intent."""
+    understood = turn.understanding
+    if understood.intent != "human_request" or understood.out_of_scope:
+        return False
+    if understood.confidence < turn.settings.handoff_confidence:
+        return False
+    return understood.intent_source == "llm" or names_person(turn.text)
+
+
+def continues_flow(turn: Turn, order: Order | None) -> bool:
+    """The message answers the bot's question in an action flow: it gives an order number or
+    points at one of those listed ("the second one", "第一个"), an email, a name and zip, a
+    reason, an address or a piece of one (any number, in an address change), or names items
+    or a refund method of the flow's ``order``."""
+    waiting = turn.state.pending_intent
+    if not waiting or waiting == "clarify":
+        return False
+    if turn.understanding.intent == waiting:
+        return True
+    understood = turn.understanding
+    if understood.confidence >= turn.settings.handoff_confidence and says_a_new_request(
+        understood.intent, turn.text
+    ):
+        return False  # "actually, where is my order #…?": a new request, not the answer
+    _, action = turn.handling.get(waiting, (None, None))
+    if (action or INTENT_ACTIONS.get(waiting)) == "change_address" and any(
+        c.isdigit() for c in turn.text
+    ):
+        return True  # a piece of the address: "10 Broadway, New York, NY", "邮编200030"
+    found = fill_slots(
+        turn.text,
+        items=order.items if order else (),
+        refund_choices=orders.original_payment_methods(order) if order else (),
+    )
+    return bool(
+        found.order_id
+        or ordinal_reference(turn.text) is not None
+        or status_reference(turn.text) is not None
+        or found.email
+        or found.zip
+        or found.name
+        or found.reason
+        or found.address
+        or found.item_ids
+        or found.payment_method_id
+    )
+
+
+def intent_acting(turn: Turn, action_name: str) -> str | None:
+    """The workspace's intent whose handling is the action ``action_name``."""
+    for intent, (handling, action) in turn.handling.items():
+        if handling == Handling.ACTION and (action or INTENT_ACTIONS.get(intent)) == action_name:
+            return intent
+    return None

@@ -1,0 +1,90 @@
+"""Order conversations a review found wanting: two orders asked about in one message get a
+status each (not only the first); a status says where the order ships; "the chair" names the
+customer's Office Chair; and a question while the bot waits for a detail ("what refund options
+do I have?") gets the bot's question again with the choices, not "tell me more"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskpilot.kit.db import Database
+from tests.ai.actions.shop import Shop
+from tests.ai.test_confirmation_still_allowed import status_of
+from tests.factories import Tenant
+
+
+async def test_two_orders_in_one_message_get_a_status_each(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("Where are my orders #W0000001 and #W0000003?")
+
+    text = replies[-1]["text"]
+    assert "#W0000001 is pending" in text
+    assert "#W0000003 is delivered" in text
+    assert "Shipping address: 986 Sunset Drive, Denver, 80279." in text
+    assert (await noah.runs())[0]["decision"] == "action"
+
+
+async def test_another_customers_order_among_them_is_not_shown(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("status of #W0000002 and #W0000005?")
+
+    text = replies[-1]["text"]
+    assert "#W0000002 is processed" in text
+    assert "#W0000005: I couldn't find that order on your account" in text
+    assert "#W0000005 is" not in text
+
+
+async def test_an_item_named_by_its_last_word_and_a_question_about_the_choices(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    asked = await noah.say("I want to return the chair from #W0000003")
+    again = await noah.say("What refund options do I have?")
+    plan = await noah.say("to my gift card")
+    done = await noah.say("yes")
+
+    assert "Returning Office Chair from order #W0000003" in asked[-1]["text"]
+    assert "Where should the refund go?" in again[-1]["text"]
+    assert "credit card (credit_card_7815826), gift card (gift_card_4374071)" in again[-1]["text"]
+    assert "Office Chair" in plan[-1]["text"]
+    assert "Water Bottle" not in plan[-1]["text"]
+    assert "return for order #W0000003 is open" in done[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000003") == "return requested"
+
+
+async def test_an_address_sent_in_two_messages_is_put_together(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("Please change the shipping address of #W0000001")
+    street = await noah.say("10 Broadway, New York, NY")
+    rest = await noah.say("zip is 10004, USA")
+
+    assert "full new address" in street[-1]["text"]
+    assert "to 10 Broadway, New York, NY, 10004, USA. Shall I go ahead?" in rest[-1]["text"]
+
+
+async def test_a_chinese_address_then_its_postcode(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("我要修改订单 #W0000001 的地址")
+    await noah.say("上海市徐汇区漕溪北路100号")
+    rest = await noah.say("邮编200030")
+
+    assert "徐汇区漕溪北路100号, 上海市, 200030" in rest[-1]["text"]
+
+
+async def test_a_zip_given_to_prove_who_one_is_is_no_piece_of_the_new_address(
+    shop: Shop, customer: Any
+) -> None:
+    visitor = customer("visitor")
+
+    await visitor.say("I need to change the address of #W0000001")
+    await visitor.say("My name is Noah Brown, zip 80279")
+    street = await visitor.say("10 Broadway, New York, NY")
+
+    assert "80279" not in street[-1]["text"]
