@@ -188,3 +188,17 @@ async def test_a_zip_given_to_prove_who_one_is_is_no_new_address_zip(
 
     assert "76165" in planned[-1]["text"]
     assert "80279" not in planned[-1]["text"]
+
+
+@pytest.mark.parametrize("answer", ["please don't", "我改主意了", "не отменяйте", "я передумал"])
+async def test_a_second_thought_is_a_no_and_a_later_yes_runs_nothing(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any, answer: str
+) -> None:
+    """A review found these asked again, so the customer's next "yes" cancelled the order."""
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    await noah.say(answer)
+    await noah.say("yes")
+
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"

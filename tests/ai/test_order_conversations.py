@@ -88,3 +88,53 @@ async def test_a_zip_given_to_prove_who_one_is_is_no_piece_of_the_new_address(
     street = await visitor.say("10 Broadway, New York, NY")
 
     assert "80279" not in street[-1]["text"]
+
+
+async def test_a_zip_said_with_a_name_proves_who_one_is_and_is_no_piece_of_the_address(
+    shop: Shop, customer: Any
+) -> None:
+    visitor = customer("visitor")
+
+    await visitor.say("Please change the shipping address of #W0000001")
+    await visitor.say("My name is Noah Brown.\n10 Broadway, New York, NY")
+    zip_ = await visitor.say("zip 80279")
+
+    assert "10 Broadway, New York, NY, 80279" not in zip_[-1]["text"]
+
+
+async def test_a_number_that_is_no_address_neither_continues_nor_completes_one(
+    shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("Please change the shipping address of #W0000001")
+    await noah.say("New York, NY 10004")
+    later = await noah.say("give me 2 minutes")
+
+    assert "2 minutes, New York" not in later[-1]["text"]
+    assert (await noah.runs())[0]["action"] is None or "2 minutes" not in str(
+        (await noah.runs())[0]["action"]
+    )
+
+
+async def test_return_words_win_over_an_address_change_the_classifier_guessed(
+    shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("Верните бутылку для воды из заказа #W0000003")
+
+    assert (await noah.runs())[0]["action"]["name"] == "return_order"
+    assert "адрес" not in replies[-1]["text"]
+
+
+async def test_an_ordinal_at_the_end_picks_among_the_orders_named(
+    shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("Status of #W0000003 and #W0000001?")
+    asked = await noah.say("cancel the second")
+
+    assert "Why would you like to cancel?" in asked[-1]["text"]
+    assert (await noah.runs())[0]["action"]["slots"]["order_id"] == "#W0000001"

@@ -2,7 +2,7 @@
 knowledge, and the plan still waits: the bot asks once more, and the yes after the answer runs
 it (a review found the plan dropped, so the yes was read as a greeting). A short follow-up on a
 new topic ("what about the warranty?") is answered on its own topic, not mixed with the
-question before it."""
+question before it. A question nothing answers keeps the plan once more."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_a_question_is_answered_and_the_yes_after_it_still_runs_the_plan(
     done = await noah.say("yes")
 
     assert "5 business days" in answered[-1]["text"]
-    assert "Shall I still go ahead with order #W0000001" in answered[-1]["text"]
+    assert "Shall I still cancel order #W0000001? (yes / no)" in answered[-1]["text"]
     assert "cancelled" in done[-1]["text"]
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "cancelled"
     decisions = [run["decision"] for run in reversed(await noah.runs())]
@@ -77,13 +77,30 @@ async def test_a_no_after_the_answer_declines_and_a_new_topic_is_answered_on_its
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
 
 
-async def test_a_question_nothing_answers_drops_the_plan(
+async def test_a_question_nothing_answers_keeps_the_plan_once(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    """A review found "is the refund to my card?" dropping the plan and answered about returns;
+    now the plan stands, the bot asks again, and the yes after it runs the plan."""
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say(CANCEL)
+
+    again = await noah.say("What is the weather like on Mars?")
+    done = await noah.say("yes")
+
+    assert "please answer yes or no" in again[-1]["text"].lower()
+    assert "cancelled" in done[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "cancelled"
+
+
+async def test_a_second_unanswered_question_drops_the_plan(
     tenant: Tenant, database: Database, shop: Shop, customer: Any
 ) -> None:
     noah = customer("noah", "noah.brown@example.com")
     await noah.say(CANCEL)
 
     await noah.say("What is the weather like on Mars?")
+    await noah.say("And on Venus?")
     late = await noah.say("yes")
 
     assert "cancelled" not in " ".join(r["text"] for r in late)

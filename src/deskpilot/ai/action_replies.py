@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
-from deskpilot.ai.texts import language_of, money, payment_method, say, term
+from deskpilot.ai.texts import joined, money, payment_method, say, term
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -36,7 +36,7 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
         items=", ".join(items),
         order=outcome.plan["order_id"],
     )
-    return f"{so_far}{'' if language_of(language) == 'zh' else ' '}{question}"
+    return joined([so_far, question], language)
 
 
 def item_labels(items: list[dict[str, Any]]) -> dict[str, str]:
@@ -129,7 +129,7 @@ def done(result: ActionResult, language: str) -> str:
             say("order.tracking", language, tracking=tracking) if tracking else "",
             say("order.shipping_to", language, address=address) if address else "",
         ]
-        return ("" if language_of(language) == "zh" else " ").join(p for p in parts if p)
+        return joined(parts, language)
     if result.action == "change_address":
         return say(
             "actions.done.change_address",

@@ -71,6 +71,7 @@ from deskpilot.ai.requests import (
     asks_its_status,
     follow_up_question,
     only_details,
+    says_an_action,
     says_thanks_or_goodbye,
     stated_request,
 )
@@ -83,6 +84,7 @@ from deskpilot.ai.turn import (
     claims,
     continues_flow,
     intent_acting,
+    new_request,
     says_nothing_else,
     still_allowed,
     verification_locked,
@@ -209,12 +211,15 @@ class Engine:
                 return await self._confirmed(turn, pending, answer)
         outcome = await self._respond(turn, retriever, pending)
         state = turn.state
-        if pending and outcome.citations and not state.pending_action and not state.pending_intent:
-            # "how long does a refund take?" while the bot waits for a yes: answered, and the
-            # plan still waits (asked once more) unless the answer started another flow
+        shown = (outcome.action or {}).get("name") == "order_status"
+        answered = outcome.citations or (shown and outcome.decision == Decision.ACTION)
+        if pending and answered and not state.pending_action and not state.pending_intent:
+            # "how long does a refund take?", "has it shipped yet?" while the bot waits for a
+            # yes: answered, and the plan still waits (asked once more) unless the answer
+            # started another flow
             state.pending_action = pending
             order = pending.get("slots", {}).get("order_id", "")
-            still = say("actions.confirm.still", language, order=order)
+            still = say(f"actions.confirm.still.{pending['name']}", language, order=order)
             outcome.reply = f"{outcome.reply}\n\n{still}"
             outcome.reason += f"; {pending['name']} still awaits the customer's confirmation"
         return outcome
@@ -228,15 +233,19 @@ class Engine:
         handoff = self._handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
+        asks_status = (
+            turn.understanding.intent == "order_status" and not turn.understanding.out_of_scope
+        )
+        if pending and asks_something(turn.text) and not new_request(turn) and not asks_status:
+            # "is the refund to my card?": answered when knowledge clearly covers it (``_decide``
+            # keeps the plan and asks again), else the plan stands and the bot asks again once
+            answered = await self._answer(turn, retriever, None, strict=True)
+            if answered.decision == Decision.ANSWER or pending.get("asked_again"):
+                return answered
+            return self._ask_again(turn, pending, "a question nothing answers", unanswered=True)
         if pending and not pending.get("asked_again") and says_nothing_else(turn):
             # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
-            turn.state.pending_action = {**pending, "asked_again": True}
-            return Outcome(
-                Decision.CLARIFY,
-                f"{pending['name']}: neither yes nor no; asked again",
-                say("actions.confirm.again", language),
-                action=pending,
-            )
+            return self._ask_again(turn, pending, "neither yes nor no")
         intent, confident = self._intent(turn, continues)
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
@@ -319,11 +328,27 @@ class Engine:
         # #W1234567": about that order, whatever the classifier made of it, unless it is
         # another request to act on it or a problem for people
         answers = turn.handling.get(understood.intent or "", (Handling.ANSWER, None))[0]
-        if (not confident or answers == Handling.ANSWER) and order_ids(turn.text):
-            stated = stated_request(turn.text)
-            if stated is not None:
-                return stated, True
+        stated = stated_request(turn.text) if order_ids(turn.text) else None
+        if stated is not None and (not confident or answers == Handling.ANSWER):
+            return stated, True
+        # "Верните термокружку из заказа #…" read as an address change: the words say return
+        other = stated if stated != understood.intent else None
+        said = other is not None and says_an_action(other, turn.text)
+        if answers == Handling.ACTION and said and not says_an_action(understood.intent, turn.text):
+            return other, True
         return understood.intent, confident
+
+    @staticmethod
+    def _ask_again(turn: Turn, pending: dict[str, Any], why: str, **extra: Any) -> Outcome:
+        """The plan stands; the bot asks once more for a yes or no."""
+        turn.state.pending_action = {**pending, "asked_again": True}
+        return Outcome(
+            Decision.CLARIFY,
+            f"{pending['name']}: {why}; asked again",
+            say("actions.confirm.again", turn.understanding.language),
+            action=pending,
+            **extra,
+        )
 
     def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
         return Outcome(Decision.HANDOFF, reason, say("handoff.notice", language), **extra)

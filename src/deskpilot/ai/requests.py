@@ -47,7 +47,10 @@ _ACTION_WORDS = {
     "cancellation": re.compile(
         r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)|(?<![已被])取消", re.IGNORECASE
     ),
-    "return_refund": re.compile(r"\breturn\b(?!ed)|оформить\s+возврат|вернуть|退货", re.IGNORECASE),
+    "return_refund": re.compile(
+        r"\breturn\b(?!ed)|оформить\s+возврат|(?<![а-яё])верн(?:уть|ите|и)(?![а-яё])|退货",
+        re.IGNORECASE,
+    ),
     "address_change": re.compile(
         r"\b(?:change|update|fix|correct)\b[^.!?]{0,30}\baddress\b"
         r"|(?:измен|помен|смен|исправ)[а-яё]*[^.!?]{0,30}адрес"
@@ -81,11 +84,17 @@ def stated_request(text: str) -> str | None:
     return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
 
 
+def says_an_action(intent: str | None, text: str) -> bool:
+    """Whether the text says in so many words to cancel, return or change the address, as the
+    action intent ``intent`` asks (False for any other intent)."""
+    words = _ACTION_WORDS.get(intent or "")
+    return words is not None and words.search(text) is not None
+
+
 def says_a_new_request(intent: str | None, text: str) -> bool:
     if intent == "order_status":
         return asks_its_status(text)
-    words = _ACTION_WORDS.get(intent or "")
-    return words is not None and words.search(text) is not None
+    return says_an_action(intent, text)
 
 
 def about_own_order(text: str) -> bool:

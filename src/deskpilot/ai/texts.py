@@ -210,10 +210,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Выполнить? Ответьте, пожалуйста, «да» или «нет»; пока вы не скажете «да», "
         "ничего не изменится.",
     },
-    "actions.confirm.still": {
-        "en": "Shall I still go ahead with order {order} as planned? (yes / no)",
-        "zh": "订单 {order} 是否仍按上述计划办理？（是/否）",
-        "ru": "Продолжить с заказом {order}, как договорились? (да / нет)",
+    "actions.confirm.still.cancel_order": {
+        "en": "Shall I still cancel order {order}? (yes / no)",
+        "zh": "还要取消订单 {order} 吗？（是/否）",
+        "ru": "Всё ещё отменить заказ {order}? (да / нет)",
+    },
+    "actions.confirm.still.return_order": {
+        "en": "Shall I still open the return for order {order}? (yes / no)",
+        "zh": "还要为订单 {order} 办理退货吗？（是/否）",
+        "ru": "Всё ещё оформить возврат по заказу {order}? (да / нет)",
+    },
+    "actions.confirm.still.change_address": {
+        "en": "Shall I still change the shipping address of order {order}? (yes / no)",
+        "zh": "还要修改订单 {order} 的收货地址吗？（是/否）",
+        "ru": "Всё ещё изменить адрес доставки заказа {order}? (да / нет)",
     },
     "actions.preview.confirmed": {
         "en": "Confirmed: the bot would now run {action} for order {order}. A preview changes "
@@ -300,6 +310,11 @@ def language_of(code: str | None) -> str:
 class _Values(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def joined(parts: list[str], language: str | None) -> str:
+    """Sentences one after another: with a space, none in Chinese."""
+    return ("" if language_of(language) == "zh" else " ").join(p for p in parts if p)
 
 
 def say(key: str, language: str | None, **values: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from deskpilot.ai.actions.addresses import address_piece
 from deskpilot.ai.actions.slots import (
     asks_something,
     emails,
@@ -114,22 +115,17 @@ def believed_person_request(turn: Turn) -> bool:
 def continues_flow(turn: Turn, order: Order | None) -> bool:
     """The message answers the bot's question in an action flow: it gives an order number or
     points at one of those listed ("the second one", "第一个"), an email, a name and zip, a
-    reason, an address or a piece of one (any number, in an address change), or names items
+    reason, an address or a piece of one (in an address change), or names items
     or a refund method of the flow's ``order``."""
     waiting = turn.state.pending_intent
     if not waiting or waiting == "clarify":
         return False
     if turn.understanding.intent == waiting:
         return True
-    understood = turn.understanding
-    if understood.confidence >= turn.settings.handoff_confidence and says_a_new_request(
-        understood.intent, turn.text
-    ):
+    if new_request(turn):
         return False  # "actually, where is my order #…?": a new request, not the answer
     _, action = turn.handling.get(waiting, (None, None))
-    if (action or INTENT_ACTIONS.get(waiting)) == "change_address" and any(
-        c.isdigit() for c in turn.text
-    ):
+    if (action or INTENT_ACTIONS.get(waiting)) == "change_address" and address_piece(turn.text):
         return True  # a piece of the address: "10 Broadway, New York, NY", "邮编200030"
     found = fill_slots(
         turn.text,
@@ -156,3 +152,11 @@ def intent_acting(turn: Turn, action_name: str) -> str | None:
         if handling == Handling.ACTION and (action or INTENT_ACTIONS.get(intent)) == action_name:
             return intent
     return None
+
+
+def new_request(turn: Turn) -> bool:
+    """A confident request said in so many words ("actually, where is my order #…?", "can you
+    change the address instead?"): not an answer to what the bot asked."""
+    understood = turn.understanding
+    confident = understood.confidence >= turn.settings.handoff_confidence
+    return confident and says_a_new_request(understood.intent, turn.text)

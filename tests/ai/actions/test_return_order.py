@@ -160,24 +160,30 @@ async def test_a_gift_card_named_by_kind_is_the_customers_only_gift_card(
     assert theirs.details == {"allowed": ["credit_card_7815826"]}
 
 
+async def delivered_yoga_mat(
+    database: Database, tenant: Tenant, customer_id: str, external_id: str, **fields: Any
+) -> None:
+    """A delivered order of one line for ``customer_id``."""
+    async with database.transaction() as session:
+        session.add(
+            Order(
+                workspace_id=tenant.workspace_id,
+                external_id=external_id,
+                customer_id=customer_id,
+                status="delivered",
+                items=[{"name": "Yoga Mat", "item_id": "555"}],
+                **fields,
+            )
+        )
+
+
 async def test_one_line_and_one_refund_choice_need_no_question(
     database: Database, tenant: Tenant, shop: Shop
 ) -> None:
     """Anna has no gift card, so the order's card is her only refund choice; her order has one
     line. Both go into the plan she confirms instead of being asked for."""
-    async with database.transaction() as session:
-        session.add(
-            Order(
-                workspace_id=tenant.workspace_id,
-                external_id="#W0000009",
-                customer_id=shop.anna,
-                status="delivered",
-                items=[{"name": "Yoga Mat", "item_id": "555"}],
-                payment_methods=[
-                    {"transaction_type": "payment", "amount": 45, "payment_method_id": "card_1"}
-                ],
-            )
-        )
+    paid = {"transaction_type": "payment", "amount": 45, "payment_method_id": "card_1"}
+    await delivered_yoga_mat(database, tenant, shop.anna, "#W0000009", payment_methods=[paid])
 
     outcome = await check(database, tenant, shop.anna, ACTION, order_id="#W0000009")
 
@@ -186,3 +192,15 @@ async def test_one_line_and_one_refund_choice_need_no_question(
     assert outcome.plan["refund_to"] == "card_1"
     asked = await check(database, tenant, shop.noah, ACTION, order_id=DELIVERED)  # two of each
     assert asked.missing == ["item_ids"]
+
+
+async def test_a_single_gift_card_is_no_choice_taken_for_the_customer(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    """The order's own method is unrecorded and Noah has one gift card: "original" is still
+    possible, so the bot asks."""
+    await delivered_yoga_mat(database, tenant, shop.noah, "#W0000010")
+
+    outcome = await check(database, tenant, shop.noah, ACTION, order_id="#W0000010")
+
+    assert outcome.missing == ["payment_method_id"]

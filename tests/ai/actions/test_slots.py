@@ -224,7 +224,16 @@ def test_us_addresses() -> None:
     ("угу", "ru", True),
     ("Ладно, отменяйте", "ru", True),
     ("окей", "ru", True),
-    ("ладно, не надо", "ru", None),
+    ("ладно, не надо", "ru", False),  # "ok, no need"
+    ("please don't", "en", False),
+    ("actually keep the order", "en", False),
+    ("我改主意了", "zh", False),
+    ("先不取消了", "zh", False),
+    ("还是保留订单吧", "zh", False),
+    ("не отменяйте", "ru", False),
+    ("я передумал", "ru", False),
+    ("嗯", "zh", None),  # a sound, not a yes
+    ("嗯，好的", "zh", True),
     ("好的呢", "zh", True),
     ("好呢", "zh", True),
     ("好的呢？", "zh", None),
@@ -287,6 +296,9 @@ def test_fill_slots_prefers_the_order_named_now() -> None:
     ("первым заказом", 0, None),
     ("последнюю из них", -1, None),
     ("cancel it", None, None),
+    ("отмените второй", 1, None),  # the ordinal ends the message
+    ("cancel the second", 1, None),
+    ("Let me ask the first time", None, None),
 ])  # fmt: skip
 def test_order_references_by_position_and_status(
     text: str, ordinal: int | None, status: str | None
@@ -303,3 +315,19 @@ def test_an_earlier_because_about_something_else_is_no_reason() -> None:
         "ordered by mistake"
     )
     assert fill_slots("cancel it because it is late", history).reason == "it is late"
+
+
+def test_a_loose_name_never_replaces_an_item_named_before_nor_reads_a_vague_word() -> None:
+    items = [
+        {"name": "Running Shoes", "item_id": "1"},
+        {"name": "Yoga Mat", "item_id": "2"},
+        {"name": "Gift Card", "item_id": "3"},
+        {"name": "Phone Case", "item_id": "4"},
+    ]
+    earlier = ["I want to return the running shoes from #W1234567"]
+    now = fill_slots("to my original card please", earlier, items=items)
+    assert now.item_ids == ["1"]
+    assert item_mentions("in that case refund it to the original method", items) == []
+    assert item_mentions("return the mat too", items) == ["2"]
+    both = [{"name": "Water Bottle", "item_id": "5"}, {"name": "Office Chair", "item_id": "6"}]
+    assert item_mentions("return the water bottle and the chair", both) == ["5", "6"]

@@ -366,10 +366,31 @@ def postal_address(text: str) -> dict[str, str] | None:
 _ZIP_LEAD = re.compile(
     r"^\s*(?:and\s+)?(?:the\s+)?(?:zip|postal|post)\s*(?:code)?\s*(?:is|:)?\s*", re.IGNORECASE
 )
+_PIECE = re.compile(
+    r"(?<![0-9a-z#-])\d{5}(?:-\d{4})?(?![0-9a-z-])|(?<![0-9a-z#-])\d{6}(?!\d)"  # zip, postcode
+    r"|\b\d+[a-z]?\s+(?:[a-z][\w.'-]*\s+){0,4}(?:st|street|ave|avenue|rd|road|blvd|boulevard"
+    r"|dr|drive|ln|lane|way|ct|court|pl|place|ter|terrace|pkwy|parkway|hwy|highway|broadway"
+    r"|sq|square)\b"  # a street line
+    r"|[\u4e00-\u9fff]{2,}(?:路|街|道|巷|弄)\d+号"
+    r"|(?<![а-яё])(?:ул\.|улица|пр-т|проспект|пер\.|переулок|шоссе|наб\.|набережная|бульвар)"
+    r"[^\n]{0,40}\d",
+    re.IGNORECASE,
+)
+_CITY_STATE = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*[A-Z]{2}\b")
+
+
+def address_piece(text: str) -> bool:
+    """Whether the text holds part of a postal address: a zip or postcode, a street line
+    ("10 Broadway", "漕溪北路100号", "ул. Тверская, д. 1") or a city and state ("New York, NY");
+    not any number ("give me 2 minutes", "the 3rd time I ask")."""
+    return _PIECE.search(text) is not None or _CITY_STATE.search(text) is not None
 
 
 def address_in_two_pieces(earlier: str, later: str) -> dict[str, str] | None:
-    """An address said in two messages: the street then the rest ("10 Broadway, New York, NY",
-    "zip is 10004"), or the rest then the street ("New York, NY 10004", "10 Broadway")."""
+    """An address said in two messages, each a piece of it: the street then the rest ("10
+    Broadway, New York, NY", "zip is 10004"), or the rest then the street ("New York, NY
+    10004", "10 Broadway")."""
+    if not (address_piece(earlier) and address_piece(later)):
+        return None
     rest = _ZIP_LEAD.sub("", later)
     return postal_address(f"{earlier}\n{rest}") or postal_address(f"{later}, {earlier}")

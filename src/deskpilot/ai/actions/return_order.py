@@ -1,10 +1,10 @@
 """``return_order``: return items of one of the customer's delivered orders.
 
 Policy: only a ``delivered`` order can be returned; the customer names the items (lines of
-that order; an order of one line needs no naming) and where the refund goes (asked only when
-there is a choice): the original payment method of the order, or a gift card the customer
-already has. They confirm the order, items and refund method first. The order becomes
-``return requested`` and the customer gets instructions by email.
+that order; an order of one line needs no naming) and where the refund goes (not asked when
+the order's own method is the only choice): the original payment method of the order, or a
+gift card the customer already has. They confirm the order, items and refund method first.
+The order becomes ``return requested`` and the customer gets instructions by email.
 
 ``item_ids`` take an order line's item id (or, for shops without item ids, its name); ``all``
 means every line. ``payment_method_id`` may be ``original``: the method that paid the order.
@@ -155,9 +155,10 @@ class ReturnOrder:
     @staticmethod
     def _refund_target(order: Order, wanted: str | None, allowed: list[str]) -> str | PolicyOutcome:
         """The refund's method; ``original`` is the order's, or stays "original" when unrecorded."""
-        if (wanted is None or not wanted.strip()) and len(allowed) == 1:
-            return allowed[0]  # the only choice: named in the plan the customer confirms
+        originals = orders.original_payment_methods(order)
         if wanted is None or not wanted.strip():
+            if len(allowed) == 1 and allowed == originals[:1]:
+                return allowed[0]  # the order's own method, the only choice: named in the plan
             return PolicyOutcome.missing_slots(
                 ["payment_method_id"], {"payment_method_id": allowed or [ORIGINAL]}
             )
@@ -172,7 +173,6 @@ class ReturnOrder:
                 )
             return PolicyOutcome.refused(Refusal.REFUND_METHOD_NOT_ALLOWED, {"allowed": allowed})
         if value.casefold() == ORIGINAL:
-            originals = orders.original_payment_methods(order)
             return originals[0] if originals else ORIGINAL
         if value in allowed:
             return value

@@ -69,6 +69,8 @@ _ORDINAL = re.compile(
     r"|(?<![а-яё])(?P<ru>(?:перв|втор|трет|последн)[а-яё]*)\s+(?:заказ(?:а|у|ом|е)?(?![а-яё])"
     r"|из\s+них)"
     r"|^(?P<bare>(?:первый|второй|третий|последний))\W*$"
+    r"|\bthe\s+(?P<en_end>first|second|third|last)\W*$"  # "cancel the second"
+    r"|(?<![а-яё])(?P<ru_end>(?:перв|втор|трет|последн)(?:ый|ой|ий|ого|его))\W*$"  # "верни второй"
     r"|(?P<zh>第\s*[一二三123]|最后)\s*(?:个|单|笔|一个|一单|那个)",
     re.IGNORECASE,
 )
@@ -293,6 +295,13 @@ def _loose_name(text: str) -> str | None:
     return paired[0] if paired else None
 
 
+def _proves_who(*turns: str) -> bool:
+    """Whether the turns, alone or together, say who the customer is (a name, an email, a name
+    and zip): a zip said to prove it is no piece of a new address."""
+    together = "\n".join(turns)
+    return any(person_name(t) or emails(t) for t in turns) or name_and_zip(together) is not None
+
+
 def _zip(text: str) -> str | None:
     paired = name_and_zip(text)
     return zip_code(text) or (paired[1] if paired else None)
@@ -370,14 +379,17 @@ def item_mentions(
     text: str,
     items: Sequence[Mapping[str, Any]],
     aliases: Mapping[str, Sequence[str]] | None = None,
+    *,
+    loosely: bool = True,
 ) -> list[str]:
     """Keys of the order's lines the text names: by item id, name (or an alias), or "all".
 
     Lines sharing a name are told apart by their options ("the red one") when the text names
     one; otherwise every line of that name is meant. ``aliases`` maps an item name to other
-    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]). When no name is
-    named in full, the last word of a name names it if no other item of the order ends so
-    ("the speaker" for "Bluetooth Speaker"; "the chair" names neither of two chairs).
+    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]). ``loosely``, the
+    last word of a name of several words names it too when no other item of the order ends so
+    ("the speaker" for "Bluetooth Speaker"; "the chair" names neither of two chairs; words
+    that say little of what a thing is, such as "card" or "case", never do).
     """
     folded = text.casefold()
     keys = [item_key(i) for i in items]
@@ -392,11 +404,18 @@ def item_mentions(
         for name in by_name
         if name and any(_mentions(folded, n) for n in [name, *((aliases or {}).get(name, ()))])
     ]
-    for name in named or _named_by_last_word(folded, list(by_name)):
+    loose = _named_by_last_word(folded, list(by_name)) if loosely else []
+    for name in dict.fromkeys([*named, *loose]):
         lines = by_name[name]
         with_options = [n for n in lines if _options_mentioned(folded, items[n])]
         chosen.extend(with_options or lines)
     return [keys[n] for n in sorted(set(chosen))]
+
+
+# last words that say little of what the thing is ("in that case", "to my original card")
+_VAGUE_LAST_WORDS = frozenset(
+    ("card", "case", "set", "pack", "kit", "box", "bundle", "item", "one", "cover", "holder")
+)
 
 
 def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
@@ -404,7 +423,7 @@ def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
     by_last: dict[str, list[str]] = {}
     for name in names:
         words = name.split()
-        if len(words) > 1 and name.isascii():
+        if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
             by_last.setdefault(words[-1].casefold(), []).append(name)
     return [same[0] for last, same in by_last.items() if len(same) == 1 and _mentions(folded, last)]
 
@@ -531,9 +550,13 @@ _NO = re.compile(
     r"|\b(?:keep|leave|forget)\s+it\b|(?<![а-яё])(?:оставь\w*|не\s+трогай\w*)"
     r"|^(?:不是|不要|不用|不行|不对|不了|不|否|算了|别|等一下|等等)"
     r"|\U0001f44e|\u274c|\u270b"  # thumbs down, cross mark, raised hand
-    r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bi\s+changed\s+my\s+mind\b",
+    r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bchanged?\s+my\s+mind\b"
+    r"|\bplease\s+don'?t\b|\bkeep\s+(?:the|my)\s+order\b"
+    r"|改主意|不取消|不要取消|不用取消|别取消|先不|还是不|保留订单|还是保留|不退了|不改了"
+    r"|(?<![а-яё])(?:передумал\w*|не\s+(?:отменя|возвра|меня)\w*|не\s+надо|не\s+нужно)",
     re.IGNORECASE,
 )
+_FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+)(?:[\s，,、]+|$)")  # "嗯": a sound, no yes
 _QUESTION = re.compile(
     r"[?？]"
     r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
@@ -572,6 +595,7 @@ def is_confirmation(text: str, language: str | None = None) -> bool | None:
     del language  # kept in the signature for languages whose words need it; not needed yet
     stripped = text.strip().casefold()
     folded = re.sub(r"^[\s\"'«“„(]+", "", stripped)
+    folded = _FILLER.sub("", folded)
     folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
     if not folded:
         return None
@@ -659,7 +683,7 @@ def fill_slots(
         order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
     mentioned = first(refund_method)
     address = first(postal_address) or {}
-    if not address and address_in_pieces and history:
+    if not address and address_in_pieces and history and not _proves_who(history[-1], text):
         address = address_in_two_pieces(history[-1], text) or {}
     corrected_zip = _ZIP_AFTER_WORD.search(text) if CORRECTION.search(text) else None
     if address and corrected_zip and not postal_address(text):  # "the zip should be 10005"
@@ -674,7 +698,14 @@ def fill_slots(
         # an earlier turn's "because ..." was about something else ("I'm writing because I
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),
-        item_ids=first(lambda t: item_mentions(t, items, aliases)) or [] if items else [],
+        # an item named loosely ("the speaker") never wins over one named in full before
+        item_ids=(
+            first(lambda t: item_mentions(t, items, aliases, loosely=False))
+            or first(lambda t: item_mentions(t, items, aliases))
+            or []
+            if items
+            else []
+        ),
         payment_method_id=resolve_refund_method(mentioned, refund_choices),
         address=address,
     )

@@ -18,7 +18,7 @@ from typing import Protocol
 from deskpilot.ai.texts import say
 from deskpilot.knowledge.retrieval.chunking import SEPARATOR
 from deskpilot.knowledge.retrieval.service import UNRELATED_SIMILARITY
-from deskpilot.knowledge.retrieval.stopwords import content_words
+from deskpilot.knowledge.retrieval.stopwords import content_words, words_in_common
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 700
@@ -86,13 +86,13 @@ def sentences(text: str) -> list[str]:
 
 def shares_words(text: str, passage: Passage) -> bool:
     """Whether the passage (or its heading) holds any content word of ``text``."""
-    return bool(content_words(text) & content_words(f"{passage.heading or ''} {passage.text}"))
+    return bool(words_in_common(text, f"{passage.heading or ''} {passage.text}"))
 
 
 def support_of(question: str, passage: Passage) -> float:
     """How well ``passage`` covers ``question``; 1.0 or more counts as supported."""
     asked = content_words(question)
-    coverage = len(asked & content_words(f"{passage.heading or ''} {passage.text}")) / max(
+    coverage = len(words_in_common(question, f"{passage.heading or ''} {passage.text}")) / max(
         1, len(asked)
     )
     lexical = coverage / MIN_COVERAGE

@@ -13,7 +13,7 @@ from deskpilot.kit.pii import KnownValues
 from deskpilot.knowledge.retrieval.embeddings import Embedder, EmbeddingUnavailable
 from deskpilot.knowledge.retrieval.hybrid import Hit, Mode, search
 from deskpilot.knowledge.retrieval.lexical import Filters
-from deskpilot.knowledge.retrieval.stopwords import content_words
+from deskpilot.knowledge.retrieval.stopwords import words_in_common
 from deskpilot.knowledge.retrieval.workspace_embedders import outside_query_vector, own_embedder
 from deskpilot.models import KnowledgeCategory, Visibility
 
@@ -35,7 +35,7 @@ class SearchHit(BaseModel):
         search always returns its nearest passages, related or not."""
         if self.similarity is not None and self.similarity > UNRELATED_SIMILARITY:
             return True
-        return bool(content_words(query) & content_words(f"{self.heading or ''} {self.text}"))
+        return bool(words_in_common(query, f"{self.heading or ''} {self.text}"))
 
 
 class SearchResults(BaseModel):

@@ -48,3 +48,8 @@ def content_words(text: str) -> set[str]:
     """The text's tokens (segmented, stemmed) that are not function words."""
     common = stopwords()
     return {word for word in tokens(text) if word not in common}
+
+
+def words_in_common(text: str, other: str) -> set[str]:
+    """The content words ``text`` shares with ``other``."""
+    return content_words(text) & content_words(other)
