@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskpilot.kit.db import Database
+from deskpilot.orders import service as orders_service
 from tests.ai.actions.shop import Shop
 from tests.ai.test_confirmation_still_allowed import status_of
 from tests.factories import Tenant
@@ -138,3 +139,22 @@ async def test_an_ordinal_at_the_end_picks_among_the_orders_named(
 
     assert "Why would you like to cancel?" in asked[-1]["text"]
     assert (await noah.runs())[0]["action"]["slots"]["order_id"] == "#W0000001"
+
+
+async def test_the_one_order_holding_the_item_named_is_the_order_meant(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    """Noah has four orders; only #W0000003 (delivered) and #W0000001 (pending) hold a chair, so
+    "the chair" alone tells no order, while an item only one order holds does."""
+    async with database.transaction() as session:
+        found = await orders_service.find_order(session, tenant.workspace_id, "#W0000002")
+        assert found is not None
+        found.items = [{"name": "Desk Lamp", "item_id": "777"}]
+    noah = customer("noah", "noah.brown@example.com")
+
+    lamp = await noah.say("Where is my order with the desk lamp?")
+    chair = await noah.say("Where is my order with the chair?")
+
+    assert "Order #W0000002 is processed" in lamp[-1]["text"]
+    assert "Which order is it about?" in chair[-1]["text"]
+    assert "#W0000002: processed (Desk Lamp)" in chair[-1]["text"]

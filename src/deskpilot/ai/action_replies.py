@@ -109,7 +109,9 @@ def done(result: ActionResult, language: str) -> str:
     if result.action == "order_status":
         if "orders" in data:
             listed = "; ".join(
-                f"{o['order_id']}: {term(o['status'], language)}" for o in data["orders"]
+                f"{o['order_id']}: {term(o['status'], language)}"
+                + (f" ({', '.join(o['items'])})" if o.get("items") else "")
+                for o in data["orders"]
             )
             return say("actions.ask.order_id", language) + (f" ({listed})" if listed else "")
         items = ", ".join(str(i.get("name", "")) for i in data.get("items", []))

@@ -52,6 +52,7 @@ from deskpilot.ai.actions.slots import (
     emails,
     fill_slots,
     is_confirmation,
+    item_mentions,
     order_ids,
     ordinal_reference,
     status_reference,
@@ -96,6 +97,7 @@ from deskpilot.kit.errors import NotFound
 from deskpilot.models import Decision, Handling, Order
 from deskpilot.orders import service as orders
 
+ORDERS_SEARCHED_FOR_ITEMS = 20  # the customer's newest orders, for "where is my speaker?"
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
 
 
@@ -725,8 +727,9 @@ class Engine:
                 turn.state.focus_order_id = found.id
 
     async def _focus_order(self, turn: Turn, context: ActionContext) -> Order | None:
-        """The order the message is about: the one it names, else the one discussed ("it"),
-        else the customer's only order."""
+        """The order the message is about: the one it names, else the one order of theirs that
+        holds the items it names ("where is my speaker?"), else the one discussed ("it"), else
+        the customer's only order."""
         customer_id = context.customer_id
         if customer_id is None:
             return None
@@ -737,16 +740,21 @@ class Engine:
         if ordinal_reference(turn.text) is not None or status_reference(turn.text) is not None:
             # "the second one": that order, or none when it cannot be told (never a guess)
             return await self._referenced_order(turn, context, customer_id)
+        recent, _ = await orders.list_customer_orders(
+            self.session, self.workspace_id, customer_id, None, ORDERS_SEARCHED_FOR_ITEMS
+        )
+        holding = [o for o in recent if item_mentions(turn.text, o.items) not in ([], [ALL_ITEMS])]
+        if len(holding) == 1:
+            return holding[0]
+        discussed = None
         if turn.state.focus_order_id:
             try:
-                order: Order | None = await orders.get_order(
+                discussed = await orders.get_order(
                     self.session, self.workspace_id, turn.state.focus_order_id
                 )
             except NotFound:  # deleted since: simply forgotten
-                order = None
-            if order is not None and order.customer_id == customer_id:
-                return order
-        recent, _ = await orders.list_customer_orders(
-            self.session, self.workspace_id, customer_id, None, 2
-        )
+                discussed = None
+        if discussed is not None and discussed.customer_id == customer_id:
+            # "the chair" that several orders hold: the one discussed if it is one of them
+            return discussed if not holding or discussed.id in {o.id for o in holding} else None
         return recent[0] if len(recent) == 1 else None

@@ -91,7 +91,14 @@ class OrderStatus:
         recent, _ = await orders.list_customer_orders(
             ctx.session, ctx.workspace_id, me, None, RECENT_ORDERS
         )
-        listed = [{"order_id": o.external_id, "status": o.status} for o in recent]
+        listed = [
+            {
+                "order_id": o.external_id,
+                "status": o.status,
+                "items": [str(i.get("name") or "") for i in o.items if i.get("name")],
+            }
+            for o in recent
+        ]
         return ActionResult(self.name, ok=True, data={"orders": listed})
 
     async def _evaluate(
