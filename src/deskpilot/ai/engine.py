@@ -288,7 +288,10 @@ class Engine:
             return Outcome(Decision.ANSWER, "greeting", say("greeting", language))
         if intent == "feedback":
             return Outcome(Decision.ANSWER, "feedback acknowledged", say("thanks", language))
-        return await self._answer(turn, retriever, intent)
+        answered = await self._answer(turn, retriever, intent)
+        if answered.decision == Decision.HANDOFF:  # "我的蓝牙耳机到哪了" as a product question
+            return await self._status_of_their_item(turn) or answered
+        return answered
 
     # --- the checks -------------------------------------------------------------------------
 
@@ -360,6 +363,8 @@ class Engine:
         answered = await self._answer(turn, retriever, None, strict=True)
         if answered.decision == Decision.ANSWER:
             return answered
+        if status := await self._status_of_their_item(turn):
+            return status
         flow = turn.state.pending_intent
         handling, action = turn.handling.get(flow or "", (Handling.ANSWER, None))
         if flow and handling == Handling.ACTION and asks_something(turn.text):
@@ -438,6 +443,26 @@ class Engine:
         if found.by_details:
             turn.state.verified_customer_id = found.customer_id
         return found
+
+    async def _status_of_their_item(self, turn: Turn) -> Outcome | None:
+        """The order status, when the message asks where or when something of theirs is
+        ("Где моя термокружка?") and a verified customer's recent orders hold an item it
+        names; None otherwise (the classifier may read such a message as a product question,
+        or not at all)."""
+        status_intent = intent_acting(turn, "order_status")
+        if status_intent is None or not (asks_its_status(turn.text) and about_own_order(turn.text)):
+            return None
+        mine = turn.state.verified_customer_id or (
+            turn.customer_id if turn.channel_verified else None
+        )
+        if mine is None or "order_status" not in turn.settings.actions_enabled:
+            return None
+        recent, _ = await orders.list_customer_orders(
+            self.session, self.workspace_id, mine, None, ORDERS_SEARCHED_FOR_ITEMS
+        )
+        if all(item_mentions(turn.text, o.items) in ([], [ALL_ITEMS]) for o in recent):
+            return None
+        return await self._act(turn, status_intent, "order_status")
 
     async def _corrects(self, turn: Turn, pending: dict[str, Any], answer: bool | None) -> bool:
         """The answer to "shall I go ahead?" changes a detail of the plan, yes or not: another
