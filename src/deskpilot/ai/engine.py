@@ -4,8 +4,8 @@ orders, ask a clarifying question, or hand off to a person.
 The order of the checks is the policy (docs/ai-engine.md):
 
 1. An action waiting for a yes or no: yes runs it, no drops it, anything else is handled
-   afresh; a question answered from knowledge keeps the plan waiting and asks again, anything
-   else drops it.
+   afresh; a question keeps the plan waiting (answered from knowledge or with the order's
+   status, then asked again; or, once, asked again unanswered), anything else drops it.
 2. Hand off when the customer asks for a person, sentiment is strongly negative, or the
    customer is in a VIP segment.
 3. An out-of-scope or low-confidence intent: answer if the knowledge base clearly supports an
