@@ -213,17 +213,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "actions.confirm.still.cancel_order": {
         "en": "Shall I still cancel order {order}? (yes / no)",
         "zh": "还要取消订单 {order} 吗？（是/否）",
-        "ru": "Всё ещё отменить заказ {order}? (да / нет)",
+        "ru": "Отменяем заказ {order}, как договорились? (да / нет)",
     },
     "actions.confirm.still.return_order": {
         "en": "Shall I still open the return for order {order}? (yes / no)",
         "zh": "还要为订单 {order} 办理退货吗？（是/否）",
-        "ru": "Всё ещё оформить возврат по заказу {order}? (да / нет)",
+        "ru": "Оформляем возврат по заказу {order}, как договорились? (да / нет)",
     },
     "actions.confirm.still.change_address": {
         "en": "Shall I still change the shipping address of order {order}? (yes / no)",
         "zh": "还要修改订单 {order} 的收货地址吗？（是/否）",
-        "ru": "Всё ещё изменить адрес доставки заказа {order}? (да / нет)",
+        "ru": "Меняем адрес доставки заказа {order}, как договорились? (да / нет)",
     },
     "actions.preview.confirmed": {
         "en": "Confirmed: the bot would now run {action} for order {order}. A preview changes "
