@@ -29,6 +29,7 @@ and change only the verified customer's own orders.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -457,12 +458,18 @@ class Engine:
         )
         if mine is None or "order_status" not in turn.settings.actions_enabled:
             return None
+        _, holding = await self._orders_holding(turn.text, mine)
+        return await self._act(turn, status_intent, "order_status") if holding else None
+
+    async def _orders_holding(
+        self, text: str, customer_id: str
+    ) -> tuple[Sequence[Order], list[Order]]:
+        """The customer's newest orders, and those of them holding an item the text names."""
         recent, _ = await orders.list_customer_orders(
-            self.session, self.workspace_id, mine, None, ORDERS_SEARCHED_FOR_ITEMS
+            self.session, self.workspace_id, customer_id, None, ORDERS_SEARCHED_FOR_ITEMS
         )
-        if all(item_mentions(turn.text, o.items) in ([], [ALL_ITEMS]) for o in recent):
-            return None
-        return await self._act(turn, status_intent, "order_status")
+        named = [o for o in recent if item_mentions(text, o.items) not in ([], [ALL_ITEMS])]
+        return recent, named
 
     async def _corrects(self, turn: Turn, pending: dict[str, Any], answer: bool | None) -> bool:
         """The answer to "shall I go ahead?" changes a detail of the plan, yes or not: another
@@ -765,10 +772,7 @@ class Engine:
         if ordinal_reference(turn.text) is not None or status_reference(turn.text) is not None:
             # "the second one": that order, or none when it cannot be told (never a guess)
             return await self._referenced_order(turn, context, customer_id)
-        recent, _ = await orders.list_customer_orders(
-            self.session, self.workspace_id, customer_id, None, ORDERS_SEARCHED_FOR_ITEMS
-        )
-        holding = [o for o in recent if item_mentions(turn.text, o.items) not in ([], [ALL_ITEMS])]
+        recent, holding = await self._orders_holding(turn.text, customer_id)
         if len(holding) == 1:
             return holding[0]
         discussed = None

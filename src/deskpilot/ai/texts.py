@@ -291,9 +291,7 @@ def money(amount: Any, currency: str) -> str:
     except (InvalidOperation, ValueError):
         return str(amount)
     sign = CURRENCY_SIGNS.get(currency.upper())
-    if sign:
-        return f"-{sign}{-value}" if value < 0 else f"{sign}{value}"
-    return f"{value} {currency.upper()}".strip()
+    return f"{sign}{value}" if sign else f"{value} {currency.upper()}".strip()
 
 
 def term(value: str, language: str | None) -> str:
