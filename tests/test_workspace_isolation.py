@@ -14,6 +14,7 @@ A new route fails this test until it is covered: give its path parameter a facto
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -158,7 +159,9 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/kb/categories": {"slug": "isolation", "name": "Isolation"},
     "POST /api/v1/kb/articles": {"title": "Isolation", "body": "Text."},
     "PATCH /api/v1/kb/articles/{article_id}": {"body": "Edited."},
+    "PATCH /api/v1/kb/categories/{slug}": {"name": "Renamed"},
     "POST /api/v1/kb/preview": {"body": "# Preview"},
+    "POST /api/v1/kb/articles/{article_id}/publish": {},
     "POST /api/v1/kb/articles/{article_id}/rollback": {"version": 1},
     "POST /api/v1/kb/import": {},  # multipart: refused as JSON (tests/knowledge/test_import.py)
     "POST /api/v1/kb/articles/{article_id}/feedback": {"helpful": True, "version": 1},
@@ -208,7 +211,8 @@ NOT_SECRET = {"number"}
 
 
 async def _article(resources: Resources, tenant: Tenant) -> str:
-    """An article with an entry in its history (``.../changes``) that names its workspace."""
+    """An article with an entry in its history (``.../changes``) that names its workspace, and
+    a second version (version 1 to roll back to)."""
     from deskpilot.knowledge import service as knowledge_service
     from deskpilot.knowledge.schemas import ArticleCreate, ArticleUpdate
 
@@ -223,7 +227,7 @@ async def _article(resources: Resources, tenant: Tenant) -> str:
             session,
             tenant.workspace_id,
             article.id,
-            ArticleUpdate(owner_team=f"{tenant.slug} team"),
+            ArticleUpdate(owner_team=f"{tenant.slug} team", body=f"{tenant.slug} text, v2"),
             None,
             publish_refusal=None,
         )
@@ -232,6 +236,19 @@ async def _article(resources: Resources, tenant: Tenant) -> str:
 
 async def _version_number(resources: Resources, tenant: Tenant) -> str:
     return "1"  # every article has version 1
+
+
+async def _category(resources: Resources, tenant: Tenant) -> str:
+    """A workspace's own category, by its slug (each workspace its own)."""
+    from deskpilot.knowledge import service as knowledge_service
+    from deskpilot.knowledge.schemas import CategoryCreate
+
+    slug = f"{tenant.slug}-topics-{secrets.token_hex(3)}"  # asked for once per route
+    async with resources.database.transaction() as session:
+        await knowledge_service.create_category(
+            session, tenant.workspace_id, CategoryCreate(slug=slug, name=f"{tenant.slug} topics")
+        )
+    return slug
 
 
 async def _api_key(resources: Resources, tenant: Tenant) -> str:
@@ -609,6 +626,7 @@ RECORD_FACTORIES: dict[str, RecordFactory] = {
     "order_id": _order,
     "intent_id": _intent,
     "article_id": _article,
+    "slug": _category,
     "number": _version_number,  # an article's version number: not B's data (see NOT_SECRET)
     "ticket_id": _ticket,
     "rule_id": _automation_rule,

@@ -175,3 +175,41 @@ async def test_the_review_queue_and_the_gaps_report(
     await expect(page.get_by_role("heading", level=1)).to_have_text("知识缺口")
     await assert_accessible(page)
     await screenshot(page, "kb-gaps-zh-dark")
+
+
+async def test_a_stale_editor_keeps_what_another_changed_and_cannot_overwrite_new_text(
+    signed_in_page: Page, live_server: str, tenant: Tenant
+) -> None:
+    """Another editor moves the article to another category while this page is open: saving
+    this page's text keeps that category (the page sends only what it changed). Then another
+    editor saves new text: this page's save is refused with the reason, and nothing is lost."""
+    page = signed_in_page
+    async with httpx.AsyncClient(base_url=live_server, headers=tenant.headers) as http:
+        created = await http.post(
+            "/api/v1/kb/articles",
+            json={"title": "Gift cards", "body": "They never expire.", "category": "faq"},
+        )
+        article_id = created.json()["id"]
+        await page.goto(f"{live_server}/kb/{article_id}")
+        await scripts_ran(page)
+        moved = await http.patch(
+            f"/api/v1/kb/articles/{article_id}", json={"category": "policies", "tags": ["money"]}
+        )
+        assert moved.status_code == 200, moved.text
+
+        await page.get_by_label("Body (Markdown)").fill("They never expire. Balance online.")
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.locator("#kb-versions-table tbody tr")).to_have_count(2)
+        saved = await _api_article(live_server, tenant, article_id)
+        assert (saved["category"], saved["tags"]) == ("policies", ["money"])
+        assert saved["body"] == "They never expire. Balance online."
+
+        await scripts_ran(page)
+        other = await http.patch(
+            f"/api/v1/kb/articles/{article_id}", json={"body": "Another editor's text."}
+        )
+        assert other.status_code == 200, other.text
+        await page.get_by_label("Body (Markdown)").fill("My stale text.")
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.locator("#kb-error")).to_contain_text("was saved after version 2")
+    assert (await _api_article(live_server, tenant, article_id))["body"] == "Another editor's text."

@@ -59,3 +59,16 @@ async def test_only_published_public_articles_in_the_language_show(
     assert [r.status_code for r in hidden] == [404, 404, 404]
     assert foreign.status_code == 404
     assert unknown.status_code == 404
+
+
+async def test_a_markdown_table_shows_as_a_table(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    """The HTML import writes tables as Markdown tables; the help center showed their pipes."""
+    body = "Sizes:\n\n| Size | Chest |\n| --- | --- |\n| S | 90 cm |\n| M | 96 cm |\n"
+    article = await create_article(client, tenant, title="Size chart", body=body)
+    await _publish(client, tenant, article["id"])
+
+    page = await client.get(f"/help/{tenant.slug}/articles/{article['id']}")
+
+    assert "<th>Chest</th>" in page.text
+    assert "<td>96 cm</td>" in page.text
+    assert "| --- |" not in page.text

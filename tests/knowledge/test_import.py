@@ -126,7 +126,7 @@ async def test_html_json_and_jsonl(client: httpx.AsyncClient, tenant: Tenant) ->
         f"/api/v1/kb/articles/{by_title['Payment options']['id']}", headers=tenant.headers
     )
     body = payment.json()["body"]
-    assert "We accept cards and PayPal." in body
+    assert "We accept **cards** and PayPal." in body  # bold stays bold
     assert "- Visa" in body
     assert "- Mastercard" in body
     assert "p{}" not in body

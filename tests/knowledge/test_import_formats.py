@@ -153,7 +153,7 @@ def test_html_tables_code_and_a_heading_that_is_not_the_title() -> None:
     assert item.body == (
         "# Prices\n\n"
         "| Plan | Price |\n| --- | --- |\n| Basic | 10 EUR |\n| Pro | 20 \\| 30 EUR |\n\n"
-        "```\nline1\nline2\n  indented\n```\n\nSee terms."
+        "```\nline1\nline2\n  indented\n```\n\nSee [terms](/terms)."
     )
     same = _item("same.html", b"<title>Prices</title><h1>Prices</h1><p>Text.</p>")
     assert (same.title, same.body) == ("Prices", "Text.")  # the H1 is the title: not twice
@@ -220,3 +220,35 @@ def test_cli_import_names_the_files_it_skips_beside_importable_ones(tmp_path: Pa
     assert "skipped 2 file(s) that are not .md, .html, .csv, .json or .jsonl" in run.stderr
     assert "img/box.png, manual.pdf" in run.stderr
     assert "1 created" in run.stderr
+
+
+def test_html_links_images_numbered_steps_and_emphasis_are_kept() -> None:
+    """A review found links reduced to their text, images dropped, numbered steps turned into
+    bullets and bold lost; unsafe addresses (javascript:, data:) are still dropped."""
+    html = (
+        b"<title>Returns</title><p>Read <a href='https://example.com/returns'>our returns "
+        b"page</a> and <a href='javascript:alert(1)'>this</a>.</p>"
+        b"<img alt='Size photo' src='/img/size chart.png'><img src='data:image/png;base64,x'>"
+        b"<ol><li>Pack it</li><li>Print the <b>label</b></li></ol>"
+        b"<ul><li>Keep the <em>receipt</em></li></ul><p>Run <code>reset</code>.</p>"
+    )
+    body = _item("returns.html", html).body or ""
+
+    assert "Read [our returns page](https://example.com/returns) and this." in body
+    assert "javascript" not in body
+    assert "![Size photo](/img/size%20chart.png)" in body
+    assert "data:" not in body
+    assert "1. Pack it\n2. Print the **label**" in body
+    assert "- Keep the *receipt*" in body
+    assert "Run `reset`." in body
+
+
+def test_a_markdown_title_underlined_or_a_first_heading_of_any_level() -> None:
+    setext = _item("a.md", b"Shipping zones\n==============\n\nWe ship to 40 countries.\n")
+    second_level = _item("b.md", b"\n## Gift wrap\n\nFree over $50.\n")
+    no_heading = _item("c-d.md", b"Just text.\n\n## Later heading\n")
+
+    assert (setext.title, setext.body) == ("Shipping zones", "We ship to 40 countries.")
+    assert (second_level.title, second_level.body) == ("Gift wrap", "Free over $50.")
+    assert no_heading.title == "c d"
+    assert "## Later heading" in (no_heading.body or "")

@@ -44,6 +44,7 @@ async def test_admin_by_default_and_agents_once_the_workspace_allows(
     refused_import = await _import(client, agent)
     changed = await _set_role(client, tenant, "agent")
     published = await client.post(f"{url}/publish", headers=agent)
+    await client.patch(url, json={"body": "A second version."}, headers=agent)
     rolled_back = await client.post(f"{url}/rollback", json={"version": 1}, headers=agent)
     archived = await client.post(f"{url}/archive", headers=agent)
     imported = await _import(client, agent)
@@ -61,7 +62,7 @@ async def test_admin_by_default_and_agents_once_the_workspace_allows(
     assert published.status_code == 200
     assert published.json()["status"] == "published"
     assert rolled_back.status_code == 200
-    assert rolled_back.json()["published_version"] == 2
+    assert rolled_back.json()["published_version"] == 3
     assert archived.json()["status"] == "archived"
     assert imported.status_code == 200
     assert imported.json()["created"] == 1

@@ -178,6 +178,9 @@ async def test_help_center_votes_only_on_public_published_articles_of_the_worksp
 
     assert [a.status_code for a in answers] == [404, 404, 404]
     assert unknown.status_code == 404
+    for page in (*answers, unknown):  # the help center's own 404 page, not JSON naming the id
+        assert page.headers["content-type"].startswith("text/html")
+        assert foreign["id"] not in page.text
     assert await _stored(database) == []
 
 

@@ -20,7 +20,7 @@ from deskpilot.auth.principal import Principal
 from deskpilot.kit.deps import SessionDep
 from deskpilot.kit.errors import Forbidden, PayloadTooLarge
 from deskpilot.kit.pagination import Page
-from deskpilot.knowledge import importing, quality, service
+from deskpilot.knowledge import categories, importing, quality, service
 from deskpilot.knowledge.schemas import (
     MAX_VERSION,
     ArticleChangeRead,
@@ -31,8 +31,10 @@ from deskpilot.knowledge.schemas import (
     ArticleUpdate,
     CategoryCreate,
     CategoryRead,
+    CategoryUpdate,
     DiffRead,
     ImportResult,
+    PublishRequest,
     RollbackRequest,
     VersionRead,
     VersionSummary,
@@ -69,6 +71,28 @@ async def create_category(
     body: CategoryCreate, principal: AdminAuth, session: SessionDep
 ) -> CategoryRead:
     return await service.create_category(session, principal.workspace_id, body)
+
+
+@router.patch("/categories/{slug}")
+async def rename_category(
+    slug: str, body: CategoryUpdate, principal: AdminAuth, session: SessionDep
+) -> CategoryRead:
+    """A new name or description; the slug stays."""
+    return await categories.rename_category(session, principal.workspace_id, slug, body)
+
+
+@router.delete("/categories/{slug}", status_code=204)
+async def delete_category(
+    slug: str,
+    principal: AdminAuth,
+    session: SessionDep,
+    move_to: Annotated[str | None, Query(max_length=80)] = None,
+) -> None:
+    """Delete a workspace's own category; its articles move to ``move_to`` (409 without it
+    when it holds articles; built-in categories are a 409: rename them instead)."""
+    await categories.delete_category(
+        session, principal.workspace_id, slug, move_to, principal.actor
+    )
 
 
 @router.post("/articles", status_code=201)
@@ -183,10 +207,21 @@ async def diff_versions(
 
 @router.post("/articles/{article_id}/publish")
 async def publish_article(
-    article_id: str, principal: PublisherAuth, session: SessionDep
+    article_id: str,
+    principal: PublisherAuth,
+    session: SessionDep,
+    body: PublishRequest | None = None,
 ) -> ArticleRead:
-    """Publish the current version: search and the help center show it from now on."""
-    await service.publish(session, principal.workspace_id, article_id, author_id=principal.actor)
+    """Publish the current version: search and the help center show it from now on. With
+    ``{"version": n}`` (the version the publisher reviewed), nothing is published when another
+    version has been saved since (409)."""
+    await service.publish(
+        session,
+        principal.workspace_id,
+        article_id,
+        author_id=principal.actor,
+        version=body.version if body else None,
+    )
     return await service.read_article(session, principal.workspace_id, article_id)
 
 

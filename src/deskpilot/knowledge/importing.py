@@ -165,6 +165,10 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     return meta, lines[end + 1 :]
 
 
+_SETEXT_TITLE = re.compile(r"[ ]{0,3}\S[^\n]*\n[ ]{0,3}=+[ \t]*\Z")
+_ANY_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ \t]+(\S.*?)[ \t#]*\Z")
+
+
 def _markdown(source: Source) -> Item:
     text = _decode(source.data).replace("\r\n", "\n").replace("\r", "\n")
     path = PurePosixPath(source.path)
@@ -183,6 +187,16 @@ def _markdown(source: Source) -> Item:
             title = line[2:].strip()
             del lines[index]
             break
+        elif title is None and _SETEXT_TITLE.match("\n".join(lines[index : index + 2])):
+            title = line.strip()  # "Title" underlined with "===="
+            del lines[index : index + 2]
+            break
+    if title is None:  # no top heading: a heading of any level that opens the file
+        first = next((n for n, line in enumerate(lines) if line.strip()), None)
+        heading = _ANY_HEADING.match(lines[first]) if first is not None else None
+        if heading is not None and first is not None:
+            title = heading.group(1).strip()
+            del lines[first]
     body = "\n".join(lines).strip()
     if not title:
         title = path.stem.replace("-", " ").replace("_", " ")
@@ -196,6 +210,21 @@ def _markdown(source: Source) -> Item:
     visibility = _first(meta, "visibility")
     item.visibility = str(visibility).strip() if visibility is not None else None
     return item
+
+
+_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
+_SCHEME = re.compile(r"[a-z][\w+.-]*:", re.IGNORECASE)
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _link_target(href: str | None) -> str | None:
+    """A link's or image's address as a Markdown target: web, mail and relative addresses
+    (spaces and parentheses escaped); None for anything else (``javascript:``, ``data:``)."""
+    value = (href or "").strip()
+    scheme = _SCHEME.match(value)
+    if not value or (scheme is not None and scheme.group().lower() not in _SAFE_SCHEMES):
+        return None
+    return value.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 class _HtmlText(HTMLParser):
@@ -216,6 +245,8 @@ class _HtmlText(HTMLParser):
         self._rows = 0  # rows so far in the open table
         self._pre: list[str] | None = None  # the text of the open <pre>
         self.blocks: list[str] = []  # code blocks, put in the text at the end
+        self._lists: list[int | None] = []  # open lists: the last number of an <ol>, or None
+        self._links: list[str | None] = []  # open <a>: its Markdown target, or None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if "head" in self._in and tag not in self.HEAD:
@@ -232,7 +263,26 @@ class _HtmlText(HTMLParser):
         if re.fullmatch(r"h[1-6]", tag):
             self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
         elif tag == "li":
-            self.parts.append("\n- ")
+            number = self._lists[-1] if self._lists else None
+            if number is not None:
+                self._lists[-1] = number + 1
+            self.parts.append(f"\n{number + 1}. " if number is not None else "\n- ")
+        elif tag in {"ol", "ul"}:
+            self._lists.append(0 if tag == "ol" else None)
+            self.parts.append("\n\n")
+        elif tag == "a":
+            target = _link_target(dict(attrs).get("href"))
+            self._links.append(target)
+            if target is not None:
+                self.parts.append("[")
+        elif tag == "img":
+            found = dict(attrs)
+            source = _link_target(found.get("src"))
+            alt = " ".join((found.get("alt") or "").split()).replace("]", "")
+            if source is not None:
+                self.parts.append(f"![{alt}]({source})")
+        elif tag in _INLINE_MARKS:
+            self.parts.append(_INLINE_MARKS[tag])
         elif tag == "pre":
             self._pre = []
         elif tag == "table":
@@ -286,6 +336,16 @@ class _HtmlText(HTMLParser):
                 self.parts.append("\n\n")
         elif tag in {"td", "th"}:
             pass
+        elif tag == "a" and self._links:
+            target = self._links.pop()
+            if target is not None:
+                self.parts.append(f"]({target})")
+        elif tag in _INLINE_MARKS:
+            self.parts.append(_INLINE_MARKS[tag])
+        elif tag in {"ol", "ul"}:
+            if self._lists:
+                self._lists.pop()
+            self.parts.append("\n\n")
         elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
             self.parts.append(" " if self._cells is not None else "\n\n")
 

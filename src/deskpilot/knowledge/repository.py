@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,8 @@ from deskpilot.models.knowledge import (
     Visibility,
 )
 from deskpilot.models.workspace import Workspace
+
+PAIRS_PER_QUERY = 500  # (article, version) pairs looked up in one query
 
 
 async def workspace_knowledge_settings(
@@ -181,17 +183,13 @@ class VersionRepository(WorkspaceRepository[ArticleVersion]):
     async def numbers(
         self, pairs: Sequence[tuple[str, int]]
     ) -> dict[tuple[str, int], ArticleVersion]:
-        if not pairs:
-            return {}
-        query = self.select().where(
-            or_(
-                *(
-                    and_(ArticleVersion.article_id == a, ArticleVersion.number == n)
-                    for a, n in pairs
-                )
-            )
-        )
-        return {(v.article_id, v.number): v for v in await self.all(query)}
+        found: dict[tuple[str, int], ArticleVersion] = {}
+        for start in range(0, len(pairs), PAIRS_PER_QUERY):  # bounded expression and parameters
+            chunk = list(pairs[start : start + PAIRS_PER_QUERY])
+            key = tuple_(ArticleVersion.article_id, ArticleVersion.number)
+            for v in await self.all(self.select().where(key.in_(chunk))):
+                found[(v.article_id, v.number)] = v
+        return found
 
 
 class ArticleChangeRepository(WorkspaceRepository[ArticleChange]):

@@ -152,6 +152,15 @@ class CategoryCreate(BaseModel):
     _description = field_validator("description")(_no_nul)
 
 
+class CategoryUpdate(BaseModel):
+    """A new name or description; the slug stays (links and imports use it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+
+
 class CategoryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -196,6 +205,13 @@ class ArticleUpdate(BaseModel):
     owner_team: str | None = Field(default=None, max_length=100)
     review_due_on: date | None = Field(default=None, description="YYYY-MM-DD.")
     note: str | None = Field(default=None, max_length=500)
+    base_version: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="The current version the edit started from: when another version has "
+        "been saved since, the edit is refused (409) and nothing changes.",
+    )
 
     @field_validator("title")
     @classmethod
@@ -227,6 +243,18 @@ class ArticleFilter:
     visibility: Visibility | None = None
     tag: str | None = None
     q: str | None = None
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="The version the publisher reviewed: when it is no longer the current "
+        "version, nothing is published (409).",
+    )
 
 
 class RollbackRequest(BaseModel):

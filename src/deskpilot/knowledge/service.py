@@ -298,6 +298,7 @@ async def update_article(
     are recorded in the article's history and logged, with the author (versions hold title and
     body)."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    _require_current(article, body.base_version, "edit")
     given = body.model_fields_set
     new_category = (
         await category_id(session, workspace_id, body.category)
@@ -467,13 +468,31 @@ async def diff(
     return DiffRead(from_version=old, to_version=new, diff=unified_diff(before, after))
 
 
+def _require_current(article: Article, version: int | None, what: str) -> None:
+    """Conflict when ``version``, the current version someone read, is no longer current:
+    another editor saved since (a stale edit or publish would overwrite or publish unread
+    text)."""
+    if version is not None and version != article.current_version:
+        raise Conflict(
+            f"version {article.current_version} of this article was saved after version "
+            f"{version}, which your {what} started from; reload it and {what} again"
+        )
+
+
 async def publish(
-    session: AsyncSession, workspace_id: str, article_id: str, *, author_id: str | None = None
+    session: AsyncSession,
+    workspace_id: str,
+    article_id: str,
+    *,
+    author_id: str | None = None,
+    version: int | None = None,
 ) -> Article:
-    """Publish the current version (also un-archives); ``author_id`` goes into the history. A
+    """Publish the current version (also un-archives); ``author_id`` goes into the history.
+    ``version``, the version the publisher reviewed, must still be the current one (409). A
     draft may be saved without text, but a version whose body shows nothing (empty, spaces,
     invisible characters) is not published: 422 on ``body``."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    _require_current(article, version, "publish")
     if (
         article.status == ArticleStatus.PUBLISHED
         and article.published_version == article.current_version
@@ -540,9 +559,15 @@ async def archive(
 async def rollback(
     session: AsyncSession, workspace_id: str, article_id: str, number: int, author_id: str | None
 ) -> Article:
-    """A NEW version with version ``number``'s text; published at once when the article is."""
+    """A NEW version with version ``number``'s text; published at once when the article is.
+    The current version is no version to roll back to (409: publishing it is what makes it
+    live)."""
     article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
     old = await _version(session, workspace_id, article_id, number, "body.version")
+    if number == article.current_version:
+        raise Conflict(
+            f"version {number} is the current version already; to make it live, publish it"
+        )
     article.current_version += 1
     article.title = old.title
     _add_version(

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -43,12 +44,13 @@ from deskpilot.workspaces.service import find_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def render_markdown(text: str) -> str:
-    """An article's Markdown as the help center shows it (raw HTML in it is escaped); the
-    console's editor preview uses the same, so the preview is what readers will see."""
+    """An article's Markdown as the help center shows it (raw HTML in it is escaped; tables,
+    as the HTML import writes them, are tables); the console's editor preview uses the same,
+    so the preview is what readers will see."""
     html: str = _markdown.render(text)
     return html
 
@@ -56,7 +58,10 @@ def render_markdown(text: str) -> str:
 FEEDBACK_PER_WINDOW = 10
 FEEDBACK_WINDOW_SECONDS = 600
 MAX_QUERY_CHARS = 500
-SEARCH_LIMIT = 20
+SEARCH_LIMIT = 20  # results a page
+ARTICLES_PER_PAGE = 50
+MAX_PAGE = 100
+MAX_SEARCH_PAGE = 10  # 200 results: a public page asks the search for no more
 PASSAGE_CHARS = 240
 
 Language = Annotated[str | None, Query(alias="lang", max_length=16, pattern=r"^[A-Za-z0-9-]+$")]
@@ -96,12 +101,13 @@ async def _search(
     language: str | None,
     category_id: str | None,
     shown: dict[str, ArticleVersion],
+    page: int,
 ) -> list[_Result]:
-    """The search hits among the articles the page may show: the index follows publishing
-    through a job, so a hit is checked against what is published and public right now, and
-    one that does not speak to the query at all is left out ("nothing found" rather than the
-    nearest unrelated articles). The category (the page's ``?category=``) narrows the search
-    itself, not its top hits."""
+    """The search hits among the articles the page may show, up to the end of ``page`` (one
+    more when there is a next page): the index follows publishing through a job, so a hit is
+    checked against what is published and public right now, and one that does not speak to
+    the query at all is left out ("nothing found" rather than the nearest unrelated articles).
+    The category (the page's ``?category=``) narrows the search itself, not its top hits."""
     found = await search_knowledge(
         session,
         workspace.id,
@@ -109,7 +115,7 @@ async def _search(
         language=language,
         category=category_id,
         visibility=Visibility.PUBLIC,
-        limit=SEARCH_LIMIT,
+        limit=SEARCH_LIMIT * page + 1,
         resources=resources,
     )
     results: list[_Result] = []
@@ -150,13 +156,19 @@ async def help_home(
     lang: Language = None,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
+    page: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
     """The articles of one language, by category (``?category=slug``), or the passages that
-    answer ``?q=`` best."""
+    answer ``?q=`` best; ``?page=`` pages through either (``ARTICLES_PER_PAGE`` articles,
+    ``SEARCH_LIMIT`` results)."""
+    number = int(page) if page and page.isdecimal() else 1 if page is None else 0
+    query = " ".join((q or "").split())
     try:
         workspace = await _workspace(session, workspace_slug)
     except NotFound:
         return _not_found(request, lang)
+    if not 1 <= number <= (MAX_SEARCH_PAGE if query else MAX_PAGE):
+        return _not_found(request, lang)  # "?page=abc", "?page=0": no such page
     languages = await service.help_languages(session, workspace.id)
     language = canonical_language(lang) if lang else workspace.default_language
     if lang is None and language not in languages and languages:
@@ -175,7 +187,6 @@ async def help_home(
     ]
     if selected is not None:
         pairs = [(a, v) for a, v in pairs if a.category_id == selected.id]
-    query = " ".join((q or "").split())
     results: list[_Result] | None = None
     if query:
         shown = {a.id: v for a, v in pairs}
@@ -187,7 +198,16 @@ async def help_home(
             language,
             selected.id if selected is not None else None,
             shown,
+            number,
         )
+        more = len(results) > SEARCH_LIMIT * number
+        results = results[SEARCH_LIMIT * (number - 1) : SEARCH_LIMIT * number]
+        pairs = pairs[:ARTICLES_PER_PAGE]  # to browse below the results: the pages page these
+    else:
+        more = len(pairs) > ARTICLES_PER_PAGE * number
+        if number > 1 and len(pairs) <= ARTICLES_PER_PAGE * (number - 1):
+            return _not_found(request, lang)  # past the last page
+        pairs = pairs[ARTICLES_PER_PAGE * (number - 1) : ARTICLES_PER_PAGE * number]
     return templates.TemplateResponse(
         request,
         "help_home.html",
@@ -200,9 +220,25 @@ async def help_home(
             "query": query,
             "results": results,
             "articles": [(a.id, v.title) for a, v in pairs],
+            "first_result": SEARCH_LIMIT * (number - 1) + 1,
+            "pages": _pages(language, selected.slug if selected else None, query, number, more),
             **_interface(language),
         },
     )
+
+
+def _pages(
+    language: str, category: str | None, query: str, page: int, more: bool
+) -> dict[str, str]:
+    """The query strings of the previous and the next page, when there are such pages."""
+    kept = {"lang": language, "category": category, "q": query or None}
+    kept_args = {k: v for k, v in kept.items() if v is not None}
+    links = {}
+    if page > 1:
+        links["previous"] = urlencode({**kept_args, "page": page - 1})
+    if more and page < (MAX_SEARCH_PAGE if query else MAX_PAGE):
+        links["next"] = urlencode({**kept_args, "page": page + 1})
+    return links
 
 
 @router.get("/help/{workspace_slug}/articles/{article_id}", response_class=HTMLResponse)
@@ -266,10 +302,13 @@ async def help_feedback(
             "too many votes; try again later",
             await limiter.retry_after("help_feedback", address),
         )
-    workspace = await _workspace(session, workspace_slug)
-    await quality.record_help_center_feedback(
-        session, workspace.id, article_id, helpful, comment, version
-    )
+    try:
+        workspace = await _workspace(session, workspace_slug)
+        await quality.record_help_center_feedback(
+            session, workspace.id, article_id, helpful, comment, version
+        )
+    except NotFound:  # withdrawn since the page was shown: the page for people, naming nothing
+        return _not_found(request, None)
     await limiter.hit("help_feedback", address)
     return RedirectResponse(
         f"/help/{workspace.slug}/articles/{article_id}?thanks=true", status_code=303

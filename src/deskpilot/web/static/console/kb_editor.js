@@ -90,17 +90,35 @@ function setupEditor(root) {
   // text typed (or restored by the browser) before this script ran has had no preview yet
   if (field("body").value !== field("body").defaultValue) refreshPreview();
 
+  // what the page was loaded with: an edit sends only the fields changed since, so it never
+  // puts back what another editor changed meanwhile in a field this one did not touch
+  const loaded = (name) => {
+    const input = field(name);
+    if (input.tagName !== "SELECT") return input.defaultValue;
+    const chosen = [...input.options].find((option) => option.defaultSelected);
+    return chosen ? chosen.value : input.options[0]?.value ?? "";
+  };
+  const fields = (value) => ({
+    title: value("title").trim(),
+    body: value("body"),
+    category: value("category") || null,
+    language: value("language").trim(),
+    visibility: value("visibility"),
+    tags: tags(value("tags")),
+    owner_team: value("owner_team").trim() || null,
+    review_due_on: value("review_due_on") || null,
+  });
+
   function payload() {
-    const body = {
-      title: field("title").value.trim(),
-      body: field("body").value,
-      category: field("category").value || null,
-      language: field("language").value.trim(),
-      visibility: field("visibility").value,
-      tags: tags(field("tags").value),
-      owner_team: field("owner_team").value.trim() || null,
-      review_due_on: field("review_due_on").value || null,
-    };
+    const body = fields((name) => field(name).value);
+    if (articleId) {
+      const before = fields(loaded);
+      for (const name of Object.keys(body)) {
+        if (JSON.stringify(body[name]) === JSON.stringify(before[name])) delete body[name];
+      }
+      // the version this edit started from: a newer one saved meanwhile is a 409, not lost
+      body.base_version = Number(root.dataset.currentVersion);
+    }
     const note = field("note").value.trim();
     if (note) body.note = note;
     return body;
@@ -109,7 +127,7 @@ function setupEditor(root) {
   async function save() {
     errorLine.textContent = "";
     const body = payload();
-    if (!body.title) {
+    if (!field("title").value.trim()) {
       errorLine.textContent = t("kb.title_required");
       field("title").focus();
       return null;
@@ -120,7 +138,15 @@ function setupEditor(root) {
         reloadWith(t("kb.created"), `/kb/${encodeURIComponent(created.id)}`);
         return null;
       }
-      return await api("PATCH", `/api/v1/kb/articles/${encodeURIComponent(articleId)}`, { body });
+      const path = `/api/v1/kb/articles/${encodeURIComponent(articleId)}`;
+      const saved = await api("PATCH", path, { body });
+      // what is saved is what the page now started from (a publish that fails next, say)
+      root.dataset.currentVersion = String(saved.current_version);
+      for (const input of form.elements) {
+        if ("defaultValue" in input) input.defaultValue = input.value;
+        for (const option of input.options || []) option.defaultSelected = option.selected;
+      }
+      return saved;
     } catch (error) {
       const where = error.fields.map((f) => `${f.field}: ${f.message}`).join("; ");
       errorLine.textContent = t("kb.error", { message: where || error.message });
@@ -143,8 +169,10 @@ function setupEditor(root) {
   };
 
   document.getElementById("kb-publish")?.addEventListener("click", async () => {
-    // unsaved edits are saved first, so what is published is what the agent sees
-    if (await save()) await action("publish", t("kb.published"))();
+    // unsaved edits are saved first, so what is published is what the agent sees; the
+    // version is checked again, so a version saved since by someone else is not published
+    const saved = await save();
+    if (saved) await action("publish", t("kb.published"), { version: saved.current_version })();
   });
   document.getElementById("kb-archive")?.addEventListener("click", () => {
     if (confirm(t("kb.confirm_archive"))) action("archive", t("kb.archived"))();

@@ -1,0 +1,69 @@
+"""Two editors on one article: an edit or a publish that started from a version someone else
+has replaced since is refused (409) and changes nothing, instead of silently overwriting the
+other's text or publishing a version nobody reviewed; rolling back to the current version
+publishes nothing (a review saw it publish the pending draft)."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import Tenant
+from tests.knowledge.helpers import create_article, publish
+
+
+async def test_an_edit_from_an_old_version_is_refused_and_loses_nothing(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    article = await create_article(client, tenant)
+    url = f"/api/v1/kb/articles/{article['id']}"
+
+    first = await client.patch(
+        url, json={"body": "Agent's text.", "base_version": 1}, headers=tenant.headers
+    )
+    stale = await client.patch(
+        url, json={"body": "Admin's text.", "base_version": 1}, headers=tenant.headers
+    )
+    unchecked = await client.patch(url, json={"tags": ["shipping"]}, headers=tenant.headers)
+    now = (await client.get(url, headers=tenant.headers)).json()
+
+    assert first.status_code == 200, first.text
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict"
+    assert "version 2 of this article was saved after version 1" in stale.json()["error"]["message"]
+    assert unchecked.status_code == 200  # without base_version, as before
+    assert (now["current_version"], now["body"], now["tags"]) == (2, "Agent's text.", ["shipping"])
+
+
+async def test_publishing_a_version_that_is_no_longer_current_is_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    article = await create_article(client, tenant)
+    url = f"/api/v1/kb/articles/{article['id']}"
+    await client.patch(url, json={"body": "Unreviewed text."}, headers=tenant.headers)
+
+    stale = await client.post(f"{url}/publish", json={"version": 1}, headers=tenant.headers)
+    after_stale = (await client.get(url, headers=tenant.headers)).json()
+    reviewed = await client.post(f"{url}/publish", json={"version": 2}, headers=tenant.headers)
+    bad = await client.post(f"{url}/publish", json={"version": "2"}, headers=tenant.headers)
+
+    assert stale.status_code == 409
+    assert after_stale["published_version"] is None
+    assert after_stale["status"] == "draft"
+    assert reviewed.status_code == 200
+    assert reviewed.json()["published_version"] == 2
+    assert bad.status_code == 422
+
+
+async def test_rolling_back_to_the_current_version_publishes_nothing(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    article = await publish(client, tenant)
+    url = f"/api/v1/kb/articles/{article['id']}"
+    await client.patch(url, json={"body": "Draft edit."}, headers=tenant.headers)
+
+    refused = await client.post(f"{url}/rollback", json={"version": 2}, headers=tenant.headers)
+    now = (await client.get(url, headers=tenant.headers)).json()
+
+    assert refused.status_code == 409
+    assert "version 2 is the current version already" in refused.json()["error"]["message"]
+    assert (now["current_version"], now["published_version"]) == (2, 1)
