@@ -137,7 +137,7 @@ async def test_an_ordinal_at_the_end_picks_among_the_orders_named(
     await noah.say("Status of #W0000003 and #W0000001?")
     asked = await noah.say("cancel the second")
 
-    assert "Why would you like to cancel?" in asked[-1]["text"]
+    assert "Why would you like to cancel order #W0000001" in asked[-1]["text"]
     assert (await noah.runs())[0]["action"]["slots"]["order_id"] == "#W0000001"
 
 
@@ -177,3 +177,20 @@ async def test_where_their_item_is_taken_for_a_product_question_gets_its_status(
     assert "#W0000002" in replies[-1]["text"]
     run = (await noah.runs())[0]
     assert run["decision"] == "action", run["reason"]
+
+
+async def test_order_numbers_of_another_shape(
+    tenant: Tenant, database: Database, customer: Any
+) -> None:
+    """A review's shop numbered its orders "#TH-10042": "where is TH-10042?" got "tell me
+    more" and "status of order #TH-10042" the list of all orders."""
+    from tests.ai.actions.shop import create_shop
+
+    await create_shop(database, tenant.workspace_id, prefix="TH-")
+    noah = customer("noah", "noah.brown@example.com")
+
+    bare = await noah.say("where is TH-0000003?")
+    hashed = await noah.say("status of order #TH-0000002")
+
+    assert "#TH-0000003 is delivered" in bare[-1]["text"]
+    assert "#TH-0000002 is processed" in hashed[-1]["text"]

@@ -308,3 +308,18 @@ async def test_assist_suggests_a_reply_with_sources_and_summarises(
     assert suggestion["citations"][0]["article_id"] == article["id"]
     assert "mia@example.com" in body["summary"]
     assert "How long does standard delivery take?" in body["summary"]
+
+
+async def test_an_unclear_question_goes_to_the_gaps_report_when_first_asked(
+    customer_factory: Any, database: Database
+) -> None:
+    """A review found most unanswered questions missing from the report: a question the bot
+    could not read got "could you tell me more?" and was never recorded."""
+    visitor = customer_factory("v-gap")
+    await visitor.say("Is shipping to Antarctica possible?")
+    (run,) = await visitor.runs()
+    async with database.transaction() as session:
+        gaps = (await session.scalars(select(UnansweredQuestion))).all()
+
+    assert run["decision"] in ("clarify", "handoff")
+    assert [g.question for g in gaps] == ["Is shipping to Antarctica possible?"]

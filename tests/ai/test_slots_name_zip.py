@@ -52,8 +52,6 @@ def test_a_name_next_to_a_zip_is_read(text: str, name: str, zip_: str) -> None:
     "This is taking forever 12345",
     "Thanks so much, 80279",
     "where is it, 80279",
-    "I'm Noah Brown",  # no zip: not an answer to the question, and a name alone verifies nobody
-    "Noah Brown",
     "Noah Brown, where is my parcel? It was sent from 80279",
     "Я хочу вернуть 12345",
     "Это заказ 12345",
@@ -257,3 +255,18 @@ def test_a_label_and_a_long_run_of_spaces_is_read_in_one_pass(label: str) -> Non
     assert name_and_zip(label + " " * 20000) is None
     assert stated_details([label + " " * 20000]).zips == ()
     assert name_and_zip("zip" + " " * 200 + "80279, Noah Brown") == ("Noah Brown", "80279")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Noah Brown", "Noah Brown"),
+        ("I'm Noah Brown", "Noah Brown"),
+        ("Hi, Иван Петров", "Иван Петров"),
+    ],
+)
+def test_a_full_name_and_nothing_else_is_a_name(text: str, name: str) -> None:
+    """Half of the answer to "your full name and zip code", the zip in the next message (a
+    review saw "Tom Okafor" then "55401" never verified); a name alone verifies nobody."""
+    assert fill_slots(text).name == name
+    assert fill_slots("80279", [text]).name == name

@@ -90,3 +90,10 @@ def test_a_conversation_keeps_its_language_when_its_script_is_there(
     text: str, previous: str, guess: str, stays: bool
 ) -> None:
     assert language.speaks_on_in(text, previous, guess) is stays
+
+
+def test_one_latin_word_in_a_russian_or_chinese_message_keeps_its_language() -> None:
+    """A review saw "мой email …" answered in English: lingua gives "email" more letters."""
+    assert detect_language("мой email", ["en", "zh", "ru"]).code == "ru"
+    assert detect_language("我的email是", ["en", "zh", "ru"]).code == "zh"
+    assert detect_language("Hello, I ordered a самовар", ["en", "zh", "ru"]).code == "en"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
+from deskpilot.ai.actions.common import order_label
 from deskpilot.ai.texts import joined, money, payment_method, say, term
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
@@ -18,6 +19,8 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
     slot = outcome.missing[0] if outcome.missing else "order_id"
     key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
     choices = outcome.choices.get(slot, [])
+    if slot == "order_id" and choices:  # the orders the action applies to, by id and items
+        key = "actions.ask.order_id.choices"
     if slot == "item_ids" and order is not None:  # the customer knows items by their names
         labels = item_labels(order.items)
         choices = [labels.get(c, c) for c in choices]
@@ -25,7 +28,9 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
         choices = [payment_method(c, language) for c in choices]
     elif slot == "reason":
         choices = [term(c, language) for c in choices]
-    question = say(key, language, choices=", ".join(choices))
+    question = say(
+        key, language, choices=", ".join(choices), order=order_label(order) if order else ""
+    )
     items = [str(i.get("name") or i.get("item_id") or "") for i in outcome.plan.get("items", [])]
     if not items:
         return question
@@ -62,7 +67,17 @@ def refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
     """Why the policy stopped the action."""
     key = outcome.message_key or "actions.refused.not_confirmed"
     status = term(str(outcome.details.get("status", "")), language)
-    return say(key, language, order=order_id or "", status=status)
+    listed = orders_listed(outcome.details.get("orders", []), language)
+    return say(key, language, order=order_id or "", status=status, orders=listed)
+
+
+def orders_listed(listed: list[dict[str, Any]], language: str) -> str:
+    """ "#W1: pending (Water Bottle, Office Chair); #W2: delivered (Desk Lamp)"."""
+    return "; ".join(
+        f"{o['order_id']}: {term(o['status'], language)}"
+        + (f" ({', '.join(o['items'])})" if o.get("items") else "")
+        for o in listed
+    )
 
 
 def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
@@ -76,6 +91,7 @@ def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
             "actions.confirm.cancel_order",
             language,
             order=order,
+            items=", ".join(str(i.get("name") or i.get("item_id")) for i in plan.get("items", [])),
             reason=term(str(plan.get("reason", "")), language),
             total=total or "-",
         )
@@ -108,11 +124,7 @@ def done(result: ActionResult, language: str) -> str:
     data = result.data
     if result.action == "order_status":
         if "orders" in data:
-            listed = "; ".join(
-                f"{o['order_id']}: {term(o['status'], language)}"
-                + (f" ({', '.join(o['items'])})" if o.get("items") else "")
-                for o in data["orders"]
-            )
+            listed = orders_listed(data["orders"], language)
             return say("actions.ask.order_id", language) + (f" ({listed})" if listed else "")
         items = ", ".join(str(i.get("name", "")) for i in data.get("items", []))
         text = say(

@@ -29,7 +29,6 @@ and change only the verified customer's own orders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,23 +42,19 @@ from deskpilot.ai.actions.base import (
     Refusal,
     parse_slots,
 )
-from deskpilot.ai.actions.order_status import RECENT_ORDERS
 from deskpilot.ai.actions.registry import ActionRegistry
-from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
-    CORRECTION,
     asks_something,
     canonical_order_id,
     emails,
     fill_slots,
     is_confirmation,
-    item_mentions,
     order_ids,
-    ordinal_reference,
-    status_reference,
     without_order_ids,
 )
 from deskpilot.ai.actions.verification import Claims, Identified, identify, offers_details
+from deskpilot.ai.order_focus import OrderFocus
+from deskpilot.ai.plan_changes import amends, corrects
 from deskpilot.ai.replies.compose import (
     AnswerWriter,
     ExtractiveWriter,
@@ -69,15 +64,17 @@ from deskpilot.ai.replies.compose import (
 )
 from deskpilot.ai.requests import (
     about_own_order,
+    asks_for_an_exchange,
     asks_in_general,
     asks_its_status,
     follow_up_question,
     only_details,
     says_an_action,
+    says_not_to,
     says_thanks_or_goodbye,
     stated_request,
 )
-from deskpilot.ai.texts import say
+from deskpilot.ai.texts import joined, say
 from deskpilot.ai.turn import (
     INTENT_ACTIONS,
     Outcome,
@@ -94,12 +91,11 @@ from deskpilot.ai.turn import (
 from deskpilot.ai.understanding.person_request import asks_for_person
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
-from deskpilot.kit.errors import NotFound
 from deskpilot.models import Decision, Handling, Order
 from deskpilot.orders import service as orders
 
-ORDERS_SEARCHED_FOR_ITEMS = 20  # the customer's newest orders, for "where is my speaker?"
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
+BARE_ANSWER_WORDS = 3  # "yes", "no thanks": a bare answer ("no, I mean the Yoga Mat" says more)
 
 
 class Retriever(Protocol):
@@ -155,6 +151,7 @@ class Engine:
         self.bus = bus
         self.writer: AnswerWriter = writer or ExtractiveWriter()
         self.slot_filler: SlotFiller = slot_filler or PatternSlotFiller()
+        self.order_focus = OrderFocus(session, workspace_id)
 
     async def decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         """The turn's outcome, after the failure count has had its say."""
@@ -182,7 +179,7 @@ class Engine:
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         turn.waited_on = turn.state.pending_intent
-        await self._note_named_order(turn)
+        await self.order_focus.note_named(turn)
         proved = await self._remember_proof(turn)
         pending = turn.state.pending_action
         waiting = pending or turn.state.pending_intent not in (None, "clarify")
@@ -195,6 +192,16 @@ class Engine:
                 say("verified.ready", language),
                 helped=True,
             )
+        if not proved and not pending and (missing := await self._detail_missing(turn)):
+            # "my email is …", "Noah Brown", "我叫李伟" alone: the other half of the proof (or,
+            # from someone verified already, what they need)
+            if missing == "nothing":
+                return Outcome(Decision.ANSWER, "details only", say("verified.ready", language))
+            return Outcome(
+                Decision.CLARIFY,
+                f"part of a proof of who they are; asked for the {missing}",
+                say(f"verify.more.{missing}", language),
+            )
         if pending:
             # "#W1234567 yes" answers for the order asked about; another order named drops the
             # plan: "yes, #W…" asks the same for that order, "no, cancel #W… instead" is read
@@ -206,7 +213,21 @@ class Engine:
                 if answer:
                     turn.state.pending_intent = intent_acting(turn, pending["name"])
                 pending = None
-            elif await self._corrects(turn, pending, answer):
+            elif pending["name"] == "change_address" and (
+                await amends(self.session, self.workspace_id, turn, pending, answer)
+                or (answer is True and pending.get("address_asked_again"))
+            ):
+                # "oops, it's 7 Elm St not 5": the whole address again; the plan waits, marked,
+                # so a yes runs nothing and only a whole address (a correction) plans again
+                turn.state.pending_action = {**pending, "address_asked_again": True}
+                order = pending.get("slots", {}).get("order_id", "")
+                return Outcome(
+                    Decision.CLARIFY,
+                    "change_address: the customer corrects part of the address; asked for all",
+                    say("actions.ask.address_again", language, order=order),
+                    action={**pending, "missing": ["address1"]},
+                )
+            elif await corrects(self.session, self.workspace_id, turn, pending, answer):
                 # "wait, the zip should be 10005", "no, only the skateboard": planned again
                 turn.state.pending_intent = intent_acting(turn, pending["name"])
                 pending = None
@@ -232,7 +253,7 @@ class Engine:
     ) -> Outcome:
         """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
         language = turn.understanding.language
-        continues = continues_flow(turn, await self._flow_order(turn))
+        continues = continues_flow(turn, await self.order_focus.of_flow(turn))
         handoff = self._handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
@@ -249,7 +270,30 @@ class Engine:
         if pending and not pending.get("asked_again") and says_nothing_else(turn):
             # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
             return self._ask_again(turn, pending, "neither yes nor no")
-        intent, confident = self._intent(turn, continues)
+        flow = turn.state.pending_intent
+        bare = flow not in (None, "clarify") and len(turn.text.split()) <= BARE_ANSWER_WORDS
+        yes = is_confirmation(turn.text, language) if bare else None
+        if yes is not None and not continues:
+            # "yes" or "no" to "which order?" or "the whole address, please": no detail, so
+            # the question again, or the request dropped
+            return await self._yes_or_no_to_a_question(turn, flow or "", yes)
+        if says_not_to(turn.understanding.intent, turn.text) or (
+            continues and says_not_to(turn.state.pending_intent, turn.text)
+        ):
+            # "don't cancel my order, just tell me where it is": no request to cancel
+            turn.state.pending_intent = None
+            if not asks_its_status(turn.text):
+                if asks_something(turn.text):  # "…, I just want to know if the warranty covers it"
+                    answered = await self._answer(turn, retriever, None)
+                    if answered.decision == Decision.ANSWER:
+                        return answered
+                return Outcome(
+                    Decision.ANSWER, "the customer said not to", say("actions.declined", language)
+                )
+            intent: str | None = "order_status"
+            confident = True
+        else:
+            intent, confident = self._intent(turn, continues)
         if intent is None or not confident:
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
@@ -271,6 +315,16 @@ class Engine:
                 answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
+            if action == "return_order" and asks_for_an_exchange(turn.text):
+                # "can I swap it for a small?": the return action refunds, it exchanges nothing
+                answered = await self._answer(turn, retriever, intent)
+                if answered.decision == Decision.ANSWER:
+                    return answered
+                return self._handoff("an exchange: people handle it", language)
+            if not in_flow and await self._a_question_before_who(turn, own):
+                # "is delivery free?", "do u ship to canada": knowledge answers it, or people
+                # do; no identity check for a question about nothing of theirs
+                return await self._answer(turn, retriever, intent)
             return await self._act(turn, intent, action, asked_before=asked_before)
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
@@ -293,6 +347,28 @@ class Engine:
         if answered.decision == Decision.HANDOFF:  # "我的蓝牙耳机到哪了" as a product question
             return await self._status_of_their_item(turn) or answered
         return answered
+
+    async def _a_question_before_who(self, turn: Turn, own: bool) -> bool:
+        """Someone not yet verified asks something that names no order, nothing of theirs, and
+        neither an action nor a status in so many words."""
+        if (
+            own
+            or not asks_something(turn.text)
+            or stated_request(turn.text)
+            or order_ids(turn.text)
+        ):
+            return False
+        return (await self._verified_customer(turn)).customer_id is None
+
+    async def _yes_or_no_to_a_question(self, turn: Turn, flow: str, yes: bool) -> Outcome:
+        language = turn.understanding.language
+        handling, action = turn.handling.get(flow, (Handling.ANSWER, None))
+        if not yes or handling != Handling.ACTION:
+            turn.state.pending_intent = None
+            return Outcome(Decision.ANSWER, f"{flow} dropped", say("actions.declined", language))
+        asked = await self._act(turn, flow, action or INTENT_ACTIONS.get(flow))
+        asked.failed = asked.failed or asked.decision == Decision.CLARIFY  # no second time
+        return asked
 
     # --- the checks -------------------------------------------------------------------------
 
@@ -337,6 +413,9 @@ class Engine:
         stated = stated_request(turn.text) if order_ids(turn.text) else None
         if stated is not None and (not confident or answers == Handling.ANSWER):
             return stated, True
+        about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
+        if about_focus and (not confident or answers == Handling.ANSWER):
+            return "order_status", True  # "where is it?" after "#W1…"
         # "Верните термокружку из заказа #…" read as an address change: the words say return
         other = stated if stated != understood.intent else None
         said = other is not None and says_an_action(other, turn.text)
@@ -380,7 +459,12 @@ class Engine:
                 "still unclear after a clarifying question", language, unanswered=True
             )
         turn.state.pending_intent = "clarify"
-        return Outcome(Decision.CLARIFY, "intent unclear", say("clarify.intent", language))
+        return Outcome(
+            Decision.CLARIFY,
+            "intent unclear",
+            say("clarify.intent", language),
+            unanswered=asks_something(turn.text),  # a question knowledge had no answer for
+        )
 
     # --- answers from knowledge -------------------------------------------------------------
 
@@ -458,47 +542,25 @@ class Engine:
         )
         if mine is None or "order_status" not in turn.settings.actions_enabled:
             return None
-        _, holding = await self._orders_holding(turn.text, mine)
+        _, holding = await self.order_focus.holding(turn.text, mine)
         return await self._act(turn, status_intent, "order_status") if holding else None
 
-    async def _orders_holding(
-        self, text: str, customer_id: str
-    ) -> tuple[Sequence[Order], list[Order]]:
-        """The customer's newest orders, and those of them holding an item the text names."""
-        recent, _ = await orders.list_customer_orders(
-            self.session, self.workspace_id, customer_id, None, ORDERS_SEARCHED_FOR_ITEMS
-        )
-        named = [o for o in recent if item_mentions(text, o.items) not in ([], [ALL_ITEMS])]
-        return recent, named
-
-    async def _corrects(self, turn: Turn, pending: dict[str, Any], answer: bool | None) -> bool:
-        """The answer to "shall I go ahead?" changes a detail of the plan, yes or not: another
-        address or zip for an address change, other items or refund method for a return
-        ("wait, the zip should be 10005", "yes, only the water bottle"). A no corrects only
-        when it says so ("no, only the skateboard"; "No, don't return the chair" declines), and
-        a reason is no correction ("不用了", no need, is a no)."""
-        if answer is False and not CORRECTION.search(turn.text):
-            return False
-        name, planned = pending["name"], pending.get("slots", {})
-        asked = planned.get("order_id") if name == "return_order" else None  # items, refunds
-        order = await orders.find_order(self.session, self.workspace_id, asked) if asked else None
-        found = fill_slots(
-            turn.text,
-            items=order.items if order else (),
-            refund_choices=orders.original_payment_methods(order) if order else (),
-        )
-        if name == "change_address":
-            zip_said = found.zip if CORRECTION.search(turn.text) else None
-            return any(planned.get(k) != v for k, v in found.address.items()) or bool(
-                zip_said and zip_said != planned.get("zip")
-            )
-        if name == "return_order":
-            items = set(found.item_ids) - {ALL_ITEMS}
-            return bool(items and items != set(planned.get("item_ids", []))) or bool(
-                found.payment_method_id
-                and found.payment_method_id != planned.get("payment_method_id")
-            )
-        return False
+    async def _detail_missing(self, turn: Turn) -> str | None:
+        """What would complete the proof when the message gives only part of one (an email,
+        a name, a zip, an order number) and nothing else, from someone not yet verified;
+        "nothing" from someone verified already (and not in the middle of a request)."""
+        said = claims(turn.text, [])
+        if said == Claims() or not only_details(turn.text, said.values()):
+            return None
+        so_far = claims(turn.text, turn.history)
+        if (await self._verified_customer(turn)).customer_id:
+            return "nothing" if not turn.state.pending_intent else None
+        if offers_details(so_far):
+            return None
+        # the other half of what this message gives
+        if said.name or said.zip:
+            return "zip" if said.name else "name"
+        return "order" if said.email else "email"
 
     async def _remember_proof(self, turn: Turn) -> Claims | None:
         """The first customer the details said in the conversation prove is its one customer,
@@ -536,8 +598,11 @@ class Engine:
         if action.name == "order_status" and len(named) > 1:  # "where are #W1 and #W2?"
             turn.state.pending_intent = None
             return await self._statuses(context, action, named)
-        focus = await self._focus_order(turn, context)
-        parsed = parse_slots(action, await self.slot_filler.fill(turn, action, focus))
+        focus = await self.order_focus.focus(turn, context, action.order_statuses)
+        filled = await self.slot_filler.fill(turn, action, focus)
+        if self.order_focus.not_theirs and not order_ids(turn.text):
+            filled["order_id"] = None  # nor an order named earlier: none holds that item
+        parsed = parse_slots(action, filled)
         outcome = await action.check(context, parsed)
         order_id = getattr(parsed, "order_id", None)
         order = None
@@ -553,19 +618,19 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} needs {', '.join(outcome.missing)}",
-                action_replies.ask_for(outcome, language, order),
+                self._not_theirs(action_replies.ask_for(outcome, language, order), language),
                 action={**record, "missing": outcome.missing},
             )
         turn.state.pending_intent = None
         if not outcome.is_allowed:
-            if outcome.reason == Refusal.ORDER_NOT_FOUND:  # a corrected number continues
-                turn.state.pending_intent = intent
+            if outcome.reason in (Refusal.ORDER_NOT_FOUND, Refusal.NO_ORDER_FITS):
+                turn.state.pending_intent = intent  # an order number continues the flow
             return Outcome(
                 Decision.ANSWER,
                 f"{action.name} refused by policy: {outcome.reason}",
-                action_replies.refusal(outcome, language, order_id),
+                self._not_theirs(action_replies.refusal(outcome, language, order_id), language),
                 action={**record, "refused": str(outcome.reason)},
-                failed=True,
+                failed=outcome.reason != Refusal.NO_ORDER_FITS,  # that is news, not a miss
             )
         if action.needs_confirmation:
             turn.state.pending_action = record
@@ -577,9 +642,19 @@ class Engine:
                 helped=True,
             )
         result = await action.run(context, parsed, confirmed=False)
+        done = self._result(result, record, language)
         if result.ok and "orders" in result.data:  # listed with "which one?": the flow goes on
             turn.state.pending_intent = intent
-        return self._result(result, record, language)
+            done.reply = self._not_theirs(done.reply, language)
+        return done
+
+    def _not_theirs(self, reply: str, language: str) -> str:
+        """The reply, after "I couldn't find that item in your recent orders." when the message
+        named an item the shop sells that none of their orders holds (not named back: what
+        other customers bought is theirs)."""
+        if self.order_focus.not_theirs is None:
+            return reply
+        return joined([say("actions.item_not_theirs", language), reply], language)
 
     async def _statuses(self, context: ActionContext, action: Action, named: list[str]) -> Outcome:
         """The status of each order the message names, one line each."""
@@ -706,84 +781,3 @@ class Engine:
             )
         }
         return bool(named - own)
-
-    async def _flow_order(self, turn: Turn) -> Order | None:
-        """The order of the action flow the bot waits on (its items and payment methods are
-        what an answer such as "just the desk lamp" names), or None."""
-        if turn.state.pending_intent in (None, "clarify") or not turn.state.focus_order_id:
-            return None
-        try:
-            return await orders.get_order(
-                self.session, self.workspace_id, turn.state.focus_order_id
-            )
-        except NotFound:
-            return None
-
-    async def _referenced_order(
-        self, turn: Turn, context: ActionContext, customer_id: str
-    ) -> Order | None:
-        """The order "the first one" or "the pending one" means: among the customer's orders
-        named in the conversation (in the order they were named), else among their recent
-        orders as the bot lists them (newest first: "the last order" is the newest)."""
-        ordinal, status = ordinal_reference(turn.text), status_reference(turn.text)
-        named = dict.fromkeys(ref for text in [*turn.history, turn.text] for ref in order_ids(text))
-        mentioned = [
-            order
-            for ref in named
-            if (order := await context.order(ref)) is not None and order.customer_id == customer_id
-        ]
-        if ordinal is not None and -len(mentioned) <= ordinal < len(mentioned):
-            return mentioned[ordinal]
-        if status is not None:
-            matching = [order for order in mentioned if order.status == status]
-            if matching:
-                return matching[0] if len(matching) == 1 else None
-        recent, _ = await orders.list_customer_orders(  # only when the named ones do not tell
-            self.session, self.workspace_id, customer_id, None, RECENT_ORDERS
-        )
-        if status is not None:
-            matching = [order for order in recent if order.status == status]
-            return matching[0] if len(matching) == 1 else None
-        if ordinal is None:
-            return None
-        newest_first = 0 if ordinal == -1 else ordinal
-        return recent[newest_first] if newest_first < len(recent) else None
-
-    async def _note_named_order(self, turn: Turn) -> None:
-        """The order the customer names is the one "it" and "that one" mean from now on, even
-        in a turn the bot did not act in (whose it is, is checked when it is used)."""
-        named = order_ids(turn.text)
-        if len(named) == 1:
-            found = await orders.find_order(self.session, self.workspace_id, named[0])
-            if found is not None:
-                turn.state.focus_order_id = found.id
-
-    async def _focus_order(self, turn: Turn, context: ActionContext) -> Order | None:
-        """The order the message is about: the one it names, else the one order of theirs that
-        holds the items it names ("where is my speaker?"), else the one discussed ("it"), else
-        the customer's only order."""
-        customer_id = context.customer_id
-        if customer_id is None:
-            return None
-        for reference in order_ids(turn.text):
-            named = await context.order(reference)
-            if named is not None and named.customer_id == customer_id:
-                return named
-        if ordinal_reference(turn.text) is not None or status_reference(turn.text) is not None:
-            # "the second one": that order, or none when it cannot be told (never a guess)
-            return await self._referenced_order(turn, context, customer_id)
-        recent, holding = await self._orders_holding(turn.text, customer_id)
-        if len(holding) == 1:
-            return holding[0]
-        discussed = None
-        if turn.state.focus_order_id:
-            try:
-                discussed = await orders.get_order(
-                    self.session, self.workspace_id, turn.state.focus_order_id
-                )
-            except NotFound:  # deleted since: simply forgotten
-                discussed = None
-        if discussed is not None and discussed.customer_id == customer_id:
-            # "the chair" that several orders hold: the one discussed if it is one of them
-            return discussed if not holding or discussed.id in {o.id for o in holding} else None
-        return recent[0] if len(recent) == 1 else None

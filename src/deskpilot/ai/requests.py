@@ -91,6 +91,65 @@ def says_an_action(intent: str | None, text: str) -> bool:
     return words is not None and words.search(text) is not None
 
 
+# "don't cancel my order, just tell me where it is", "不想取消", "не надо отменять": the action
+# refused in the first person or as a request ("won't let me cancel", "why did you not cancel",
+# "还不取消" and "не отменили" complain that it has not happened: no refusal)
+_REFUSING = (
+    r"\b(?:don['’]?t|do\s+not|no\s+need\s+to|(?:i|we)\s+don['’]?t\s+(?:want|need)\s+to"
+    r"|(?:i|we)\s+do\s+not\s+(?:want|need)\s+to)\s+(?:\w+\s+)?"
+)
+_NOT_THE_ACTION = {
+    "cancellation": re.compile(
+        _REFUSING + r"cancel|(?:不想|不要|别|不用|不必|无需|先不)取消"
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+отмен|отменяйте)",
+        re.IGNORECASE,
+    ),
+    "return_refund": re.compile(
+        _REFUSING + r"return|(?:不想|不要|别|不用|不必|先不)退(?!款)"
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:верн|возвра)|возвращайте)",
+        re.IGNORECASE,
+    ),
+    "address_change": re.compile(
+        _REFUSING + r"change|(?:不想|不要|别|不用|不必|先不)(?:改|修改|更改)"
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:измен|мен)|меняйте)",
+        re.IGNORECASE,
+    ),
+}
+# the same action asked for in the same message ("don't return the jacket, return the boots",
+# "台灯不退了，保温杯退"): a request, whatever it leaves out
+_DOING_IT = {
+    "cancellation": re.compile(r"\bcancel|取消|(?<![а-яё])отмен", re.IGNORECASE),
+    "return_refund": re.compile(r"\breturn|退|(?<![а-яё])(?:верн|возвра)", re.IGNORECASE),
+    "address_change": re.compile(r"\bchange|改|(?<![а-яё])(?:измен|помен|смен)", re.IGNORECASE),
+}
+
+
+def says_not_to(intent: str | None, text: str) -> bool:
+    """Whether the text refuses what the action intent ``intent`` does and asks for it nowhere
+    else."""
+    refusing = _NOT_THE_ACTION.get(intent or "")
+    if refusing is None or refusing.search(text) is None:
+        return False
+    return _DOING_IT[intent or ""].search(refusing.sub(" ", text)) is None
+
+
+# an exchange ("can I swap it for a small?", "换个尺码", "обменять на размер M"): no return for
+# a refund, which is all the return action does
+_EXCHANGE = re.compile(
+    r"\b(?:exchang\w*|swap\w*|trade\s+(?:it|them)\s+(?:in|for))\b|换货|换成|换个|调换|更换尺码"
+    r"|(?<![а-яё])(?:обмен\w*|поменять\s+на|замен\w*\s+на)",
+    re.IGNORECASE,
+)
+_REFUND = re.compile(
+    r"\brefund|\bmoney\s+back|退款|退钱|(?<![а-яё])(?:деньги|возврат\s+средств)", re.I
+)
+
+
+def asks_for_an_exchange(text: str) -> bool:
+    """Whether the message asks to exchange an item rather than to return it for a refund."""
+    return _EXCHANGE.search(text) is not None and _REFUND.search(text) is None
+
+
 def says_a_new_request(intent: str | None, text: str) -> bool:
     if intent == "order_status":
         return asks_its_status(text)

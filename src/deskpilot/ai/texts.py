@@ -66,6 +66,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Чтобы посмотреть ваши заказы, мне нужно подтвердить вашу личность: пришлите email "
         "аккаунта и номер заказа (например, #W1234567) или полное имя и почтовый индекс.",
     },
+    "verify.more.order": {
+        "en": "Thank you. To confirm it's you, please also send the number of one of your "
+        "orders (for example #W1234567).",
+        "zh": "谢谢。为确认是您本人，请再提供您的一个订单号（例如 #W1234567）。",
+        "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё номер одного из ваших "
+        "заказов (например, #W1234567).",
+    },
+    "verify.more.email": {
+        "en": "Thank you. To confirm it's you, please also send the email address on your account.",
+        "zh": "谢谢。为确认是您本人，请再提供您账户的邮箱地址。",
+        "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё email вашего аккаунта.",
+    },
+    "verify.more.zip": {
+        "en": "Thank you. To confirm it's you, please also send your zip code.",
+        "zh": "谢谢。为确认是您本人，请再提供您的邮编。",
+        "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё ваш почтовый индекс.",
+    },
+    "verify.more.name": {
+        "en": "Thank you. To confirm it's you, please also send your full name.",
+        "zh": "谢谢。为确认是您本人，请再提供您的全名。",
+        "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё ваше полное имя.",
+    },
     "verify.failed": {
         "en": "I couldn't match those details to an account. Please check the email and order "
         "number, or send your full name and zip code.",
@@ -78,10 +100,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "请问是哪个订单？请提供订单号（例如 #W1234567）。",
         "ru": "О каком заказе идёт речь? Пришлите номер заказа (например, #W1234567).",
     },
+    "actions.ask.order_id.choices": {
+        "en": "Which order is it about: {choices}? Please send the order number.",
+        "zh": "请问是哪个订单：{choices}？请提供订单号。",
+        "ru": "О каком заказе идёт речь: {choices}? Пришлите номер заказа.",
+    },
+    "actions.item_not_theirs": {
+        "en": "I couldn't find that item in your recent orders.",
+        "zh": "在您最近的订单中没有找到该商品。",
+        "ru": "В ваших последних заказах нет такого товара.",
+    },
     "actions.ask.reason": {
-        "en": "Why would you like to cancel? The reasons we accept are: {choices}.",
-        "zh": "请问取消的原因是什么？可接受的原因：{choices}。",
-        "ru": "Почему вы хотите отменить заказ? Возможные причины: {choices}.",
+        "en": "Why would you like to cancel order {order}? The reasons we accept are: {choices}.",
+        "zh": "请问取消订单 {order} 的原因是什么？可接受的原因：{choices}。",
+        "ru": "Почему вы хотите отменить заказ {order}? Возможные причины: {choices}.",
     },
     "actions.ask.item_ids": {
         "en": "Which items would you like to return? The order has: {choices}.",
@@ -99,9 +131,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Куда вернуть деньги? Варианты: {choices}.",
     },
     "actions.ask.address": {
-        "en": "Please send the full new address: street, city, state, zip code and country.",
-        "zh": "请提供完整的新地址：街道、城市、州/省、邮编和国家。",
-        "ru": "Пришлите полный новый адрес: улица, город, штат, индекс и страна.",
+        "en": "Please send the full new address for order {order}: street, city, state, zip "
+        "code and country.",
+        "zh": "请提供订单 {order} 的完整新地址：街道、城市、州/省、邮编和国家。",
+        "ru": "Пришлите полный новый адрес для заказа {order}: улица, город, штат, индекс и "
+        "страна.",
+    },
+    "actions.ask.address_again": {
+        "en": "To be sure I get it right, please send the whole corrected address for order "
+        "{order}: street, city, state, zip code and country.",
+        "zh": "为确保准确，请重新发送订单 {order} 的完整新地址：街道、城市、州/省、邮编和国家。",
+        "ru": "Чтобы ничего не перепутать, пришлите исправленный адрес для заказа {order} "
+        "целиком: улица, город, штат, индекс и страна.",
     },
     "actions.refused.not_yours": {
         "en": "I can only help with the orders of the account you have verified.",
@@ -122,6 +163,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Order {order} is {status}, so it can no longer be changed or cancelled.",
         "zh": "订单 {order} 当前状态为 {status}，已无法修改或取消。",
         "ru": "Заказ {order} в статусе «{status}», изменить или отменить его уже нельзя.",
+    },
+    "actions.refused.no_order_fits.pending": {
+        "en": "None of your recent orders is still pending, and only a pending order can be "
+        "changed or cancelled: {orders}.",
+        "zh": "您最近的订单都不是待处理状态，只有待处理的订单才能修改或取消：{orders}。",
+        "ru": "Среди ваших последних заказов нет ожидающих обработки, а изменить или отменить "
+        "можно только такой заказ: {orders}.",
+    },
+    "actions.refused.no_order_fits.delivered": {
+        "en": "None of your recent orders has been delivered yet; a return is possible once an "
+        "order has been delivered: {orders}.",
+        "zh": "您最近的订单都尚未送达，送达后才能申请退货：{orders}。",
+        "ru": "Ни один из ваших последних заказов ещё не доставлен; вернуть товар можно после "
+        "доставки: {orders}.",
     },
     "actions.refused.not_delivered": {
         "en": "Order {order} is {status}; a return is possible once it has been delivered.",
@@ -156,11 +211,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Адрес неполный. Пришлите улицу, город, штат, индекс и страну.",
     },
     "actions.confirm.cancel_order": {
-        "en": "I will cancel order {order} ({reason}); the refund of {total} goes back to the "
-        "original payment method. Shall I go ahead? (yes / no)",
-        "zh": "我将取消订单 {order}（原因：{reason}），{total} 将退回原支付方式。确认吗？（是/否）",
-        "ru": "Я отменю заказ {order} (причина: {reason}); {total} вернутся на исходный способ "
-        "оплаты. Подтверждаете? (да / нет)",
+        "en": "I will cancel order {order} with {items} ({reason}); the refund of {total} goes "
+        "back to the original payment method. Shall I go ahead? (yes / no)",
+        "zh": "我将取消订单 {order}（{items}；原因：{reason}），{total} 将退回原支付方式。"
+        "确认吗？（是/否）",
+        "ru": "Я отменю заказ {order} ({items}; причина: {reason}); {total} вернутся на "
+        "исходный способ оплаты. Подтверждаете? (да / нет)",
     },
     "actions.confirm.return_order": {
         "en": "I will open a return for {items} from order {order}, refunded to {refund}. "

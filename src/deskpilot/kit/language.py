@@ -19,6 +19,7 @@ about as much as a short Latin or Cyrillic word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ class LanguageGuess:
 
 def _is_han(char: str) -> bool:
     return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(char, "")
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
 def _letter_weight(text: str) -> int:
@@ -117,6 +121,17 @@ def detect_language(text: str, enabled: Sequence[str], default: str | None = Non
         if not values or values[0].value <= 0.0:
             return fallback
         winner, confidence = values[0].language, values[0].value
+    if _script(winner) == "latin" and len(_LATIN_WORD.findall(text)) <= 1:
+        # "мой email …", "我的email是 …": one Latin word (email, iPhone) in a Russian or
+        # Chinese message does not make it English
+        scripts = {lang: _script_share(text, lang) for lang in map(_language, codes)}
+        other = max(
+            (lang for lang in scripts if _script(lang) not in (None, "latin")),
+            key=lambda lang: scripts[lang],
+            default=None,
+        )
+        if other is not None and scripts[other] > 0:
+            winner, confidence = other, max(scripts[other], MIN_CONFIDENCE)
     if confidence < MIN_CONFIDENCE:
         return fallback
     return LanguageGuess(winner.iso_code_639_1.name.lower(), round(float(confidence), 4))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, select
 
 from deskpilot.kit.repository import WorkspaceRepository
 from deskpilot.models import Order
@@ -28,3 +28,14 @@ class OrderRepository(WorkspaceRepository[Order]):
         if not external_ids:
             return []
         return await self.all(self.select().where(Order.external_id.in_(list(external_ids))))
+
+    async def recent_items(self, limit: int) -> list[list[dict[str, object]]]:
+        """The item lists of the workspace's ``limit`` newest orders."""
+        moment = func.coalesce(Order.placed_at, Order.created_at)
+        query = (
+            select(Order.items)
+            .where(Order.workspace_id == self.workspace_id)
+            .order_by(moment.desc())
+            .limit(limit)
+        )
+        return [list(items or []) for items in await self.session.scalars(query)]

@@ -49,6 +49,18 @@ async def list_customer_orders(
     return page, next_cursor
 
 
+async def catalogue(session: AsyncSession, workspace_id: str, limit: int) -> list[dict[str, Any]]:
+    """One line of each item name the workspace's ``limit`` newest orders hold: what the shop
+    sells, as far as its orders tell (there is no product table)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for items in await OrderRepository(session, workspace_id).recent_items(limit):
+        for item in items:
+            name = str(item.get("name") or "").strip() if isinstance(item, dict) else ""
+            if name and name.casefold() not in seen:
+                seen[name.casefold()] = {"name": name, "item_id": name}
+    return list(seen.values())
+
+
 # --- references and items -------------------------------------------------------------------
 
 

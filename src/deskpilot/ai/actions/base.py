@@ -70,6 +70,7 @@ class Refusal(enum.StrEnum):
     NOT_VERIFIED = "not_verified"
     ORDER_NOT_FOUND = "order_not_found"  # unknown, or not this customer's: never say which
     NOT_PENDING = "not_pending"
+    NO_ORDER_FITS = "no_order_fits"  # none of their recent orders is in a status it applies to
     NOT_DELIVERED = "not_delivered"
     REASON_NOT_ACCEPTED = "reason_not_accepted"
     ITEM_NOT_IN_ORDER = "item_not_in_order"
@@ -163,6 +164,7 @@ class Action(Protocol):
     description: ClassVar[str]
     slots_model: ClassVar[type[BaseModel]]
     needs_confirmation: ClassVar[bool]
+    order_statuses: ClassVar[tuple[str, ...]]  # of the orders it applies to; empty: any
 
     async def check(self, ctx: ActionContext, slots: Any) -> PolicyOutcome:
         """Whether the action may run now, without changing anything."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field
 
 from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, own_order
+from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, item_view, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -65,6 +65,7 @@ class CancelOrder:
     )
     slots_model: ClassVar[type[BaseModel]] = CancelOrderSlots
     needs_confirmation: ClassVar[bool] = True
+    order_statuses: ClassVar[tuple[str, ...]] = (orders.PENDING,)
 
     async def check(self, ctx: ActionContext, slots: CancelOrderSlots) -> PolicyOutcome:
         return (await self._evaluate(ctx, slots))[0]
@@ -92,7 +93,7 @@ class CancelOrder:
     async def _evaluate(
         self, ctx: ActionContext, slots: CancelOrderSlots
     ) -> tuple[PolicyOutcome, Order | None]:
-        found = await own_order(ctx, slots.order_id)
+        found = await own_order(ctx, slots.order_id, self.order_statuses)
         if isinstance(found, PolicyOutcome):
             return found, None
         if found.status != orders.PENDING:
@@ -107,6 +108,7 @@ class CancelOrder:
         plan = {
             "action": self.name,
             "order_id": found.external_id,
+            "items": [item_view(item) for item in found.items],
             "reason": reason,
             "new_status": orders.CANCELLED,
             "refunds": refunds_of(found),

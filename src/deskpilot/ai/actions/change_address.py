@@ -42,6 +42,7 @@ class ChangeAddress:
     )
     slots_model: ClassVar[type[BaseModel]] = ChangeAddressSlots
     needs_confirmation: ClassVar[bool] = True
+    order_statuses: ClassVar[tuple[str, ...]] = (orders.PENDING,)
 
     async def check(self, ctx: ActionContext, slots: ChangeAddressSlots) -> PolicyOutcome:
         return (await self._evaluate(ctx, slots))[0]
@@ -69,7 +70,7 @@ class ChangeAddress:
     async def _evaluate(
         self, ctx: ActionContext, slots: ChangeAddressSlots
     ) -> tuple[PolicyOutcome, Order | None]:
-        found = await own_order(ctx, slots.order_id)
+        found = await own_order(ctx, slots.order_id, self.order_statuses)
         if isinstance(found, PolicyOutcome):
             return found, None
         if found.status != orders.PENDING:

@@ -11,11 +11,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
-from deskpilot.ai.actions.common import OrderSlots, item_view, own_order
+from deskpilot.ai.actions.common import RECENT_ORDERS, OrderSlots, item_view, listing, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
-
-RECENT_ORDERS = 5
 
 # Public tracking pages by carrier; a fulfilment may also carry its own ``tracking_url``.
 TRACKING_URLS = {
@@ -73,6 +71,7 @@ class OrderStatus:
     )
     slots_model: ClassVar[type[BaseModel]] = OrderStatusSlots
     needs_confirmation: ClassVar[bool] = False
+    order_statuses: ClassVar[tuple[str, ...]] = ()
 
     async def check(self, ctx: ActionContext, slots: OrderStatusSlots) -> PolicyOutcome:
         return (await self._evaluate(ctx, slots))[0]
@@ -91,15 +90,7 @@ class OrderStatus:
         recent, _ = await orders.list_customer_orders(
             ctx.session, ctx.workspace_id, me, None, RECENT_ORDERS
         )
-        listed = [
-            {
-                "order_id": o.external_id,
-                "status": o.status,
-                "items": [str(i.get("name") or "") for i in o.items if i.get("name")],
-            }
-            for o in recent
-        ]
-        return ActionResult(self.name, ok=True, data={"orders": listed})
+        return ActionResult(self.name, ok=True, data={"orders": listing(recent)})
 
     async def _evaluate(
         self, ctx: ActionContext, slots: OrderStatusSlots

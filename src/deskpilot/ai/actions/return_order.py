@@ -89,6 +89,7 @@ class ReturnOrder:
     )
     slots_model: ClassVar[type[BaseModel]] = ReturnOrderSlots
     needs_confirmation: ClassVar[bool] = True
+    order_statuses: ClassVar[tuple[str, ...]] = (orders.DELIVERED,)
 
     async def check(self, ctx: ActionContext, slots: ReturnOrderSlots) -> PolicyOutcome:
         return (await self._evaluate(ctx, slots))[0]
@@ -123,7 +124,7 @@ class ReturnOrder:
     async def _evaluate(
         self, ctx: ActionContext, slots: ReturnOrderSlots
     ) -> tuple[PolicyOutcome, Order | None]:
-        found = await own_order(ctx, slots.order_id)
+        found = await own_order(ctx, slots.order_id, self.order_statuses)
         if isinstance(found, PolicyOutcome):
             return found, None
         if found.status != orders.DELIVERED:

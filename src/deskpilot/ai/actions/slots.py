@@ -17,16 +17,19 @@ from typing import Any
 
 from deskpilot.ai.actions.addresses import address_in_two_pieces, postal_address
 from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
+from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
 from deskpilot.kit.pii import KnownValues
 from deskpilot.orders.service import item_key
 
 # --- order ids ------------------------------------------------------------------------------
 
-# "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits.
+# "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits;
+# "#TH-10042", "TH-10042": up to three letters, a hyphen and 4+ digits (another shop's numbers).
 # Lookarounds instead of \b: Python counts Chinese characters as word characters.
 _ORDER_ID = re.compile(
-    r"(?<![A-Za-z0-9_@.])(?:#\s?([A-Za-z]{0,3}\d{3,12})|([A-Za-z]\d{5,12}))(?![A-Za-z0-9_@])"
+    r"(?<![A-Za-z0-9_@.-])(?:#\s?([A-Za-z]{0,3}\d{3,12}|[A-Za-z]{1,3}-\d{3,12})"
+    r"|([A-Za-z]\d{5,12}|[A-Za-z]{1,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
 )
 
 
@@ -295,6 +298,20 @@ def _loose_name(text: str) -> str | None:
     return paired[0] if paired else None
 
 
+# a message that is a full name and nothing else ("Noah Brown", "Hi, Иван Петров"): the answer
+# to "your full name and zip code" given in two messages (two Chinese characters alone are as
+# often "物流" or "发货" as a name: those need "我叫")
+_BARE_NAME = re.compile(
+    rf"^\s*{_GREETING}(?:{_LOOSE_INTRO})?(?P<name>{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{1,3}}?){_END}",
+    re.IGNORECASE,
+)
+
+
+def _bare_name(text: str) -> str | None:
+    found = _BARE_NAME.search(text)
+    return " ".join(w.rstrip(".") for w in found.group("name").split()) if found else None
+
+
 def _proves_who(*turns: str) -> bool:
     """Whether the turns, alone or together, say who the customer is (a name, an email, a name
     and zip): a zip said to prove it is no piece of a new address."""
@@ -361,6 +378,12 @@ _ALL_ITEMS = re.compile(
 )
 
 
+# the items a message does not leave out, said only next to the ones it does leave out
+_THE_REST = re.compile(
+    r"\bthe\s+rest\b|\bthe\s+others\b|其他|其余|其它|(?<![а-яё])остальн\w*", re.IGNORECASE
+)
+
+
 def _mentions(text: str, phrase: str) -> bool:
     words = [re.escape(w) for w in phrase.casefold().split()]
     if not words:
@@ -391,8 +414,20 @@ def item_mentions(
     ("the speaker" for "Bluetooth Speaker"; "the chair" names neither of two chairs; words
     that say little of what a thing is, such as "card" or "case", never do).
     """
-    folded = text.casefold()
     keys = [item_key(i) for i in items]
+    apart = set_apart(text)  # "return the boots but keep the jacket": not the jacket
+    left_out = (
+        set(item_mentions(apart.left_out, items, aliases, loosely=loosely))
+        if apart.left_out
+        else set()
+    )
+    if left_out - {ALL_ITEMS}:
+        asked = item_mentions(apart.asked, items, aliases, loosely=loosely)
+        rest = _THE_REST.search(apart.asked) is not None  # "keep the jacket, return the rest"
+        if asked == [ALL_ITEMS] or rest or (not asked and apart.excepting):  # "all except X"
+            asked = keys
+        return [key for key in dict.fromkeys(asked) if key not in left_out]
+    folded = text.casefold()
     if _ALL_ITEMS.search(text):
         return [ALL_ITEMS]
     chosen = [n for n, key in enumerate(keys) if key.isdigit() and _names_number(text, key)]
@@ -516,11 +551,32 @@ def stated_details(turns: Sequence[str]) -> KnownValues:
 # a detail said again to correct it ("the zip should be 10005", "only the water bottle"), not
 # to prove who one is ("my name is Noah Brown, zip 80279")
 CORRECTION = re.compile(
-    r"\b(?:should|must|actually|instead|wrong|typo|correct(?:ion)?|only|just|rather)\b"
-    r"|(?<![а-яё])(?:должен|должна|должно|ошиб\w*|правильн\w*|только|лишь|вместо)(?![а-яё])"
-    r"|应该|写错|改为|改成|只|仅",
+    r"\b(?:should|must|actually|instead|wrong|typo|correct(?:ion)?|only|just|rather|oops)\b"
+    r"|(?<![а-яё])(?:должен|должна|должно|ошиб\w*|(?:не)?правильн\w*|только|лишь|вместо"
+    r"|не\s+т[оа]т?)(?![а-яё])"
+    r"|应该|写错|改为|改成|只|仅|不对|错了",
     re.IGNORECASE,
 )
+
+
+# a digit or a word of an address: "oops, it's 7 Elm St not 5", "индекс не тот", "是200号"
+_ADDRESS_WORDS = re.compile(
+    r"\d|\b(?:apt|apartment|suite|unit|floor|street|st|avenue|ave|road|rd|zip|postcode|city)\b"
+    r"|(?<![а-яё])(?:квартир\w*|кв|улиц\w*|дом|индекс|город\w*)(?![а-яё])|邮编|号|室|楼|路|街|市|区",
+    re.IGNORECASE,
+)
+
+
+def amends_address(text: str, answer: bool | None, planned: Sequence[str]) -> bool:
+    """An answer to "shall I change the address to …?" that changes some of it without giving
+    all of it ("oops, it's 7 Elm St not 5", "add apt 3B", "Boulder not Denver", "индекс не
+    тот, 101001"): neither a yes nor a plain no, and about the address (an address word, a
+    digit, or a word of the ``planned`` address's fields)."""
+    if answer is True or (answer is False and not CORRECTION.search(text)) or asks_something(text):
+        return False  # "will it still arrive within 5 days?" asks, it corrects nothing
+    folded = text.casefold()
+    said = any(len(w) > 2 and _mentions(folded, w) for v in planned for w in str(v).split())
+    return said or _ADDRESS_WORDS.search(text) is not None
 
 
 # --- confirmation ---------------------------------------------------------------------------
@@ -662,11 +718,12 @@ def fill_slots(
 ) -> FilledSlots:
     """Slots from the current message, then from earlier customer turns (oldest first in
     ``history``), newest first; the name said with "my name is" in any turn, else one read
-    next to a zip in any turn. The order is the one named now, else the remembered one when
-    the message points at it ("cancel it"), else the last one named earlier, else the
-    remembered one. ``items`` are the lines of that order, for item mentions. With
-    ``address_in_pieces`` (the bot asked for an address and got part of it), an address no
-    single turn holds is read from the previous turn and this one together.
+    next to a zip in any turn. The order is the one named now, else the remembered one (the
+    order the conversation is about: the bot's focus, which may be "the second one" of two
+    named together), else the last one named earlier. ``items`` are the lines of that order,
+    for item mentions. With ``address_in_pieces`` (the bot asked for an address and got part
+    of it), an address no single turn holds is read from the previous turn and this one
+    together.
     """
     turns = [text, *reversed(history)]
 
@@ -680,7 +737,7 @@ def fill_slots(
     order_id = resolve_order_id(text, remembered_order_id)
     by_position = ordinal_reference(text) is not None or status_reference(text) is not None
     if order_id is None and not by_position:  # "the second one" is never the last one named
-        order_id = first(lambda t: next(iter(order_ids(t)), None)) or remembered_order_id
+        order_id = remembered_order_id or first(lambda t: next(iter(order_ids(t)), None))
     mentioned = first(refund_method)
     address = first(postal_address) or {}
     if not address and address_in_pieces and history and not _proves_who(history[-1], text):
@@ -694,7 +751,7 @@ def fill_slots(
         zip=first(_zip),
         # "my name is ..." anywhere in the conversation wins over a name read loosely next to a
         # zip: "Missing Parcel, 80279" after "My name is Noah Brown" keeps Noah Brown
-        name=first(person_name) or first(_loose_name),
+        name=first(person_name) or first(_loose_name) or first(_bare_name),
         # an earlier turn's "because ..." was about something else ("I'm writing because I
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),

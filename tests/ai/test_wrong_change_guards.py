@@ -1,0 +1,159 @@
+# ruff: noqa: RUF001 - Chinese punctuation in the messages is meant
+"""Changes a review saw run on the wrong thing after the customer's "yes": "the second one" of
+two orders cancelling the first, kept items returned with the rest, an address correction lost
+and the old address saved, and "don't cancel" starting a cancellation. Noah's orders
+(tests/ai/actions/shop.py): #W0000001 pending, #W0000002 processed, #W0000003 delivered, each
+holding a Water Bottle and an Office Chair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskpilot.ai.actions.exclusions import set_apart
+from deskpilot.ai.actions.slots import item_mentions
+from deskpilot.kit.db import Database
+from tests.ai.actions.shop import Shop
+from tests.ai.test_confirmation_still_allowed import status_of
+from tests.ai.test_which_order import _set_status
+from tests.factories import Tenant
+
+GEAR = [
+    {"name": "Hiking Boots", "item_id": "1"},
+    {"name": "Rain Jacket", "item_id": "2"},
+    {"name": "Wool Socks", "item_id": "3"},
+]
+BOOKS = [{"name": "Глобус", "item_id": "1"}, {"name": "Атлас", "item_id": "2"}]
+TEA = [{"name": "保温杯", "item_id": "1"}, {"name": "电热水壶", "item_id": "2"}]
+
+
+def test_kept_items_are_left_out_of_a_return() -> None:
+    assert item_mentions("return the hiking boots but keep the rain jacket", GEAR) == ["1"]
+    assert item_mentions("just the boots, keep socks and jacket", GEAR) == ["1"]
+    assert item_mentions("return everything except the socks", GEAR) == ["1", "2"]
+    assert item_mentions("keep the jacket, return the rest", GEAR) == ["1", "3"]
+    assert item_mentions("вернуть глобус, атлас оставлю", BOOKS) == ["1"]
+    assert item_mentions("верните всё кроме атласа", BOOKS) == ["1"]
+    assert item_mentions("除了保温杯都退", TEA) == ["2"]
+    assert item_mentions("保温杯留着，其他都退", TEA) == ["2"]
+    assert item_mentions("return the boots and the jacket", GEAR) == ["1", "2"]
+    assert item_mentions("return the jacket, keep me posted", GEAR) == ["2"]
+
+
+def test_a_message_that_leaves_nothing_out_is_asked_whole() -> None:
+    assert set_apart("return the boots please").left_out == ""
+    apart = set_apart("return the boots but keep the laces")
+    assert apart.asked.startswith("return the boots")
+    assert "laces" not in apart.asked
+    assert apart.left_out.strip() == "the laces"
+
+
+async def test_the_second_of_two_orders_named_together_is_the_one_cancelled(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    await _set_status(database, tenant.workspace_id, "#W0000002", "pending")
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("status of #W0000001 and #W0000002")
+    await noah.say("cancel the second one")
+    plan = await noah.say("no longer needed")
+    await noah.say("yes")
+
+    assert "cancel order #W0000002 with Water Bottle, Office Chair" in plan[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000002") == "cancelled"
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+async def test_part_of_an_address_corrected_asks_for_all_of_it_and_saves_nothing_old(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("change the address of #W0000001 to 5 Elm St, Denver, CO 80202, USA")
+    fixed = await noah.say("oops, it's 7 Elm St not 5")
+    stray_yes = await noah.say("yes")
+    whole = await noah.say("7 Elm St, Denver, CO 80202, USA")
+
+    assert "please send the whole corrected address for order #W0000001" in fixed[-1]["text"]
+    assert "Done" not in stray_yes[-1]["text"]
+    assert "to 7 Elm St, Denver, CO, 80202, USA. Shall I go ahead?" in whole[-1]["text"]
+
+
+async def test_a_city_corrected_by_name_is_a_correction_too(shop: Shop, customer: Any) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("change the address of #W0000001 to 5 Elm St, Denver, CO 80202, USA")
+    fixed = await noah.say("Boulder not Denver")
+
+    assert "whole corrected address" in fixed[-1]["text"]
+
+
+async def test_dont_cancel_is_no_cancellation(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    ivan = customer("ivan", "noah.brown@example.com")
+
+    status = await noah.say("don't cancel #W0000001, just tell me where it is")
+    await ivan.say("отмените заказ #W0000001")
+    kept = await ivan.say("нет, не надо отменять")
+
+    assert "#W0000001 is pending" in status[-1]["text"]
+    assert (await noah.runs())[-1]["action"]["name"] == "order_status"
+    assert "ничего не менял" in kept[-1]["text"]
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
+
+
+def test_the_rest_is_all_only_beside_what_is_left_out() -> None:
+    assert item_mentions("return the Hiking Boots, I'm keeping the rest", GEAR) == ["1"]
+    assert item_mentions("return the Hiking Boots, I'll explain the rest later", GEAR) == ["1"]
+    assert item_mentions("Other than the boots I'd also like to return the socks", GEAR) == [
+        "1",
+        "3",
+    ]
+    assert item_mentions("台灯不退了，保温杯退", [*TEA, {"name": "台灯", "item_id": "3"}]) == ["1"]
+
+
+def test_a_complaint_that_it_did_not_happen_is_no_refusal() -> None:
+    from deskpilot.ai.requests import says_not_to
+
+    assert not says_not_to("cancellation", "The app won't let me cancel, please cancel #W1")
+    assert not says_not_to("cancellation", "Why did you not cancel my order? Cancel it now")
+    assert not says_not_to("cancellation", "为什么还不取消我的订单，请马上取消")
+    assert not says_not_to("cancellation", "Почему вы не отменили заказ? Отмените его")
+    assert not says_not_to("return_refund", "don't return the jacket, return the boots")
+    assert says_not_to("cancellation", "не надо отменять, просто скажите где он")
+
+
+async def test_after_asking_for_the_whole_address_a_yes_saves_nothing_old(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("change the address of #W0000001 to 5 Elm St, Denver, CO 80202, USA")
+    await noah.say("oops, it's 7 Elm St not 5")
+    yes = await noah.say("yes")
+    part = await noah.say("7 Elm St")
+    again = await noah.say("yes")
+
+    for reply in (yes, part, again):
+        assert "whole corrected address" in reply[-1]["text"]
+    async with database.transaction() as session:
+        from deskpilot.orders import service as orders_service
+
+        order = await orders_service.find_order(session, tenant.workspace_id, "#W0000001")
+        assert order is not None
+        assert (order.shipping_address or {}).get("address1") == "986 Sunset Drive"
+
+
+async def test_an_exchange_is_no_refund_return(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    """A review saw "can I swap it for a smaller one?" and then "yes please do it" open a
+    return for a refund: the return action exchanges nothing, so people take an exchange."""
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("I want to return the chair from #W0000003 and exchange it for a smaller one")
+    (run,) = await noah.runs()
+
+    assert run["decision"] == "handoff"
+    assert await status_of(database, tenant.workspace_id, "#W0000003") == "delivered"
