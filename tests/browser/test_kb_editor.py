@@ -213,3 +213,18 @@ async def test_a_stale_editor_keeps_what_another_changed_and_cannot_overwrite_ne
         await page.get_by_role("button", name="Save").click()
         await expect(page.locator("#kb-error")).to_contain_text("was saved after version 2")
     assert (await _api_article(live_server, tenant, article_id))["body"] == "Another editor's text."
+
+
+async def test_a_field_the_api_refuses_is_named_with_its_reason(
+    signed_in_page: Page, live_server: str, tenant: Tenant
+) -> None:
+    page = signed_in_page
+    async with httpx.AsyncClient(base_url=live_server, headers=tenant.headers) as http:
+        created = await http.post("/api/v1/kb/articles", json={"title": "Tags", "body": "Text."})
+    await page.goto(f"{live_server}/kb/{created.json()['id']}")
+    await scripts_ran(page)
+    await page.locator("#kb-language").fill("not a lang!")
+    await page.get_by_role("button", name="Save").click()
+    error = page.locator("#kb-error")
+    await expect(error).to_contain_text("language: must be a language tag")
+    await expect(error).not_to_contain_text("undefined")

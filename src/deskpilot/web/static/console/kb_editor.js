@@ -148,7 +148,7 @@ function setupEditor(root) {
       }
       return saved;
     } catch (error) {
-      const where = error.fields.map((f) => `${f.field}: ${f.message}`).join("; ");
+      const where = error.fields.map((f) => `${f.field.replace(/^body\./, "")}: ${f.reason}`).join("; ");
       errorLine.textContent = t("kb.error", { message: where || error.message });
       return null;
     }
