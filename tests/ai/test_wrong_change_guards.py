@@ -157,3 +157,16 @@ async def test_an_exchange_is_no_refund_return(
 
     assert run["decision"] == "handoff"
     assert await status_of(database, tenant.workspace_id, "#W0000003") == "delivered"
+
+
+def test_a_request_in_negative_words_is_no_refusal_and_a_refusal_may_ask_for_another() -> None:
+    from deskpilot.ai.requests import asked_instead, refused_action
+
+    assert refused_action("why don't you cancel #W1000001?") is None
+    assert refused_action("can't you just change the address?") is None
+    assert refused_action("I don't want to change anything else, just the address") is None
+    assert refused_action("I don't want to change anything, where is it?") == "address_change"
+    instead = "I don't want to cancel #W1, I just need to change the address to 7 Elm St"
+    assert refused_action(instead) == "cancellation"
+    assert asked_instead("cancellation", instead) == "address_change"
+    assert asked_instead("cancellation", "don't cancel it, just tell me where it is") is None

@@ -64,13 +64,14 @@ from deskpilot.ai.replies.compose import (
 )
 from deskpilot.ai.requests import (
     about_own_order,
+    asked_instead,
     asks_for_an_exchange,
     asks_in_general,
     asks_its_status,
     follow_up_question,
     only_details,
+    refused_action,
     says_an_action,
-    says_not_to,
     says_thanks_or_goodbye,
     stated_request,
 )
@@ -79,16 +80,16 @@ from deskpilot.ai.turn import (
     INTENT_ACTIONS,
     Outcome,
     Turn,
-    believed_person_request,
+    asks_another,
     claims,
     continues_flow,
+    handoff_reason,
     intent_acting,
     new_request,
     says_nothing_else,
     still_allowed,
     verification_locked,
 )
-from deskpilot.ai.understanding.person_request import asks_for_person
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
 from deskpilot.models import Decision, Handling, Order
@@ -254,7 +255,7 @@ class Engine:
         """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
         language = turn.understanding.language
         continues = continues_flow(turn, await self.order_focus.of_flow(turn))
-        handoff = self._handoff_reason(turn, continues)
+        handoff = handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
         asks_status = (
@@ -277,20 +278,15 @@ class Engine:
             # "yes" or "no" to "which order?" or "the whole address, please": no detail, so
             # the question again, or the request dropped
             return await self._yes_or_no_to_a_question(turn, flow or "", yes)
-        if says_not_to(turn.understanding.intent, turn.text) or (
-            continues and says_not_to(turn.state.pending_intent, turn.text)
-        ):
+        refused = refused_action(turn.text)
+        if refused and not asks_another(turn, refused, continues):
             # "don't cancel my order, just tell me where it is": no request to cancel
             turn.state.pending_intent = None
-            if not asks_its_status(turn.text):
-                if asks_something(turn.text):  # "…, I just want to know if the warranty covers it"
-                    answered = await self._answer(turn, retriever, None)
-                    if answered.decision == Decision.ANSWER:
-                        return answered
-                return Outcome(
-                    Decision.ANSWER, "the customer said not to", say("actions.declined", language)
-                )
-            intent: str | None = "order_status"
+            intent: str | None = asked_instead(refused, turn.text)  # "…, change the address"
+            if intent is None and asks_its_status(turn.text):
+                intent = "order_status"
+            if intent is None:
+                return await self._declined(turn, retriever)
             confident = True
         else:
             intent, confident = self._intent(turn, continues)
@@ -372,26 +368,17 @@ class Engine:
 
     # --- the checks -------------------------------------------------------------------------
 
-    def _handoff_reason(self, turn: Turn, continues: bool) -> str | None:
-        understood, settings = turn.understanding, turn.settings
-        if asks_for_person(turn.text) or believed_person_request(turn):
-            return "the customer asked for a person"
-        # an answer to the bot's own question, or a clear request to act on an order ("cancel
-        # it, I ordered it by mistake"), reads negative without being a complaint
-        acting = (
-            understood.intent is not None
-            and turn.handling.get(understood.intent, (None, None))[0] == Handling.ACTION
-            and understood.confidence >= settings.handoff_confidence
+    async def _declined(self, turn: Turn, retriever: Retriever) -> Outcome:
+        """A refusal with no other request: answered when it asks something knowledge
+        answers ("…, I just want to know if the warranty covers it"), else nothing changes."""
+        if asks_something(turn.text):
+            answered = await self._answer(turn, retriever, None)
+            if answered.decision == Decision.ANSWER:
+                return answered
+        language = turn.understanding.language
+        return Outcome(
+            Decision.ANSWER, "the customer said not to", say("actions.declined", language)
         )
-        if (
-            understood.sentiment.score <= settings.negative_sentiment
-            and not acting
-            and not continues
-        ):
-            return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
-        if turn.vip:
-            return "the customer is in a VIP segment"
-        return None
 
     def _intent(self, turn: Turn, continues: bool) -> tuple[str | None, bool]:
         """The intent to act on: a clarification in progress keeps its intent when the answer

@@ -124,13 +124,46 @@ _DOING_IT = {
 }
 
 
+# "why don't you cancel it?", "can't you change it?": a request, however negative its words
+_WHY_NOT = re.compile(
+    r"\b(?:why|how\s+come|can['’]?t|couldn['’]?t|won['’]?t)\s+(?:don['’]?t\s+|do\s+not\s+)?you\b",
+    re.IGNORECASE,
+)
+# "I don't want to change anything else, just the address": the action itself is not refused
+_NOTHING_ELSE = re.compile(
+    r"\s*(?:\b(?:anything|nothing)\s+else\b|\bany\s+other\b|其他|别的|ничего\s+больше)",
+    re.IGNORECASE,
+)
+
+
 def says_not_to(intent: str | None, text: str) -> bool:
     """Whether the text refuses what the action intent ``intent`` does and asks for it nowhere
     else."""
     refusing = _NOT_THE_ACTION.get(intent or "")
-    if refusing is None or refusing.search(text) is None:
+    text = _WHY_NOT.sub(" ", text)
+    found = refusing.search(text) if refusing else None
+    if refusing is None or found is None or _NOTHING_ELSE.match(text, found.end()):
         return False
     return _DOING_IT[intent or ""].search(refusing.sub(" ", text)) is None
+
+
+def refused_action(text: str) -> str | None:
+    """The action intent the text refuses ("don't cancel my order, …"), or None."""
+    return next((intent for intent in _NOT_THE_ACTION if says_not_to(intent, text)), None)
+
+
+def asked_instead(refused: str, text: str) -> str | None:
+    """Another action the text asks for beside the one it refuses ("I don't want to cancel
+    it, I need to change the address"), or None."""
+    rest = _NOT_THE_ACTION[refused].sub(" ", text)
+    return next(
+        (
+            intent
+            for intent in _NOT_THE_ACTION
+            if intent != refused and says_an_action(intent, rest) and not says_not_to(intent, text)
+        ),
+        None,
+    )
 
 
 # an exchange ("can I swap it for a small?", "换个尺码", "обменять на размер M"): no return for

@@ -1,6 +1,6 @@
 """What one decision reads and what it decides (``Turn``, ``Outcome``), and the readings of a
 turn that need nothing but the turn: whether it answers the bot's question, is neither yes nor
-no, asks for a person in earnest, and which intent runs an action."""
+no, asks for a person in earnest, why it goes to people, and which intent runs an action."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from deskpilot.ai.actions.slots import (
 )
 from deskpilot.ai.actions.verification import Claims
 from deskpilot.ai.replies.compose import Citation
-from deskpilot.ai.requests import says_a_new_request
+from deskpilot.ai.requests import says_a_new_request, says_an_action
 from deskpilot.ai.understanding.annotate import Understanding
-from deskpilot.ai.understanding.person_request import names_person
+from deskpilot.ai.understanding.person_request import asks_for_person, names_person
 from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
 from deskpilot.orders import service as orders
 
@@ -160,3 +160,31 @@ def new_request(turn: Turn) -> bool:
     understood = turn.understanding
     confident = understood.confidence >= turn.settings.handoff_confidence
     return confident and says_a_new_request(understood.intent, turn.text)
+
+
+def handoff_reason(turn: Turn, continues: bool) -> str | None:
+    """Why the turn goes to people before anything else: a person asked for in earnest,
+    strongly negative sentiment (not in an answer or a clear request), a VIP; else None."""
+    understood, settings = turn.understanding, turn.settings
+    if asks_for_person(turn.text) or believed_person_request(turn):
+        return "the customer asked for a person"
+    # an answer to the bot's own question, or a clear request to act on an order ("cancel
+    # it, I ordered it by mistake"), reads negative without being a complaint
+    acting = (
+        understood.intent is not None
+        and turn.handling.get(understood.intent, (None, None))[0] == Handling.ACTION
+        and understood.confidence >= settings.handoff_confidence
+    )
+    if understood.sentiment.score <= settings.negative_sentiment and not acting and not continues:
+        return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
+    if turn.vip:
+        return "the customer is in a VIP segment"
+    return None
+
+
+def asks_another(turn: Turn, refused: str, continues: bool) -> bool:
+    """Whether the message asks in so many words for the action it was read as, one
+    other than the action it refuses ("don't change the address, cancel it instead")."""
+    intent = turn.understanding.intent
+    refused_flow = continues and turn.state.pending_intent == refused
+    return intent != refused and not refused_flow and says_an_action(intent, turn.text)

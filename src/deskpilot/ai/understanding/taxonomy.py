@@ -102,6 +102,8 @@ DEFAULT_TAXONOMY: tuple[IntentDefinition, ...] = (
                 "My order says processing, when will it be sent?",
                 "Check on my purchase from Monday",
                 "Which courier is delivering my order?",
+                "I haven't received my order yet",
+                "I never got a shipping confirmation for my order",
             ),
             "zh": (
                 "我的订单到哪了？",
@@ -116,6 +118,8 @@ DEFAULT_TAXONOMY: tuple[IntentDefinition, ...] = (
                 "订单一直显示处理中，什么时候发货？",
                 "查一下我周一买的东西",
                 "我的订单是哪家快递送的？",
+                "我买的东西发货了没？",
+                "还没收到货，帮我看看到哪了",
             ),
             "ru": (
                 "Где мой заказ?",
@@ -130,6 +134,8 @@ DEFAULT_TAXONOMY: tuple[IntentDefinition, ...] = (
                 "Заказ висит в обработке, когда его отправят?",
                 "Проверьте мою покупку от понедельника",
                 "Какая служба доставки везёт мой заказ?",
+                "Заказ ещё не пришёл, где он?",
+                "Мне так и не пришло письмо с трек-номером",
             ),
         },
     ),
