@@ -81,3 +81,31 @@ async def test_built_in_and_empty_categories(client: httpx.AsyncClient, tenant: 
     assert empty.status_code == 204
     assert "faq" in listed
     assert "empty" not in listed
+
+
+async def test_a_rename_is_checked_as_a_new_category_is(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A review found PATCH taking a blank or two-line name, keeping spaces around one, and a
+    description with NUL (a 500 on PostgreSQL): it refuses them as creating one does."""
+    url = f"{CATEGORIES}/faq"
+
+    blank = await client.patch(url, json={"name": "   "}, headers=tenant.headers)
+    two_lines = await client.patch(url, json={"name": "a\nb"}, headers=tenant.headers)
+    nul = await client.patch(url, json={"description": "x\x00y"}, headers=tenant.headers)
+    padded = await client.patch(url, json={"name": "  Questions  "}, headers=tenant.headers)
+    listed = (await client.get(CATEGORIES, headers=tenant.headers)).json()
+
+    assert [r.status_code for r in (blank, two_lines, nul)] == [422, 422, 422]
+    assert blank.json()["error"]["fields"] == [
+        {"field": "body.name", "reason": "must not be blank"}
+    ]
+    assert two_lines.json()["error"]["fields"] == [
+        {"field": "body.name", "reason": "must be one line without control characters"}
+    ]
+    assert nul.json()["error"]["fields"] == [
+        {"field": "body.description", "reason": "must not contain NUL characters"}
+    ]
+    assert padded.status_code == 200
+    faq = next(c for c in listed if c["slug"] == "faq")
+    assert (faq["name"], faq["description"]) == ("Questions", None)

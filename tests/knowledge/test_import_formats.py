@@ -252,3 +252,27 @@ def test_a_markdown_title_underlined_or_a_first_heading_of_any_level() -> None:
     assert (second_level.title, second_level.body) == ("Gift wrap", "Free over $50.")
     assert no_heading.title == "c d"
     assert "## Later heading" in (no_heading.body or "")
+
+
+async def test_html_navigation_and_footer_add_nothing_to_the_article(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A review found the links, images and lists of a page's <nav> and <footer> in the
+    imported article (only their plain text was left out); an open link in them must not
+    close the article's own link either."""
+    html = (
+        b"<html><head><title>Returns</title></head><body>"
+        b"<nav><ul><li><a href='/home'>Home</a></li><li><b>Shop</b></li></ul>"
+        b"<img alt='Logo' src='/logo.png'><a href='/cart'>Cart <img src='/cart.png'></a>"
+        b"<table><tr><td>menu</td></tr></table><pre>nav code</pre><h2>Menu</h2></nav>"
+        b"<p>Read <a href='https://example.com/returns'>our <nav><a href='/x'>x</a></nav>page"
+        b"</a>.</p><ol><li>Pack it</li></ol>"
+        b"<footer><a href='/privacy'>Privacy</a><ol><li>Legal</li></ol>"
+        b"<img alt='Badge' src='/badge.png'><em>(c) Shop</em></footer></body></html>"
+    )
+
+    result = await _upload(client, tenant, [("returns.html", html)])
+    article = await _article(client, tenant, result["items"][0]["article_id"])
+
+    assert article["title"] == "Returns"
+    assert article["body"] == "Read [our page](https://example.com/returns).\n\n1. Pack it"

@@ -67,3 +67,40 @@ async def test_rolling_back_to_the_current_version_publishes_nothing(
     assert refused.status_code == 409
     assert "version 2 is the current version already" in refused.json()["error"]["message"]
     assert (now["current_version"], now["published_version"]) == (2, 1)
+
+
+async def test_an_edit_of_metadata_from_a_stale_copy_is_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A review found two tag edits from one copy both saved, the second silently replacing
+    the first: metadata edits make no new version, so ``base_version`` alone cannot see them;
+    ``base_updated_at`` (the ``updated_at`` the editor read) does."""
+    article = await create_article(client, tenant, tags=["old"])
+    url = f"/api/v1/kb/articles/{article['id']}"
+    base = {"base_version": 1, "base_updated_at": article["updated_at"]}
+
+    first = await client.patch(url, json={"tags": ["agent"]} | base, headers=tenant.headers)
+    stale = await client.patch(url, json={"tags": ["admin"]} | base, headers=tenant.headers)
+    stale_text = await client.patch(url, json={"body": "New."} | base, headers=tenant.headers)
+    fresh = await client.patch(
+        url,
+        json={"owner_team": "Support", "base_updated_at": first.json()["updated_at"]},
+        headers=tenant.headers,
+    )
+    numeric = await client.patch(url, json={"base_updated_at": 0}, headers=tenant.headers)
+    now = (await client.get(url, headers=tenant.headers)).json()
+
+    assert first.status_code == 200, first.text
+    assert [stale.status_code, stale_text.status_code] == [409, 409]
+    assert stale.json()["error"]["code"] == "conflict"
+    message = stale.json()["error"]["message"]
+    assert "after the copy your edit started from" in message
+    assert "reload it and edit again" in message
+    assert fresh.status_code == 200, fresh.text
+    assert numeric.status_code == 422
+    assert (now["tags"], now["body"], now["owner_team"]) == (
+        ["agent"],
+        "We ship in 2 days.",
+        "Support",
+    )
+    assert now["current_version"] == 1

@@ -256,6 +256,12 @@ class _HtmlText(HTMLParser):
         self._in.append(tag)
         if tag in {"title", "h1"}:
             self._capture = []
+        if self._skip:  # inside <nav>, <footer>, <script>...: nothing of it is the article
+            if tag == "a":
+                self._links.append(None)  # its </a> closes it and writes nothing
+            elif tag in {"ol", "ul"}:
+                self._lists.append(None)
+            return
         if self._pre is not None:
             if tag == "br":
                 self._pre.append("\n")
@@ -317,11 +323,17 @@ class _HtmlText(HTMLParser):
             self._skip -= 1
         if tag == "title" and self.title is None:
             self.title = " ".join("".join(self._capture).split()) or None
-        if tag == "h1" and self.h1 is None:
+        if tag == "h1" and self.h1 is None and not self._skip:
             self.h1 = " ".join("".join(self._capture).split()) or None
         if tag in self._in:
             while self._in and self._in.pop() != tag:
                 pass
+        if self._skip:  # what a skipped region opened closes without a trace
+            if tag == "a" and self._links:
+                self._links.pop()
+            elif tag in {"ol", "ul"} and self._lists:
+                self._lists.pop()
+            return
         if tag == "pre" and self._pre is not None:
             code = "".join(self._pre).strip("\n")
             fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])

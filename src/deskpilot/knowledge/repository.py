@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, sel
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from deskpilot.kit.errors import NotFound
 from deskpilot.kit.language import language_family
 from deskpilot.kit.repository import WorkspaceRepository, newest_first
 from deskpilot.knowledge.schemas import MAX_VERSION, ArticleFilter
@@ -70,6 +71,22 @@ class CategoryRepository(WorkspaceRepository[KnowledgeCategory]):
 class ArticleRepository(WorkspaceRepository[Article]):
     model = Article
     label = "article"
+
+    async def lock_or_404(self, article_id: str) -> Article:
+        """The article read afresh with its row locked until the transaction ends (``SELECT
+        ... FOR UPDATE`` on PostgreSQL; SQLite, which has no row locks, serialises writers
+        anyway): a concurrent edit, publish or rollback of it waits for this transaction, then
+        reads what it saved. NotFound as ``get_or_404``."""
+        query = (
+            self.select()
+            .where(Article.id == article_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found = (await self.session.scalars(query)).one_or_none()
+        if found is None:
+            raise NotFound.of(self.label, article_id)
+        return found
 
     async def by_external_id(self, external_id: str) -> Article | None:
         query = self.select().where(Article.external_id == external_id).order_by(Article.id)

@@ -6,7 +6,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
@@ -160,6 +160,14 @@ class CategoryUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        """Checked as ``CategoryCreate`` checks it: stripped, not blank, one line."""
+        return None if value is None else _text(value)
+
+    _description = field_validator("description")(_no_nul)
+
 
 class CategoryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -212,6 +220,13 @@ class ArticleUpdate(BaseModel):
         description="The current version the edit started from: when another version has "
         "been saved since, the edit is refused (409) and nothing changes.",
     )
+    base_updated_at: datetime | None = Field(
+        default=None,
+        description="The article's updated_at when the edit started (as read): when anything "
+        "about it has changed since (its text, or only metadata such as tags, category, "
+        "visibility, owner team or review date), the edit is refused (409) and nothing "
+        "changes. Without a time zone it is UTC.",
+    )
 
     @field_validator("title")
     @classmethod
@@ -231,6 +246,20 @@ class ArticleUpdate(BaseModel):
     _body = field_validator("body", "note")(_no_nul)
     _owner = field_validator("owner_team")(_optional_line)
     _due = field_validator("review_due_on", mode="before")(_date_text)
+
+    @field_validator("base_updated_at", mode="before")
+    @classmethod
+    def _base_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float):  # pydantic would read it as a Unix time
+            raise ValueError("must be the article's updated_at, such as 2027-06-01T09:30:00Z")
+        return value
+
+    @field_validator("base_updated_at")
+    @classmethod
+    def _base_time(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 @dataclass(frozen=True, slots=True)

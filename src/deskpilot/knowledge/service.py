@@ -296,9 +296,12 @@ async def update_article(
     reviewed moves, so changing those there is refused with Forbidden when ``publish_refusal``
     says why the caller may not publish (None: it may), and nothing changes. Metadata changes
     are recorded in the article's history and logged, with the author (versions hold title and
-    body)."""
-    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    body). A stale ``base_version`` or ``base_updated_at`` is a Conflict. The article's row is
+    locked first, as in ``publish`` and ``rollback``: concurrent writers of one article take
+    turns, and the later one sees what the earlier saved (a 409, not a duplicate version)."""
+    article = await ArticleRepository(session, workspace_id).lock_or_404(article_id)
     _require_current(article, body.base_version, "edit")
+    _require_unchanged(article, body.base_updated_at)
     given = body.model_fields_set
     new_category = (
         await category_id(session, workspace_id, body.category)
@@ -479,6 +482,18 @@ def _require_current(article: Article, version: int | None, what: str) -> None:
         )
 
 
+def _require_unchanged(article: Article, base: datetime | None) -> None:
+    """Conflict when the article changed after ``base``, the ``updated_at`` someone read: an
+    edit of metadata alone (tags, category, visibility, owner team, review date) makes no new
+    version, so only this catches an edit that would silently overwrite it."""
+    if base is not None and base != article.updated_at:
+        raise Conflict(
+            f"this article was changed at {article.updated_at.isoformat()}, after the copy "
+            f"your edit started from (updated_at {base.isoformat()}): its text or its metadata "
+            "may differ from what you saw; reload it and edit again"
+        )
+
+
 async def publish(
     session: AsyncSession,
     workspace_id: str,
@@ -491,7 +506,7 @@ async def publish(
     ``version``, the version the publisher reviewed, must still be the current one (409). A
     draft may be saved without text, but a version whose body shows nothing (empty, spaces,
     invisible characters) is not published: 422 on ``body``."""
-    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    article = await ArticleRepository(session, workspace_id).lock_or_404(article_id)
     _require_current(article, version, "publish")
     if (
         article.status == ArticleStatus.PUBLISHED
@@ -562,7 +577,7 @@ async def rollback(
     """A NEW version with version ``number``'s text; published at once when the article is.
     The current version is no version to roll back to (409: publishing it is what makes it
     live)."""
-    article = await ArticleRepository(session, workspace_id).get_or_404(article_id)
+    article = await ArticleRepository(session, workspace_id).lock_or_404(article_id)
     old = await _version(session, workspace_id, article_id, number, "body.version")
     if number == article.current_version:
         raise Conflict(
