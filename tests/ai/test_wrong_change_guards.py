@@ -170,3 +170,29 @@ def test_a_request_in_negative_words_is_no_refusal_and_a_refusal_may_ask_for_ano
     assert refused_action(instead) == "cancellation"
     assert asked_instead("cancellation", instead) == "address_change"
     assert asked_instead("cancellation", "don't cancel it, just tell me where it is") is None
+
+
+def test_all_but_also_before_except_keep_and_return_and_cannot_keep() -> None:
+    assert item_mentions("return all but the boots", GEAR) == ["2", "3"]
+    assert item_mentions("return everything but the jacket", GEAR) == ["1", "3"]
+    assert item_mentions("I'd also like to return everything except the socks", GEAR) == [
+        "1",
+        "2",
+    ]
+    assert item_mentions("I'll keep the jacket and return the rest", GEAR) == ["1", "3"]
+    assert item_mentions("I can't keep the boots, please return them", GEAR) == ["1"]
+    # left out loosely, even where only full names are read: one line too few, never too many
+    assert item_mentions("return all except the socks", GEAR, loosely=False) == ["1", "2"]
+
+
+def test_part_of_an_order_or_of_an_items_units_is_no_whole_action() -> None:
+    from deskpilot.ai.requests import asks_for_part
+
+    assert asks_for_part("cancel_order", "cancel everything except the tray")
+    assert asks_for_part("cancel_order", "cancel the order but keep the mug")
+    assert not asks_for_part("cancel_order", "cancel #W1, I ordered it by mistake")
+    assert asks_for_part("return_order", "return one of the three cups")
+    assert asks_for_part("return_order", "верните одну из трёх кружек")
+    assert asks_for_part("return_order", "三个杯子退其中一个")
+    assert not asks_for_part("return_order", "return the cups and the teapot")
+    assert not asks_for_part("order_status", "where is one of the three cups?")

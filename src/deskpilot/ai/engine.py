@@ -66,6 +66,7 @@ from deskpilot.ai.requests import (
     about_own_order,
     asked_instead,
     asks_for_an_exchange,
+    asks_for_part,
     asks_in_general,
     asks_its_status,
     follow_up_question,
@@ -317,11 +318,17 @@ class Engine:
                 if answered.decision == Decision.ANSWER:
                     return answered
                 return self._handoff("an exchange: people handle it", language)
+            if asks_for_part(action, turn.text):
+                # "cancel all but the tray", "return one of the three cups": not what the
+                # action does; the whole would be too much, so people do the part
+                reply = say(f"actions.partial.{action}", language)
+                return Outcome(Decision.HANDOFF, f"{action}: only part of it asked for", reply)
             if not in_flow and await self._a_question_before_who(turn, own):
                 # "is delivery free?", "do u ship to canada": knowledge answers it, or people
                 # do; no identity check for a question about nothing of theirs
                 return await self._answer(turn, retriever, intent)
-            return await self._act(turn, intent, action, asked_before=asked_before)
+            acted = await self._act(turn, intent, action, asked_before=asked_before)
+            return self._one_at_a_time(turn, acted)
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
@@ -367,6 +374,21 @@ class Engine:
         return asked
 
     # --- the checks -------------------------------------------------------------------------
+
+    @staticmethod
+    def _one_at_a_time(turn: Turn, outcome: Outcome) -> Outcome:
+        """A plan for one order from a message that names others too ("cancel both #W1 and
+        #W2") says so: the others are not forgotten silently."""
+        planned = outcome.action or {}
+        if planned.get("name") in (None, "order_status") or outcome.decision != Decision.CLARIFY:
+            return outcome
+        order = canonical_order_id(str(planned.get("slots", {}).get("order_id") or ""))
+        others = [o for o in order_ids(turn.text) if o != order]
+        if others:
+            language = turn.understanding.language
+            also = say("actions.one_at_a_time", language, orders=", ".join(others))
+            outcome.reply = f"{outcome.reply}\n\n{also}"
+        return outcome
 
     async def _declined(self, turn: Turn, retriever: Retriever) -> Outcome:
         """A refusal with no other request: answered when it asks something knowledge

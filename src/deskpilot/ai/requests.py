@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.slots import asks_something, order_ids, without_order_ids
 
 _GENERAL_QUESTION = re.compile(
@@ -176,6 +177,24 @@ _EXCHANGE = re.compile(
 _REFUND = re.compile(
     r"\brefund|\bmoney\s+back|退款|退钱|(?<![а-яё])(?:деньги|возврат\s+средств)", re.I
 )
+
+
+# some of an item's units: "one of the three cups", "2 of the 3", "half of my order", "одну из
+# трёх", "其中一个", "一半"
+_PART_OF = re.compile(
+    r"\b(?:one|two|three|four|\d+)\s+of\s+(?:the|my|these|those)\b|\bhalf\s+(?:of\s+)?(?:the|my)\b"
+    r"|(?<![а-яё])(?:одн[уа]|две|два|три|\d+)\s+из(?![а-яё])|половин|其中(?:一|两|二|三|\d)|一半",
+    re.IGNORECASE,
+)
+
+
+def asks_for_part(action: str | None, text: str) -> bool:
+    """Whether the message asks for part of what the action does at once: a cancellation that
+    leaves items out ("cancel everything except the tray"; an order is cancelled whole), or
+    some of an item's units ("return one of the three cups"; a return takes a line whole)."""
+    if action == "cancel_order":
+        return bool(set_apart(text).left_out.strip()) or _PART_OF.search(text) is not None
+    return action == "return_order" and _PART_OF.search(text) is not None
 
 
 def asks_for_an_exchange(text: str) -> bool:

@@ -288,6 +288,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Подтверждено: бот сейчас выполнил бы {action} для заказа {order}. Предпросмотр "
         "ничего не меняет.",
     },
+    "actions.partial.cancel_order": {
+        "en": "I can only cancel a whole order, not some of its items, so I'm passing you to a "
+        "member of our team; they will reply here as soon as they can.",
+        "zh": "我只能取消整个订单，无法只取消其中部分商品，所以正在为您转接人工客服，"
+        "他们会尽快在这里回复您。",
+        "ru": "Я могу отменить только весь заказ, а не отдельные товары, поэтому передаю ваш "
+        "вопрос сотруднику: он ответит здесь, как только сможет.",
+    },
+    "actions.partial.return_order": {
+        "en": "I can only return all the units of an item, not some of them, so I'm passing you "
+        "to a member of our team; they will reply here as soon as they can.",
+        "zh": "我只能退回某件商品的全部数量，无法只退其中一部分，所以正在为您转接人工客服，"
+        "他们会尽快在这里回复您。",
+        "ru": "Я могу оформить возврат только всех единиц товара, а не части, поэтому передаю "
+        "ваш вопрос сотруднику: он ответит здесь, как только сможет.",
+    },
+    "actions.one_at_a_time": {
+        "en": "You also named {orders}: I change one order at a time, so ask me again about "
+        "the next one once this one is done.",
+        "zh": "您还提到了 {orders}：我一次只处理一个订单，这个完成后请再告诉我下一个。",
+        "ru": "Вы назвали ещё {orders}: я меняю заказы по одному, поэтому напишите о следующем, "
+        "когда закончим с этим.",
+    },
     "actions.declined": {
         "en": "All right, I haven't changed anything. Is there anything else I can help with?",
         "zh": "好的，我没有做任何更改。还有什么可以帮您？",

@@ -14,21 +14,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# a clause ends at punctuation or at "but" (not at "and": "keep the socks and the jacket")
-_CLAUSE_END = re.compile(r"[.;!?\n。；！？]|,|，|\bbut\b|\bно\b|\bа\b|但是|但|不过", re.IGNORECASE)
+# a clause ends at punctuation, at "but", or at an "and" before a verb of the action (not at
+# any "and": "keep the socks and the jacket"; "keep the jacket and return the rest")
+_CLAUSE_END = re.compile(
+    r"[.;!?\n。；！？]|,|，|\bbut\b|\bно\b|\bа\b|但是|但|不过"
+    r"|\band\s+(?=(?:i['’]ll\s+|i\s+will\s+|please\s+)?(?:return|send|ship|refund|cancel)\b)",
+    re.IGNORECASE,
+)
 # the items before a cue that follows them go back to the last "and" or comma of the clause
 _ITEMS_START = re.compile(r"\band\b|\bи\b|和|、|,|，", re.IGNORECASE)
-# "other than the boots I'd ALSO like to return the socks": an "except" that includes
+# "other than the boots I'd ALSO like to return the socks": an "except" that includes (an
+# "also" before it does not: "I'd also like to return everything except the socks")
 _ALSO = re.compile(
     r"\b(?:also|too|as\s+well)\b|也|还要|(?<![а-яё])(?:ещё|еще|тоже|также)(?![а-яё])", re.I
 )
 
 _EXCEPT = re.compile(
-    r"\b(?:except(?:\s+for)?|excluding|apart\s+from|other\s+than)\b"
+    r"\b(?:except(?:\s+for)?|excluding|apart\s+from|other\s+than|(?:all|everything)\s+but)\b"
     r"|(?<![а-яё])кроме(?![а-яё])|除了|除开|除去",
     re.IGNORECASE,
 )
-_KEEP = re.compile(
+_KEEP = re.compile(  # "I can't keep the boots" keeps nothing
+    r"(?<!can['’]t\s)(?<!cannot\s)(?<!won['’]t\s)(?<!don['’]t\s)"
     r"\b(?:keep(?:ing)?|not\s+the|not\s+my|without\s+the|leave\s+out)\b"
     r"|(?<![а-яё])(?:оставлю(?:\s+себе)?|оставляю|оставить(?:\s+себе)?|не\s+возвращаю"
     r"|не\s+буду\s+возвращать|не\s+надо\s+возвращать|без)(?![а-яё])"
@@ -48,9 +55,9 @@ def set_apart(text: str) -> SetApart:
     """What the message asks for and what it leaves out (see the module's docstring)."""
     for cue_pattern, excepting in ((_EXCEPT, True), (_KEEP, False)):
         cue = cue_pattern.search(text)
-        if cue is None or (excepting and _ALSO.search(text)):
+        if cue is None or (excepting and _ALSO.search(text, cue.end())):
             continue
-        start, end = _clause(text, cue.start())
+        start, end = _clause(text, cue.start(), cue.end())
         after = text[cue.end() : end]
         before = text[start : cue.start()]
         if _names_something(after):
@@ -62,12 +69,12 @@ def set_apart(text: str) -> SetApart:
     return SetApart(text, "", excepting=False)
 
 
-def _clause(text: str, at: int) -> tuple[int, int]:
-    """The start and end of the clause around position ``at``."""
+def _clause(text: str, at: int, cue_end: int) -> tuple[int, int]:
+    """The start and end of the clause around the cue at ``at`` ending at ``cue_end``."""
     start = 0
     for found in _CLAUSE_END.finditer(text, 0, at):
         start = found.end()
-    following = _CLAUSE_END.search(text, at)
+    following = _CLAUSE_END.search(text, cue_end)
     return start, following.start() if following else len(text)
 
 

@@ -425,11 +425,8 @@ def item_mentions(
     """
     keys = [item_key(i) for i in items]
     apart = set_apart(text)  # "return the boots but keep the jacket": not the jacket
-    left_out = (
-        set(item_mentions(apart.left_out, items, aliases, loosely=loosely))
-        if apart.left_out
-        else set()
-    )
+    # what is left out counts when named loosely too: better a line too few than one too many
+    left_out = set(item_mentions(apart.left_out, items, aliases)) if apart.left_out else set()
     if left_out - {ALL_ITEMS}:
         asked = item_mentions(apart.asked, items, aliases, loosely=loosely)
         rest = _THE_REST.search(apart.asked) is not None  # "keep the jacket, return the rest"
