@@ -47,3 +47,8 @@ async def test_a_short_request_in_another_language_switches_it(shop: Shop, custo
 
     newest = (await noah.runs())[0]
     assert newest["language"] == "zh", answered[-1]["text"]
+
+
+def test_an_order_number_written_against_chinese_takes_none_of_it_along() -> None:
+    assert _NOT_WORDS.sub(" ", "#W3000001的收货地址改一下").strip() == "的收货地址改一下"
+    assert _NOT_WORDS.sub(" ", "#W3000001和#W3000002分别到哪了？").split() == ["和", "分别到哪了？"]
