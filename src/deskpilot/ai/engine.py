@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import action_replies
+from deskpilot.ai.actions.addresses import postal_address
 from deskpilot.ai.actions.base import (
     Action,
     ActionContext,
@@ -87,6 +88,7 @@ from deskpilot.ai.turn import (
     handoff_reason,
     intent_acting,
     new_request,
+    one_at_a_time,
     says_nothing_else,
     still_allowed,
     verification_locked,
@@ -197,6 +199,9 @@ class Engine:
         if not proved and not pending and (missing := await self._detail_missing(turn)):
             # "my email is …", "Noah Brown", "我叫李伟" alone: the other half of the proof (or,
             # from someone verified already, what they need)
+            if missing == "nothing" and order_ids(turn.text):  # "#W1" alone: its status
+                status = intent_acting(turn, "order_status") or "order_status"
+                return await self._act(turn, status, "order_status")
             if missing == "nothing":
                 return Outcome(Decision.ANSWER, "details only", say("verified.ready", language))
             return Outcome(
@@ -211,13 +216,14 @@ class Engine:
             answer = is_confirmation(without_order_ids(turn.text), language)
             turn.state.pending_action = None
             asked = pending.get("slots", {}).get("order_id")
+            any_address = postal_address(turn.text) is not None  # "yes, 7 Elm St, …" corrects
             if set(order_ids(turn.text)) - {canonical_order_id(asked) if asked else None}:
                 if answer:
                     turn.state.pending_intent = intent_acting(turn, pending["name"])
                 pending = None
             elif pending["name"] == "change_address" and (
                 await amends(self.session, self.workspace_id, turn, pending, answer)
-                or (answer is True and pending.get("address_asked_again"))
+                or (answer is True and pending.get("address_asked_again") and not any_address)
             ):
                 # "oops, it's 7 Elm St not 5": the whole address again; the plan waits, marked,
                 # so a yes runs nothing and only a whole address (a correction) plans again
@@ -328,7 +334,7 @@ class Engine:
                 # do; no identity check for a question about nothing of theirs
                 return await self._answer(turn, retriever, intent)
             acted = await self._act(turn, intent, action, asked_before=asked_before)
-            return self._one_at_a_time(turn, acted)
+            return one_at_a_time(turn, acted)
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
@@ -374,21 +380,6 @@ class Engine:
         return asked
 
     # --- the checks -------------------------------------------------------------------------
-
-    @staticmethod
-    def _one_at_a_time(turn: Turn, outcome: Outcome) -> Outcome:
-        """A plan for one order from a message that names others too ("cancel both #W1 and
-        #W2") says so: the others are not forgotten silently."""
-        planned = outcome.action or {}
-        if planned.get("name") in (None, "order_status") or outcome.decision != Decision.CLARIFY:
-            return outcome
-        order = canonical_order_id(str(planned.get("slots", {}).get("order_id") or ""))
-        others = [o for o in order_ids(turn.text) if o != order]
-        if others:
-            language = turn.understanding.language
-            also = say("actions.one_at_a_time", language, orders=", ".join(others))
-            outcome.reply = f"{outcome.reply}\n\n{also}"
-        return outcome
 
     async def _declined(self, turn: Turn, retriever: Retriever) -> Outcome:
         """A refusal with no other request: answered when it asks something knowledge

@@ -1,6 +1,7 @@
 """What one decision reads and what it decides (``Turn``, ``Outcome``), and the readings of a
 turn that need nothing but the turn: whether it answers the bot's question, is neither yes nor
-no, asks for a person in earnest, why it goes to people, and which intent runs an action."""
+no, asks for a person in earnest, why it goes to people, which intent runs an action, and what
+a plan adds about other orders named."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from deskpilot.ai.actions.addresses import address_piece
 from deskpilot.ai.actions.slots import (
     asks_something,
+    canonical_order_id,
     emails,
     fill_slots,
     order_ids,
@@ -19,6 +21,7 @@ from deskpilot.ai.actions.slots import (
 from deskpilot.ai.actions.verification import Claims
 from deskpilot.ai.replies.compose import Citation
 from deskpilot.ai.requests import says_a_new_request, says_an_action
+from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.ai.understanding.person_request import asks_for_person, names_person
 from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
@@ -188,3 +191,18 @@ def asks_another(turn: Turn, refused: str, continues: bool) -> bool:
     intent = turn.understanding.intent
     refused_flow = continues and turn.state.pending_intent == refused
     return intent != refused and not refused_flow and says_an_action(intent, turn.text)
+
+
+def one_at_a_time(turn: Turn, outcome: Outcome) -> Outcome:
+    """A plan for one order from a message that names others too ("cancel both #W1 and
+    #W2") says so: the others are not forgotten silently."""
+    planned = outcome.action or {}
+    if planned.get("name") in (None, "order_status") or outcome.decision != Decision.CLARIFY:
+        return outcome
+    order = canonical_order_id(str(planned.get("slots", {}).get("order_id") or ""))
+    others = [o for o in order_ids(turn.text) if o != order]
+    if others:
+        language = turn.understanding.language
+        also = say("actions.one_at_a_time", language, orders=", ".join(others))
+        outcome.reply = f"{outcome.reply}\n\n{also}"
+    return outcome

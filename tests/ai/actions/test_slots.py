@@ -166,6 +166,9 @@ def test_us_addresses() -> None:
         "country": "USA",
     }
     assert us_address("somewhere nice") is None
+    fifth = us_address("ship #T5004 to 350 5th Ave, New York, NY 10118, USA")  # a numbered street
+    assert fifth is not None
+    assert fifth["address1"] == "350 5th Ave"
 
 
 @pytest.mark.parametrize(("text", "language", "answer"), [

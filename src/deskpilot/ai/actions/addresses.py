@@ -37,7 +37,7 @@ _US_ADDRESS = re.compile(
     # the street number starts a word (never the digits of an order id: "W0000001", "#123")
     # and a street name follows it, so "#W0000001 to 12 Main St" gives "12 Main St"
     r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + _NOT_A_STREET + r")"
-    r"[A-Za-z][A-Za-z0-9 .'-]{0,60}?)\s*,\s*"
+    r"(?:\d{1,3}(?:st|nd|rd|th)(?=\s)|[A-Za-z])[A-Za-z0-9 .'-]{0,60}?)\s*,\s*"  # "5th Ave" too
     r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
     r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
     r"(?:\s*,\s*(?P<country>USA|US|United States))?",
