@@ -7,7 +7,7 @@ from typing import Any
 
 from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
 from deskpilot.ai.actions.common import order_label
-from deskpilot.ai.texts import joined, money, payment_method, say, term
+from deskpilot.ai.texts import TEXTS, joined, money, payment_method, say, term
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -66,7 +66,10 @@ def item_labels(items: list[dict[str, Any]]) -> dict[str, str]:
 def refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
     """Why the policy stopped the action."""
     key = outcome.message_key or "actions.refused.not_confirmed"
-    status = term(str(outcome.details.get("status", "")), language)
+    raw_status = str(outcome.details.get("status", ""))
+    if f"{key}.{raw_status}" in TEXTS:  # "when will I get my money back?" of a cancelled order
+        key = f"{key}.{raw_status}"
+    status = term(raw_status, language)
     listed = orders_listed(outcome.details.get("orders", []), language)
     return say(key, language, order=order_id or "", status=status, orders=listed)
 

@@ -82,6 +82,7 @@ from deskpilot.ai.turn import (
     INTENT_ACTIONS,
     Outcome,
     Turn,
+    another_request,
     asks_another,
     claims,
     continues_flow,
@@ -239,6 +240,8 @@ class Engine:
                 # "wait, the zip should be 10005", "no, only the skateboard": planned again
                 turn.state.pending_intent = intent_acting(turn, pending["name"])
                 pending = None
+            elif answer is False and another_request(turn, pending["name"]):
+                pending = None  # "wait, instead change its address to …": that request
             elif answer is not None:
                 return await self._confirmed(turn, pending, answer)
         outcome = await self._respond(turn, retriever, pending)

@@ -183,6 +183,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "订单 {order} 当前状态为 {status}，送达后才能申请退货。",
         "ru": "Заказ {order} в статусе «{status}»; вернуть его можно после доставки.",
     },
+    "actions.refused.not_delivered.cancelled": {
+        "en": "Order {order} is cancelled, so there is nothing to return: its refund goes back to "
+        "the original payment method (a gift card at once, anything else in 5-7 business days).",
+        "zh": "订单 {order} 已取消，无需退货：退款会原路退回"
+        "（礼品卡即时到账，其他方式需 5-7 个工作日）。",
+        "ru": "Заказ {order} отменён, возвращать нечего: деньги вернутся тем же способом оплаты "
+        "(на подарочную карту сразу, иначе за 5-7 рабочих дней).",
+    },
+    "actions.refused.not_delivered.return requested": {
+        "en": "A return is already open for order {order}; the return instructions were sent "
+        "by email.",
+        "zh": "订单 {order} 已经申请了退货，退货说明已通过邮件发送。",
+        "ru": "Возврат по заказу {order} уже оформлен; инструкции отправлены по email.",
+    },
     "actions.refused.reason_not_accepted": {
         "en": "I can cancel an order only when it is no longer needed or was ordered by mistake.",
         "zh": "只有在不再需要或误下单的情况下才能取消订单。",

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian letters and typographic apostrophes in the patterns
 """What one decision reads and what it decides (``Turn``, ``Outcome``), and the readings of a
 turn that need nothing but the turn: whether it answers the bot's question, is neither yes nor
 no, asks for a person in earnest, why it goes to people, which intent runs an action, and what
@@ -5,6 +6,7 @@ a plan adds about other orders named."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +22,7 @@ from deskpilot.ai.actions.slots import (
 )
 from deskpilot.ai.actions.verification import Claims
 from deskpilot.ai.replies.compose import Citation
-from deskpilot.ai.requests import says_a_new_request, says_an_action
+from deskpilot.ai.requests import says_a_new_request, says_an_action, stated_request
 from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.ai.understanding.person_request import asks_for_person, names_person
@@ -86,11 +88,21 @@ def still_allowed(turn: Turn, action_name: str) -> bool:
     )
 
 
+_HESITATES = re.compile(
+    r"\b(?:not\s+sure|unsure|let\s+me\s+think|i\s+don['’]?t\s+know)\b"
+    r"|(?<![а-яё])(?:не\s+уверен[а-яё]*|не\s+знаю|подумаю|дайте\s+подумать)(?![а-яё])"
+    r"|我想想|让我想想|考虑一下",
+    re.IGNORECASE,
+)
+
+
 def says_nothing_else(turn: Turn) -> bool:
     """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
     no question, no order or email, no confident intent of its own."""
     if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
         return False
+    if _HESITATES.search(turn.text):  # "I'm not sure", "let me think", "не уверен"
+        return True
     understood = turn.understanding
     confident = (
         not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
@@ -178,7 +190,9 @@ def handoff_reason(turn: Turn, continues: bool) -> str | None:
         and turn.handling.get(understood.intent, (None, None))[0] == Handling.ACTION
         and understood.confidence >= settings.handoff_confidence
     )
-    if understood.sentiment.score <= settings.negative_sentiment and not acting and not continues:
+    negative = understood.sentiment.score <= settings.negative_sentiment
+    # "не уверен" (not sure) reads negative, and is no complaint
+    if negative and not acting and not continues and not _HESITATES.search(turn.text):
         return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
     if turn.vip:
         return "the customer is in a VIP segment"
@@ -206,3 +220,13 @@ def one_at_a_time(turn: Turn, outcome: Outcome) -> Outcome:
         also = say("actions.one_at_a_time", language, orders=", ".join(others))
         outcome.reply = f"{outcome.reply}\n\n{also}"
     return outcome
+
+
+def another_request(turn: Turn, planned: str) -> bool:
+    """Whether a "no" to the plan of the action ``planned`` asks in so many words for another
+    action instead ("wait, instead change its address to …")."""
+    stated = stated_request(turn.text)
+    return stated not in (None, "order_status") and INTENT_ACTIONS.get(stated or "") not in (
+        None,
+        planned,
+    )
