@@ -21,6 +21,9 @@ from tests.factories import Tenant
 
 @pytest.mark.parametrize(("text", "name", "zip_"), [
     ("Noah Brown, 80279", "Noah Brown", "80279"),
+    ("Clara Jensen, zip 2100", "Clara Jensen", "2100"),  # Danish
+    ("Piet de Vries, 1012 AB", "Piet de Vries", "1012 AB"),  # Dutch, a name with a particle
+    ("Sam Okafor, postcode N1 9GU", "Sam Okafor", "N1 9GU"),  # British
     ("Noah Brown 80279", "Noah Brown", "80279"),
     ("80279, Noah Brown", "Noah Brown", "80279"),
     ("zip 80279, Noah Brown", "Noah Brown", "80279"),
@@ -270,3 +273,12 @@ def test_a_full_name_and_nothing_else_is_a_name(text: str, name: str) -> None:
     review saw "Tom Okafor" then "55401" never verified); a name alone verifies nobody."""
     assert fill_slots(text).name == name
     assert fill_slots("80279", [text]).name == name
+
+
+def test_a_message_that_is_only_a_postcode_is_the_zip_asked_for() -> None:
+    from deskpilot.ai.actions.slots import zip_code
+
+    assert zip_code("1012") == "1012"
+    assert zip_code("n1 9gu") == "N1 9GU"
+    assert zip_code("I have 2 cups") is None
+    assert zip_code("order 1234567") is None

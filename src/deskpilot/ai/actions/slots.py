@@ -143,7 +143,11 @@ def emails(text: str) -> list[str]:
     return list(dict.fromkeys(m.rstrip(".") for m in _EMAIL.findall(text)))
 
 
-_ZIP_VALUE = r"(\d{6}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![0-9A-Za-z])"
+# US and Russian/Chinese zips; four digits (Denmark, Switzerland, Australia...), with two letters
+# in the Netherlands ("1012 AB"); British postcodes ("N1 9GU", "SW1A 1AA")
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
+_POSTCODE = rf"\d{{6}}|\d{{5}}(?:-\d{{4}})?|\d{{4}}(?: ?[A-Z]{{2}})?|{_UK_POSTCODE}"
+_ZIP_VALUE = rf"({_POSTCODE})(?![0-9A-Za-z])"
 _ZIP_AFTER_WORD = re.compile(
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码|индекс|почтовый индекс)"
     r"[^0-9A-Za-z]{0,12}?(?:(?:is|should\s+be|must\s+be)\s+)?" + _ZIP_VALUE,
@@ -152,9 +156,13 @@ _ZIP_AFTER_WORD = re.compile(
 _BARE_ZIP = re.compile(r"(?<![A-Za-z0-9#@._-])(\d{5}(?:-\d{4})?)(?![A-Za-z0-9@_-])")
 
 
+_ONLY_A_POSTCODE = re.compile(rf"^\s*{_ZIP_VALUE}\s*[.!。]?\s*$", re.IGNORECASE)
+
+
 def zip_code(text: str) -> str | None:
-    """A zip after "zip"/"邮编"/"индекс"; else a lone five-digit number (a US zip)."""
-    labelled = _ZIP_AFTER_WORD.search(text)
+    """A zip after "zip"/"邮编"/"индекс"; else a lone five-digit number (a US zip), or a message
+    that is only a postcode ("1012", "N1 9GU": the answer to "your zip code?")."""
+    labelled = _ZIP_AFTER_WORD.search(text) or _ONLY_A_POSTCODE.search(text)
     if labelled:
         return labelled.group(1).upper()
     bare = _BARE_ZIP.search(text)
@@ -258,11 +266,13 @@ _LOOSE_WORD = (
 )
 _HAN_NOT_NAME = "的了来要想在不是我你他她它们这那吗呢吧啊订单退换货邮编地址号码请谢用户客"
 _HAN = rf"(?:(?![{_HAN_NOT_NAME}])[\u4e00-\u9fff·]){{2,4}}?"
-_LOOSE_NAME = rf"(?P<name>{_HAN}|{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{1,3}}?)"
+# "Piet de Vries", "Ludwig van Beethoven": a lower-case particle inside a name
+_PARTICLE = r"(?-i:(?:de|van|der|den|von|da|di|du|del|la|le|bin|al)\s+)"
+_LOOSE_NAME = rf"(?P<name>{_HAN}|{_LOOSE_WORD}(?:\s+{_PARTICLE}{{0,2}}{_LOOSE_WORD}){{1,3}}?)"
 _ZIP_WORD = (
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|почтовый\s+индекс|индекс|邮政编码|邮编)"
 )
-_PAIRED_ZIP = r"(?P<zip>\d{5}(?:-\d{4})?|\d{6})(?![\d-])"
+_PAIRED_ZIP = rf"(?P<zip>{_POSTCODE})(?![\w-])"
 _THEN_ZIP = (
     # each run of spaces is read one way only ("\s*(?:X\s*)?", never "\s*X?\s*"), so a long
     # run of spaces costs linear time, not quadratic
@@ -304,7 +314,8 @@ def _loose_name(text: str) -> str | None:
 # to "your full name and zip code" given in two messages (two Chinese characters alone are as
 # often "物流" or "发货" as a name: those need "我叫")
 _BARE_NAME = re.compile(
-    rf"^\s*{_GREETING}(?:{_LOOSE_INTRO})?(?P<name>{_LOOSE_WORD}(?:\s+{_LOOSE_WORD}){{1,3}}?){_END}",
+    rf"^\s*{_GREETING}(?:{_LOOSE_INTRO})?"
+    rf"(?P<name>{_LOOSE_WORD}(?:\s+{_PARTICLE}{{0,2}}{_LOOSE_WORD}){{1,3}}?){_END}",
     re.IGNORECASE,
 )
 
