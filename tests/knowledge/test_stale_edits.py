@@ -104,3 +104,20 @@ async def test_an_edit_of_metadata_from_a_stale_copy_is_refused(
         "Support",
     )
     assert now["current_version"] == 1
+
+
+async def test_an_edit_from_a_version_that_does_not_exist_is_a_422(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    article = await create_article(client, tenant)
+    url = f"/api/v1/kb/articles/{article['id']}"
+
+    ahead = await client.patch(
+        url, json={"body": "From the future.", "base_version": 99}, headers=tenant.headers
+    )
+    now = (await client.get(url, headers=tenant.headers)).json()
+
+    assert ahead.status_code == 422, ahead.text
+    fields = {f["field"]: f["reason"] for f in ahead.json()["error"]["fields"]}
+    assert fields == {"body.base_version": "there is no version 99 (the current version is 1)"}
+    assert (now["current_version"], now["body"]) == (1, article["body"])

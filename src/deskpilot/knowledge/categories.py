@@ -20,6 +20,7 @@ from deskpilot.knowledge.service import (
     ensure_categories,
     queue_index,
     record_change,
+    require_unique_name,
 )
 from deskpilot.models import Article, ArticleStatus, KnowledgeCategory
 from deskpilot.models.knowledge import ArticleChangeAction
@@ -27,7 +28,7 @@ from deskpilot.models.knowledge import ArticleChangeAction
 
 async def _category(session: AsyncSession, workspace_id: str, slug: str) -> KnowledgeCategory:
     await ensure_categories(session, workspace_id)
-    found = await CategoryRepository(session, workspace_id).by_slug(slug)
+    found = await CategoryRepository(session, workspace_id).by_slug(slug.strip().lower())
     if found is None:
         raise NotFound.of("category", slug)
     return found
@@ -39,6 +40,7 @@ async def rename_category(
     """A new name or description (the fields given); the slug stays."""
     category = await _category(session, workspace_id, slug)
     if body.name is not None:
+        await require_unique_name(session, workspace_id, body.name, other_than=category.id)
         category.name = body.name
     if "description" in body.model_fields_set:
         category.description = body.description
@@ -56,6 +58,7 @@ async def delete_category(
     """Delete a workspace's own category, moving its articles to ``move_to`` first; how many
     moved. A built-in category, or one holding articles without ``move_to``, is a 409."""
     category = await _category(session, workspace_id, slug)
+    slug = category.slug  # as stored: the slug given is read ignoring case
     if slug in BUILT_IN_CATEGORIES:
         raise Conflict(f"{slug!r} is a built-in category: it can be renamed, not deleted")
     target = await _category(session, workspace_id, move_to) if move_to else None
@@ -64,15 +67,13 @@ async def delete_category(
     repository = ArticleRepository(session, workspace_id)
     held = await repository.all(repository.select().where(Article.category_id == category.id))
     if held and target is None:
-        raise Conflict(
-            f"{len(held)} articles are in {slug!r}; pass move_to=<category slug> to move them "
-            "there first"
-        )
+        are = "1 article is" if len(held) == 1 else f"{len(held)} articles are"
+        raise Conflict(f"{are} in {slug!r}; pass move_to=<category slug> to move them there first")
     now = utcnow()
     for article in held:
         article.category_id = target.id if target else None
         article.updated_at = now
-        change = {"category": [slug, move_to]}
+        change = {"category": [slug, target.slug if target else None]}
         record_change(session, article, ArticleChangeAction.METADATA, change, author_id, now)
         if article.status == ArticleStatus.PUBLISHED:
             queue_index(session, article)

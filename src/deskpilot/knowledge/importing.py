@@ -10,8 +10,9 @@ hand since as it is. A bad item is reported and skipped; the others are imported
   else the title is the first ``# `` heading outside code fences (removed from the body), else
   the file name; a folder of the path that names a category puts the article in it.
 - HTML (``.html``): the title is ``<title>`` or the first ``<h1>`` (removed from the body only
-  when it is the title); the body becomes Markdown-ish text (headings, paragraphs, list items,
-  tables, ``<pre>`` as code blocks).
+  when it is the title); the body becomes Markdown (headings, paragraphs, nested lists, tables
+  with one-line cells, ``<pre>`` as code blocks, quotes, definition lists), its text escaped so
+  that it shows as written (see ``deskpilot.knowledge.html_import``).
 - CSV and JSON (an array, or an object with ``items``): FAQ rows with ``question`` and
   ``answer`` (or ``title`` and ``content``/``body``), optionally ``id``, ``category``,
   ``language``, ``tags``; one article per row.
@@ -33,8 +34,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from deskpilot.kit.errors import DeskPilotError, InvalidInput
 from deskpilot.kit.language import detect_language
 from deskpilot.knowledge import service
+from deskpilot.knowledge.html_import import html_to_markdown
 from deskpilot.knowledge.repository import (
     ArticleRepository,
     CategoryRepository,
@@ -104,6 +105,7 @@ class Item:
     tags: list[str] = field(default_factory=list)
     visibility: str | None = None  # named by Markdown front matter; must match the import's
     error: str | None = None
+    warning: str | None = None  # what was read but not imported (extra CSV columns)
 
 
 def _external_id(path: str, key: str | None = None) -> str:
@@ -212,186 +214,12 @@ def _markdown(source: Source) -> Item:
     return item
 
 
-_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
-_SCHEME = re.compile(r"[a-z][\w+.-]*:", re.IGNORECASE)
-_SAFE_SCHEMES = ("http:", "https:", "mailto:")
-
-
-def _link_target(href: str | None) -> str | None:
-    """A link's or image's address as a Markdown target: web, mail and relative addresses
-    (spaces and parentheses escaped); None for anything else (``javascript:``, ``data:``)."""
-    value = (href or "").strip()
-    scheme = _SCHEME.match(value)
-    if not value or (scheme is not None and scheme.group().lower() not in _SAFE_SCHEMES):
-        return None
-    return value.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-class _HtmlText(HTMLParser):
-    BLOCKS = {"p", "div", "section", "article", "table", "ul", "ol", "br", "blockquote"}
-    SKIP = {"script", "style", "head", "nav", "footer"}
-    HEAD = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
-    """What a ``<head>`` holds: any other tag starts the body, even without ``</head>``."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: str | None = None
-        self.h1: str | None = None
-        self._in: list[str] = []
-        self._skip = 0
-        self._capture: list[str] = []
-        self._cells: int | None = None  # cells so far in the open table row
-        self._rows = 0  # rows so far in the open table
-        self._pre: list[str] | None = None  # the text of the open <pre>
-        self.blocks: list[str] = []  # code blocks, put in the text at the end
-        self._lists: list[int | None] = []  # open lists: the last number of an <ol>, or None
-        self._links: list[str | None] = []  # open <a>: its Markdown target, or None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if "head" in self._in and tag not in self.HEAD:
-            del self._in[self._in.index("head") :]  # the body started without </head>
-        if tag in self.SKIP and tag != "head":
-            self._skip += 1
-        self._in.append(tag)
-        if tag in {"title", "h1"}:
-            self._capture = []
-        if self._skip:  # inside <nav>, <footer>, <script>...: nothing of it is the article
-            if tag == "a":
-                self._links.append(None)  # its </a> closes it and writes nothing
-            elif tag in {"ol", "ul"}:
-                self._lists.append(None)
-            return
-        if self._pre is not None:
-            if tag == "br":
-                self._pre.append("\n")
-            return
-        if re.fullmatch(r"h[1-6]", tag):
-            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
-        elif tag == "li":
-            number = self._lists[-1] if self._lists else None
-            if number is not None:
-                self._lists[-1] = number + 1
-            self.parts.append(f"\n{number + 1}. " if number is not None else "\n- ")
-        elif tag in {"ol", "ul"}:
-            self._lists.append(0 if tag == "ol" else None)
-            self.parts.append("\n\n")
-        elif tag == "a":
-            target = _link_target(dict(attrs).get("href"))
-            self._links.append(target)
-            if target is not None:
-                self.parts.append("[")
-        elif tag == "img":
-            found = dict(attrs)
-            source = _link_target(found.get("src"))
-            alt = " ".join((found.get("alt") or "").split()).replace("]", "")
-            if source is not None:
-                self.parts.append(f"![{alt}]({source})")
-        elif tag in _INLINE_MARKS:
-            self.parts.append(_INLINE_MARKS[tag])
-        elif tag == "pre":
-            self._pre = []
-        elif tag == "table":
-            self._rows = 0
-            self.parts.append("\n\n")
-        elif tag == "tr":
-            self._end_row()
-            self._cells = 0
-            self.parts.append("\n| ")
-        elif tag in {"td", "th"}:
-            if self._cells is None:  # a cell outside a row
-                self._cells = 0
-                self.parts.append("\n| ")
-            if self._cells:
-                self.parts.append(" | ")
-            self._cells += 1
-        elif tag in self.BLOCKS:
-            self.parts.append(" " if self._cells is not None else "\n\n" if tag != "br" else "\n")
-
-    def _end_row(self) -> None:
-        """A table row becomes one Markdown line, the first one followed by the header line."""
-        if self._cells is None:
-            return
-        self.parts.append(" |")
-        if not self._rows:
-            self.parts.append("\n|" + " --- |" * max(self._cells, 1))
-        self._rows += 1
-        self._cells = None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and tag != "head" and self._skip:
-            self._skip -= 1
-        if tag == "title" and self.title is None:
-            self.title = " ".join("".join(self._capture).split()) or None
-        if tag == "h1" and self.h1 is None and not self._skip:
-            self.h1 = " ".join("".join(self._capture).split()) or None
-        if tag in self._in:
-            while self._in and self._in.pop() != tag:
-                pass
-        if self._skip:  # what a skipped region opened closes without a trace
-            if tag == "a" and self._links:
-                self._links.pop()
-            elif tag in {"ol", "ul"} and self._lists:
-                self._lists.pop()
-            return
-        if tag == "pre" and self._pre is not None:
-            code = "".join(self._pre).strip("\n")
-            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
-            self.blocks.append(f"{fence}\n{code}\n{fence}")
-            self.parts.append(f"\n\n\x00{len(self.blocks) - 1}\x00\n\n")
-            self._pre = None
-        elif self._pre is not None:
-            return
-        elif tag in {"tr", "table"}:
-            self._end_row()
-            if tag == "table":
-                self.parts.append("\n\n")
-        elif tag in {"td", "th"}:
-            pass
-        elif tag == "a" and self._links:
-            target = self._links.pop()
-            if target is not None:
-                self.parts.append(f"]({target})")
-        elif tag in _INLINE_MARKS:
-            self.parts.append(_INLINE_MARKS[tag])
-        elif tag in {"ol", "ul"}:
-            if self._lists:
-                self._lists.pop()
-            self.parts.append("\n\n")
-        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
-            self.parts.append(" " if self._cells is not None else "\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if "head" in self._in and data.strip() and not {"title", "style", "script"} & {*self._in}:
-            del self._in[self._in.index("head") :]  # text starts the body, even without </head>
-        if "title" in self._in or "h1" in self._in:
-            self._capture.append(data)
-        if self._skip or "title" in self._in or ("head" in self._in and "body" not in self._in):
-            return
-        if self._pre is not None:
-            self._pre.append(data)
-        elif self._cells is not None:
-            self.parts.append(re.sub(r"\s+", " ", data).replace("|", "\\|"))
-        else:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-    def text(self) -> str:
-        self._end_row()
-        joined = "".join(self.parts)
-        lines = [re.sub(r" {2,}", " ", line.strip()) for line in joined.split("\n")]
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-        # A code block keeps its lines as they are (_decode refuses NUL, so NUL can mark them).
-        return re.sub("\x00([0-9]+)\x00", lambda m: self.blocks[int(m.group(1))], text)
-
-
 def _html(source: Source) -> Item:
-    parser = _HtmlText()
-    parser.feed(_decode(source.data))
-    parser.close()
-    body = parser.text()
-    title = parser.title or parser.h1 or PurePosixPath(source.path).stem
-    if parser.h1 and title == parser.h1 and body.split("\n", 1)[0] == f"# {parser.h1}":
-        body = body[len(parser.h1) + 2 :].strip()  # the heading is the title: not twice
+    page = html_to_markdown(_decode(source.data))
+    body = page.body
+    title = page.title or page.h1 or PurePosixPath(source.path).stem
+    if page.h1 and title == page.h1 and page.h1_line and body.split("\n", 1)[0] == page.h1_line:
+        body = body[len(page.h1_line) :].strip()  # the heading is the title: not twice
     return Item(
         external_id=_external_id(source.path),
         title=title,
@@ -449,20 +277,139 @@ def _read_metadata(item: Item, row: dict[str, Any]) -> None:
         item.tags = [t for t in re.split(r"[,;|]", tags) if t.strip()]
 
 
+TITLE_COLUMNS = ("question", "title")
+BODY_COLUMNS = ("answer", "content", "body", "text")
+KNOWN_COLUMNS = {*TITLE_COLUMNS, *BODY_COLUMNS, "id", "external_id", "category", "language"}
+KNOWN_COLUMNS |= {"lang", "tags"}
+DELIMITERS = (",", ";", "\t")
+_SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter whose columns in the header line name a question and an answer (or a
+    title and content); else the one of , ; and tab the line has most of."""
+    for delimiter in DELIMITERS:
+        names = {n.strip().lower() for n in next(csv.reader([header], delimiter=delimiter), [])}
+        if names & set(TITLE_COLUMNS) and names & set(BODY_COLUMNS):
+            return delimiter
+    return max(DELIMITERS, key=header.count)
+
+
+def _unclosed(record: str, delimiter: str) -> bool:
+    """The record (its lines from its first on) opens a quoted field that never closes."""
+    try:
+        for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _records(
+    lines: list[str], first: int, delimiter: str
+) -> Iterator[tuple[int, list[str] | None]]:
+    """Each CSV record from ``lines[first:]`` with the number of its first line (1-based). A
+    record whose quote never closes would swallow every line after it: it comes as None, and
+    the records from its next line on are read as if it were not there."""
+    while first < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[first:]), newline=""), delimiter=delimiter)
+        start = first + 1
+        for fields in reader:
+            if reader.line_num + first == len(lines) and _unclosed(
+                "".join(lines[start - 1 :]), delimiter
+            ):
+                yield start, None
+                first = start  # go on from the line after the quote
+                break
+            yield start, fields
+            start = first + reader.line_num + 1
+        else:
+            return
+
+
+def _csv_items(path: str, text: str) -> Iterator[Item]:
+    """One item per row of a CSV file: comma-, semicolon- or tab-separated (told from the
+    header line, or named by a first ``sep=`` line as Excel writes it)."""
+    lines = io.StringIO(text, newline="").readlines()
+    first = 0
+    sep = _SEP_LINE.fullmatch(lines[0].rstrip("\r\n")) if lines else None
+    if sep is not None:
+        first = 1
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines):
+        return
+    header_line = lines[first].rstrip("\r\n")
+    delimiter = sep.group(1) if sep is not None else _delimiter(header_line)
+    records = _records(lines, first, delimiter)
+    try:
+        _, header = next(records)
+        names = [name.strip().lower() for name in header or []]
+        if (
+            header is None
+            or not set(names) & set(TITLE_COLUMNS)
+            or not set(names) & set(BODY_COLUMNS)
+        ):
+            yield Item(
+                external_id=_external_id(path),
+                error=(
+                    f"has no question and answer (or title and content) columns in its header "
+                    f"line {header_line[:200]!r}: name them there, separated by , ; or a tab "
+                    "(or start the file with a line such as sep=; to name the separator)"
+                ),
+            )
+            return
+        unknown = [h for h, n in zip(header, names, strict=True) if n and n not in KNOWN_COLUMNS]
+        rows = ((n, f) for n, f in records if f != [])  # a blank line is no row
+        for position, (line, fields) in enumerate(rows, start=1):
+            known = unknown if position == 1 else []
+            yield _csv_row(path, (header, names, known), position, line, fields)
+    except csv.Error as exc:
+        yield Item(external_id=_external_id(path, "csv"), error=f"is not valid CSV: {exc}")
+
+
+def _csv_row(
+    path: str,
+    columns: tuple[list[str], list[str], list[str]],
+    position: int,
+    line: int,
+    fields: list[str] | None,
+) -> Item:
+    """The item of one CSV row (``columns``: the header, its names in lower case, the ones not
+    imported), warned of the values that are not imported."""
+    header, _, unknown = columns
+    if fields is None:
+        return Item(
+            external_id=_external_id(path, f"row-{position}"),
+            error=(
+                f"line {line}: a quote opens a field that is never closed (a quote inside a "
+                'field must be doubled: ""): the row was not imported; the rows after it were'
+            ),
+        )
+    row = dict(zip(header, fields[: len(header)], strict=False))
+    item = _row(path, row, position)
+    warnings = []
+    if unknown:
+        warnings.append(
+            f"the column(s) {', '.join(repr(u) for u in unknown)} are not imported (the known "
+            f"ones: {', '.join(sorted(KNOWN_COLUMNS))})"
+        )
+    extra = [value for value in fields[len(header) :] if value.strip()]
+    if extra:
+        shown = ", ".join(repr(v[:40]) for v in extra[:5])
+        warnings.append(
+            f"line {line} has {len(extra)} value(s) beyond the header's columns, which were not "
+            f"imported: {shown}"
+        )
+    item.warning = "; ".join(warnings) or None
+    return item
+
+
 def _rows(source: Source) -> Iterator[Item]:
     suffix = PurePosixPath(source.path).suffix.lower()
     text = _decode(source.data)
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        position = 0
-        try:
-            for position, row in enumerate(reader, start=1):
-                yield _row(source.path, row, position)
-        except csv.Error as exc:
-            yield Item(
-                external_id=_external_id(source.path, f"row-{position + 1}"),
-                error=f"is not valid CSV from row {position + 1} on: {exc}",
-            )
+        yield from _csv_items(source.path, text)
     elif suffix == ".json":
         try:
             value = json.loads(text)
@@ -579,6 +526,8 @@ async def import_sources(
         raise InvalidInput.field("body.language", "must be a language tag such as en, zh or pt-BR")
     await service.ensure_categories(session, workspace_id)
     slugs = {c.slug for c in await CategoryRepository(session, workspace_id).ordered()}
+    if options.category is not None:  # a slug is read ignoring case, as a folder's name is
+        options = replace(options, category=options.category.strip().lower())
     if options.category is not None and options.category not in slugs:
         raise InvalidInput.field("body.category", f"no category {options.category!r}")
     items = [item for source in sources for item in items_of(source)]
@@ -642,7 +591,9 @@ async def _import_item(
     languages: _Languages,
     author_id: str | None,
 ) -> ImportItemResult:
-    failed = ImportItemResult(external_id=item.external_id, outcome="failed", error=item.error)
+    failed = ImportItemResult(
+        external_id=item.external_id, outcome="failed", error=item.error, warning=item.warning
+    )
     if item.error is not None:
         return failed
     if item.visibility is not None and item.visibility.lower() != options.visibility.value:
@@ -678,7 +629,10 @@ async def _import_item(
             # the file is as it was last imported and the article was edited since: the
             # edits stay (and stay unpublished when they are), the import brings nothing new
             return ImportItemResult(
-                external_id=item.external_id, article_id=existing.id, outcome="unchanged"
+                external_id=item.external_id,
+                article_id=existing.id,
+                outcome="unchanged",
+                warning=item.warning,
             )
         if existing is None:
             article = await service.create_article(
@@ -719,7 +673,9 @@ async def _import_item(
     except DeskPilotError as exc:
         failed.error = str(exc)
         return failed
-    return ImportItemResult(external_id=item.external_id, article_id=article.id, outcome=outcome)
+    return ImportItemResult(
+        external_id=item.external_id, article_id=article.id, outcome=outcome, warning=item.warning
+    )
 
 
 async def _edited_since_same_import(

@@ -378,6 +378,9 @@ class ImportItemResult(BaseModel):
     article_id: str | None = None
     outcome: str = Field(description="created, updated, unchanged or failed")
     error: str | None = None
+    warning: str | None = Field(
+        default=None, description="What the item held that was not imported (extra CSV columns)."
+    )
 
 
 class ImportResult(BaseModel):

@@ -106,6 +106,7 @@ async def create_category(
         raise Conflict(
             f"a category {body.slug!r} exists", fields=[FieldError("body.slug", "is taken")]
         )
+    await require_unique_name(session, workspace_id, body.name)
     if len(await repository.ordered()) >= MAX_CATEGORIES:
         raise Conflict(f"a workspace has at most {MAX_CATEGORIES} categories")
     category = repository.add(
@@ -117,12 +118,28 @@ async def create_category(
     return CategoryRead.model_validate(category)
 
 
+async def require_unique_name(
+    session: AsyncSession, workspace_id: str, name: str, other_than: str | None = None
+) -> None:
+    """Conflict when another category of the workspace (not the one with id ``other_than``)
+    has the name ``name``, ignoring case: two categories named alike cannot be told apart."""
+    wanted = name.strip().casefold()
+    for category in await CategoryRepository(session, workspace_id).ordered():
+        if category.id != other_than and category.name.strip().casefold() == wanted:
+            raise Conflict(
+                f"the category {category.slug!r} is already named {category.name!r}",
+                fields=[FieldError("body.name", "is taken")],
+            )
+
+
 async def category_id(
     session: AsyncSession, workspace_id: str, slug: str | None, field: str = "body.category"
 ) -> str | None:
-    """The id of the category ``slug`` (None for None); an unknown slug is a 422 on ``field``."""
+    """The id of the category ``slug``, read ignoring case (None for None); an unknown slug is
+    a 422 on ``field``."""
     if slug is None:
         return None
+    slug = slug.strip().lower()
     await ensure_categories(session, workspace_id)
     category = await CategoryRepository(session, workspace_id).by_slug(slug)
     if category is None:
@@ -300,7 +317,7 @@ async def update_article(
     locked first, as in ``publish`` and ``rollback``: concurrent writers of one article take
     turns, and the later one sees what the earlier saved (a 409, not a duplicate version)."""
     article = await ArticleRepository(session, workspace_id).lock_or_404(article_id)
-    _require_current(article, body.base_version, "edit")
+    _require_current(article, body.base_version, "edit", "body.base_version")
     _require_unchanged(article, body.base_updated_at)
     given = body.model_fields_set
     new_category = (
@@ -471,10 +488,15 @@ async def diff(
     return DiffRead(from_version=old, to_version=new, diff=unified_diff(before, after))
 
 
-def _require_current(article: Article, version: int | None, what: str) -> None:
+def _require_current(article: Article, version: int | None, what: str, field: str) -> None:
     """Conflict when ``version``, the current version someone read, is no longer current:
     another editor saved since (a stale edit or publish would overwrite or publish unread
-    text)."""
+    text). A version that was never saved is a 422 on ``field``."""
+    if version is not None and version > article.current_version:
+        raise InvalidInput.field(
+            field,
+            f"there is no version {version} (the current version is {article.current_version})",
+        )
     if version is not None and version != article.current_version:
         raise Conflict(
             f"version {article.current_version} of this article was saved after version "
@@ -507,7 +529,7 @@ async def publish(
     draft may be saved without text, but a version whose body shows nothing (empty, spaces,
     invisible characters) is not published: 422 on ``body``."""
     article = await ArticleRepository(session, workspace_id).lock_or_404(article_id)
-    _require_current(article, version, "publish")
+    _require_current(article, version, "publish", "body.version")
     if (
         article.status == ArticleStatus.PUBLISHED
         and article.published_version == article.current_version

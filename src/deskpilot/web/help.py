@@ -21,6 +21,7 @@ open to anyone). It is validated, stored against the version the page showed (so
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,12 @@ MAX_PAGE = 100
 MAX_SEARCH_PAGE = 10  # 200 results: a public page asks the search for no more
 PASSAGE_CHARS = 240
 
-Language = Annotated[str | None, Query(alias="lang", max_length=16, pattern=r"^[A-Za-z0-9-]+$")]
+LANGUAGE_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
+MAX_PAGE_DIGITS = 8
+
+# Query values are checked here, not by FastAPI: a visitor who edits the address gets a page
+# (a 400 or a 404), not a JSON error.
+Language = Annotated[str | None, Query(alias="lang")]
 
 
 async def _workspace(session: SessionDep, slug: str) -> Workspace:
@@ -147,6 +153,30 @@ def _not_found(request: Request, lang: str | None) -> Response:
     )
 
 
+def _bad_request(request: Request, lang: str | None, reason: str) -> Response:
+    """The help center's page for an address it cannot read (400): ``reason`` is a key of
+    ``help_texts.TEXTS`` (``bad_request.lang``, ``bad_request.q``) saying what is wrong."""
+    valid = lang if lang is not None and LANGUAGE_CODE.fullmatch(lang) else None
+    language = help_texts.pick_language(valid, request.headers.get("accept-language"))
+    context = _interface(language)
+    texts = help_texts.TEXTS[str(context["ui_language"])]
+    context["error"] = {
+        "title": texts["bad_request.title"],
+        "heading": texts["bad_request.heading"],
+        "body": texts[reason].format(limit=MAX_QUERY_CHARS),
+    }
+    return templates.TemplateResponse(request, "help_not_found.html", context, status_code=400)
+
+
+def _query_problem(lang: str | None, q: str | None = None) -> str | None:
+    """What is wrong with the query values a visitor may have typed (None: nothing)."""
+    if lang is not None and not LANGUAGE_CODE.fullmatch(lang):
+        return "bad_request.lang"
+    if q is not None and len(q) > MAX_QUERY_CHARS:
+        return "bad_request.q"
+    return None
+
+
 @router.get("/help/{workspace_slug}", response_class=HTMLResponse)
 async def help_home(
     request: Request,
@@ -154,14 +184,24 @@ async def help_home(
     session: SessionDep,
     resources: ResourcesDep,
     lang: Language = None,
-    q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)] = None,
-    category: Annotated[str | None, Query(max_length=80)] = None,
-    page: Annotated[str | None, Query(max_length=8)] = None,
+    q: Annotated[str | None, Query()] = None,
+    category: Annotated[str | None, Query()] = None,
+    page: Annotated[str | None, Query()] = None,
 ) -> Response:
-    """The articles of one language, by category (``?category=slug``), or the passages that
-    answer ``?q=`` best; ``?page=`` pages through either (``ARTICLES_PER_PAGE`` articles,
-    ``SEARCH_LIMIT`` results)."""
-    number = int(page) if page and page.isdecimal() else 1 if page is None else 0
+    """The articles of one language, by category (``?category=slug``, read ignoring case), or
+    the passages that answer ``?q=`` best; ``?page=`` pages through either
+    (``ARTICLES_PER_PAGE`` articles, ``SEARCH_LIMIT`` results). A language that is no language
+    code or a search over ``MAX_QUERY_CHARS`` is a 400 page; a page that is not there, a 404."""
+    problem = _query_problem(lang, q)
+    if problem is not None:
+        return _bad_request(request, lang, problem)
+    number = (
+        int(page)
+        if page and page.isdecimal() and page.isascii() and len(page) <= MAX_PAGE_DIGITS
+        else 1
+        if page is None
+        else 0
+    )
     query = " ".join((q or "").split())
     try:
         workspace = await _workspace(session, workspace_slug)
@@ -176,7 +216,8 @@ async def help_home(
     pairs = await service.help_articles(session, workspace.id, language)
     every = await service.help_categories(session, workspace.id)
     by_id = {c.id: c for c in every}
-    selected = next((c for c in every if c.slug == category), None)
+    wanted = category.strip().lower() if category is not None else None
+    selected = next((c for c in every if c.slug == wanted), None)
     if category is not None and selected is None:
         return _not_found(request, lang)
     counts = Counter(a.category_id for a, _ in pairs if a.category_id in by_id)
@@ -247,11 +288,15 @@ async def help_article(
     workspace_slug: str,
     article_id: str,
     session: SessionDep,
-    thanks: Annotated[bool, Query()] = False,
+    thanks: Annotated[str | None, Query()] = None,
     lang: Language = None,
 ) -> Response:
     """One article; its interface speaks the article's language (``?lang=`` only chooses the
-    404 page's language, as that page must not depend on the article)."""
+    404 page's language, as that page must not depend on the article). ``?thanks=true`` (where
+    a vote leads) adds a thank-you; any other value is no vote and is ignored."""
+    problem = _query_problem(lang)
+    if problem is not None:
+        return _bad_request(request, lang, problem)
     try:
         workspace = await _workspace(session, workspace_slug)
         article, version = await service.help_article(session, workspace.id, article_id)
@@ -269,7 +314,7 @@ async def help_article(
             "updated": help_texts.format_date(version.created_at.date(), article.language),
             "article_id": article.id,
             "version": version.number,
-            "thanks": thanks,
+            "thanks": (thanks or "").strip().lower() in {"true", "1", "yes", "on"},
             **_interface(article.language),
         },
     )

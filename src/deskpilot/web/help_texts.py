@@ -2,7 +2,8 @@
 """The help center's words in English, Chinese and Russian (other languages get English).
 
 Only the interface is translated here: titles, the search box, the built-in categories' names,
-the feedback form, dates, the language switcher and the 404 page. Articles and the categories a
+the feedback form, dates, the language switcher, the 404 page and
+the page for an address that is not valid (400). Articles and the categories a
 workspace names itself are shown as written.
 """
 
@@ -52,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "The article may have been moved or withdrawn. Check the address, or go back to the "
             "help center you came from."
         ),
+        "bad_request.title": "Invalid address",
+        "bad_request.heading": "This address is not valid",
+        "bad_request.lang": "The language in the address is not a language code such as en or zh.",
+        "bad_request.q": "The search is too long: use at most {limit} characters.",
         "category.product-information": "Product information",
         "category.faq": "FAQ",
         "category.cases": "Cases",
@@ -87,6 +92,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found.title": "页面不存在",
         "not_found.heading": "此页面不存在",
         "not_found.body": "文章可能已被移动或撤下。请检查网址，或返回您之前所在的帮助中心。",
+        "bad_request.title": "网址无效",
+        "bad_request.heading": "此网址无效",
+        "bad_request.lang": "网址中的语言不是有效的语言代码（例如 en 或 zh）。",
+        "bad_request.q": "搜索内容太长：最多 {limit} 个字符。",
         "category.product-information": "产品信息",
         "category.faq": "常见问题",
         "category.cases": "案例",
@@ -125,6 +134,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Возможно, статью перенесли или сняли с публикации. Проверьте адрес или вернитесь "
             "в справочный центр, из которого вы пришли."
         ),
+        "bad_request.title": "Неверный адрес",
+        "bad_request.heading": "Этот адрес неверен",
+        "bad_request.lang": "Язык в адресе не является кодом языка, например en или zh.",
+        "bad_request.q": "Слишком длинный поисковый запрос: не больше {limit} символов.",
         "category.product-information": "Информация о товарах",
         "category.faq": "Частые вопросы",
         "category.cases": "Кейсы",

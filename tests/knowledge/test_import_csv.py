@@ -1,0 +1,62 @@
+"""CSV files as spreadsheets write them: separated by semicolons or tabs, or named by an Excel
+``sep=`` line; a header without question and answer columns is one clear error; an unclosed
+quote is reported at its line (and the rows after it are imported); values beyond the header's
+columns are reported, not dropped silently."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import Tenant
+from tests.knowledge.test_import_formats import _article, _upload
+
+
+async def test_semicolon_tab_and_sep_line_files_are_read(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    files = [
+        ("semi.csv", b'\xef\xbb\xbfquestion;answer\nSemi question?;"Yes; within 1 hour."\n'),
+        ("tab.csv", b"question\tanswer\nTab question?\tTab, answer\n"),
+        ("excel.csv", b"sep=;\r\nquestion;answer\r\nSep line?;yes, it is\r\n"),
+    ]
+
+    result = await _upload(client, tenant, files)
+
+    assert (result["created"], result["failed"]) == (3, 0), result
+    bodies = [(await _article(client, tenant, i["article_id"]))["body"] for i in result["items"]]
+    assert bodies == ["Yes; within 1 hour.", "Tab, answer", "yes, it is"]
+    assert [i["warning"] for i in result["items"]] == [None, None, None]
+
+
+async def test_a_header_without_question_and_answer_fails_once_naming_it(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    csv = b"frage|antwort\nWo?|Hier\nWann?|Jetzt\n"
+
+    result = await _upload(client, tenant, [("de.csv", csv)])
+
+    assert result["failed"] == 1, result
+    assert len(result["items"]) == 1
+    error = result["items"][0]["error"]
+    assert "header line 'frage|antwort'" in error
+    assert "sep=" in error
+
+
+async def test_an_unclosed_quote_is_reported_at_its_line_and_extra_values_are_reported(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    csv = (
+        b"question,answer,notes\nRagged extra?,ans,note,EXTRA,MORE\n"
+        b'"Unclosed quote?,ans\nAfter unclosed?,ans after\n'
+    )
+
+    result = await _upload(client, tenant, [("ragged.csv", csv)])
+
+    assert (result["created"], result["failed"]) == (2, 1), result
+    first, unclosed, after = result["items"]
+    assert "'notes'" in first["warning"]
+    assert "line 2 has 2 value(s) beyond the header's columns" in first["warning"]
+    assert "'EXTRA', 'MORE'" in first["warning"]
+    assert unclosed["error"].startswith("line 3: a quote opens a field that is never closed")
+    article = await _article(client, tenant, after["article_id"])
+    assert (article["title"], article["body"]) == ("After unclosed?", "ans after")
