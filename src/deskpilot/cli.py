@@ -358,6 +358,8 @@ def import_kb(
     for item in result.items:
         if item.error is not None:
             typer.echo(f"{item.external_id}: {item.error}", err=True)
+        elif item.warning is not None:
+            typer.echo(f"{item.external_id}: warning: {item.warning}", err=True)
     typer.echo(
         f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.failed} failed",

@@ -5,10 +5,13 @@ columns are reported, not dropped silently."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from tests.factories import Tenant
 from tests.knowledge.test_import_formats import _article, _upload
+from tests.test_cli import Deskpilot
 
 
 async def test_semicolon_tab_and_sep_line_files_are_read(
@@ -60,3 +63,16 @@ async def test_an_unclosed_quote_is_reported_at_its_line_and_extra_values_are_re
     assert unclosed["error"].startswith("line 3: a quote opens a field that is never closed")
     article = await _article(client, tenant, after["article_id"])
     assert (article["title"], article["body"]) == ("After unclosed?", "ans after")
+
+
+def test_the_cli_prints_an_items_warning(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.csv"
+    faq.write_text("question,answer\nRagged?,Yes,EXTRA\n", encoding="utf-8")
+    cli = Deskpilot(tmp_path / "data")
+    assert cli("workspace", "create", "shop", "--name", "Shop").returncode == 0
+
+    run = cli("import", "kb", str(faq))
+
+    assert run.returncode == 0, run.stderr
+    assert "warning:" in run.stderr
+    assert "'EXTRA'" in run.stderr
