@@ -186,13 +186,25 @@ def test_all_but_also_before_except_keep_and_return_and_cannot_keep() -> None:
 
 
 def test_part_of_an_order_or_of_an_items_units_is_no_whole_action() -> None:
-    from deskpilot.ai.requests import asks_for_part
+    from deskpilot.ai.requests import asks_for_part, asks_for_some_units
 
-    assert asks_for_part("cancel_order", "cancel everything except the tray")
-    assert asks_for_part("cancel_order", "cancel the order but keep the mug")
-    assert not asks_for_part("cancel_order", "cancel #W1, I ordered it by mistake")
-    assert asks_for_part("return_order", "return one of the three cups")
-    assert asks_for_part("return_order", "верните одну из трёх кружек")
-    assert asks_for_part("return_order", "三个杯子退其中一个")
-    assert not asks_for_part("return_order", "return the cups and the teapot")
-    assert not asks_for_part("order_status", "where is one of the three cups?")
+    tray: list[dict[str, object]] = [
+        {"name": "Tea Tray", "item_id": "1"},
+        {"name": "Honey Jar", "item_id": "2"},
+    ]
+    assert asks_for_part("cancel_order", "cancel everything except the honey jar", tray)
+    assert asks_for_part("cancel_order", "cancel the order but keep the tray", tray)
+    assert not asks_for_part("cancel_order", "cancel #W1, but keep my account open", tray)
+    assert not asks_for_part("cancel_order", "cancel #W1, I ordered it by mistake", tray)
+    cups: list[dict[str, object]] = [{"name": "Espresso Cup", "item_id": "1", "quantity": 3}]
+    cups += tray
+    assert asks_for_part("return_order", "return one Espresso Cup", cups)
+    assert not asks_for_part("return_order", "return the three espresso cups", cups)
+    assert not asks_for_part("return_order", "return one tea tray", cups)  # a line of one
+    paste = [{"name": "Зубная паста", "item_id": "1", "quantity": 4}]
+    assert asks_for_part("return_order", "Верните одну зубную пасту", paste)
+    assert asks_for_some_units("return one of the three cups")
+    assert asks_for_some_units("верните одну из трёх кружек")
+    assert asks_for_some_units("三个杯子退其中一个")
+    assert not asks_for_some_units("I want to cancel one of my orders, #W1000001")
+    assert not asks_for_some_units("I'd like to return one of the items in #W6000001")

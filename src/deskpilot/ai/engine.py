@@ -68,6 +68,7 @@ from deskpilot.ai.requests import (
     asked_instead,
     asks_for_an_exchange,
     asks_for_part,
+    asks_for_some_units,
     asks_in_general,
     asks_its_status,
     follow_up_question,
@@ -83,6 +84,7 @@ from deskpilot.ai.turn import (
     Outcome,
     Turn,
     another_request,
+    ask_again,
     asks_another,
     claims,
     continues_flow,
@@ -90,6 +92,7 @@ from deskpilot.ai.turn import (
     intent_acting,
     new_request,
     one_at_a_time,
+    partial,
     says_nothing_else,
     still_allowed,
     verification_locked,
@@ -184,6 +187,7 @@ class Engine:
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         turn.waited_on = turn.state.pending_intent
+        await self.order_focus.mark_order_numbers(turn)
         await self.order_focus.note_named(turn)
         proved = await self._remember_proof(turn)
         pending = turn.state.pending_action
@@ -277,10 +281,10 @@ class Engine:
             answered = await self._answer(turn, retriever, None, strict=True)
             if answered.decision == Decision.ANSWER or pending.get("asked_again"):
                 return answered
-            return self._ask_again(turn, pending, "a question nothing answers", unanswered=True)
+            return ask_again(turn, pending, "a question nothing answers", unanswered=True)
         if pending and not pending.get("asked_again") and says_nothing_else(turn):
             # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
-            return self._ask_again(turn, pending, "neither yes nor no")
+            return ask_again(turn, pending, "neither yes nor no")
         flow = turn.state.pending_intent
         bare = flow not in (None, "clarify") and len(turn.text.split()) <= BARE_ANSWER_WORDS
         yes = is_confirmation(turn.text, language) if bare else None
@@ -316,8 +320,9 @@ class Engine:
             if asks_in_general(turn.text) and not status:
                 # "what is your return policy?": knowledge answers it when it can; at the usual
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
-                # only clearly when it is about their order or answers the bot's question
-                strict = in_flow or own
+                # only clearly when it is about their order or answers the bot's question (from
+                # someone not verified, "can I return it?" is a question of policy all the same)
+                strict = in_flow or (own and not await self._unknown(turn))
                 answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
@@ -327,11 +332,8 @@ class Engine:
                 if answered.decision == Decision.ANSWER:
                     return answered
                 return self._handoff("an exchange: people handle it", language)
-            if asks_for_part(action, turn.text):
-                # "cancel all but the tray", "return one of the three cups": not what the
-                # action does; the whole would be too much, so people do the part
-                reply = say(f"actions.partial.{action}", language)
-                return Outcome(Decision.HANDOFF, f"{action}: only part of it asked for", reply)
+            if action in ("cancel_order", "return_order") and asks_for_some_units(turn.text):
+                return partial(action, language)
             if not in_flow and await self._a_question_before_who(turn, own):
                 # "is delivery free?", "do u ship to canada": knowledge answers it, or people
                 # do; no identity check for a question about nothing of theirs
@@ -370,6 +372,10 @@ class Engine:
             or order_ids(turn.text)
         ):
             return False
+        return await self._unknown(turn)
+
+    async def _unknown(self, turn: Turn) -> bool:
+        """Whether nobody is verified in this conversation yet."""
         return (await self._verified_customer(turn)).customer_id is None
 
     async def _yes_or_no_to_a_question(self, turn: Turn, flow: str, yes: bool) -> Outcome:
@@ -425,18 +431,6 @@ class Engine:
         if answers == Handling.ACTION and said and not says_an_action(understood.intent, turn.text):
             return other, True
         return understood.intent, confident
-
-    @staticmethod
-    def _ask_again(turn: Turn, pending: dict[str, Any], why: str, **extra: Any) -> Outcome:
-        """The plan stands; the bot asks once more for a yes or no."""
-        turn.state.pending_action = {**pending, "asked_again": True}
-        return Outcome(
-            Decision.CLARIFY,
-            f"{pending['name']}: {why}; asked again",
-            say("actions.confirm.again", turn.understanding.language),
-            action=pending,
-            **extra,
-        )
 
     def _handoff(self, reason: str, language: str, **extra: Any) -> Outcome:
         return Outcome(Decision.HANDOFF, reason, say("handoff.notice", language), **extra)
@@ -602,6 +596,8 @@ class Engine:
             turn.state.pending_intent = None
             return await self._statuses(context, action, named)
         focus = await self.order_focus.focus(turn, context, action.order_statuses)
+        if focus is not None and asks_for_part(action.name, turn.text, focus.items):
+            return partial(action.name, language)
         filled = await self.slot_filler.fill(turn, action, focus)
         if self.order_focus.not_theirs and not order_ids(turn.text):
             filled["order_id"] = None  # nor an order named earlier: none holds that item

@@ -6,6 +6,7 @@ pending order). Never a guess: when it cannot be told, there is none and the bot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,16 @@ from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
 CATALOGUE_ORDERS = 500  # the workspace's newest orders, for what the shop sells
+# a number that may be an order's without a "#" ("T6002", "DE1255", "A-20932", "88813")
+_BARE_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_@.#/-])([A-Za-z]{1,3}-?\d{3,12}|\d{4,12})(?![A-Za-z0-9_@-])"
+)
+MARKED_AT_MOST = 5  # bare numbers looked up in one message
+
+
+def _shape(number: str) -> str:
+    """ "#A-20931" -> "A-ddddd": how a shop writes its order numbers."""
+    return re.sub(r"\d", "d", number.lstrip("#").upper())
 
 
 class OrderFocus:
@@ -34,6 +45,36 @@ class OrderFocus:
         self.session = session
         self.workspace_id = workspace_id
         self.not_theirs: str | None = None  # an item the shop sells that none of theirs holds
+
+    async def mark_order_numbers(self, turn: Turn) -> None:
+        """Writes a "#" before each bare number of ``turn.text`` that is an order number here:
+        one an order of the workspace has, or, of letters and digits, shaped as the customer's
+        own order numbers are ("A-20932" when theirs are "#A-20931"). So "cancel A-20932" is
+        about that order, found or not, and never about another one of theirs; "Apt B1204" in
+        a shop whose numbers are "#W1234567" stays an apartment."""
+        bare = [m for m in _BARE_NUMBER.finditer(turn.text) if not order_ids(m.group(1))][
+            :MARKED_AT_MOST
+        ]
+        if not bare:
+            return
+        mine = turn.state.verified_customer_id or (
+            turn.customer_id if turn.channel_verified else None
+        )
+        shapes: set[str] = set()
+        if mine is not None and any(not m.group(1).isdigit() for m in bare):
+            recent, _ = await orders.list_customer_orders(
+                self.session, self.workspace_id, mine, None, RECENT_ORDERS
+            )
+            shapes = {_shape(o.external_id) for o in recent}
+        text = turn.text
+        for found in reversed(bare):
+            number = found.group(1)
+            known = _shape(number) in shapes or (
+                await orders.find_order(self.session, self.workspace_id, number) is not None
+            )
+            if known:
+                text = f"{text[: found.start(1)]}#{number}{text[found.end(1) :]}"
+        turn.text = text
 
     async def note_named(self, turn: Turn) -> None:
         """The order the customer names is the one "it" and "that one" mean from now on, even

@@ -6,17 +6,25 @@ Pure functions of the text, for the engine's decisions."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from deskpilot.ai.actions.exclusions import set_apart
-from deskpilot.ai.actions.slots import asks_something, order_ids, without_order_ids
+from deskpilot.ai.actions.return_order import ALL_ITEMS
+from deskpilot.ai.actions.slots import (
+    asks_something,
+    item_mentions,
+    order_ids,
+    without_order_ids,
+)
+from deskpilot.orders.service import item_key
 
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
     r"|when (do|does)"
     r"|which|is it possible)\b"
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
-    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно ли|сколько|какие",
+    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно|сколько|какие",
     re.IGNORECASE,
 )
 # "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":
@@ -46,7 +54,7 @@ _ASKS_ABOUT_AN_ORDER = re.compile(
 # (asked for, not told about: "#W1 got cancelled", "my address is correct now" ask nothing)
 _ACTION_WORDS = {
     "cancellation": re.compile(
-        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)|(?<![已被])取消", re.IGNORECASE
+        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)?(?![а-яё])|(?<![已被])取消", re.IGNORECASE
     ),
     "return_refund": re.compile(
         r"\breturn\b(?!ed)|оформить\s+возврат|(?<![а-яё])верн(?:уть|ите|и)(?![а-яё])|退货",
@@ -179,22 +187,64 @@ _REFUND = re.compile(
 )
 
 
-# some of an item's units: "one of the three cups", "2 of the 3", "half of my order", "одну из
-# трёх", "其中一个", "一半"
+# some of an item's units: "one of the three cups", "2 of the 3", "half of the mugs", "одну из
+# трёх", "其中一个", "一半" ("one of my orders", "one of the items" choose whole ones)
 _PART_OF = re.compile(
-    r"\b(?:one|two|three|four|\d+)\s+of\s+(?:the|my|these|those)\b|\bhalf\s+(?:of\s+)?(?:the|my)\b"
+    r"\b(?:one|two|three|four|\d+)\s+of\s+(?:the|my|these|those)\b"
+    r"(?!\s+(?:orders?|items?|products?|things)\b)"
+    r"|\bhalf\s+(?:of\s+)?(?:the|my)\b"
     r"|(?<![а-яё])(?:одн[уа]|две|два|три|\d+)\s+из(?![а-яё])|половин|其中(?:一|两|二|三|\d)|一半",
     re.IGNORECASE,
 )
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]")
+_COUNTS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "одну": 1, "одна": 1, "один": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
+    "пять": 5, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
+}  # fmt: skip
+_COUNT = r"(\d+|" + "|".join(_COUNTS) + r")"
 
 
-def asks_for_part(action: str | None, text: str) -> bool:
-    """Whether the message asks for part of what the action does at once: a cancellation that
-    leaves items out ("cancel everything except the tray"; an order is cancelled whole), or
-    some of an item's units ("return one of the three cups"; a return takes a line whole)."""
+def _count_before(text: str, name: str) -> int | None:
+    """The count said right before the item's name ("one Wireless Mouse", "одну зубную пасту",
+    "一个键盘"), or None."""
+    first = name.split()[0] if name.split() else ""
+    head = first[:1] if _HAN_NAME.match(first) else first[:4]  # stems: "зубн" for "зубную"
+    if not head:
+        return None
+    found = re.search(
+        rf"(?<![\w-]){_COUNT}\s*(?:个|件|盒|瓶|支|只|台|双)?\s*(?:\w+\s+)?{re.escape(head)}",
+        text,
+        re.IGNORECASE,
+    )
+    if found is None:
+        return None
+    said = found.group(1).lower()
+    return int(said) if said.isdigit() else _COUNTS.get(said)
+
+
+def asks_for_some_units(text: str) -> bool:
+    """ "one of the three cups", "половину", "其中一个": some of a line's units, whatever the
+    order (checked before the order is known, so a later "#W1" does not lose it)."""
+    return _PART_OF.search(text) is not None
+
+
+def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the message asks for part of what the action does at once, for an order of
+    ``items``: a cancellation that leaves some of them out ("cancel everything except the
+    tray"; an order is cancelled whole), or a return of some of a line's units ("one of the
+    three cups", "одну зубную пасту" of four; a return takes a line whole)."""
     if action == "cancel_order":
-        return bool(set_apart(text).left_out.strip()) or _PART_OF.search(text) is not None
-    return action == "return_order" and _PART_OF.search(text) is not None
+        left_out = set_apart(text).left_out
+        return bool(left_out.strip()) and item_mentions(left_out, items) not in ([], [ALL_ITEMS])
+    if action != "return_order":
+        return False
+    named = set(item_mentions(text, items))
+    several = [i for i in items if item_key(i) in named and int(i.get("quantity") or 1) > 1]
+    if not several:
+        return False
+    counts = [(_count_before(text, str(i.get("name") or "")), int(i["quantity"])) for i in several]
+    return any(count is not None and count < quantity for count, quantity in counts)
 
 
 def asks_for_an_exchange(text: str) -> bool:

@@ -88,6 +88,7 @@ def still_allowed(turn: Turn, action_name: str) -> bool:
     )
 
 
+HESITATION_WORDS = 6
 _HESITATES = re.compile(
     r"\b(?:not\s+sure|unsure|let\s+me\s+think|i\s+don['’]?t\s+know)\b"
     r"|(?<![а-яё])(?:не\s+уверен[а-яё]*|не\s+знаю|подумаю|дайте\s+подумать)(?![а-яё])"
@@ -96,12 +97,18 @@ _HESITATES = re.compile(
 )
 
 
+def only_hesitates(text: str) -> bool:
+    """ "I'm not sure", "let me think about it", "не уверен": a short message that hesitates and
+    says nothing more ("I don't know how you stay in business, …" says more)."""
+    return _HESITATES.search(text) is not None and len(text.split()) <= HESITATION_WORDS
+
+
 def says_nothing_else(turn: Turn) -> bool:
     """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
     no question, no order or email, no confident intent of its own."""
     if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
         return False
-    if _HESITATES.search(turn.text):  # "I'm not sure", "let me think", "не уверен"
+    if only_hesitates(turn.text):  # "I'm not sure", "let me think", "не уверен"
         return True
     understood = turn.understanding
     confident = (
@@ -192,7 +199,7 @@ def handoff_reason(turn: Turn, continues: bool) -> str | None:
     )
     negative = understood.sentiment.score <= settings.negative_sentiment
     # "не уверен" (not sure) reads negative, and is no complaint
-    if negative and not acting and not continues and not _HESITATES.search(turn.text):
+    if negative and not acting and not continues and not only_hesitates(turn.text):
         return f"strongly negative sentiment ({understood.sentiment.score:.2f})"
     if turn.vip:
         return "the customer is in a VIP segment"
@@ -229,4 +236,23 @@ def another_request(turn: Turn, planned: str) -> bool:
     return stated not in (None, "order_status") and INTENT_ACTIONS.get(stated or "") not in (
         None,
         planned,
+    )
+
+
+def partial(action: str, language: str) -> Outcome:
+    """ "cancel all but the tray", "return one of the three cups": not what the action does;
+    the whole would be too much, so people do the part."""
+    reply = say(f"actions.partial.{action}", language)
+    return Outcome(Decision.HANDOFF, f"{action}: only part of it asked for", reply)
+
+
+def ask_again(turn: Turn, pending: dict[str, Any], why: str, **extra: Any) -> Outcome:
+    """The plan stands; the bot asks once more for a yes or no."""
+    turn.state.pending_action = {**pending, "asked_again": True}
+    return Outcome(
+        Decision.CLARIFY,
+        f"{pending['name']}: {why}; asked again",
+        say("actions.confirm.again", turn.understanding.language),
+        action=pending,
+        **extra,
     )

@@ -25,13 +25,14 @@ from deskpilot.orders.service import item_key
 
 # --- order ids ------------------------------------------------------------------------------
 
-# "#W1234567", "W1234567", "w1234567", "订单W1234567", "T6002": a letter and 4+ digits, or "#"
-# and digits; "#TH-10042", "TH-10042": two or three capitals, a hyphen and 4+ digits (another
-# shop's numbers; "Apt B-1204" is no order). Lookarounds instead of \b: Python counts Chinese
-# characters as word characters.
+# "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits;
+# "#TH-10042", "TH-10042": two or three capitals, a hyphen and 4+ digits (another shop's numbers;
+# "Apt B-1204" or "Apt B1204" is no order: ``OrderFocus.mark_order_numbers`` reads a bare
+# "T6002" or "DE1255" as one when the shop's orders are numbered so). Lookarounds instead of
+# \b: Python counts Chinese characters as word characters.
 _ORDER_ID = re.compile(
     r"(?<![A-Za-z0-9_@.-])(?:#\s?([A-Za-z]{0,3}\d{3,12}|[A-Za-z]{1,3}-\d{3,12})"
-    r"|([A-Za-z]\d{4,12}|[A-Z]{2,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
+    r"|([A-Za-z]\d{5,12}|[A-Z]{2,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
 )
 
 
@@ -146,7 +147,7 @@ def emails(text: str) -> list[str]:
 # US and Russian/Chinese zips; four digits (Denmark, Switzerland, Australia...), with two letters
 # in the Netherlands ("1012 AB"); British postcodes ("N1 9GU", "SW1A 1AA")
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
-_POSTCODE = rf"\d{{6}}|\d{{5}}(?:-\d{{4}})?|\d{{4}}(?: ?[A-Z]{{2}})?|{_UK_POSTCODE}"
+_POSTCODE = rf"\d{{6}}|\d{{5}}(?:-\d{{4}})?|\d{{4}}(?-i: ?[A-Z]{{2}})?|{_UK_POSTCODE}"
 _ZIP_VALUE = rf"({_POSTCODE})(?![0-9A-Za-z])"
 _ZIP_AFTER_WORD = re.compile(
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码|индекс|почтовый индекс)"
@@ -456,7 +457,14 @@ def item_mentions(
         for name in by_name
         if name and any(_mentions(folded, n) for n in [name, *((aliases or {}).get(name, ()))])
     ]
-    loose = _named_by_last_word(folded, list(by_name)) if loosely else []
+    # the longest name wins: "Кружка для чая" or "电脑包" named is no second item "Кружка" or
+    # "笔记本电脑" (named loosely by "电脑")
+    named = [n for n in named if not any(n != m and n.casefold() in m.casefold() for m in named)]
+    loose = [
+        name
+        for name in (_named_by_last_word(folded, list(by_name)) if loosely else [])
+        if not any(_last_word(name) in m.casefold() for m in named)
+    ]
     for name in dict.fromkeys([*named, *loose]):
         lines = by_name[name]
         with_options = [n for n in lines if _options_mentioned(folded, items[n])]
@@ -468,6 +476,15 @@ def item_mentions(
 _VAGUE_LAST_WORDS = frozenset(
     ("card", "case", "set", "pack", "kit", "box", "bundle", "item", "one", "cover", "holder")
 )
+
+
+def _last_word(name: str) -> str:
+    """What ``_named_by_last_word`` reads a name by: its last word, or a long Chinese name's
+    last two characters."""
+    words = name.casefold().split()
+    if len(words) == 1 and _HAN_ONLY.fullmatch(name):
+        return name[-2:]
+    return words[-1] if words else ""
 
 
 def _named_by_last_word(folded: str, names: list[str]) -> list[str]:

@@ -20,7 +20,9 @@ from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
 from deskpilot.kit.language import detect_language, speaks_on_in
 from deskpilot.kit.pii import PiiSpan, find_pii
 
-_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|#?[A-Za-z]*\d[A-Za-z0-9_-]*")
+_NOT_WORDS = re.compile(  # each starts where a run starts: linear time on a long message
+    r"(?<![^\s@])[^\s@]+@\S+|https?://\S+|#?(?<![A-Za-z0-9_-])[A-Za-z]*\d[A-Za-z0-9_-]*"
+)
 """Emails, links, order numbers: the same in every language, so left out of language detection
 (only ASCII around the digits: "#W3000001的收货地址改一下" keeps its Chinese)."""
 _LETTER = re.compile(r"[^\W\d_]")
