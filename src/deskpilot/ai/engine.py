@@ -532,8 +532,8 @@ class Engine:
         names; None otherwise (the classifier may read such a message as a product question,
         or not at all)."""
         status_intent = intent_acting(turn, "order_status")
-        if status_intent is None or not (asks_its_status(turn.text) and about_own_order(turn.text)):
-            return None
+        if status_intent is None or not asks_its_status(turn.text):
+            return None  # whose the item is, the customer's orders tell
         mine = turn.state.verified_customer_id or (
             turn.customer_id if turn.channel_verified else None
         )

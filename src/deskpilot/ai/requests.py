@@ -40,6 +40,12 @@ _STATUS_QUESTION = re.compile(
     r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",
     re.IGNORECASE,
 )
+_THEIR_ORDERS = re.compile(
+    r"\b(?:what\s+are|show\s+me|list|see)\s+(?:all\s+)?my\s+(?:recent\s+)?orders\b"
+    r"|我(?:有)?(?:哪些|什么|几个)订单|我的(?:所有)?订单(?:有哪些|列表)"
+    r"|(?<![а-яё])(?:какие|покажи(?:те)?)\s+(?:у\s+меня\s+)?(?:мои\s+)?заказы(?![а-яё])",
+    re.IGNORECASE,
+)
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)
 
 # a question about the order the message names ("Where is #W1?", "#W1 的状态")
@@ -109,7 +115,7 @@ _REFUSING = (
 )
 _NOT_THE_ACTION = {
     "cancellation": re.compile(
-        _REFUSING + r"cancel|(?:不想|不要|别|不用|不必|无需|先不)取消"
+        _REFUSING + r"cancel|(?:不想|不要|别|不用|不必|无需|先不|(?<![还再])不)取消"
         r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+отмен|отменяйте)",
         re.IGNORECASE,
     ),
@@ -261,11 +267,14 @@ def says_a_new_request(intent: str | None, text: str) -> bool:
 def about_own_order(text: str) -> bool:
     """Whether the text is about something the customer bought: an order id, "it" / "the
     order", or a first-person possessive or purchase ("my", "I ordered", "我的", "мой")."""
-    return bool(order_ids(text)) or _OWN.search(text) is not None
+    return bool(order_ids(text) or _OWN.search(text) or _THEIR_ORDERS.search(text))
 
 
 def asks_its_status(text: str) -> bool:
-    """Whether the text asks when or where their order is, without an "if"."""
+    """Whether the text asks when or where their order is, without an "if", or which orders
+    they have ("What are my orders?", "我有哪些订单？", "Какие у меня заказы?")."""
+    if _THEIR_ORDERS.search(text) is not None:
+        return True
     return _STATUS_QUESTION.search(text) is not None and _CONDITION.search(text) is None
 
 

@@ -349,3 +349,13 @@ def test_an_item_is_named_in_another_grammatical_case_or_by_its_head_noun() -> N
     assert item_mentions("茶不要了", tea) == []  # a three-character name's last character alone
     two = [{"name": "无线耳机", "item_id": "1"}, {"name": "蓝牙耳机", "item_id": "2"}]
     assert item_mentions("耳机不要了", two) == []  # both end so: neither is meant
+
+
+def test_an_item_named_loosely_beside_one_named_in_full_counts_too() -> None:
+    items = [
+        {"name": "Mechanical Keyboard", "item_id": "1"},
+        {"name": "Mouse Pad", "item_id": "2"},
+        {"name": "Wireless Mouse", "item_id": "3"},
+    ]
+    found = fill_slots("Return the keyboard and the mouse pad from #A-20940", items=items)
+    assert found.item_ids == ["1", "2"]

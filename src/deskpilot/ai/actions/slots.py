@@ -793,9 +793,16 @@ def fill_slots(
         # an earlier turn's "because ..." was about something else ("I'm writing because I
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),
-        # an item named loosely ("the speaker") never wins over one named in full before
+        # an item named loosely ("the speaker") never wins over one named in full before; in
+        # one message, both count ("the keyboard and the Mouse Pad")
         item_ids=(
-            first(lambda t: item_mentions(t, items, aliases, loosely=False))
+            first(
+                lambda t: (
+                    item_mentions(t, items, aliases)
+                    if item_mentions(t, items, aliases, loosely=False)
+                    else []
+                )
+            )
             or first(lambda t: item_mentions(t, items, aliases))
             or []
             if items
