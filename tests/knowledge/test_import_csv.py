@@ -61,6 +61,7 @@ async def test_an_unclosed_quote_is_reported_at_its_line_and_extra_values_are_re
     assert "line 2 has 2 value(s) beyond the header's columns" in first["warning"]
     assert "'EXTRA', 'MORE'" in first["warning"]
     assert unclosed["error"].startswith("line 3: a quote opens a field that is never closed")
+    assert unclosed["error"].endswith("the rows after it were")
     article = await _article(client, tenant, after["article_id"])
     assert (article["title"], article["body"]) == ("After unclosed?", "ans after")
 
@@ -76,3 +77,16 @@ def test_the_cli_prints_an_items_warning(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "warning:" in run.stderr
     assert "'EXTRA'" in run.stderr
+
+
+async def test_an_unclosed_quote_on_the_last_row_does_not_speak_of_rows_after_it(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    csv = b'question,answer\nFirst?,yes\n"Last unclosed?,ans\n'
+
+    result = await _upload(client, tenant, [("last.csv", csv)])
+
+    assert (result["created"], result["failed"]) == (1, 1), result
+    error = result["items"][1]["error"]
+    assert error.startswith("line 3: a quote opens a field that is never closed")
+    assert error.endswith("the row was not imported")

@@ -1,12 +1,15 @@
 """HTML imported as Markdown that shows as the page did: its text escaped for Markdown (a line
 starting "1." or "-" is no list, "*stars*" no emphasis), cells that hold lists, line breaks or
-tables kept in one cell, nested lists, definition lists, quotes and hard line breaks."""
+tables kept in one cell, nested lists, definition lists, quotes and hard line breaks; pages
+nested too deeply, "!" before a link, "|" in code in a table, "#" in headings, emphasis next to
+emphasis or punctuation, and backslashes in addresses shown as the page does."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
-from deskpilot.knowledge import importing
+from deskpilot.knowledge import html_import, importing
 from deskpilot.web.help import render_markdown
 from tests.factories import Tenant
 from tests.knowledge.test_import_formats import _article, _upload
@@ -90,3 +93,95 @@ def test_links_in_navigation_leave_no_empty_link() -> None:
     )
 
     assert body == "See [Home](/) page."
+
+
+def test_deeply_nested_pages_are_imported_with_all_their_text() -> None:
+    pages = [
+        "<div>" * 1000 + "deep" + "</div>" * 1000,
+        "<p>" + "<span>" * 1000 + "deep",
+        "<p>" + "<font>" * 1000 + "deep",
+        "<ul><li>x" * 400 + "deep" + "</li></ul>" * 400,
+        "<table><tr><td>" * 400 + "deep",
+    ]
+
+    for page in pages:
+        body = _body(page)
+
+        assert "deep" in body, page[:40]
+        assert "deep" in render_markdown(body)
+
+
+async def test_a_page_nested_too_deeply_to_convert_fails_alone(
+    client: httpx.AsyncClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html_import, "MAX_DEPTH", 10**6, raising=False)  # no cap: recursion
+    deep = ("<div>" * 5000 + "deep" + "</div>" * 5000).encode()
+    files = [("deep.html", deep), ("fine.html", b"<p>Fine.</p>")]
+
+    result = await _upload(client, tenant, files)
+
+    assert (result["created"], result["failed"]) == (1, 1), result
+    failed, created = result["items"]
+    assert failed["error"].endswith("is nested too deeply"), failed
+    assert (await _article(client, tenant, created["article_id"]))["body"] == "Fine."
+
+
+def test_an_exclamation_mark_before_a_link_makes_no_image() -> None:
+    body = _body('<p>Hi!<a href="/p">link</a> and <span>Wow!</span><a href="/q">this</a></p>')
+
+    html = render_markdown(body)
+
+    assert "<img" not in html
+    assert '<p>Hi!<a href="/p">link</a> and Wow!<a href="/q">this</a></p>' in html
+
+
+def test_a_pipe_in_code_in_a_table_cell_stays_in_its_cell() -> None:
+    body = _body(
+        "<table><tr><td><code>a|b</code></td><td><pre>x | y</pre></td>"
+        '<td><a href="/s?q=a|b">search</a></td></tr></table>'
+        "<p>Outside: <code>c|d</code></p>"
+    )
+
+    html = render_markdown(body)
+
+    assert "<th><code>a|b</code></th>\n<th><code>x | y</code></th>" in html
+    assert '<th><a href="/s?q=a%7Cb">search</a></th>' in html
+    assert "<p>Outside: <code>c|d</code></p>" in html
+
+
+def test_headings_escape_only_a_closing_run_of_hashes() -> None:
+    body = _body(
+        "<h2><code>#include</code></h2><h2>C# and #tags</h2><h3>Issue #</h3><h3>#</h3>"
+        '<h2><a href="/a#b">Anchor</a></h2>'
+    )
+
+    html = render_markdown(body)
+
+    assert "<h2><code>#include</code></h2>" in html
+    assert "<h2>C# and #tags</h2>" in html
+    assert "<h3>Issue #</h3>\n<h3>#</h3>" in html
+    assert '<h2><a href="/a#b">Anchor</a></h2>' in html
+
+
+def test_emphasis_next_to_emphasis_or_punctuation_shows_its_text_exactly() -> None:
+    body = _body(
+        "<p><i>x</i><i>y</i> <b>one</b><strong>two</strong></p>"
+        "<p><b>Step 1:</b>Open the app, <span><b>then</b></span><b>(this)</b>done.</p>"
+        "<p><b>Note:</b> kept and <b><i>both</i> here</b></p>"
+    )
+
+    html = render_markdown(body)
+
+    assert "<p><em>xy</em> <strong>onetwo</strong></p>" in html
+    assert "<p>Step 1:Open the app, then(this)done.</p>" in html
+    assert "<p><strong>Note:</strong> kept and <strong><em>both</em> here</strong></p>" in html
+    assert "*" not in html
+
+
+def test_a_backslash_in_an_address_is_percent_encoded() -> None:
+    body = _body('<p><a href="http://x\\">link</a> <img src="/a\\b.png" alt="pic"></p>')
+
+    html = render_markdown(body)
+
+    assert '<a href="http://x%5C">link</a>' in html
+    assert '<img src="/a%5Cb.png" alt="pic" />' in html

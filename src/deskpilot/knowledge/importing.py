@@ -215,7 +215,10 @@ def _markdown(source: Source) -> Item:
 
 
 def _html(source: Source) -> Item:
-    page = html_to_markdown(_decode(source.data))
+    try:
+        page = html_to_markdown(_decode(source.data))
+    except RecursionError:  # the converter caps nesting; this is its last resort
+        raise ImportItemError("is nested too deeply") from None
     body = page.body
     title = page.title or page.h1 or PurePosixPath(source.path).stem
     if page.h1 and title == page.h1 and page.h1_line and body.split("\n", 1)[0] == page.h1_line:
@@ -226,6 +229,16 @@ def _html(source: Source) -> Item:
         body=body,
         folders=tuple(PurePosixPath(source.path).parent.parts),
     )
+
+
+TITLE_COLUMNS = ("question", "title")
+BODY_COLUMNS = ("answer", "content", "body", "text")
+ID_COLUMNS = ("id", "external_id")
+LANGUAGE_COLUMNS = ("language", "lang")
+CATEGORY_COLUMN = "category"
+TAGS_COLUMN = "tags"
+KNOWN_COLUMNS = {*TITLE_COLUMNS, *BODY_COLUMNS, *ID_COLUMNS, *LANGUAGE_COLUMNS}
+KNOWN_COLUMNS |= {CATEGORY_COLUMN, TAGS_COLUMN}
 
 
 def _first(row: dict[str, Any], *names: str) -> Any:
@@ -244,9 +257,9 @@ def _scalar(value: Any) -> bool:
 def _row(path: str, row: Any, position: int) -> Item:
     if not isinstance(row, dict):
         return Item(external_id=_external_id(path, f"row-{position}"), error="is not an object")
-    title = _first(row, "question", "title")
-    body = _first(row, "answer", "content", "body", "text")
-    row_id = _first(row, "id", "external_id")
+    title = _first(row, *TITLE_COLUMNS)
+    body = _first(row, *BODY_COLUMNS)
+    row_id = _first(row, *ID_COLUMNS)
     if row_id is not None and _scalar(row_id):
         key: str | None = str(row_id).strip()
     else:
@@ -266,21 +279,17 @@ def _row(path: str, row: Any, position: int) -> Item:
 
 def _read_metadata(item: Item, row: dict[str, Any]) -> None:
     """The category, language and tags a row (or front matter) names."""
-    category = _first(row, "category")
+    category = _first(row, CATEGORY_COLUMN)
     item.category = str(category).strip() if category is not None else None
-    language = _first(row, "language", "lang")
+    language = _first(row, *LANGUAGE_COLUMNS)
     item.language = str(language).strip() if language is not None else None
-    tags = _first(row, "tags")
+    tags = _first(row, TAGS_COLUMN)
     if isinstance(tags, list):
         item.tags = [str(t) for t in tags if _scalar(t) and str(t).strip()]
     elif isinstance(tags, str):
         item.tags = [t for t in re.split(r"[,;|]", tags) if t.strip()]
 
 
-TITLE_COLUMNS = ("question", "title")
-BODY_COLUMNS = ("answer", "content", "body", "text")
-KNOWN_COLUMNS = {*TITLE_COLUMNS, *BODY_COLUMNS, "id", "external_id", "category", "language"}
-KNOWN_COLUMNS |= {"lang", "tags"}
 DELIMITERS = (",", ";", "\t")
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 
@@ -361,9 +370,18 @@ def _csv_items(path: str, text: str) -> Iterator[Item]:
             return
         unknown = [h for h, n in zip(header, names, strict=True) if n and n not in KNOWN_COLUMNS]
         rows = ((n, f) for n, f in records if f != [])  # a blank line is no row
-        for position, (line, fields) in enumerate(rows, start=1):
-            known = unknown if position == 1 else []
-            yield _csv_row(path, (header, names, known), position, line, fields)
+        row = next(rows, None)
+        position = 1
+        while row is not None:
+            line, fields = row
+            columns = (header, names, unknown if position == 1 else [])
+            if fields is None:  # an unclosed quote: its error says whether rows follow
+                row = next(rows, None)
+                yield _csv_row(path, columns, position, line, fields, row is not None)
+            else:
+                yield _csv_row(path, columns, position, line, fields)
+                row = next(rows, None)
+            position += 1
     except csv.Error as exc:
         yield Item(external_id=_external_id(path, "csv"), error=f"is not valid CSV: {exc}")
 
@@ -374,16 +392,19 @@ def _csv_row(
     position: int,
     line: int,
     fields: list[str] | None,
+    rows_follow: bool = False,
 ) -> Item:
     """The item of one CSV row (``columns``: the header, its names in lower case, the ones not
-    imported), warned of the values that are not imported."""
+    imported), warned of the values that are not imported. ``rows_follow``: rows come after it
+    (for a row whose quote is never closed, which says so)."""
     header, _, unknown = columns
     if fields is None:
+        after = "; the rows after it were" if rows_follow else ""
         return Item(
             external_id=_external_id(path, f"row-{position}"),
             error=(
                 f"line {line}: a quote opens a field that is never closed (a quote inside a "
-                'field must be doubled: ""): the row was not imported; the rows after it were'
+                f'field must be doubled: ""): the row was not imported{after}'
             ),
         )
     row = dict(zip(header, fields[: len(header)], strict=False))
