@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import action_replies
 from deskpilot.ai.actions.addresses import postal_address
+from deskpilot.ai.actions.answers import asks_something, is_confirmation
 from deskpilot.ai.actions.base import (
     Action,
     ActionContext,
@@ -45,11 +46,9 @@ from deskpilot.ai.actions.base import (
 )
 from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import (
-    asks_something,
     canonical_order_id,
     emails,
     fill_slots,
-    is_confirmation,
     order_ids,
     without_order_ids,
 )

@@ -9,10 +9,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
-    asks_something,
     item_mentions,
     order_ids,
     without_order_ids,

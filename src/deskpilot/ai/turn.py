@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deskpilot.ai.actions.addresses import address_piece
+from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.slots import (
-    asks_something,
     canonical_order_id,
     emails,
     fill_slots,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from deskpilot.ai.actions.addresses import us_address
+from deskpilot.ai.actions.answers import is_confirmation
 from deskpilot.ai.actions.base import parse_slots
 from deskpilot.ai.actions.cancel_order import CancelOrder
 from deskpilot.ai.actions.return_order import ReturnOrder
@@ -14,7 +15,6 @@ from deskpilot.ai.actions.slots import (
     canonical_order_id,
     emails,
     fill_slots,
-    is_confirmation,
     item_mentions,
     order_ids,
     ordinal_reference,

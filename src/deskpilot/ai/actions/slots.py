@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deskpilot.ai.actions.addresses import address_in_two_pieces, postal_address
+from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
@@ -615,105 +616,6 @@ def amends_address(text: str, answer: bool | None, planned: Sequence[str]) -> bo
     folded = text.casefold()
     said = any(len(w) > 2 and _mentions(folded, w) for v in planned for w in str(v).split())
     return said or _ADDRESS_WORDS.search(text) is not None
-
-
-# --- confirmation ---------------------------------------------------------------------------
-
-_YES = re.compile(
-    r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|confirm(?:ed)?|correct|right|go\s+ahead|please\s+do"
-    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
-    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
-    # Chinese has no spaces: a yes word only counts when what follows it still says yes
-    # ("好的", "可以取消", "行吧"), never as the start of another word ("对不起", "是不是", "好吃")
-    r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
-    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢]|请|取消|退|改|确认|继续|执行|就)"
-    r"|\U0001f44d|\U0001f44c|\u2705|\u2714"  # thumbs up, OK hand, check marks
-    r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
-    re.IGNORECASE,
-)
-# words that say yes only as the whole answer, or with "please" / "go ahead" after them:
-# "Fine, keep it", "Perfect, the wrong item again", "ладно, оставьте" are no yes
-_YES_ALONE = re.compile(
-    r"(?:alright|all\s+right|fine|perfect|great|угу|ладно|лады|окей|годится|ид[её]т)"
-    r"(?:\s+(?:then|please|go\s+ahead|do\s+it|тогда|давайте|отменяйте|оформляйте|меняйте))?",
-    re.IGNORECASE,
-)
-_NO = re.compile(
-    r"^(?:no|nope|nah|n|don'?t|do\s+not|stop|wait|never\s*mind|not\s+now|hold\s+on"
-    r"|нет|не\s+надо|не\s+нужно|не\s+стоит|отмена|стоп|подожди(?:те)?)\b"
-    r"|\b(?:keep|leave|forget)\s+it\b|(?<![а-яё])(?:оставь\w*|не\s+трогай\w*)"
-    r"|^(?:不是|不要|不用|不行|不对|不了|不|否|算了|别|等一下|等等)"
-    r"|\U0001f44e|\u274c|\u270b"  # thumbs down, cross mark, raised hand
-    r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bchanged?\s+my\s+mind\b"
-    r"|\bplease\s+don'?t\b|\bkeep\s+(?:the|my)\s+order\b"
-    r"|改主意|不取消|不要取消|不用取消|别取消|先不|还是不|保留订单|还是保留|不退了|不改了"
-    r"|(?<![а-яё])(?:передумал\w*|не\s+(?:отменя|возвра|меня)\w*|не\s+надо|не\s+нужно)",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+)(?:[\s，,、]+|$)")  # "嗯": a sound, no yes
-_QUESTION = re.compile(
-    r"[?？]"
-    r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
-    r"|^do\b(?!\s+it\b)"  # "do you ...?", not "do it"
-    r"|\b(?:when|what|how|why|where|which)\b|(?<![а-яё])(?:когда|почему|зачем|где|сколько)(?![а-яё])"
-    r"|^(?:а\s+)?(?:когда|что|как|почему|зачем|где|какой|какая|можно|ли)\b|\bли\b"
-    r"|吗|呢|什么|怎么|为什么|是不是|是否|多久|几天|哪",
-    re.IGNORECASE,
-)
-_HOLD = re.compile(  # a condition, a put-off, a second thought, a negation: not (yet) a yes
-    r"\b(?:but|first|instead|later|wait|think|let\s+me|ask|before|unless|if|maybe|not\s+sure"
-    r"|actually|sorry|not|no|never|don'?t|stop|hold)\b"
-    r"|(?<![\w-])(?:но|а|сначала|вместо|потом|позже|подожд\w*|подума\w*|спрош\w*|спрос\w*|если"
-    r"|может|пока|извин\w*|не|нет|ни|стоп)(?![\w-])"
-    r"|但|不过|可是|先|再|考虑|想想|问问|等|如果|也许|可能|不|别|算了|没(?!问题|错)|对不起|抱歉",
-    re.IGNORECASE,
-)
-_QUESTION_MARK = re.compile(r"[?？]")
-_SOFTENED_YES = re.compile(r"(?:是的|好的|好|可以|行|嗯|对)呢")  # 好的呢: 呢 softens, asks nothing
-_CJK = re.compile(r"[\u3400-\u9fff]")
-YES_MAX_WORDS = 12
-YES_MAX_CJK = 12
-
-
-def is_confirmation(text: str, language: str | None = None) -> bool | None:
-    """True for yes (yes / да / 是的 / 好的 / confirm / 👍), False for no (no / нет / 不 / 👎),
-    else None.
-
-    A yes lets the bot change an order, so it must be nothing but a yes: a short reply ("yes,
-    please cancel it", "да, отменяйте", "可以取消") that asks nothing ("ok, but when would
-    the refund arrive?", "是不是已经发货了"), puts nothing off ("давайте я сначала спрошу
-    мужа", "我再考虑一下") and sets no condition. Words of every supported language count
-    whatever ``language`` says (customers mix); a message that says both, or neither, is None:
-    the bot does not act on a guess.
-    """
-    del language  # kept in the signature for languages whose words need it; not needed yet
-    stripped = text.strip().casefold()
-    folded = re.sub(r"^[\s\"'«“„(]+", "", stripped)
-    folded = _FILLER.sub("", folded)
-    folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
-    if not folded:
-        return None
-    no = _NO.search(folded) is not None
-    yes = (
-        _YES.search(folded) is not None
-        or _YES_ALONE.fullmatch(" ".join(folded.split())) is not None
-    )
-    if yes and not no and not _only_a_yes(stripped, folded):
-        return None
-    return None if yes == no else yes
-
-
-def asks_something(text: str) -> bool:
-    """A question mark, or a message that opens like a question (en, ru, zh)."""
-    return _QUESTION.search(text.strip().casefold()) is not None
-
-
-def _only_a_yes(text: str, folded: str) -> bool:
-    if _SOFTENED_YES.fullmatch(folded) and not _QUESTION_MARK.search(text):
-        return True
-    if asks_something(text) or _HOLD.search(folded):
-        return False
-    return len(folded.split()) <= YES_MAX_WORDS and len(_CJK.findall(folded)) <= YES_MAX_CJK
 
 
 # --- everything at once ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from deskpilot.ai.actions.slots import is_confirmation
+from deskpilot.ai.actions.answers import is_confirmation
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
