@@ -202,7 +202,7 @@ _PART_OF = re.compile(
     r"|(?<![а-яё])(?:одн[уа]|две|два|три|\d+)\s+из(?![а-яё])|половин|其中(?:一|两|二|三|\d)|一半",
     re.IGNORECASE,
 )
-_HAN_NAME = re.compile(r"[\u4e00-\u9fff]")
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _COUNTS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "одну": 1, "одна": 1, "один": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
@@ -215,7 +215,7 @@ def _count_before(text: str, name: str) -> int | None:
     """The count said right before the item's name ("one Wireless Mouse", "одну зубную пасту",
     "一个键盘"), or None."""
     first = name.split()[0] if name.split() else ""
-    head = first[:1] if _HAN_NAME.match(first) else first[:4]  # stems: "зубн" for "зубную"
+    head = first[:1] if _HAN_CHARACTER.match(first) else first[:4]  # stems: "зубн" for "зубную"
     if not head:
         return None
     found = re.search(

@@ -464,7 +464,7 @@ def item_mentions(
     loose = [
         name
         for name in (_named_by_last_word(folded, list(by_name)) if loosely else [])
-        if not any(_last_word(name) in m.casefold() for m in named)
+        if not any((_last_word(name) or name) in m.casefold() for m in named)
     ]
     for name in dict.fromkeys([*named, *loose]):
         lines = by_name[name]
@@ -479,26 +479,25 @@ _VAGUE_LAST_WORDS = frozenset(
 )
 
 
-def _last_word(name: str) -> str:
-    """What ``_named_by_last_word`` reads a name by: its last word, or a long Chinese name's
-    last two characters."""
-    words = name.casefold().split()
-    if len(words) == 1 and _HAN_ONLY.fullmatch(name):
+def _last_word(name: str) -> str | None:
+    """What a name is named by loosely: the last word of a name of several words (unless it says
+    little of what the thing is), or a Chinese name's last two characters when it has four or
+    more ("耳机" for "无线耳机"; a shorter one, such as "保温杯", ends in a one-character noun
+    too vague alone); None for a name of one word."""
+    words = name.split()
+    if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
+        return words[-1].casefold()
+    if len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
         return name[-2:]
-    return words[-1] if words else ""
+    return None
 
 
 def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
-    """The names of several words whose last word the text holds and no other name ends in;
-    a Chinese name of four characters or more counts its last two as its last word ("耳机" for
-    "无线耳机"; a shorter one, such as "保温杯", ends in a one-character noun too vague alone)."""
+    """The names whose ``_last_word`` the text holds and no other name ends in."""
     by_last: dict[str, list[str]] = {}
     for name in names:
-        words = name.split()
-        if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
-            by_last.setdefault(words[-1].casefold(), []).append(name)
-        elif len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
-            by_last.setdefault(name[-2:], []).append(name)
+        if (last := _last_word(name)) is not None:
+            by_last.setdefault(last, []).append(name)
     return [same[0] for last, same in by_last.items() if len(same) == 1 and _mentions(folded, last)]
 
 
