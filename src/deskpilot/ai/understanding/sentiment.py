@@ -12,10 +12,10 @@ feature blocks, each L2-normalised per row:
   out and the model is lexical only.
 
 The score is P(positive) - P(negative); the label is the most probable class after adding
-``class_bias`` (log-probability offsets a caller may tune on validation data). For English the
-class probabilities are blended with vaderSentiment's compound score (weight ``vader_weight``,
-only when VADER found sentiment words), because VADER handles negation, intensifiers and
-emoticons that a small training set never shows.
+``class_bias`` (log-probability offsets a caller may tune on validation data). The same model
+reads every language: an English lexicon (VADER) blended in for English was taken out, as it
+read complaints in customer service as praise ("Thanks for nothing", "this is a joke") and
+pulled the model's clear anger towards calm (docs/ai-understanding.md).
 
 ``default_model()`` is the product's model: trained once per process on the seed examples in
 ``sentiment_seed.py`` (en, zh, ru; positive, neutral, negative).
@@ -33,7 +33,6 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from deskpilot.ai.understanding.features import Tfidf, logistic_probabilities
 from deskpilot.ai.understanding.sentiment_seed import SEED_EXAMPLES
@@ -73,20 +72,6 @@ def _word_tokens(text: str) -> list[str]:
     return tokens(text)
 
 
-_vader_lock = threading.Lock()
-_vader: SentimentIntensityAnalyzer | None = None
-
-
-def vader_compound(text: str) -> float:
-    """VADER's compound score (-1..1) of an English text; 0 when it knows none of the words."""
-    global _vader
-    with _vader_lock:
-        if _vader is None:
-            _vader = SentimentIntensityAnalyzer()
-        analyzer = _vader
-    return float(analyzer.polarity_scores(text)["compound"])
-
-
 class SentimentModel:
     """Train with ``fit``, then ``predict`` one message or ``predict_many``.
 
@@ -101,13 +86,11 @@ class SentimentModel:
         *,
         c: float = 4.0,
         embedding_weight: float = 1.0,
-        vader_weight: float = 0.5,
         class_bias: Sequence[float] = (0.0, 0.0, 0.0),
     ) -> None:
         self.embedder = embedder
         self.c = c
         self.embedding_weight = embedding_weight
-        self.vader_weight = vader_weight
         self.class_bias = np.asarray(class_bias, dtype=np.float64)
         self._chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
         self._words = TfidfVectorizer(
@@ -169,7 +152,7 @@ class SentimentModel:
         self, texts: Sequence[str], embeddings: Matrix | None = None
     ) -> Probabilities:
         """The model's class probabilities (columns ``LABELS``; a class never seen in training
-        gets 0), without VADER and without ``class_bias``."""
+        gets 0), without ``class_bias``."""
         if self._classifier is None:
             raise RuntimeError("SentimentModel.fit first")
         if not texts:
@@ -182,46 +165,26 @@ class SentimentModel:
         return full
 
     def predict_many(
-        self,
-        texts: Sequence[str],
-        languages: Sequence[str | None] | None = None,
-        embeddings: Matrix | None = None,
+        self, texts: Sequence[str], embeddings: Matrix | None = None
     ) -> list[Sentiment]:
-        probabilities = self.probabilities(texts, embeddings)
-        languages = languages if languages is not None else [None] * len(texts)
-        results = []
-        for text, language, row in zip(texts, languages, probabilities, strict=True):
-            if language == "en" and self.vader_weight > 0:
-                row = _blend_vader(row, vader_compound(text), self.vader_weight)
-            results.append(self._decide(row))
-        return results
+        return [self._decide(row) for row in self.probabilities(texts, embeddings)]
 
-    def predict(
-        self, text: str, language: str | None = None, embedding: Matrix | None = None
-    ) -> Sentiment:
-        """Sentiment of one message; ``language`` "en" turns on the VADER blend."""
+    def predict(self, text: str, embedding: Matrix | None = None) -> Sentiment:
+        """Sentiment of one message."""
         rows = None if embedding is None else np.asarray(embedding, dtype=np.float32)[None, :]
-        return self.predict_many([text], [language], rows)[0]
+        return self.predict_many([text], rows)[0]
 
     def labels_of(
         self, texts: Sequence[str], embeddings: Matrix | None = None
     ) -> list[SentimentLabel]:
-        """Labels only, model and ``class_bias`` without VADER (what an evaluation scores)."""
-        return [self._decide(row).label for row in self.probabilities(texts, embeddings)]
+        """Labels only (what an evaluation scores)."""
+        return [sentiment.label for sentiment in self.predict_many(texts, embeddings)]
 
     def _decide(self, row: Probabilities) -> Sentiment:
         score = float(np.clip(row[2] - row[0], -1.0, 1.0))
         with np.errstate(divide="ignore"):
             adjusted = np.log(row) + self.class_bias
         return Sentiment(round(score, 4), LABELS[int(np.argmax(adjusted))])
-
-
-def _blend_vader(row: Probabilities, compound: float, weight: float) -> Probabilities:
-    if compound == 0.0:
-        return row
-    vader = np.array([max(-compound, 0.0), 1.0 - abs(compound), max(compound, 0.0)])
-    blended: Probabilities = (1.0 - weight) * row + weight * vader
-    return blended
 
 
 _default_lock = threading.Lock()
@@ -245,8 +208,6 @@ def default_model(
         return model
 
 
-def analyse_sentiment(
-    text: str, language: str | None = None, embedding: Matrix | None = None
-) -> Sentiment:
+def analyse_sentiment(text: str, embedding: Matrix | None = None) -> Sentiment:
     """Sentiment of one message with the default model and the configured embedder."""
-    return default_model().predict(text, language, embedding)
+    return default_model().predict(text, embedding)
