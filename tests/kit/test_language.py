@@ -97,3 +97,22 @@ def test_one_latin_word_in_a_russian_or_chinese_message_keeps_its_language() -> 
     assert detect_language("мой email", ["en", "zh", "ru"]).code == "ru"
     assert detect_language("我的email是", ["en", "zh", "ru"]).code == "zh"
     assert detect_language("Hello, I ordered a самовар", ["en", "zh", "ru"]).code == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lumio Plus多少钱一个月", "zh"),
+        ("Lumio Hub 怎么连接 Wi-Fi", "zh"),
+        ("как сбросить Lumio Buds до заводских", "ru"),
+        ("Мой заказ AirPods Pro Max не пришёл", "ru"),
+        ("Hello, I ordered a самовар", "en"),
+        ("I bought 茶叶 and it is great, thanks", "en"),
+    ],
+)
+def test_product_names_in_latin_letters_do_not_make_a_message_english(
+    text: str, expected: str
+) -> None:
+    """Capitalised names ("Lumio Plus", "AirPods") say nothing of the language around them;
+    Latin words that make the sentence do."""
+    assert detect_language(text, ENABLED).code == expected

@@ -121,20 +121,57 @@ def detect_language(text: str, enabled: Sequence[str], default: str | None = Non
         if not values or values[0].value <= 0.0:
             return fallback
         winner, confidence = values[0].language, values[0].value
-    if _script(winner) == "latin" and len(_LATIN_WORD.findall(text)) <= 1:
-        # "мой email …", "我的email是 …": one Latin word (email, iPhone) in a Russian or
-        # Chinese message does not make it English
-        scripts = {lang: _script_share(text, lang) for lang in map(_language, codes)}
-        other = max(
-            (lang for lang in scripts if _script(lang) not in (None, "latin")),
-            key=lambda lang: scripts[lang],
-            default=None,
-        )
-        if other is not None and scripts[other] > 0:
-            winner, confidence = other, max(scripts[other], MIN_CONFIDENCE)
+    if _script(winner) == "latin":
+        carrier = _carried_by_another_script(text, codes)
+        if carrier is not None:
+            winner, confidence = carrier
     if confidence < MIN_CONFIDENCE:
         return fallback
     return LanguageGuess(winner.iso_code_639_1.name.lower(), round(float(confidence), 4))
+
+
+def _carried_by_another_script(text: str, codes: frozenset[str]) -> tuple[Language, float] | None:
+    """The enabled language of another script that carries a text lingua took for a Latin
+    one, with its confidence, or None.
+
+    lingua reads "Lumio Plus多少钱一个月" or "сбросить Lumio Buds" as English with confidence 1.0:
+    the Latin letters are one run it knows. But a product or a person's name written in Latin
+    letters says nothing of the language around it. So Latin words that look like names (a
+    capital letter inside the word, "AirPods", "iPhone"; or a capital that does not open a
+    sentence, "Lumio Plus" after other words) do not count, and the other script wins when its
+    letters (a Han character as ``HAN_WEIGHT``) outweigh the Latin letters left. One Latin word
+    ("мой email", "我的email是") never makes a message English either. "Hello, I ordered a
+    самовар" stays English: its Latin words are the sentence."""
+    scripts = {lang: _script_share(text, lang) for lang in map(_language, codes)}
+    other = max(
+        (lang for lang in scripts if _script(lang) not in (None, "latin")),
+        key=lambda lang: scripts[lang],
+        default=None,
+    )
+    if other is None or scripts[other] <= 0:
+        return None
+    script = _script(other)
+    assert script is not None  # chosen above among languages with a script
+    own = _letter_weight("".join(c for c in text if c.isalpha() and _in(c, script)))
+    latin = [m for m in _LATIN_WORD.finditer(text)]
+    if len(latin) <= 1:
+        return other, max(scripts[other], MIN_CONFIDENCE)
+    said = sum(len(m.group()) for m in latin if not _name_like(text, m))
+    if own <= said:
+        return None
+    return other, max(own / (own + said), MIN_CONFIDENCE)
+
+
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?\u3002\uff01\uff1f])[\s\"'«“(]*$")
+
+
+def _name_like(text: str, word: re.Match[str]) -> bool:
+    """Whether a Latin word looks like a name: a capital inside it, or a capital first letter
+    where no sentence starts."""
+    found = word.group()
+    if any(c.isupper() for c in found[1:]):
+        return True
+    return found[0].isupper() and not _OPENS_SENTENCE.search(text[: word.start()])
 
 
 def speaks_on_in(text: str, previous: str, guess: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -62,12 +63,19 @@ class Hit:
 
 
 def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
-    """Reciprocal-rank fusion: each id scores the sum of 1 / (k + rank) over the rankings."""
+    """Reciprocal-rank fusion: each id scores the sum of 1 / (k + rank) over the rankings.
+
+    Ties are broken by the best place an id has in any ranking, then by the earlier ranking
+    (a passage 1st by words and 2nd by vectors scores exactly what one 2nd by words and 1st by
+    vectors does: the first ranking's 1st place goes first). ``search`` breaks them by the
+    passages themselves instead (``_order``)."""
     scores: dict[str, float] = defaultdict(float)
-    for ranking in rankings:
+    places: dict[str, tuple[int, int]] = {}
+    for which, ranking in enumerate(rankings):
         for rank, item in enumerate(ranking, start=1):
             scores[item] += 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+            places[item] = min(places.get(item, (rank, which)), (rank, which))
+    return sorted(scores.items(), key=lambda pair: (-pair[1], places[pair[0]]))
 
 
 async def search(
@@ -132,8 +140,9 @@ async def search(
                 rankings.append(
                     await pgvector.rank(session, vector, embedder.name, filters, candidates)
                 )
+        lexical = rankings[0] if mode in (Mode.LEXICAL, Mode.HYBRID) else []
         similarity = dict(rankings[-1]) if vector is not None else {}
-        hits = await _hits(session, filters, rankings, similarity, limit)
+        hits = await _hits(session, filters, rankings, lexical, similarity, limit)
         full = any(len(ranking) == candidates for ranking in rankings)
         if len(hits) in (limit, found) or not full or candidates >= MAX_CANDIDATES:
             return hits  # enough, all there are, or deeper found no more articles
@@ -152,9 +161,13 @@ async def _hits(
     session: AsyncSession,
     filters: Filters,
     rankings: list[list[tuple[str, float]]],
+    lexical: list[tuple[str, float]],
     similarity: dict[str, float],
     limit: int,
 ) -> list[Hit]:
+    """The best passage of each of the first ``limit`` articles, in ``_order``. ``lexical``:
+    the lexical ranking (empty when it did not run); ``similarity``: each vector-ranked
+    passage's cosine."""
     if len(rankings) == 1:
         ranked = rankings[0]
     else:
@@ -174,6 +187,7 @@ async def _hits(
                 KnowledgeChunk.article_id,
                 KnowledgeChunk.workspace_id,
                 KnowledgeChunk.version,
+                KnowledgeChunk.position,
                 KnowledgeChunk.heading,
                 KnowledgeChunk.text,
                 KnowledgeChunk.language,
@@ -193,11 +207,21 @@ async def _hits(
         and row.published_version == row.version
         and row.visibility in filters.visibilities
     }
+    lexical_place = {chunk_id: place for place, (chunk_id, _) in enumerate(lexical)}
+    found = [(chunk_id, score) for chunk_id, score in ranked if chunk_id in chunks]
     hits: list[Hit] = []
     seen: set[str] = set()
-    for chunk_id, score in ranked:
-        row = chunks.get(chunk_id)
-        if row is None or row.article_id in seen:
+    for chunk_id, score in sorted(
+        found,
+        key=lambda pair: _order(
+            pair[1],
+            similarity.get(pair[0]),
+            lexical_place.get(pair[0], len(lexical_place)),
+            (chunks[pair[0]].article_id, chunks[pair[0]].version, chunks[pair[0]].position),
+        ),
+    ):
+        row = chunks[chunk_id]
+        if row.article_id in seen:
             continue
         seen.add(row.article_id)
         hits.append(
@@ -215,3 +239,14 @@ async def _hits(
         if len(hits) == limit:
             break
     return hits
+
+
+def _order(
+    score: float, similarity: float | None, lexical_place: int, where: tuple[str, int, int]
+) -> tuple[float, float, int, tuple[str, int, int]]:
+    """Best first, and the same order every time: the score, then (on a tie, common in a
+    fusion of integer ranks) the passage's cosine to the query, its place in the lexical
+    ranking, and last its article, version and position (``where``). Chunk ids end in random
+    digits and are new on every re-index: a tie broken by them gave the same question
+    different passages from one run to the next."""
+    return (-score, -(similarity if similarity is not None else -math.inf), lexical_place, where)

@@ -2,9 +2,9 @@
 0005), PostgreSQL ts_rank over the stored ``to_tsvector('simple', search_text)`` column
 ``search_vector`` and its GIN index (migration 0011).
 
-Queries go through the same tokeniser as passages; the words are OR-ed, so a long question
-still finds passages that share its rarer words. Every query is scoped to one workspace and
-filtered by visibility, language and category.
+Queries go through the same tokeniser as passages (their Chinese in search mode); the words
+are OR-ed, so a long question still finds passages that share its rarer words. Every query is
+scoped to one workspace and filtered by visibility, language and category.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.kit.language import language_family
-from deskpilot.knowledge.retrieval.stopwords import stopwords
+from deskpilot.knowledge.retrieval.stopwords import content_tokens
 from deskpilot.knowledge.retrieval.tokenize import tokens
 
 MAX_QUERY_TERMS = 256
@@ -51,11 +51,11 @@ def where_clause(filters: Filters, alias: str) -> tuple[str, dict[str, object]]:
 
 def query_terms(query: str) -> list[str]:
     """The distinct words of a query, in order, without function words unless that leaves
-    none, at most ``MAX_QUERY_TERMS`` (a long question keeps its rarer words further on)."""
-    words = list(dict.fromkeys(tokens(query)))
-    common = stopwords()
-    content = [word for word in words if word not in common]
-    return (content or words)[:MAX_QUERY_TERMS]
+    none, at most ``MAX_QUERY_TERMS`` (a long question keeps its rarer words further on).
+    Chinese is segmented in search mode: a compound brings its words (``开发票`` -> ``开发``,
+    ``发票``, ``开发票``), which passages, segmented precisely, may hold on their own."""
+    content = list(dict.fromkeys(content_tokens(query, for_query=True)))
+    return (content or list(dict.fromkeys(tokens(query, for_query=True))))[:MAX_QUERY_TERMS]
 
 
 RANK_WINDOW = 500  # best passages of the whole index ranked before the filters apply
