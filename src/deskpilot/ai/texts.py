@@ -131,18 +131,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Куда вернуть деньги? Варианты: {choices}.",
     },
     "actions.ask.address": {
-        "en": "Please send the full new address for order {order}: street, city, state, zip "
-        "code and country.",
-        "zh": "请提供订单 {order} 的完整新地址：街道、城市、州/省、邮编和国家。",
-        "ru": "Пришлите полный новый адрес для заказа {order}: улица, город, штат, индекс и "
-        "страна.",
+        "en": "Please send the full new address for order {order}: street and house number, "
+        "postcode, city and country (and the state for a US address).",
+        "zh": "请提供订单 {order} 的完整新地址：街道和门牌号、邮编、城市和国家"
+        "（美国地址请写上州）。",
+        "ru": "Пришлите полный новый адрес для заказа {order}: улица и дом, индекс, город и "
+        "страна (для адреса в США — и штат).",
     },
     "actions.ask.address_again": {
         "en": "To be sure I get it right, please send the whole corrected address for order "
-        "{order}: street, city, state, zip code and country.",
-        "zh": "为确保准确，请重新发送订单 {order} 的完整新地址：街道、城市、州/省、邮编和国家。",
+        "{order}: street and house number, postcode, city and country (and the state for a US "
+        "address).",
+        "zh": "为确保准确，请重新发送订单 {order} 的完整新地址：街道和门牌号、邮编、城市和国家"
+        "（美国地址请写上州）。",
         "ru": "Чтобы ничего не перепутать, пришлите исправленный адрес для заказа {order} "
-        "целиком: улица, город, штат, индекс и страна.",
+        "целиком: улица и дом, индекс, город и страна (для адреса в США — и штат).",
     },
     "actions.refused.not_yours": {
         "en": "I can only help with the orders of the account you have verified.",
@@ -219,10 +222,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Ничего не изменено.",
     },
     "actions.refused.invalid_address": {
-        "en": "That address looks incomplete. Please send street, city, state, zip code and "
-        "country.",
-        "zh": "地址似乎不完整，请提供街道、城市、州/省、邮编和国家。",
-        "ru": "Адрес неполный. Пришлите улицу, город, штат, индекс и страну.",
+        "en": "That address looks incomplete, or its postcode does not match the country. "
+        "Please send street and house number, postcode, city and country (and the state for a "
+        "US address).",
+        "zh": "地址似乎不完整，或邮编与国家不符。请提供街道和门牌号、邮编、城市和国家"
+        "（美国地址请写上州）。",
+        "ru": "Адрес неполный или индекс не подходит к стране. Пришлите улицу и дом, индекс, "
+        "город и страну (для адреса в США — и штат).",
     },
     "actions.confirm.cancel_order": {
         "en": "I will cancel order {order} with {items} ({reason}); the refund of {total} goes "

@@ -1,7 +1,10 @@
 """``change_address``: send one of the customer's pending orders to another address.
 
 Policy: only a ``pending`` order can be modified; the customer confirms the new address first.
-The new address needs at least a street line, a city and a zip (postal) code.
+The new address needs at least a street line, a city and a zip (postal) code, and the state when
+the country is the US; the postcode must have the shape of the country's when the country is one
+whose postcodes are known (``addresses.postcode_fits``: the UK, Ireland, Denmark, Germany,
+France, the Netherlands, the US, ...), and a plausible shape otherwise.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from deskpilot.ai.actions.addresses import country_name, postcode_fits
 from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
 from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, own_order
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
 REQUIRED = ("address1", "city", "zip")
+US_REQUIRED = ("address1", "city", "state", "zip")  # a US address names its state
 POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
 
 
@@ -24,7 +29,7 @@ class ChangeAddressSlots(OrderSlots):
     address1: str | None = Field(default=None, description="Street and number")
     address2: str | None = Field(default=None, description="Apartment, suite (optional)")
     city: str | None = None
-    state: str | None = Field(default=None, description="State or region (optional)")
+    state: str | None = Field(default=None, description="State or region (required in the US)")
     country: str | None = Field(default=None, description="Country (optional)")
     zip: str | None = Field(default=None, description="Zip or postal code")
 
@@ -76,10 +81,12 @@ class ChangeAddress:
         if found.status != orders.PENDING:
             return PolicyOutcome.refused(Refusal.NOT_PENDING, {"status": found.status}), None
         address = slots.address()
-        missing = [f for f in REQUIRED if f not in address]
+        us = country_name(address.get("country")) == "USA"
+        missing = [f for f in (US_REQUIRED if us else REQUIRED) if f not in address]
         if missing:
             return PolicyOutcome.missing_slots(missing), None
-        if not POSTCODE.match(address["zip"]):
+        zip_code = address["zip"]
+        if not POSTCODE.match(zip_code) or not postcode_fits(address.get("country"), zip_code):
             return PolicyOutcome.refused(Refusal.INVALID_ADDRESS, {"field": "zip"}), None
         plan: dict[str, Any] = {
             "action": self.name,
