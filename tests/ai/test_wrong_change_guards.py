@@ -58,7 +58,9 @@ async def test_the_second_of_two_orders_named_together_is_the_one_cancelled(
     plan = await noah.say("no longer needed")
     await noah.say("yes")
 
-    assert "cancel order #W0000002 with Water Bottle, Office Chair" in plan[-1]["text"]
+    assert (
+        "cancel order #W0000002 with Water Bottle (1000ml, blue), Office Chair" in plan[-1]["text"]
+    )
     assert await status_of(database, tenant.workspace_id, "#W0000002") == "cancelled"
     assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"
 
@@ -208,3 +210,35 @@ def test_part_of_an_order_or_of_an_items_units_is_no_whole_action() -> None:
     assert asks_for_some_units("三个杯子退其中一个")
     assert not asks_for_some_units("I want to cancel one of my orders, #W1000001")
     assert not asks_for_some_units("I'd like to return one of the items in #W6000001")
+
+
+def test_a_cancellation_of_only_some_items_or_keeping_one_named_loosely_is_part() -> None:
+    from deskpilot.ai.requests import asks_for_part
+
+    books: list[dict[str, object]] = [
+        {"name": "The Hobbit Hardback", "item_id": "1"},
+        {"name": "Fountain Pen", "item_id": "2", "quantity": 2},
+    ]
+    assert asks_for_part("cancel_order", "Please cancel only the Fountain Pen from BK-20417", books)
+    assert asks_for_part("cancel_order", "I'll keep the hobbit but cancel the pens", books)
+    assert not asks_for_part("cancel_order", "just cancel my order with the pen please", books)
+    assert not asks_for_part("cancel_order", "Cancel BK-20417, I only need it cancelled", books)
+    cups: list[dict[str, object]] = [
+        {"name": "保温杯", "item_id": "1"},
+        {"name": "Кружка", "item_id": "2"},
+    ]
+    assert asks_for_part("cancel_order", "只取消保温杯", cups)
+    assert asks_for_part("cancel_order", "отмените только кружку", cups)
+
+
+def test_of_several_orders_the_one_nearest_the_request_is_acted_on() -> None:
+    from deskpilot.ai.requests import asks_status_of, nearest_first
+
+    text = "Where is BK-20455? Also please cancel BK-20460, ordered by mistake"
+    assert nearest_first("cancellation", text) == ["#BK-20460", "#BK-20455"]
+    assert asks_status_of("#BK-20455", text)
+    assert not asks_status_of("#BK-20460", text)
+    both = "Cancel #W1000001 because I ordered it by mistake and tell me where #W1000002 is"
+    assert nearest_first("cancellation", both) == ["#W1000001", "#W1000002"]
+    assert asks_status_of("#W1000002", both)
+    assert not asks_status_of("#W1000002", "cancel both #W1000001 and #W1000002")

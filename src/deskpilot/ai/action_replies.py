@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - the multiplication sign of a count ("Fountain Pen ×2")
 """What the bot says about its actions, in the customer's language: the question for a missing
 detail, a refusal, the plan it asks the customer to confirm, and what it did."""
 
@@ -44,14 +45,15 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
     return joined([so_far, question], language)
 
 
-def item_labels(items: list[dict[str, Any]]) -> dict[str, str]:
-    """Each line's name as the customer knows it; lines that share a name add their options
-    ("Water Bottle (blue, 1000ml)"), and the item id when even those are the same."""
+def item_labels(items: list[dict[str, Any]], *, with_options: bool = False) -> dict[str, str]:
+    """Each line's name as the customer knows it; lines that share a name (every line,
+    ``with_options``) add their options ("Water Bottle (blue, 1000ml)"), and the item id when
+    even those are the same."""
     names = [str(item.get("name") or "") or orders.item_key(item) for item in items]
     labels = {}
     for item, name in zip(items, names, strict=True):
         key = orders.item_key(item)
-        if names.count(name) == 1:
+        if names.count(name) == 1 and not with_options:
             labels[key] = name
             continue
         options = item.get("options")
@@ -83,6 +85,20 @@ def orders_listed(listed: list[dict[str, Any]], language: str) -> str:
     )
 
 
+def planned_items(plan: dict[str, Any]) -> str:
+    """The plan's items as the customer tells them apart: each with its options ("口红 (520
+    豆沙)": the order may hold another line of the name), and a count for more than one unit
+    ("Ink Bottle ×2")."""
+    items = [i for i in plan.get("items", []) if isinstance(i, dict)]
+    labels = item_labels(items, with_options=True)
+    shown = []
+    for item in items:
+        label = labels.get(orders.item_key(item)) or str(item.get("item_id") or "")
+        quantity = int(item.get("quantity") or 1)
+        shown.append(f"{label} ×{quantity}" if quantity > 1 else label)
+    return ", ".join(shown)
+
+
 def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
     """The plan, and "shall I go ahead? (yes / no)"."""
     order = plan.get("order_id", "")
@@ -94,17 +110,16 @@ def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
             "actions.confirm.cancel_order",
             language,
             order=order,
-            items=", ".join(str(i.get("name") or i.get("item_id")) for i in plan.get("items", [])),
+            items=planned_items(plan),
             reason=term(str(plan.get("reason", "")), language),
             total=total or "-",
         )
     if action == "return_order":
-        items = ", ".join(str(i.get("name", "")) for i in plan.get("items", []))
         return say(
             "actions.confirm.return_order",
             language,
             order=order,
-            items=items,
+            items=planned_items(plan),
             refund=payment_method(str(plan.get("refund_to", "")), language),
         )
     return say(
@@ -154,9 +169,4 @@ def done(result: ActionResult, language: str) -> str:
             order=data.get("order_id", ""),
             address=address_text(data.get("to")),
         )
-    key = f"actions.done.{result.action}"
-    if result.action == "cancel_order":  # a gift card is refunded at once, others in days
-        when = {r.get("when") for r in data.get("refunds", []) if isinstance(r, dict)}
-        if "immediately" in when:
-            key += ".immediate" if when == {"immediately"} else ".mixed"
-    return say(key, language, order=data.get("order_id", ""))
+    return say(f"actions.done.{result.action}", language, order=data.get("order_id", ""))

@@ -34,13 +34,13 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai import action_replies
+from deskpilot.ai.action_outcomes import ran, statuses
 from deskpilot.ai.actions.addresses import postal_address
 from deskpilot.ai.actions.answers import asks_something, is_confirmation
 from deskpilot.ai.actions.base import (
     Action,
     ActionContext,
     ActionResult,
-    PolicyOutcome,
     Refusal,
     parse_slots,
 )
@@ -63,6 +63,7 @@ from deskpilot.ai.replies.compose import (
     support_of,
 )
 from deskpilot.ai.requests import (
+    INTENT_ACTIONS,
     about_own_order,
     asked_instead,
     asks_for_an_exchange,
@@ -70,16 +71,17 @@ from deskpilot.ai.requests import (
     asks_for_some_units,
     asks_in_general,
     asks_its_status,
+    asks_status_of,
     follow_up_question,
     only_details,
     refused_action,
+    restates,
     says_an_action,
     says_thanks_or_goodbye,
     stated_request,
 )
 from deskpilot.ai.texts import joined, say
 from deskpilot.ai.turn import (
-    INTENT_ACTIONS,
     Outcome,
     Turn,
     another_request,
@@ -91,6 +93,7 @@ from deskpilot.ai.turn import (
     intent_acting,
     new_request,
     one_at_a_time,
+    others_named,
     partial,
     says_nothing_else,
     still_allowed,
@@ -218,6 +221,8 @@ class Engine:
             # plan: "yes, #W…" asks the same for that order, "no, cancel #W… instead" is read
             # as a new request
             answer = is_confirmation(without_order_ids(turn.text), language)
+            if answer is None and restates(pending["name"], turn.text):
+                answer = True  # "取消吧", "отменяй": the plan's own request again
             turn.state.pending_action = None
             asked = pending.get("slots", {}).get("order_id")
             any_address = postal_address(turn.text) is not None  # "yes, 7 Elm St, …" corrects
@@ -287,9 +292,10 @@ class Engine:
         flow = turn.state.pending_intent
         bare = flow not in (None, "clarify") and len(turn.text.split()) <= BARE_ANSWER_WORDS
         yes = is_confirmation(turn.text, language) if bare else None
-        if yes is not None and not continues:
+        instead = yes is False and another_request(turn, INTENT_ACTIONS.get(flow or "") or "")
+        if yes is not None and not continues and not instead:
             # "yes" or "no" to "which order?" or "the whole address, please": no detail, so
-            # the question again, or the request dropped
+            # the question again, or the request dropped ("算了, 帮我改地址吧" asks instead)
             return await self._yes_or_no_to_a_question(turn, flow or "", yes)
         refused = refused_action(turn.text)
         if refused and not asks_another(turn, refused, continues):
@@ -338,7 +344,7 @@ class Engine:
                 # do; no identity check for a question about nothing of theirs
                 return await self._answer(turn, retriever, intent)
             acted = await self._act(turn, intent, action, asked_before=asked_before)
-            return one_at_a_time(turn, acted)
+            return await self._others_named(turn, acted)
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
@@ -356,10 +362,10 @@ class Engine:
             return Outcome(Decision.ANSWER, "greeting", say("greeting", language))
         if intent == "feedback":
             return Outcome(Decision.ANSWER, "feedback acknowledged", say("thanks", language))
-        answered = await self._answer(turn, retriever, intent)
-        if answered.decision == Decision.HANDOFF:  # "我的蓝牙耳机到哪了" as a product question
-            return await self._status_of_their_item(turn) or answered
-        return answered
+        # "我的蓝牙耳机到哪了", "tracking link for my desk lamp?" read as a product question
+        if their_item := await self._status_of_their_item(turn):
+            return their_item
+        return await self._answer(turn, retriever, intent)
 
     async def _a_question_before_who(self, turn: Turn, own: bool) -> bool:
         """Someone not yet verified asks something that names no order, nothing of theirs, and
@@ -593,8 +599,8 @@ class Engine:
         named = list(dict.fromkeys(canonical_order_id(i) for i in order_ids(turn.text)))
         if action.name == "order_status" and len(named) > 1:  # "where are #W1 and #W2?"
             turn.state.pending_intent = None
-            return await self._statuses(context, action, named)
-        focus = await self.order_focus.focus(turn, context, action.order_statuses)
+            return await statuses(context, action, named)
+        focus = await self.order_focus.focus(turn, context, action.order_statuses, intent)
         if focus is not None and asks_for_part(action.name, turn.text, focus.items):
             return partial(action.name, language)
         filled = await self.slot_filler.fill(turn, action, focus)
@@ -640,11 +646,26 @@ class Engine:
                 helped=True,
             )
         result = await action.run(context, parsed, confirmed=False)
-        done = self._result(result, record, language)
+        done = ran(result, record, language)
         if result.ok and "orders" in result.data:  # listed with "which one?": the flow goes on
             turn.state.pending_intent = intent
             done.reply = self._not_theirs(done.reply, language)
         return done
+
+    async def _others_named(self, turn: Turn, outcome: Outcome) -> Outcome:
+        """A plan for one order from a message that names others: the status first of those it
+        asks about ("Where is #W1? Also cancel #W2"), and a note that the others wait."""
+        others = others_named(turn, outcome)
+        asked = [o for o in others if asks_status_of(o, turn.text)]
+        outcome = one_at_a_time(turn, outcome, [o for o in others if o not in asked])
+        if not asked:
+            return outcome
+        customer_id = (await self._verified_customer(turn)).customer_id
+        language = turn.understanding.language
+        context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
+        told = await statuses(context, self.actions.get("order_status"), asked)
+        outcome.reply = f"{told.reply}\n\n{outcome.reply}"
+        return outcome
 
     def _not_theirs(self, reply: str, language: str) -> str:
         """The reply, after "I couldn't find that item in your recent orders." when the message
@@ -653,34 +674,6 @@ class Engine:
         if self.order_focus.not_theirs is None:
             return reply
         return joined([say("actions.item_not_theirs", language), reply], language)
-
-    async def _statuses(self, context: ActionContext, action: Action, named: list[str]) -> Outcome:
-        """The status of each order the message names, one line each."""
-        each = []
-        for order_id in named:
-            slots = parse_slots(action, {"order_id": order_id})
-            result = await action.run(context, slots, confirmed=False)
-            each.append(
-                self._result(
-                    result, {"name": action.name, "slots": {"order_id": order_id}}, context.language
-                )
-            )
-        shown = [o for o in each if o.decision == Decision.ACTION]
-        return Outcome(
-            Decision.ACTION if shown else Decision.ANSWER,
-            f"{action.name} ran for {len(shown)} of {len(named)} orders",
-            "\n".join(
-                o.reply if o.decision == Decision.ACTION else f"{order_id}: {o.reply}"
-                for order_id, o in zip(named, each, strict=True)
-            ),
-            action={
-                "name": action.name,
-                "slots": {"order_id": named[0]},
-                "orders": [o.action for o in each],
-            },
-            failed=not shown,
-            helped=bool(shown),
-        )
 
     async def _confirmed(self, turn: Turn, pending: dict[str, Any], yes: bool) -> Outcome:
         language = turn.understanding.language
@@ -699,10 +692,10 @@ class Engine:
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         slots = parse_slots(action, pending["slots"])
         if not self.dry_run:
-            return self._result(await action.run(context, slots, confirmed=True), pending, language)
+            return ran(await action.run(context, slots, confirmed=True), pending, language)
         checked = await action.check(context, slots)
         if not checked.is_allowed:
-            return self._result(ActionResult.stopped(action.name, checked), pending, language)
+            return ran(ActionResult.stopped(action.name, checked), pending, language)
         return Outcome(
             Decision.ACTION,
             f"{action.name} confirmed; not run in a preview",
@@ -713,24 +706,6 @@ class Engine:
                 order=checked.plan.get("order_id", ""),
             ),
             action={**pending, "plan": checked.plan, "preview": True},
-            helped=True,
-        )
-
-    def _result(self, result: ActionResult, record: dict[str, Any], language: str) -> Outcome:
-        if not result.ok:
-            stopped = result.outcome or PolicyOutcome.refused(Refusal.NOT_CONFIRMED)
-            return Outcome(
-                Decision.ANSWER,
-                f"{result.action} refused by policy: {stopped.reason}",
-                action_replies.refusal(stopped, language, record["slots"].get("order_id")),
-                action={**record, "refused": str(stopped.reason)},
-                failed=True,
-            )
-        return Outcome(
-            Decision.ACTION,
-            f"{result.action} ran",
-            action_replies.done(result, language),
-            action={**record, "result": result.data},
             helped=True,
         )
 

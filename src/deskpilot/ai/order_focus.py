@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Cyrillic letters in the order-number pattern
 """Which of the customer's orders a message is about: the one it names, the one whose items it
 names ("where is my speaker?"), the one "the second one" or "the pending one" means, the one
 discussed before ("it"), or the only one an action could apply to ("cancel my order" with one
@@ -20,6 +21,7 @@ from deskpilot.ai.actions.slots import (
     ordinal_reference,
     status_reference,
 )
+from deskpilot.ai.requests import nearest_first
 from deskpilot.ai.turn import Turn
 from deskpilot.kit.errors import NotFound
 from deskpilot.models import Order
@@ -28,7 +30,8 @@ from deskpilot.orders import service as orders
 CATALOGUE_ORDERS = 500  # the workspace's newest orders, for what the shop sells
 # a number that may be an order's without a "#" ("T6002", "DE1255", "A-20932", "88813")
 _BARE_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9_@.#/-])([A-Za-z]{1,3}-?\d{3,12}|\d{4,12})(?![A-Za-z0-9_@-])"
+    r"(?<![A-Za-zА-Яа-яЁё0-9_@.#/-])([A-Za-zА-Яа-яЁё]{1,3}-?\d{3,12}|\d{4,12})"
+    r"(?![A-Za-zА-Яа-яЁё0-9_@-])"
 )
 MARKED_AT_MOST = 5  # bare numbers looked up in one message
 
@@ -101,9 +104,14 @@ class OrderFocus:
         return recent, named
 
     async def focus(
-        self, turn: Turn, context: ActionContext, statuses: tuple[str, ...] = ()
+        self,
+        turn: Turn,
+        context: ActionContext,
+        statuses: tuple[str, ...] = (),
+        intent: str | None = None,
     ) -> Order | None:
-        """The order the message is about: the one it names, else the one order of theirs that
+        """The order the message is about: the one it names (of several, the one named nearest
+        to the words asking for ``intent``), else the one order of theirs that
         holds the items it names ("where is my speaker?"), else the one discussed ("it"), else
         the customer's only order. ``statuses``, those of the orders the action applies to,
         also decide between orders: "cancel the chair" when only one of the orders holding a
@@ -112,7 +120,7 @@ class OrderFocus:
         customer_id = context.customer_id
         if customer_id is None:
             return None
-        for reference in order_ids(turn.text):
+        for reference in nearest_first(intent, turn.text):
             named = await context.order(reference)
             if named is not None and named.customer_id == customer_id:
                 return named

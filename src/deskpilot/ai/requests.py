@@ -35,7 +35,11 @@ _STATUS_QUESTION = re.compile(
     r"(?:^|[.!?;:,]|\b(?:know|tell\s+me)\b)\W{0,8}(?:when|where)\b[^.!?]{0,40}?"
     r"\b(?:my|our|it|they|them|(?:the|this|that)\s+(?:order|parcel|package)|(?:i|we)\s+"
     r"(?:ordered|bought|purchased))\b"
-    r"|什么时候|何时|到哪"
+    # "Is my desk lamp dispatched?", "Has it arrived?", "the tracking link for my lamp"
+    r"|\b(?:is|are|has|have|was|were)\b[^.!?]{0,40}?\b(?:my|our|it|they)\b[^.!?]{0,40}?"
+    r"\b(?:dispatched|shipped|delivered|arrived|sent\s+out|posted|out\s+for\s+delivery)\b"
+    r"|\btracking\s+(?:link|number|info(?:rmation)?|code)\b[^.!?]{0,20}?\b(?:my|our|it)\b"
+    r"|什么时候|何时|到哪|(?:发货|寄出|送达|到货)了(?:吗|没)"
     r"|(?:^|[.!?;:,]|(?<![а-яё])(?:знаете|скажите)(?![а-яё]))\W{0,8}(?:когда|где)(?![а-яё])[^.!?]{0,40}?"
     r"(?<![а-яё])(?:мо[йяеёи]|наш|е[гё]о|он[аи]?)(?![а-яё])",
     re.IGNORECASE,
@@ -56,11 +60,20 @@ _ASKS_ABOUT_AN_ORDER = re.compile(
     re.IGNORECASE,
 )
 
+# the default intents that act, and their actions
+INTENT_ACTIONS = {
+    "order_status": "order_status",
+    "cancellation": "cancel_order",
+    "return_refund": "return_order",
+    "address_change": "change_address",
+}
+
 # an action intent said in so many words: a new request even in the middle of another flow
 # (asked for, not told about: "#W1 got cancelled", "my address is correct now" ask nothing)
 _ACTION_WORDS = {
     "cancellation": re.compile(
-        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмени(?:ть|те)?(?![а-яё])|(?<![已被])取消", re.IGNORECASE
+        r"\bcancel(?!l?ed\b|l?ing\s+fee)|отмен(?:и(?:ть|те)?|яй(?:те)?)(?![а-яё])|(?<![已被])取消",
+        re.IGNORECASE,
     ),
     "return_refund": re.compile(
         r"\breturn\b(?!ed)|оформить\s+возврат|(?<![а-яё])верн(?:уть|ите|и)(?![а-яё])|退货",
@@ -99,6 +112,47 @@ def stated_request(text: str) -> str | None:
     return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
 
 
+def _distance(text: str, order_id: str, words: re.Pattern[str] | None) -> int:
+    """How far (in characters) the order id is from the nearest of ``words`` in the text."""
+    at = text.upper().find(order_id.lstrip("#"))
+    spots = [m.span() for m in words.finditer(text)] if words is not None and at >= 0 else []
+    return min((at - end if at >= end else start - at for start, end in spots), default=1 << 30)
+
+
+def nearest_first(intent: str | None, text: str) -> list[str]:
+    """The order ids of the text, the one named nearest to the words asking for the action
+    intent ``intent`` first ("Where is #W1? Also cancel #W2": #W2 is to be cancelled)."""
+    named = order_ids(text)
+    words = _ACTION_WORDS.get(intent or "")
+    return sorted(named, key=lambda o: _distance(text, o, words)) if len(named) > 1 else named
+
+
+def asks_status_of(order_id: str, text: str) -> bool:
+    """Whether the words nearest to ``order_id`` ask where it is rather than to act on it
+    ("Where is #W1? Also cancel #W2": #W1's status is asked, #W2 is to be cancelled)."""
+    asked = _distance(text, order_id, _ASKS_ABOUT_AN_ORDER)
+    acting = min(_distance(text, order_id, words) for words in _ACTION_WORDS.values())
+    return asked < acting
+
+
+_SHORT_WORDS = 4
+_SHORT_CJK = 6
+
+
+def restates(action: str, text: str) -> bool:
+    """Whether a short message asks for the action ``action`` again and says nothing else
+    ("取消吧", "отменяй", "cancel it then"): at "shall I go ahead?", a yes to its plan."""
+    intent = next((i for i, a in INTENT_ACTIONS.items() if a == action), None)
+    short = len(text.split()) <= _SHORT_WORDS and len(_HAN_CHARACTER.findall(text)) <= _SHORT_CJK
+    return (
+        short
+        and says_an_action(intent, text)
+        and not says_not_to(intent, text)
+        and not order_ids(text)
+        and not asks_something(text)
+    )
+
+
 def says_an_action(intent: str | None, text: str) -> bool:
     """Whether the text says in so many words to cancel, return or change the address, as the
     action intent ``intent`` asks (False for any other intent)."""
@@ -113,20 +167,32 @@ _REFUSING = (
     r"\b(?:don['’]?t|do\s+not|no\s+need\s+to|(?:i|we)\s+don['’]?t\s+(?:want|need)\s+to"
     r"|(?:i|we)\s+do\s+not\s+(?:want|need)\s+to)\s+(?:\w+\s+)?"
 )
+# "never mind", "forget it", "算了", "забудьте": whatever was asked for is dropped
+_DROPPING = (
+    r"|\bnever\s*mind\b|\bforget\s+(?:it|about\s+it)\b|(?<![打就])算了(?!解)"
+    r"|(?<![а-яё])(?:забудь(?:те)?|проехали)(?![а-яё])"
+)
+# "I want to keep the order", "保留订单", "оставлю его": nothing to cancel or return
+_KEEPING = (
+    r"|\bkeep\s+(?:it|them|the\s+order|my\s+order)\b|保留|留着"
+    r"|(?<![а-яё])(?:оставлю|оставьте|пусть\s+оста[её]тся)(?![а-яё])"
+)
 _NOT_THE_ACTION = {
     "cancellation": re.compile(
         _REFUSING + r"cancel|(?:不想|不要|别|不用|不必|无需|先不|(?<![还再])不)取消"
-        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+отмен|отменяйте)",
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+отмен|отменяйте)" + _KEEPING + _DROPPING,
         re.IGNORECASE,
     ),
     "return_refund": re.compile(
         _REFUSING + r"return|(?:不想|不要|别|不用|不必|先不)退(?!款)"
-        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:верн|возвра)|возвращайте)",
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:верн|возвра)|возвращайте)"
+        + _KEEPING
+        + _DROPPING,
         re.IGNORECASE,
     ),
     "address_change": re.compile(
         _REFUSING + r"change|(?:不想|不要|别|不用|不必|先不)(?:改|修改|更改)"
-        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:измен|мен)|меняйте)",
+        r"|(?<![а-яё])не\s+(?:(?:надо|нужно|хочу|стоит)\s+(?:измен|мен)|меняйте)" + _DROPPING,
         re.IGNORECASE,
     ),
 }
@@ -209,20 +275,23 @@ _COUNTS = {
     "пять": 5, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
 }  # fmt: skip
 _COUNT = r"(\d+|" + "|".join(_COUNTS) + r")"
+_MEASURE = r"(?:个|件|盒|瓶|支|只|台|双|包|套|条|罐|片|袋)"  # "一瓶", "两支"
 
 
 def _count_before(text: str, name: str) -> int | None:
     """The count said right before the item's name ("one Wireless Mouse", "одну зубную пасту",
-    "一个键盘"), or None."""
+    "一个键盘"), or, for a Chinese name, after it with a measure word ("面霜退一瓶"); or None."""
     first = name.split()[0] if name.split() else ""
     head = first[:1] if _HAN_CHARACTER.match(first) else first[:4]  # stems: "зубн" for "зубную"
     if not head:
         return None
     found = re.search(
-        rf"(?<![\w-]){_COUNT}\s*(?:个|件|盒|瓶|支|只|台|双)?\s*(?:\w+\s+)?{re.escape(head)}",
+        rf"(?<![\w-]){_COUNT}\s*{_MEASURE}?\s*(?:\w+\s+)?{re.escape(head)}",
         text,
         re.IGNORECASE,
     )
+    if found is None and _HAN_CHARACTER.match(first):  # "面霜我想退一瓶": the count after it
+        found = re.search(rf"{_COUNT}\s*{_MEASURE}", text[text.find(first) :])
     if found is None:
         return None
     said = found.group(1).lower()
@@ -235,6 +304,25 @@ def asks_for_some_units(text: str) -> bool:
     return _PART_OF.search(text) is not None
 
 
+_ONLY = re.compile(r"\b(?:only|just)\b|只|仅|(?<![а-яё])только(?![а-яё])", re.IGNORECASE)
+_AFTER_ONLY = 40  # characters after "only" that may name what it is about
+_ORDER_WORD = re.compile(r"\border\b|订单|(?<![а-яё])заказ", re.IGNORECASE)  # "just my order with"
+_NAME_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _named_at_all(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The lines the text names in any way, even by one word of a name of several ("the
+    hobbit" for "The Hobbit Hardback"): to see that something is left out, a line too many
+    is better than one too few."""
+    named = set(item_mentions(text, items))
+    words = set(_NAME_WORD.findall(text.casefold()))
+    for item in items:
+        name_words = _NAME_WORD.findall(str(item.get("name") or "").casefold())
+        if any(w in words or f"{w}s" in words or f"{w}es" in words for w in name_words):
+            named.add(item_key(item))
+    return named
+
+
 def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the message asks for part of what the action does at once, for an order of
     ``items``: a cancellation that leaves some of them out ("cancel everything except the
@@ -242,7 +330,13 @@ def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, An
     three cups", "одну зубную пасту" of four; a return takes a line whole)."""
     if action == "cancel_order":
         left_out = set_apart(text).left_out
-        return bool(left_out.strip()) and item_mentions(left_out, items) not in ([], [ALL_ITEMS])
+        if left_out.strip() and _named_at_all(left_out, items) - {ALL_ITEMS}:
+            return True
+        # "cancel only the pen", "只取消钢笔", "отмените только ручку": some of the lines
+        return any(
+            0 < len(_named_at_all(_ORDER_WORD.split(after)[0], items)) < len(items)
+            for after in (text[m.end() : m.end() + _AFTER_ONLY] for m in _ONLY.finditer(text))
+        )
     if action != "return_order":
         return False
     named = set(item_mentions(text, items))

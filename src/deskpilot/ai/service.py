@@ -28,8 +28,8 @@ from deskpilot.ai.providers import ProviderConfig
 from deskpilot.ai.providers.breaker import CircuitBreaker
 from deskpilot.ai.providers.registry import ProviderContext
 from deskpilot.ai.repository import IntentRepository, RunRepository, SettingsRepository
+from deskpilot.ai.requests import INTENT_ACTIONS
 from deskpilot.ai.schemas import IntentUpdate, IntentWrite, SettingsUpdate
-from deskpilot.ai.turn import INTENT_ACTIONS
 from deskpilot.ai.understanding.annotate import IntentOption
 from deskpilot.ai.understanding.intents import IntentClassifier
 from deskpilot.ai.understanding.sentiment import default_model

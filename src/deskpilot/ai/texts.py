@@ -188,11 +188,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "actions.refused.not_delivered.cancelled": {
         "en": "Order {order} is cancelled, so there is nothing to return: its refund goes back to "
-        "the original payment method (a gift card at once, anything else in 5-7 business days).",
-        "zh": "订单 {order} 已取消，无需退货：退款会原路退回"
-        "（礼品卡即时到账，其他方式需 5-7 个工作日）。",
-        "ru": "Заказ {order} отменён, возвращать нечего: деньги вернутся тем же способом оплаты "
-        "(на подарочную карту сразу, иначе за 5-7 рабочих дней).",
+        "the original payment method.",
+        "zh": "订单 {order} 已取消，无需退货：退款会原路退回。",
+        "ru": "Заказ {order} отменён, возвращать нечего: деньги вернутся тем же способом оплаты.",
     },
     "actions.refused.not_delivered.return requested": {
         "en": "A return is already open for order {order}; the return instructions were sent "
@@ -252,22 +250,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Я изменю адрес доставки заказа {order} на {address}. Подтверждаете? (да / нет)",
     },
     "actions.done.cancel_order": {
-        "en": "Done: order {order} is cancelled. The refund will reach you in 5-7 business days.",
-        "zh": "已完成：订单 {order} 已取消，退款将在 5-7 个工作日内到账。",
-        "ru": "Готово: заказ {order} отменён. Деньги вернутся в течение 5–7 рабочих дней.",
-    },
-    "actions.done.cancel_order.immediate": {
-        "en": "Done: order {order} is cancelled. The refund is back on your gift card now.",
-        "zh": "已完成：订单 {order} 已取消，退款已即时退回您的礼品卡。",
-        "ru": "Готово: заказ {order} отменён. Деньги уже вернулись на подарочную карту.",
-    },
-    "actions.done.cancel_order.mixed": {
-        "en": "Done: order {order} is cancelled. The part paid by gift card is back on it now; "
-        "the rest reaches you in 5-7 business days.",
-        "zh": "已完成：订单 {order} 已取消。礼品卡支付的部分已即时退回，"
-        "其余部分将在 5-7 个工作日内到账。",
-        "ru": "Готово: заказ {order} отменён. Оплаченное подарочной картой уже вернулось на неё, "
-        "остальное придёт в течение 5–7 рабочих дней.",
+        "en": "Done: order {order} is cancelled. The refund goes back to the original payment "
+        "method.",
+        "zh": "已完成：订单 {order} 已取消，退款将原路退回。",
+        "ru": "Готово: заказ {order} отменён. Деньги вернутся тем же способом оплаты.",
     },
     "actions.done.return_order": {
         "en": "Done: the return for order {order} is open. You will receive the return "

@@ -22,19 +22,17 @@ from deskpilot.ai.actions.slots import (
 )
 from deskpilot.ai.actions.verification import Claims
 from deskpilot.ai.replies.compose import Citation
-from deskpilot.ai.requests import says_a_new_request, says_an_action, stated_request
+from deskpilot.ai.requests import (
+    INTENT_ACTIONS,
+    says_a_new_request,
+    says_an_action,
+    stated_request,
+)
 from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
 from deskpilot.ai.understanding.person_request import asks_for_person, names_person
 from deskpilot.models import AIConversationState, AISettings, Decision, Handling, Order
 from deskpilot.orders import service as orders
-
-INTENT_ACTIONS = {
-    "order_status": "order_status",
-    "cancellation": "cancel_order",
-    "return_refund": "return_order",
-    "address_change": "change_address",
-}
 
 
 @dataclass(slots=True)
@@ -90,9 +88,10 @@ def still_allowed(turn: Turn, action_name: str) -> bool:
 
 HESITATION_WORDS = 6
 _HESITATES = re.compile(
-    r"\b(?:not\s+sure|unsure|let\s+me\s+think|i\s+don['’]?t\s+know)\b"
-    r"|(?<![а-яё])(?:не\s+уверен[а-яё]*|не\s+знаю|подумаю|дайте\s+подумать)(?![а-яё])"
-    r"|我想想|让我想想|考虑一下",
+    r"\b(?:not\s+sure|unsure|let\s+me\s+think|i\s+don['’]?t\s+know|hmm+|maybe)\b"
+    r"|(?<![а-яё])(?:не\s+уверен[а-яё]*|не\s+знаю|подумаю|дайте\s+подумать|надо\s+подумать"
+    r"|хм+)(?![а-яё])"
+    r"|我?再?想想|考虑一下|再考虑|犹豫|不确定",
     re.IGNORECASE,
 )
 
@@ -214,14 +213,18 @@ def asks_another(turn: Turn, refused: str, continues: bool) -> bool:
     return intent != refused and not refused_flow and says_an_action(intent, turn.text)
 
 
-def one_at_a_time(turn: Turn, outcome: Outcome) -> Outcome:
-    """A plan for one order from a message that names others too ("cancel both #W1 and
-    #W2") says so: the others are not forgotten silently."""
+def others_named(turn: Turn, outcome: Outcome) -> list[str]:
+    """The orders the message names beside the one ``outcome`` plans a change of."""
     planned = outcome.action or {}
     if planned.get("name") in (None, "order_status") or outcome.decision != Decision.CLARIFY:
-        return outcome
+        return []
     order = canonical_order_id(str(planned.get("slots", {}).get("order_id") or ""))
-    others = [o for o in order_ids(turn.text) if o != order]
+    return [o for o in order_ids(turn.text) if o != order]
+
+
+def one_at_a_time(turn: Turn, outcome: Outcome, others: list[str]) -> Outcome:
+    """A plan for one order from a message that names ``others`` too ("cancel both #W1 and
+    #W2") says so: the others are not forgotten silently."""
     if others:
         language = turn.understanding.language
         also = say("actions.one_at_a_time", language, orders=", ".join(others))

@@ -93,7 +93,13 @@ def test_contact_details(text: str, email: str | None, zip_: str | None, name: s
     ("он мне больше не нужен", "no longer needed"),
     ("заказал по ошибке", "ordered by mistake"),
     ("случайно оформил", "ordered by mistake"),
-    ("cancel it because I found it cheaper elsewhere", "I found it cheaper elsewhere"),
+    ("cancel it because I found it cheaper elsewhere", "no longer needed"),
+    ("I changed my mind about it", "no longer needed"),
+    ("我改主意了，不想买了", "no longer needed"),
+    ("别家更便宜", "no longer needed"),
+    ("я передумала", "no longer needed"),
+    ("нашёл дешевле", "no longer needed"),
+    ("cancel it because the delivery is too slow", "the delivery is too slow"),
     ("отмените, потому что доставка долгая", "доставка долгая"),
     ("cancel it", None),
 ])  # fmt: skip
@@ -113,11 +119,16 @@ def test_an_unaccepted_reason_reaches_the_action_and_is_refused_there() -> None:
     ("return both T-shirts", ["1000000001", "1000000002"]),
     ("return item 6469567736", ["6469567736"]),
     ("return everything", ["all"]),
+    ("all of it", ["all"]),
     ("退回全部商品", ["all"]),
     ("我想退水瓶", ["6469567736"]),
     ("верните бутылку", ["6469567736"]),
     ("return the lamp", []),
     ("I'd like to send the bottle back", ["6469567736"]),  # the last word of its name
+    ("return a t-shirt", []),  # one of two lines of the name, not said which: asked
+    ("return one of the t-shirts", []),
+    ("return the t-shirts", ["1000000001", "1000000002"]),
+    ("return the red one", ["1000000001"]),  # an option alone picks among lines of a name
 ])  # fmt: skip
 def test_item_mentions(text: str, keys: list[str]) -> None:
     aliases = {"Water Bottle": ["水瓶", "бутылк"]}
@@ -197,6 +208,7 @@ def test_us_addresses() -> None:
     ("行吧", "zh", True),
     ("好吃", "zh", None),
     ("yes", "en", True),
+    ("go on then", "en", True),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),
     ("ok", "en", True),

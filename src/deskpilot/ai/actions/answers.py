@@ -9,12 +9,13 @@ import re
 
 _YES = re.compile(
     r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|confirm(?:ed)?|correct|right|go\s+ahead|please\s+do"
-    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good"
-    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна)\b"
+    r"|do\s+it|proceed|absolutely|of\s+course|that'?s\s+right|sounds\s+good|go\s+on(?:\s+then)?"
+    r"|да|ага|конечно|подтверждаю|подтвердить|хорошо|ок|давай(?:те)?|верно|согласен|согласна"
+    r"|валяй(?:те)?)\b"
     # Chinese has no spaces: a yes word only counts when what follows it still says yes
     # ("好的", "可以取消", "行吧"), never as the start of another word ("对不起", "是不是", "好吃")
-    r"|^(?:是的|是|好的|好|确认|可以|对|行|嗯|没问题|没错|同意)"
-    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢]|请|取消|退|改|确认|继续|执行|就)"
+    r"|^(?:是的|是|好的|好|确认|确定|当然|可以|对|行|嗯|没问题|没错|同意)"
+    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢]|请|取消|退|改|确认|继续|执行|就|可以)"
     r"|\U0001f44d|\U0001f44c|\u2705|\u2714"  # thumbs up, OK hand, check marks
     r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
     re.IGNORECASE,
@@ -35,7 +36,9 @@ _NO = re.compile(
     r"|\b(?:don'?t|do\s+not)\s+(?:do|cancel|proceed|change|return)\b|\bchanged?\s+my\s+mind\b"
     r"|\bplease\s+don'?t\b|\bkeep\s+(?:the|my)\s+order\b"
     r"|改主意|不取消|不要取消|不用取消|别取消|先不|还是不|保留订单|还是保留|不退了|不改了"
-    r"|(?<![а-яё])(?:передумал\w*|не\s+(?:отменя|возвра|меня)\w*|не\s+надо|не\s+нужно)",
+    r"|(?<![а-яё])(?:передумал\w*|не\s+(?:отменя|возвра|меня)\w*|не\s+надо|не\s+нужно"
+    r"|хотя\s+нет|пусть\s+(?:будет|оста[её]тся))"
+    r"|^actually,?\s+no\b",
     re.IGNORECASE,
 )
 _FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+)(?:[\s，,、]+|$)")  # "嗯": a sound, no yes

@@ -2,8 +2,8 @@
 
 Policy: only a ``pending`` order can be cancelled; the reason must be "no longer needed" or
 "ordered by mistake" (any other is refused); the customer confirms the order id and reason
-before anything changes. The refund goes to the original payment method: at once for a gift
-card, otherwise in 5 to 7 business days.
+before anything changes. The refund goes to the original payment method; when it arrives is
+the shop's to say (the bot states no timing it cannot know).
 """
 
 from __future__ import annotations
@@ -34,24 +34,14 @@ def normalise_reason(reason: str) -> str:
     return " ".join(reason.casefold().replace("_", " ").split())
 
 
-def refund_timing(payment_method_id: str | None) -> str:
-    """When a refund arrives: gift cards at once, anything else in 5 to 7 business days."""
-    if payment_method_id and payment_method_id.startswith("gift_card"):
-        return "immediately"
-    return "5-7 business days"
-
-
 def refunds_of(order: Order) -> list[dict[str, Any]]:
     paid = [p for p in order.payment_methods if p.get("transaction_type", "payment") == "payment"]
     if not paid:
-        return [
-            {"payment_method_id": None, "amount": str(order.total), "when": refund_timing(None)}
-        ]
+        return [{"payment_method_id": None, "amount": str(order.total)}]
     return [
         {
             "payment_method_id": p.get("payment_method_id"),
             "amount": str(p.get("amount")),
-            "when": refund_timing(p.get("payment_method_id")),
         }
         for p in paid
     ]

@@ -27,13 +27,15 @@ from deskpilot.orders.service import item_key
 # --- order ids ------------------------------------------------------------------------------
 
 # "#W1234567", "W1234567", "w1234567", "订单W1234567": a letter and 5+ digits, or "#" and digits;
-# "#TH-10042", "TH-10042": two or three capitals, a hyphen and 4+ digits (another shop's numbers;
+# "#TH-10042", "TH-10042", "СП-4512": two or three capitals (Latin or Cyrillic), a hyphen and 4+
+# digits (another shop's numbers;
 # "Apt B-1204" or "Apt B1204" is no order: ``OrderFocus.mark_order_numbers`` reads a bare
 # "T6002" or "DE1255" as one when the shop's orders are numbered so). Lookarounds instead of
 # \b: Python counts Chinese characters as word characters.
 _ORDER_ID = re.compile(
-    r"(?<![A-Za-z0-9_@.-])(?:#\s?([A-Za-z]{0,3}\d{3,12}|[A-Za-z]{1,3}-\d{3,12})"
-    r"|([A-Za-z]\d{5,12}|[A-Z]{2,3}-\d{4,12}))(?![A-Za-z0-9_@-])"
+    r"(?<![A-Za-zА-Яа-яЁё0-9_@.-])(?:[#№]\s?([A-Za-zА-Яа-яЁё]{0,3}\d{3,12}"
+    r"|[A-Za-zА-Яа-яЁё]{1,3}-\d{3,12})"
+    r"|([A-Za-z]\d{5,12}|[A-ZА-ЯЁ]{2,3}-\d{4,12}))(?![A-Za-zА-Яа-яЁё0-9_@-])"
 )
 
 
@@ -126,10 +128,11 @@ def refers_to_order(text: str) -> bool:
 
 
 def resolve_order_id(text: str, remembered: str | None) -> str | None:
-    """An order id named in the text; else the remembered one when the text points at it."""
+    """An order id named in the text (the remembered one when the text names it among others);
+    else the remembered one when the text points at it."""
     named = order_ids(text)
     if named:
-        return named[0]
+        return remembered if remembered and canonical_order_id(remembered) in named else named[0]
     return remembered if remembered and refers_to_order(text) else None
 
 
@@ -357,8 +360,12 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"no\s+longer\s+(?:need|want|require)|(?:don'?t|do\s+not|doesn'?t)\s+(?:need|want)"
             r"|not\s+needed|(?:don'?t|do\s+not)\s+have\s+(?:a\s+)?use|needn'?t"
-            r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了"
-            r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо",
+            # a change of mind, or the same thing found elsewhere: this order is not needed
+            r"|changed\s+my\s+mind|found\s+(?:it|one|them|something)?\s*(?:cheaper|elsewhere)"
+            r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了|改主意|不想买了|不买了"
+            r"|(?:别家|别的地方|其他地方|别处|找到了?)更便宜"
+            r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо|передумал"
+            r"|(?:нашл[аи]?|нашёл|нашел)\s+(?:\w+\s+)?дешевле|дешевле\s+в\s+друг",
             re.IGNORECASE,
         ),
     ),
@@ -387,7 +394,8 @@ def accepted_reason(text: str) -> str | None:
 # --- items and refunds ----------------------------------------------------------------------
 
 _ALL_ITEMS = re.compile(
-    r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?:items|things|products)|everything|whole\s+order)\b"
+    r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?:items|things|products)|everything|whole\s+order"
+    r"|all\s+of\s+(?:it|them)|the\s+(?:whole\s+)?lot)\b"
     r"|全部|所有|整个订单|整单|(?<![а-яё])(?:вс[её]|весь\s+заказ)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -432,9 +440,10 @@ def item_mentions(
     Lines sharing a name are told apart by their options ("the red one") when the text names
     one; otherwise every line of that name is meant. ``aliases`` maps an item name to other
     names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]). ``loosely``, the
-    last word of a name of several words names it too when no other item of the order ends so
-    ("the speaker" for "Bluetooth Speaker"; "the chair" names neither of two chairs; words
-    that say little of what a thing is, such as "card" or "case", never do).
+    head word of a name of several words (``_head_word``) names it too when no other item of
+    the order shares it ("the speaker" for "Bluetooth Speaker", "штангу" for "Штанга
+    олимпийская"; "the chair" names neither of two chairs; words that say little of what a
+    thing is, such as "card" or "case", never do).
     """
     keys = [item_key(i) for i in items]
     apart = set_apart(text)  # "return the boots but keep the jacket": not the jacket
@@ -463,13 +472,18 @@ def item_mentions(
     named = [n for n in named if not any(n != m and n.casefold() in m.casefold() for m in named)]
     loose = [
         name
-        for name in (_named_by_last_word(folded, list(by_name)) if loosely else [])
-        if not any((_last_word(name) or name) in m.casefold() for m in named)
+        for name in (_named_by_head_word(folded, list(by_name)) if loosely else [])
+        if not any((_head_word(name) or name) in m.casefold() for m in named)
     ]
     for name in dict.fromkeys([*named, *loose]):
         lines = by_name[name]
         with_options = [n for n in lines if _options_mentioned(folded, items[n])]
+        if not with_options and len(lines) > 1 and _one_of_them(folded, name):
+            continue  # "a fountain pen" of two: which one is asked
         chosen.extend(with_options or lines)
+    if not chosen and loosely:  # "the black one", "豆沙色那支": of lines that share a name
+        shared = [lines for lines in by_name.values() if len(lines) > 1]
+        chosen = [n for lines in shared for n in lines if _options_mentioned(folded, items[n])]
     return [keys[n] for n in sorted(set(chosen))]
 
 
@@ -479,33 +493,61 @@ _VAGUE_LAST_WORDS = frozenset(
 )
 
 
-def _last_word(name: str) -> str | None:
-    """What a name is named by loosely: the last word of a name of several words (unless it says
-    little of what the thing is), or a Chinese name's last two characters when it has four or
-    more ("耳机" for "无线耳机"; a shorter one, such as "保温杯", ends in a one-character noun
-    too vague alone); None for a name of one word."""
+def _head_word(name: str) -> str | None:
+    """What a name is named by loosely: the last word of an English name of several words
+    (unless it says little of what the thing is), the first of a Russian one ("штанга" for
+    "Штанга олимпийская", "коврик" for "Коврик для фитнеса"), or a Chinese name's last two
+    characters when it has four or more ("耳机" for "无线耳机"; a shorter one, such as "保温杯",
+    ends in a one-character noun too vague alone); None for a name of one word."""
     words = name.split()
     if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
         return words[-1].casefold()
+    if len(words) > 1 and _CYRILLIC.match(words[0]):
+        return words[0].casefold()
     if len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
         return name[-2:]
     return None
 
 
-def _named_by_last_word(folded: str, names: list[str]) -> list[str]:
-    """The names whose ``_last_word`` the text holds and no other name ends in."""
-    by_last: dict[str, list[str]] = {}
+def _named_by_head_word(folded: str, names: list[str]) -> list[str]:
+    """The names whose ``_head_word`` the text holds and no other name shares."""
+    by_head: dict[str, list[str]] = {}
     for name in names:
-        if (last := _last_word(name)) is not None:
-            by_last.setdefault(last, []).append(name)
-    return [same[0] for last, same in by_last.items() if len(same) == 1 and _mentions(folded, last)]
+        if (head := _head_word(name)) is not None:
+            by_head.setdefault(head, []).append(name)
+    return [same[0] for head, same in by_head.items() if len(same) == 1 and _mentions(folded, head)]
+
+
+# "a fountain pen", "one of the pens", "одну ручку", "一支口红": one line, not said which
+_ONE_BEFORE = re.compile(
+    r"(?<![\w-])(?:an?|one|any|одн[уаоий]|один)\s+(?:of\s+(?:the|my)\s+)?(?:[\w-]+\s+)?$"
+    r"|一\s*[个件盒瓶支只台双包套条罐片袋]?\s*$"
+)
+
+
+def _one_of_them(folded: str, name: str) -> bool:
+    """Whether the text asks for one of the lines named ``name`` without saying which: a
+    singular article or count right before the name (or its first word's first letters, so
+    "одну ручку" counts for "Ручка перьевая")."""
+    first = name.casefold().split()[0] if name.split() else ""
+    head = first[:1] if _HAN_ONLY.match(first) else first[:4]
+    return bool(head) and any(
+        _ONE_BEFORE.search(folded[: found.start()])
+        for found in re.finditer(re.escape(head), folded)
+    )
 
 
 def _options_mentioned(folded: str, item: Mapping[str, Any]) -> bool:
+    """Whether the text names one of the item's option values, or a word of one that is more
+    than a number ("豆沙色" for the shade "520 豆沙", "black" for "matte black")."""
     options = item.get("options")
     if not isinstance(options, Mapping):
         return False
-    return any(isinstance(v, str) and v and _mentions(folded, v) for v in options.values())
+    values = [v for v in options.values() if isinstance(v, str) and v]
+    words = [w for v in values for w in v.split() if len(v.split()) > 1 and not w.isdigit()]
+    return any(_mentions(folded, v) for v in values) or any(
+        len(w) > 1 and _mentions(folded, w) for w in words
+    )
 
 
 _METHOD_ID = re.compile(r"\b((?:gift_card|credit_card|paypal)_\d+)\b", re.IGNORECASE)

@@ -97,7 +97,7 @@ _EN = re.compile(
     r"(?:a|the|your|this)?\s*(?:ro)?bot\b"
     # the whole message is the person word: "agent", "human please"
     r"|^\W*(?:human|agent|operator|representative|person|real\s+person|live\s+agent"
-    r"|live\s+support|customer\s+service|support)(?:[\s,]+(?:please|pls|now))?\W*$",
+    r"|live\s+support|customer\s+service|support)(?:[\s,.!]+(?:please|pls|now))*\W*$",
     re.IGNORECASE,
 )
 
@@ -170,8 +170,8 @@ _RU = re.compile(
     # not a bot
     r"|не\s+хочу\s+(?:\w+\s+){0,2}?(?:с\s+)?(?:бот|робот)\w*"
     # the whole message is the person word
-    r"|^\W*(?:оператор|оператора|человека|живой\s+человек|менеджер|менеджера|сотрудник"
-    r"|сотрудника)(?:[\s,]+пожалуйста)?\W*$",
+    r"|^\W*(?:оператор|оператора|человек|человека|живой\s+человек|менеджер|менеджера|сотрудник"
+    r"|сотрудника)(?:[\s,.!]+(?:пожалуйста|срочно|сейчас|быстро))*\W*$",
     re.IGNORECASE,
 )
 
