@@ -82,6 +82,13 @@ _EN_NEUTRAL = (
     "I didn't get a shipping email for my order.",
     "The refund is not on my card yet.",
     "Has my parcel been sent out yet?",
+    # a device that does not work, reported calmly: a question, not a complaint
+    "My earbuds won't pair over Bluetooth, how do I reset them?",
+    "The router light keeps blinking red.",
+    "The robot vacuum says it has no network.",
+    "After the firmware update the speaker has no sound.",
+    "The smart plug shows as offline in the app.",
+    "My band stopped showing notifications, where is that setting?",
 )
 _EN_NEGATIVE = (
     "This is the worst service I have ever had.",
@@ -185,6 +192,13 @@ _ZH_NEUTRAL = (
     "还没收到发货通知邮件。",
     "退款还没到账。",
     "我的包裹寄出了没有？",
+    # a device that does not work, reported calmly: a question, not a complaint
+    "耳机连不上蓝牙了，怎么重新配对？",
+    "路由器的指示灯一直在闪。",
+    "扫地机器人提示网络断开。",
+    "更新固件以后音箱没有声音了。",
+    "智能插座在App里显示不在线。",
+    "手环不显示通知了，要怎么设置？",
 )
 _ZH_NEGATIVE = (
     "这是我遇到过最差的服务。",
@@ -288,6 +302,13 @@ _RU_NEUTRAL = (
     "Письмо об отправке мне не пришло.",
     "Деньги за возврат ещё не вернулись на карту.",
     "Посылку уже отправили или нет?",
+    # a device that does not work, reported calmly: a question, not a complaint
+    "Наушники не подключаются по блютузу, как их сбросить?",
+    "Роутер всё время мигает красным.",
+    "Робот-пылесос пишет, что нет сети.",
+    "После прошивки у колонки пропал звук.",
+    "Умная розетка в приложении не в сети.",
+    "Браслет перестал показывать уведомления, где это настроить?",
 )
 _RU_NEGATIVE = (
     "Это худший сервис, который я видел.",
