@@ -51,6 +51,13 @@ def test_russian_addresses(text: str, expected: dict[str, str]) -> None:
     ("北京市朝阳区建国路88号院3号楼502室，邮编100022",
      {"city": "北京市", "address1": "朝阳区建国路88号院", "address2": "3号楼502室",
       "zip": "100022"}),
+    # a building's name before its block and room is kept (a review saw it dropped)
+    ("地址改成 上海市静安区南京西路1266号恒隆广场2座3801室，邮编200040",
+     {"city": "上海市", "address1": "静安区南京西路1266号", "address2": "恒隆广场2座3801室",
+      "zip": "200040"}),
+    ("杭州市西湖区文三路90号东部软件园A座1001室，邮编310012",
+     {"city": "杭州市", "address1": "西湖区文三路90号", "address2": "东部软件园A座1001室",
+      "zip": "310012"}),
 ])  # fmt: skip
 def test_chinese_addresses(text: str, expected: dict[str, str]) -> None:
     assert cn_address(text) == expected

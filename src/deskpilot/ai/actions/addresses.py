@@ -308,13 +308,16 @@ def ru_address(text: str) -> dict[str, str] | None:
 # --- China ----------------------------------------------------------------------------------
 
 _HAN = r"\u4e00-\u9fff"
+_CN_BUILDING = "广场|大厦|中心|花园|小区|公寓|大楼|写字楼|商场|家园|新村|苑|园|府|阁|公馆"
 _CN_ADDRESS = re.compile(
     r"(?P<country>中国)?"
     rf"(?P<state>[{_HAN}]{{2,7}}?(?:省|自治区))?"
     rf"(?P<city>[{_HAN}]{{2,4}}?市)"
     rf"(?P<address1>(?:[{_HAN}]{{1,6}}?(?:区|县|市|旗))?[{_HAN}0-9A-Za-z]{{1,20}}?"
     r"(?:路|街|大道|道|巷|弄|胡同|里|村)[0-9]{1,5}(?:-[0-9]{1,5})?号(?:院)?)"
-    rf"(?P<address2>(?:[0-9A-Za-z一二三四五六七八九十-]{{1,6}}(?:号楼|号院|单元|室|楼|层|栋|座))*)"
+    # a building's name ("恒隆广场", "金茂大厦", "阳光花园"), then its block, unit, floor and room
+    rf"(?P<address2>(?:[{_HAN}0-9A-Za-z]{{1,8}}?(?:{_CN_BUILDING}))?"
+    r"(?:[0-9A-Za-z一二三四五六七八九十-]{1,6}(?:号楼|号院|单元|室|楼|层|栋|座))*)"
 )
 # where an address may start: the start, a space or punctuation, or the words leading up to it
 _CN_STARTS = re.compile(r"[\s，,：:。；;]|改成|改为|改到|换成|寄到|送到|发到|地址是|地址为|地址")
