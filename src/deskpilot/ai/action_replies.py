@@ -8,7 +8,7 @@ from typing import Any
 
 from deskpilot.ai.actions.base import ActionResult, PolicyOutcome
 from deskpilot.ai.actions.common import order_label
-from deskpilot.ai.texts import TEXTS, joined, money, payment_method, say, term
+from deskpilot.ai.texts import TEXTS, joined, money, payment_method, payment_methods, say, term
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 
@@ -26,7 +26,7 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
         labels = item_labels(order.items)
         choices = [labels.get(c, c) for c in choices]
     elif slot == "payment_method_id":
-        choices = [payment_method(c, language) for c in choices]
+        choices = payment_methods(choices, language)
     elif slot == "reason":
         choices = [term(c, language) for c in choices]
     question = say(

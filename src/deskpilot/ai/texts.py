@@ -357,12 +357,28 @@ TERMS: dict[str, dict[str, str]] = {
 """Order statuses, cancellation reasons and payment sources as the customer reads them."""
 
 
+def _kind(method_id: str) -> str:
+    return method_id.rsplit("_", 1)[0] if "_" in method_id else method_id
+
+
+def payment_methods(method_ids: list[str], language: str | None) -> list[str]:
+    """Each method by its kind in the customer's language ("credit card", "礼品卡"), with its id
+    only where two are of one kind ("gift card (gift_card_1)", "gift card (gift_card_2)"): an
+    internal id means nothing to a customer otherwise. An id of no known kind as it is."""
+    kinds = [_kind(m) for m in method_ids]
+    shown = []
+    for method_id, source in zip(method_ids, kinds, strict=True):
+        kind = TERMS.get(source, {}).get(language_of(language))
+        if kind is None:
+            shown.append(method_id)
+        else:
+            shown.append(f"{kind} ({method_id})" if kinds.count(source) > 1 else kind)
+    return shown
+
+
 def payment_method(method_id: str, language: str | None) -> str:
-    """ "PayPal (paypal_2306935)", "礼品卡 (gift_card_1)": the kind first, the id to tell two
-    apart; an id of no known kind as it is."""
-    source = method_id.rsplit("_", 1)[0] if "_" in method_id else method_id
-    kind = TERMS.get(source, {}).get(language_of(language))
-    return f"{kind} ({method_id})" if kind else method_id
+    """One method by its kind ("PayPal", "礼品卡"); an id of no known kind as it is."""
+    return payment_methods([method_id], language)[0]
 
 
 CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "CNY": "\u00a5"}

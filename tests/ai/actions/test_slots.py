@@ -166,6 +166,13 @@ def test_refund_methods() -> None:
     choices = ["credit_card_1", "gift_card_4374071"]
     assert resolve_refund_method("gift_card", choices) == "gift_card_4374071"
     assert resolve_refund_method("gift_card", ["gift_card_1", "gift_card_2"]) == "gift_card"
+    # the kinds the bot names the choices by ("Options: credit card, gift card.")
+    assert refund_method("credit card please") == "credit_card"
+    assert refund_method("退到信用卡") == "credit_card"
+    assert refund_method("на банковскую карту") == "credit_card"
+    assert refund_method("PayPal") == "paypal"
+    assert resolve_refund_method("credit_card", choices) == "credit_card_1"
+    assert resolve_refund_method("paypal", choices) == "paypal"  # none of that kind: refused
 
 
 def test_us_addresses() -> None:

@@ -559,25 +559,37 @@ _ORIGINAL = re.compile(
 )
 _GIFT_CARD = re.compile(r"gift\s*card|礼品卡|购物卡|подарочн", re.IGNORECASE)
 GIFT_CARD = "gift_card"
+# the kinds a refund may go to, as customers call them (the bot names them so: "credit card")
+_KINDS = {
+    GIFT_CARD: _GIFT_CARD,
+    "credit_card": re.compile(
+        r"\b(?:credit|debit|bank)\s*card\b|\bmy\s+card\b|信用卡|银行卡|(?<![а-яё])(?:банковск\w*|"
+        r"кредитн\w*)\s+карт",
+        re.IGNORECASE,
+    ),
+    "paypal": re.compile(r"pay\s*pal|贝宝", re.IGNORECASE),
+}
 
 
 def refund_method(text: str) -> str | None:
-    """A payment method id, ``original``, or ``gift_card`` (the customer's gift card)."""
+    """A payment method id, ``original``, or a kind of method (``gift_card``, ``credit_card``,
+    ``paypal``: the customer's one method of that kind)."""
     explicit = _METHOD_ID.search(text)
     if explicit:
         return explicit.group(1).lower()
     if _ORIGINAL.search(text):
         return ORIGINAL
-    return GIFT_CARD if _GIFT_CARD.search(text) else None
+    return next((kind for kind, words in _KINDS.items() if words.search(text)), None)
 
 
 def resolve_refund_method(mention: str | None, choices: Sequence[str]) -> str | None:
-    """``gift_card`` becomes the one gift card among ``choices``; with none or several it stays
-    ``gift_card``, and ``return_order`` refuses it or asks which one."""
-    if mention != GIFT_CARD:
+    """A kind (``gift_card``, ``credit_card``, ``paypal``) becomes the one method of that kind
+    among ``choices``; with none or several it stays the kind, and ``return_order`` refuses it
+    or asks which one."""
+    if mention not in _KINDS:
         return mention
-    cards = [c for c in choices if c.startswith("gift_card")]
-    return cards[0] if len(cards) == 1 else mention
+    of_kind = [c for c in choices if c.startswith(f"{mention}_")]
+    return of_kind[0] if len(of_kind) == 1 else mention
 
 
 # --- what the customer said about themselves ------------------------------------------------
