@@ -21,6 +21,7 @@ from deskpilot.orders.service import item_key
 
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
+    r"|what['’]s|whats"
     r"|when (do|does)"
     r"|which|is it possible)\b"
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
@@ -110,6 +111,22 @@ def stated_request(text: str) -> str | None:
         if words.search(text):
             return intent
     return "order_status" if _ASKS_ABOUT_AN_ORDER.search(text) else None
+
+
+def other_request(planned: str, text: str) -> str | None:
+    """An action intent other than the one whose action ``planned`` is, that the text asks for
+    in so many words and does not refuse ("不取消了 改个地址吧" beside a planned cancellation
+    asks for an address change), or None."""
+    return next(
+        (
+            intent
+            for intent, words in _ACTION_WORDS.items()
+            if INTENT_ACTIONS.get(intent) != planned
+            and words.search(text)
+            and not says_not_to(intent, text)
+        ),
+        None,
+    )
 
 
 def _distance(text: str, order_id: str, words: re.Pattern[str] | None) -> int:

@@ -24,9 +24,9 @@ from deskpilot.ai.actions.verification import Claims
 from deskpilot.ai.replies.compose import Citation
 from deskpilot.ai.requests import (
     INTENT_ACTIONS,
+    other_request,
     says_a_new_request,
     says_an_action,
-    stated_request,
 )
 from deskpilot.ai.texts import say
 from deskpilot.ai.understanding.annotate import Understanding
@@ -235,11 +235,7 @@ def one_at_a_time(turn: Turn, outcome: Outcome, others: list[str]) -> Outcome:
 def another_request(turn: Turn, planned: str) -> bool:
     """Whether a "no" to the plan of the action ``planned`` asks in so many words for another
     action instead ("wait, instead change its address to …")."""
-    stated = stated_request(turn.text)
-    return stated not in (None, "order_status") and INTENT_ACTIONS.get(stated or "") not in (
-        None,
-        planned,
-    )
+    return other_request(planned, turn.text) is not None
 
 
 def partial(action: str, language: str) -> Outcome:
