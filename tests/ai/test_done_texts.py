@@ -73,7 +73,7 @@ def test_the_refund_question_names_each_choice_by_its_kind() -> None:
     outcome = PolicyOutcome.missing_slots(
         ["payment_method_id"], {"payment_method_id": ["credit_card_1", "gift_card_2"]}
     )
-    asked = ask_for(outcome, "en", None)
+    asked = ask_for(outcome, "en", None, "#W1234567")
     assert "Options: credit card, gift card." in asked
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from deskpilot.ai.requests import about_own_order, asks_its_status
+from deskpilot.ai.requests import about_own_order, asks_its_status, question_beside
 from deskpilot.kit.deps import Resources
 from tests.ai.actions.shop import Shop
 from tests.channels.helpers import drain, worker_for
@@ -188,3 +188,28 @@ def test_a_long_run_of_punctuation_is_read_in_one_pass() -> None:
     # 20,000 commas once took 9 s: each one started the clause pattern again
     assert asks_its_status("Where is my order?" + "." * 20000) is True
     assert asks_its_status("," * 20000) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Where is #W1? Also, do you charge VAT on shipping?",
+            "Also, do you charge VAT on shipping?",
+        ),
+        ("Cancel #W1. How long does a refund take?", "How long does a refund take?"),
+        ("订单#W3到哪了？你们支持哪些付款方式？", "你们支持哪些付款方式？"),
+        (
+            "Где мой заказ #W4? И есть ли гарантия на электронику?",
+            "И есть ли гарантия на электронику?",
+        ),
+        ("Where is my order? When will it arrive?", None),  # about their order
+        ("Where is #W1? Can I cancel it?", None),  # an action
+        ("Do you ship to Canada?", None),  # one sentence: the message's own question
+        ("Cancel #W1 please. Thanks!", None),
+    ],
+)
+def test_a_general_question_beside_a_request_about_an_order(
+    text: str, question: str | None
+) -> None:
+    assert question_beside(text) == question

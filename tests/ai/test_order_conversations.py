@@ -156,7 +156,7 @@ async def test_the_one_order_holding_the_item_named_is_the_order_meant(
     chair = await noah.say("Where is my order with the chair?")
 
     assert "Order #W0000002 is processed" in lamp[-1]["text"]
-    assert "Which order is it about?" in chair[-1]["text"]
+    assert "Which order is it about: " in chair[-1]["text"]
     assert "#W0000002: processed (Desk Lamp)" in chair[-1]["text"]
 
 

@@ -101,3 +101,14 @@ async def test_a_new_address_needs_its_fields_and_a_pending_order(
             )
         with pytest.raises(NotFound):
             await service.cancel_order(session, tenant.workspace_id, "ord_missing", "x")
+
+
+async def test_the_order_number_example_takes_the_shops_shape_and_no_ones_digits(
+    database: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    async with database.transaction() as session:
+        order = Order(workspace_id=tenant.workspace_id, external_id="СП-4512", status="pending")
+        session.add(order)
+    async with database.transaction() as session:
+        assert await service.order_number_example(session, tenant.workspace_id) == "СП-1234"
+        assert await service.order_number_example(session, other_tenant.workspace_id) == "#W1234567"

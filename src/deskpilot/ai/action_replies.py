@@ -15,8 +15,9 @@ from deskpilot.orders import service as orders
 ADDRESS_SLOTS = {"address1", "address2", "city", "state", "zip", "country"}
 
 
-def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
-    """The question for the first missing detail, with the choices the customer has."""
+def ask_for(outcome: PolicyOutcome, language: str, order: Order | None, example: str) -> str:
+    """The question for the first missing detail, with the choices the customer has
+    (``example``: an order number of the shop's shape, for "which order?" without choices)."""
     slot = outcome.missing[0] if outcome.missing else "order_id"
     key = "actions.ask.address" if slot in ADDRESS_SLOTS else f"actions.ask.{slot}"
     choices = outcome.choices.get(slot, [])
@@ -30,7 +31,11 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None) -> str:
     elif slot == "reason":
         choices = [term(c, language) for c in choices]
     question = say(
-        key, language, choices=", ".join(choices), order=order_label(order) if order else ""
+        key,
+        language,
+        choices=", ".join(choices),
+        order=order_label(order) if order else "",
+        example=example,
     )
     items = [str(i.get("name") or i.get("item_id") or "") for i in outcome.plan.get("items", [])]
     if not items:
@@ -142,8 +147,9 @@ def done(result: ActionResult, language: str) -> str:
     data = result.data
     if result.action == "order_status":
         if "orders" in data:
-            listed = orders_listed(data["orders"], language)
-            return say("actions.ask.order_id", language) + (f" ({listed})" if listed else "")
+            if listed := orders_listed(data["orders"], language):
+                return say("actions.ask.order_id.choices", language, choices=listed)
+            return say("actions.ask.order_id", language, example=orders.DEFAULT_ORDER_EXAMPLE)
         items = ", ".join(str(i.get("name", "")) for i in data.get("items", []))
         text = say(
             "order.status",

@@ -74,6 +74,7 @@ from deskpilot.ai.requests import (
     asks_status_of,
     follow_up_question,
     only_details,
+    question_beside,
     refused_action,
     restates,
     says_an_action,
@@ -214,7 +215,7 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"part of a proof of who they are; asked for the {missing}",
-                say(f"verify.more.{missing}", language),
+                say(f"verify.more.{missing}", language, example=await self._order_example()),
             )
         if pending:
             # "#W1234567 yes" answers for the order asked about; another order named drops the
@@ -344,7 +345,7 @@ class Engine:
                 # do; no identity check for a question about nothing of theirs
                 return await self._answer(turn, retriever, intent)
             acted = await self._act(turn, intent, action, asked_before=asked_before)
-            return await self._others_named(turn, acted)
+            return await self._also_asked(turn, retriever, await self._others_named(turn, acted))
         if intent in ("greeting", "feedback"):
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
@@ -587,7 +588,7 @@ class Engine:
         identified = await self._verified_customer(turn)
         customer_id = identified.customer_id
         if customer_id is None:
-            return self._not_verified(turn, intent, identified, asked_before=asked_before)
+            return await self._not_verified(turn, intent, identified, asked_before=asked_before)
         if await self._names_someone_else(turn.text, customer_id):
             return Outcome(
                 Decision.ANSWER,
@@ -622,7 +623,10 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} needs {', '.join(outcome.missing)}",
-                self._not_theirs(action_replies.ask_for(outcome, language, order), language),
+                self._not_theirs(
+                    action_replies.ask_for(outcome, language, order, await self._order_example()),
+                    language,
+                ),
                 action={**record, "missing": outcome.missing},
             )
         turn.state.pending_intent = None
@@ -651,6 +655,21 @@ class Engine:
             turn.state.pending_intent = intent
             done.reply = self._not_theirs(done.reply, language)
         return done
+
+    async def _also_asked(self, turn: Turn, retriever: Retriever, outcome: Outcome) -> Outcome:
+        """An action's outcome, with the answer to a general question asked beside it ("Where
+        is #W1? Also, do you charge VAT on shipping?") when knowledge clearly answers it."""
+        question = question_beside(turn.text)
+        if question is None or outcome.decision not in (Decision.ACTION, Decision.CLARIFY):
+            return outcome
+        language = turn.understanding.language
+        found = await retriever.passages(question, language)
+        composed = await self.writer.write(question, found, language) if found else None
+        if composed is None or composed.support < STRICT_SUPPORT:
+            return outcome
+        outcome.reply = f"{outcome.reply}\n\n{composed.text}"
+        outcome.citations = [*outcome.citations, *composed.citations]
+        return outcome
 
     async def _others_named(self, turn: Turn, outcome: Outcome) -> Outcome:
         """A plan for one order from a message that names others: the status first of those it
@@ -709,7 +728,7 @@ class Engine:
             helped=True,
         )
 
-    def _not_verified(
+    async def _not_verified(
         self, turn: Turn, intent: str, identified: Identified, *, asked_before: bool
     ) -> Outcome:
         """Ask who the customer is; hand off once details have matched no account
@@ -738,9 +757,13 @@ class Engine:
         return Outcome(
             Decision.CLARIFY,
             "customer not verified",
-            say("verify.ask", language),
+            say("verify.ask", language, example=await self._order_example()),
             failed=asked_before,
         )
+
+    async def _order_example(self) -> str:
+        """An order number shaped as the shop's, for "(for example …)"."""
+        return await orders.order_number_example(self.session, self.workspace_id)
 
     async def _names_someone_else(self, text: str, customer_id: str) -> bool:
         """The message names an email address that is not the verified customer's."""

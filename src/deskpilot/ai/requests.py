@@ -21,11 +21,12 @@ from deskpilot.orders.service import item_key
 
 _GENERAL_QUESTION = re.compile(
     r"\b(policy|policies|how (do|can|long|much|fast|soon|many)|can i|do you|what is|what are"
-    r"|what['’]s|whats"
+    r"|what['’]s|whats|is there|are there"
     r"|when (do|does)"
     r"|which|is it possible)\b"
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
-    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно|сколько|какие",
+    r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно|сколько|какие"
+    r"|есть\s+ли",
     re.IGNORECASE,
 )
 # "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":
@@ -392,6 +393,28 @@ def asks_its_status(text: str) -> bool:
 def asks_in_general(text: str) -> bool:
     """A question about how things work rather than about one of the customer's orders."""
     return not order_ids(text) and _GENERAL_QUESTION.search(text) is not None
+
+
+_SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?。！？]*")
+
+
+def question_beside(text: str) -> str | None:
+    """A general question in a sentence of its own beside a request about an order ("Where
+    is #W1? Also, do you charge VAT on shipping?" -> "Also, do you charge VAT on shipping?"),
+    or None: the first sentence never, nor one about their order, its status or an action."""
+    later = [s.strip() for s in _SENTENCE.findall(text)][1:]
+    return next(
+        (
+            s
+            for s in later
+            if asks_something(s)
+            and asks_in_general(s)
+            and not _STATUS_QUESTION.search(s)
+            and stated_request(s) in (None, "order_status")
+            and not about_own_order(s)
+        ),
+        None,
+    )
 
 
 # the words around details given to prove who one is ("Hi, my name is ... and my zip is ...")

@@ -59,19 +59,19 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "verify.ask": {
         "en": "To look at your orders I first need to confirm who you are: please send the email "
-        "address on your account and your order number (for example #W1234567), or your full "
+        "address on your account and your order number (for example {example}), or your full "
         "name and zip code.",
-        "zh": "在查看您的订单之前，我需要先核实您的身份：请提供账户邮箱和订单号（例如 #W1234567），"
+        "zh": "在查看您的订单之前，我需要先核实您的身份：请提供账户邮箱和订单号（例如 {example}），"
         "或您的全名和邮编。",
         "ru": "Чтобы посмотреть ваши заказы, мне нужно подтвердить вашу личность: пришлите email "
-        "аккаунта и номер заказа (например, #W1234567) или полное имя и почтовый индекс.",
+        "аккаунта и номер заказа (например, {example}) или полное имя и почтовый индекс.",
     },
     "verify.more.order": {
         "en": "Thank you. To confirm it's you, please also send the number of one of your "
-        "orders (for example #W1234567).",
-        "zh": "谢谢。为确认是您本人，请再提供您的一个订单号（例如 #W1234567）。",
+        "orders (for example {example}).",
+        "zh": "谢谢。为确认是您本人，请再提供您的一个订单号（例如 {example}）。",
         "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё номер одного из ваших "
-        "заказов (например, #W1234567).",
+        "заказов (например, {example}).",
     },
     "verify.more.email": {
         "en": "Thank you. To confirm it's you, please also send the email address on your account.",
@@ -96,9 +96,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "пришлите полное имя и индекс.",
     },
     "actions.ask.order_id": {
-        "en": "Which order is it about? Please send the order number (for example #W1234567).",
-        "zh": "请问是哪个订单？请提供订单号（例如 #W1234567）。",
-        "ru": "О каком заказе идёт речь? Пришлите номер заказа (например, #W1234567).",
+        "en": "Which order is it about? Please send the order number (for example {example}).",
+        "zh": "请问是哪个订单？请提供订单号（例如 {example}）。",
+        "ru": "О каком заказе идёт речь? Пришлите номер заказа (например, {example}).",
     },
     "actions.ask.order_id.choices": {
         "en": "Which order is it about: {choices}? Please send the order number.",

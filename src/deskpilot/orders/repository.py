@@ -29,6 +29,12 @@ class OrderRepository(WorkspaceRepository[Order]):
             return []
         return await self.all(self.select().where(Order.external_id.in_(list(external_ids))))
 
+    async def any_external_id(self) -> str | None:
+        """The order number of one of the workspace's orders (no sort: any shows its shape), or
+        None when it has none."""
+        query = select(Order.external_id).where(Order.workspace_id == self.workspace_id).limit(1)
+        return await self.session.scalar(query)
+
     async def recent_items(self, limit: int) -> list[list[dict[str, object]]]:
         """The item lists of the workspace's ``limit`` newest orders."""
         moment = func.coalesce(Order.placed_at, Order.created_at)

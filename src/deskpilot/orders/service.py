@@ -61,6 +61,21 @@ async def catalogue(session: AsyncSession, workspace_id: str, limit: int) -> lis
     return list(seen.values())
 
 
+DEFAULT_ORDER_EXAMPLE = "#W1234567"
+
+
+async def order_number_example(session: AsyncSession, workspace_id: str) -> str:
+    """An order number shaped as the workspace's, to show a customer what to send without
+    showing anyone's: one of its orders' numbers with the digits replaced by 1, 2, 3, …
+    ("#T5001" -> "#T1234", "СП-4512" -> "СП-1234"); ``DEFAULT_ORDER_EXAMPLE`` when it has
+    none."""
+    number = await OrderRepository(session, workspace_id).any_external_id()
+    if not number or not any(c.isdigit() for c in number):
+        return DEFAULT_ORDER_EXAMPLE
+    digits = iter("1234567890" * (len(number) // 10 + 1))
+    return "".join(next(digits) if c.isdigit() else c for c in number)
+
+
 # --- references and items -------------------------------------------------------------------
 
 
