@@ -134,15 +134,16 @@ def believed_person_request(turn: Turn) -> bool:
 
 
 def continues_flow(turn: Turn, order: Order | None) -> bool:
-    """The message answers the bot's question in an action flow: it gives an order number or
+    """The message answers the bot's question in an action flow (or only hesitates, so the
+    question is asked again): it gives an order number or
     points at one of those listed ("the second one", "第一个"), an email, a name and zip, a
     reason, an address or a piece of one (in an address change), or names items
     or a refund method of the flow's ``order``."""
     waiting = turn.state.pending_intent
     if not waiting or waiting == "clarify":
         return False
-    if turn.understanding.intent == waiting:
-        return True
+    if turn.understanding.intent == waiting or only_hesitates(turn.text):
+        return True  # "hmm", "не знаю" to "why would you like to cancel?": asked again
     if new_request(turn):
         return False  # "actually, where is my order #…?": a new request, not the answer
     _, action = turn.handling.get(waiting, (None, None))
