@@ -36,6 +36,11 @@ SHANGHAI = {
     ("Московская обл., г. Химки, ул. Победы, д. 3, кв. 7, 141400, Россия",
      {"state": "Московская обл.", "city": "Химки", "address1": "ул. Победы, д. 3",
       "address2": "кв. 7", "zip": "141400", "country": "Россия"}),
+    # another country, and the words leading up to it kept out (a review saw them saved)
+    ("измените адрес заказа 48213077-0012: Республика Беларусь, г. Минск, ул. Немига 5, кв. 12, "
+     "220004",
+     {"country": "Беларусь", "city": "Минск", "address1": "ул. Немига 5", "address2": "кв. 12",
+      "zip": "220004"}),
 ])  # fmt: skip
 def test_russian_addresses(text: str, expected: dict[str, str]) -> None:
     assert ru_address(text) == expected
@@ -55,6 +60,9 @@ def test_russian_addresses(text: str, expected: dict[str, str]) -> None:
     ("地址改成 上海市静安区南京西路1266号恒隆广场2座3801室，邮编200040",
      {"city": "上海市", "address1": "静安区南京西路1266号", "address2": "恒隆广场2座3801室",
       "zip": "200040"}),
+    ("地址改成北京市朝阳区建国路88号SOHO现代城A座1203，邮编100022",
+     {"city": "北京市", "address1": "朝阳区建国路88号", "address2": "SOHO现代城A座1203",
+      "zip": "100022"}),
     ("杭州市西湖区文三路90号东部软件园A座1001室，邮编310012",
      {"city": "杭州市", "address1": "西湖区文三路90号", "address2": "东部软件园A座1001室",
       "zip": "310012"}),

@@ -30,7 +30,7 @@ from deskpilot.orders import service as orders
 CATALOGUE_ORDERS = 500  # the workspace's newest orders, for what the shop sells
 # a number that may be an order's without a "#" ("T6002", "DE1255", "A-20932", "88813")
 _BARE_NUMBER = re.compile(
-    r"(?<![A-Za-zА-Яа-яЁё0-9_@.#/-])([A-Za-zА-Яа-яЁё]{1,3}-?\d{3,12}|\d{4,12})"
+    r"(?<![A-Za-zА-Яа-яЁё0-9_@.#/-])([A-Za-zА-Яа-яЁё]{1,3}-?\d{3,12}|\d{4,12}(?:-\d{2,8})?)"
     r"(?![A-Za-zА-Яа-яЁё0-9_@-])"
 )
 MARKED_AT_MOST = 5  # bare numbers looked up in one message

@@ -83,6 +83,10 @@ UK = "United Kingdom"
     ("Kalverstraat 1, 1012nx Amsterdam, Netherlands",
      {"address1": "Kalverstraat 1", "city": "Amsterdam", "zip": "1012 NX",
       "country": "Netherlands"}),
+    # a country code that ends a sentence ("UK. Also, ...") is the country (a review saw it lost)
+    ("new address: 12 Brick Lane, London E1 6AN, UK. Also, thanks a lot",
+     {"address1": "12 Brick Lane", "city": "London", "zip": "E1 6AN",
+      "country": "United Kingdom"}),
 ])  # fmt: skip
 def test_european_addresses(text: str, expected: dict[str, str]) -> None:
     assert eu_address(text) == expected

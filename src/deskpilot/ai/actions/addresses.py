@@ -133,7 +133,25 @@ _RU_SALUTATION = re.compile(
     r"|с\s+уважением|всего\s+доброго)\W*$",
     re.IGNORECASE,
 )
-_RU_COUNTRY = re.compile(r"^(?:Россия|РФ|Российская\s+Федерация)$", re.IGNORECASE)
+# countries an address in Russian may end in, as written and as recorded
+_RU_COUNTRIES = {
+    "россия": "Россия", "рф": "Россия", "российская федерация": "Россия",
+    "беларусь": "Беларусь", "белоруссия": "Беларусь", "республика беларусь": "Беларусь",
+    "казахстан": "Казахстан", "республика казахстан": "Казахстан", "украина": "Украина",
+    "армения": "Армения", "кыргызстан": "Кыргызстан", "киргизия": "Кыргызстан",
+    "узбекистан": "Узбекистан", "республика узбекистан": "Узбекистан",
+}  # fmt: skip
+
+
+def _after_colon(part: str) -> str:
+    """What a part says after its last colon ("адрес заказа …: Московская обл." -> "Московская
+    обл."), so the words leading up to an address stay out of its fields."""
+    return part.rsplit(":", 1)[-1].strip()
+
+
+def _ru_country(part: str) -> str | None:
+    return _RU_COUNTRIES.get(" ".join(_after_colon(part).casefold().split()))
+
 # where a part ends: a comma, a semicolon, a line break, "!" or "?", or a full stop after a
 # number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
 _RU_PARTS = re.compile(r"([,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+)", re.IGNORECASE)
@@ -211,7 +229,7 @@ def _next_to(parts: list[tuple[str, bool]], at: int, first: int, last: int) -> b
     between = range(at + 1, first) if at < first else range(last + 1, at)
     crossed = range(at + 1, first + 1) if at < first else range(last + 1, at + 1)
     same_line = not any(parts[i][1] for i in crossed)
-    return not between or (same_line and all(_RU_COUNTRY.match(parts[i][0]) for i in between))
+    return not between or (same_line and all(_ru_country(parts[i][0]) for i in between))
 
 
 def _city_among(
@@ -283,8 +301,10 @@ def ru_address(text: str) -> dict[str, str] | None:
         elif city and "city" not in fields:
             fields["city"] = part[city.end() :].strip()
             marked.append(at)
+        elif country := _ru_country(part):
+            fields["country"] = country
         elif _RU_REGION.search(part) and "state" not in fields:
-            fields["state"] = part
+            fields["state"] = _after_colon(part)
             marked.append(at)
         elif _RU_UNIT.match(part) and "address2" not in fields:
             fields["address2"] = part
@@ -292,8 +312,6 @@ def ru_address(text: str) -> dict[str, str] | None:
         elif street_at == at - 1 and _RU_HOUSE.match(part):
             fields["address1"] += f", {part}"
             marked.append(at)
-        elif _RU_COUNTRY.match(part):
-            fields["country"] = "Россия"
         elif _RU_PLACE.match(part) and not _RU_NOT_A_PLACE.match(part):
             places.append((at, part))
     first, last = min(marked), max(marked)
@@ -308,7 +326,7 @@ def ru_address(text: str) -> dict[str, str] | None:
 # --- China ----------------------------------------------------------------------------------
 
 _HAN = r"\u4e00-\u9fff"
-_CN_BUILDING = "广场|大厦|中心|花园|小区|公寓|大楼|写字楼|商场|家园|新村|苑|园|府|阁|公馆"
+_CN_BUILDING = "广场|大厦|中心|花园|小区|公寓|大楼|写字楼|商场|家园|新村|苑|园|城|府|阁|公馆"
 _CN_ADDRESS = re.compile(
     r"(?P<country>中国)?"
     rf"(?P<state>[{_HAN}]{{2,7}}?(?:省|自治区))?"
@@ -317,7 +335,8 @@ _CN_ADDRESS = re.compile(
     r"(?:路|街|大道|道|巷|弄|胡同|里|村)[0-9]{1,5}(?:-[0-9]{1,5})?号(?:院)?)"
     # a building's name ("恒隆广场", "金茂大厦", "阳光花园"), then its block, unit, floor and room
     rf"(?P<address2>(?:[{_HAN}0-9A-Za-z]{{1,8}}?(?:{_CN_BUILDING}))?"
-    r"(?:[0-9A-Za-z一二三四五六七八九十-]{1,6}(?:号楼|号院|单元|室|楼|层|栋|座))*)"
+    r"(?:[0-9A-Za-z一二三四五六七八九十-]{1,6}(?:号楼|号院|单元|室|楼|层|栋|座))*"
+    r"(?:(?<=[座栋楼元])\d{1,5}(?![\d号]))?)"  # "A座1203": the room without 室
 )
 # where an address may start: the start, a space or punctuation, or the words leading up to it
 _CN_STARTS = re.compile(r"[\s，,：:。；;]|改成|改为|改到|换成|寄到|送到|发到|地址是|地址为|地址")
@@ -398,7 +417,7 @@ _CODE_FIRST = re.compile(
 _CODE_AFTER = re.compile(
     rf"(?<![\w#@.:/-])(?P<zip>{_UK_CODE}|{_EIRCODE}|(?P<numeric>\d{{4,5}}))(?![\w-])", re.I
 )
-_EU_SPLIT = re.compile(r"[,;\n]+|(?<=\w{3})\.\s+(?=[A-ZÀ-ÖØ-Þ])")
+_EU_SPLIT = re.compile(r"[,;\n]+|(?:(?<=\w{3})|(?<=\b[A-Z]{2}))\.\s+(?=[A-ZÀ-ÖØ-Þ])")
 _LABEL = re.compile(
     r"^(?:(?:street|address(?:\s+line\s*1)?|city|town|post\s*code|postal\s*code|zip(?:\s*code)?"
     r"|country|by|stadt|ort|ville|plaats|postnummer|postnr|plz|land|pays|straße|gade|rue)\s*:\s*)",

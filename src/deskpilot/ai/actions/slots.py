@@ -32,10 +32,12 @@ from deskpilot.orders.service import item_key
 # "Apt B-1204" or "Apt B1204" is no order: ``OrderFocus.mark_order_numbers`` reads a bare
 # "T6002" or "DE1255" as one when the shop's orders are numbered so). Lookarounds instead of
 # \b: Python counts Chinese characters as word characters.
+# "#W1234567", "W1234567", "#TH-10042", "СП-4512", "№ 4512", and digits in two groups
+# ("48213077-0013"; without a "#" six digits or more first, so a zip+4 "10004-1234" is none)
 _ORDER_ID = re.compile(
     r"(?<![A-Za-zА-Яа-яЁё0-9_@.-])(?:[#№]\s?([A-Za-zА-Яа-яЁё]{0,3}\d{3,12}"
-    r"|[A-Za-zА-Яа-яЁё]{1,3}-\d{3,12})"
-    r"|([A-Za-z]\d{5,12}|[A-ZА-ЯЁ]{2,3}-\d{4,12}))(?![A-Za-zА-Яа-яЁё0-9_@-])"
+    r"|[A-Za-zА-Яа-яЁё]{1,3}-\d{3,12}|\d{4,12}-\d{2,8})"
+    r"|([A-Za-z]\d{5,12}|[A-ZА-ЯЁ]{2,3}-\d{4,12}|\d{6,12}-\d{2,8}))(?![A-Za-zА-Яа-яЁё0-9_@-])"
 )
 
 
