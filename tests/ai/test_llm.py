@@ -12,12 +12,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from deskpilot.ai.engine import PatternSlotFiller
 from deskpilot.ai.llm_intent import INTENT_PROMPT
 from deskpilot.ai.llm_slots import SLOTS_PROMPT, LLMSlotFiller
 from deskpilot.ai.providers import ProviderConfig, ProviderRegistry
 from deskpilot.ai.replies.compose import ExtractiveWriter, Passage
 from deskpilot.ai.replies.generate import SYSTEM_PROMPT, LLMWriter, cited_numbers
+from deskpilot.ai.slot_filling import PatternSlotFiller
 from deskpilot.kit.db import Database
 from deskpilot.kit.deps import Resources
 from deskpilot.kit.pii import Redactor

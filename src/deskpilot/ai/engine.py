@@ -38,7 +38,6 @@ from deskpilot.ai.action_outcomes import ran, statuses
 from deskpilot.ai.actions.addresses import postal_address
 from deskpilot.ai.actions.answers import asks_something, is_confirmation
 from deskpilot.ai.actions.base import (
-    Action,
     ActionContext,
     ActionResult,
     Refusal,
@@ -48,11 +47,16 @@ from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import (
     canonical_order_id,
     emails,
-    fill_slots,
     order_ids,
     without_order_ids,
 )
-from deskpilot.ai.actions.verification import Claims, Identified, identify, offers_details
+from deskpilot.ai.actions.verification import (
+    Claims,
+    Identified,
+    for_someone_else,
+    identify,
+    offers_details,
+)
 from deskpilot.ai.order_focus import OrderFocus
 from deskpilot.ai.plan_changes import amends, corrects
 from deskpilot.ai.replies.compose import (
@@ -81,6 +85,7 @@ from deskpilot.ai.requests import (
     says_thanks_or_goodbye,
     stated_request,
 )
+from deskpilot.ai.slot_filling import PatternSlotFiller, SlotFiller
 from deskpilot.ai.texts import joined, say
 from deskpilot.ai.turn import (
     Outcome,
@@ -102,7 +107,7 @@ from deskpilot.ai.turn import (
 )
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
-from deskpilot.models import Decision, Handling, Order
+from deskpilot.models import Decision, Handling
 from deskpilot.orders import service as orders
 
 STRICT_SUPPORT = 1.2  # to answer from knowledge when the intent is unclear or asks for an action
@@ -113,29 +118,6 @@ class Retriever(Protocol):
     """Finds passages for a question in the customer's language (public, published only)."""
 
     async def passages(self, question: str, language: str) -> list[Passage]: ...
-
-
-class SlotFiller(Protocol):
-    """Fills an action's slots from the conversation (a dict for the action's slots model)."""
-
-    async def fill(self, turn: Turn, action: Action, focus: Order | None) -> dict[str, Any]: ...
-
-
-class PatternSlotFiller:
-    """The built-in slot filler: order ids, reasons, items, addresses found in the text."""
-
-    async def fill(self, turn: Turn, action: Action, focus: Order | None) -> dict[str, Any]:
-        slots = fill_slots(
-            turn.text,
-            turn.history,
-            remembered_order_id=focus.external_id if focus else None,
-            items=focus.items if focus else (),
-            refund_choices=orders.original_payment_methods(focus) if focus else (),
-            # the street, then "zip 10005" after the bot asked again for the whole address
-            address_in_pieces=action.name == "change_address"
-            and turn.waited_on not in (None, "clarify"),
-        )
-        return slots.for_action()
 
 
 class Engine:
@@ -527,6 +509,7 @@ class Engine:
             remembered=turn.state.verified_customer_id,
             said_now=said_now,
             said_so_far=said_so_far,
+            someone_else=any(map(for_someone_else, [turn.text, *turn.history])),
         )
         if found.by_details:
             turn.state.verified_customer_id = found.customer_id
@@ -744,6 +727,13 @@ class Engine:
                 f"details matched no account {state.verification_failures} times: a person "
                 "checks who the customer is",
                 language,
+                failed=True,
+            )
+        if identified.someone_else:
+            return Outcome(
+                Decision.ANSWER,
+                "details given as someone else's: only the account holder is helped",
+                say("verify.someone_else", language),
                 failed=True,
             )
         if identified.rejected:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deskpilot.ai.engine import SlotFiller
 from deskpilot.ai.llm_intent import LLMIntentResolver
 from deskpilot.ai.llm_slots import LLMSlotFiller
 from deskpilot.ai.providers import (
@@ -38,6 +37,7 @@ from deskpilot.ai.providers.openai_compatible import DEFAULT_BASE_URL
 from deskpilot.ai.replies.compose import AnswerWriter
 from deskpilot.ai.replies.generate import LLMWriter
 from deskpilot.ai.repository import SettingsRepository
+from deskpilot.ai.slot_filling import SlotFiller
 from deskpilot.ai.understanding.annotate import IntentResolver
 from deskpilot.kit.crypto import SecretBox, SecretBoxError
 from deskpilot.kit.db import end_read

@@ -26,7 +26,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from deskpilot.ai.actions.base import Action, slots_schema
-from deskpilot.ai.engine import PatternSlotFiller, SlotFiller
 from deskpilot.ai.providers import (
     ChatMessage,
     ChatProvider,
@@ -34,6 +33,7 @@ from deskpilot.ai.providers import (
     ProviderError,
     ToolSpec,
 )
+from deskpilot.ai.slot_filling import PatternSlotFiller, SlotFiller
 from deskpilot.ai.turn import Turn
 from deskpilot.kit.pii import Redactor
 from deskpilot.models import Order

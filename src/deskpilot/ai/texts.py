@@ -88,6 +88,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "谢谢。为确认是您本人，请再提供您的全名。",
         "ru": "Спасибо. Чтобы подтвердить, что это вы, пришлите ещё ваше полное имя.",
     },
+    "verify.someone_else": {
+        "en": "I can only help with an account when its holder writes to us: please ask them to "
+        "contact us themselves. If the account is yours, send your own email and order number.",
+        "zh": "只有账户本人联系我们时，我才能处理该账户的订单：请让本人直接联系我们。"
+        "如果这是您自己的账户，请发送您的邮箱和订单号。",
+        "ru": "Я могу помочь с аккаунтом, только когда пишет его владелец: попросите его "
+        "написать нам самому. Если аккаунт ваш, пришлите свой email и номер заказа.",
+    },
     "verify.failed": {
         "en": "I couldn't match those details to an account. Please check the email and order "
         "number, or send your full name and zip code.",

@@ -1,8 +1,17 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
 """Verification: the channel's identity, email plus order id, or a unique name plus zip."""
 
 from __future__ import annotations
 
-from deskpilot.ai.actions.verification import Claims, Identified, identify, verify
+import pytest
+
+from deskpilot.ai.actions.verification import (
+    Claims,
+    Identified,
+    for_someone_else,
+    identify,
+    verify,
+)
 from deskpilot.kit.db import Database
 from deskpilot.models import Customer
 from tests.ai.actions.shop import Shop
@@ -161,3 +170,51 @@ async def test_the_customer_verified_by_details_stays_for_the_conversation(
     assert await _identify(
         database, tenant, channel=None, remembered=shop.noah, now=other
     ) == Identified(shop.noah, by_details=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm Priya's husband. Her email is priya@example.com, please cancel her order #OF-2001",
+        "my wife's order #W1 is late, her email is a@b.com",
+        "I am writing on behalf of my mother",
+        "我朋友赵敏让我帮她取消订单MZ240620030",
+        "我是赵敏的老公，订单到哪了",
+        "帮我老婆查一下订单",
+        "Отмените заказ жены, её почта a@b.com",
+    ],
+)
+def test_details_said_to_be_someone_elses(text: str) -> None:
+    assert for_someone_else(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my email is a@b.com and my order is #W1",
+        "I bought it for her birthday",
+        "his reply was rude",
+        "帮我取消订单",
+        "我的订单到哪了",
+        "Его уже отправили?",
+    ],
+)
+def test_details_of_ones_own(text: str) -> None:
+    assert not for_someone_else(text)
+
+
+async def test_details_said_to_be_someone_elses_verify_nobody(
+    database: Database, tenant: Tenant, shop: Shop
+) -> None:
+    said = Claims(email="noah.brown@example.com", order_id="#W0000001")
+    async with database.transaction() as session:
+        found = await identify(
+            session,
+            tenant.workspace_id,
+            channel_customer_id=None,
+            remembered=None,
+            said_now=said,
+            said_so_far=said,
+            someone_else=True,
+        )
+    assert found == Identified(None, someone_else=True)

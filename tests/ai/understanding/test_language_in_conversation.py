@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Chinese text
+# ruff: noqa: RUF001, RUF002 - Chinese text and punctuation, as customers write them
 """Emails and order numbers are written alike in every language: they count for neither when
 a message decides whether the conversation keeps its language; nor does a yes of one word."""
 
@@ -52,3 +52,11 @@ async def test_a_short_request_in_another_language_switches_it(shop: Shop, custo
 def test_an_order_number_written_against_chinese_takes_none_of_it_along() -> None:
     assert _NOT_WORDS.sub(" ", "#W3000001的收货地址改一下").strip() == "的收货地址改一下"
     assert _NOT_WORDS.sub(" ", "#W3000001和#W3000002分别到哪了？").split() == ["和", "分别到哪了？"]
+
+
+def test_an_email_written_against_chinese_takes_none_of_it_along() -> None:
+    """A review saw "…他的邮箱是li.wei@example.com，不需要了" answered in English: the email
+    pattern took the whole message, so nothing was left to detect."""
+    text = "我朋友让我帮他取消订单，他的邮箱是li.wei@example.com，不需要了"
+    assert _NOT_WORDS.sub(" ", text).split() == ["我朋友让我帮他取消订单，他的邮箱是", "，不需要了"]
+    assert _NOT_WORDS.sub(" ", "看这个https://x.com/a，谢谢").split() == ["看这个", "，谢谢"]

@@ -152,6 +152,7 @@ def _after_colon(part: str) -> str:
 def _ru_country(part: str) -> str | None:
     return _RU_COUNTRIES.get(" ".join(_after_colon(part).casefold().split()))
 
+
 # where a part ends: a comma, a semicolon, a line break, "!" or "?", or a full stop after a
 # number or a word of five letters or more ("д. 5" and "г. Москва" go on, "Москва. Спасибо" ends)
 _RU_PARTS = re.compile(r"([,;\n!?]|(?:(?<=[а-яё]{5})(?<!просп)|(?<=\d))\.\s+)", re.IGNORECASE)

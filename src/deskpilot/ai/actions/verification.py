@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
 """Verifying who the customer is before any of their data is shown or changed.
 
 Three ways, tried in this order, each enough by itself:
@@ -12,7 +13,9 @@ Anything else (a name alone, an email alone, a customer id the customer typed) v
 the policy asks for verification even when the customer states their id.
 
 ``identify`` decides whom the bot acts for in a conversation: one customer per conversation,
-the channel's when it vouches for a shop customer, else the first one details prove.
+the channel's when it vouches for a shop customer, else the first one details prove. Details
+the conversation says are someone else's ("her email is …", "我老婆的订单", "заказ жены":
+``for_someone_else``) prove nobody: only the account holder is helped.
 """
 
 from __future__ import annotations
@@ -31,6 +34,42 @@ from deskpilot.orders import service as orders
 
 SEARCH_PAGE = 100
 MAX_CANDIDATES = 1000  # more profiles than this carrying the name: treated as ambiguous
+
+
+_RELATIVES_EN = (
+    r"wife|husband|partner|friend|girlfriend|boyfriend|mom|mum|mother|dad|father|son|daughter"
+    r"|sister|brother|boss|colleague|neighbou?r|client|grandma|grandmother|grandpa|grandfather"
+)
+_DETAILS_EN = r"e-?mail|order|account|zip|postcode|details|name|password"
+_RELATIVES_ZH = (
+    r"老婆|老公|妻子|丈夫|爱人|朋友|妈妈|爸爸|母亲|父亲|女儿|儿子|同事|女朋友|男朋友|老板|家人|邻居"
+)
+_RELATIVES_RU = (
+    r"жен[ыуе]|муж[ау]?|друг[ау]?|подруг[иу]|мам[ыу]|пап[ыу]|сын[ау]|дочер(?:и|ью)|дочь"
+    r"|коллег[иу]|начальник[ау]?|сосед[ау]?"
+)
+_DETAILS_RU = r"почт\w*|email|e-mail|имейл\w*|заказ\w*|аккаунт\w*|кабинет\w*"
+# details said to be someone else's: "her email is …", "my wife's order", "I'm Priya's husband",
+# "on behalf of", "她的邮箱", "帮我老婆取消", "我是赵敏的老公", "её почта", "заказ жены", "за мужа"
+_SOMEONE_ELSE = re.compile(
+    rf"\b(?:her|his|their)\s+(?:{_DETAILS_EN})\b"
+    rf"|\b(?:{_RELATIVES_EN})['’]s\s+(?:{_DETAILS_EN})\b"
+    rf"|\bi['’]?m\s+\w+['’]s\s+(?:{_RELATIVES_EN}|assistant)\b"
+    r"|\bon\s+behalf\s+of\b|\bfor\s+my\s+(?:" + _RELATIVES_EN + r")\b"
+    rf"|(?:她|他)的(?:邮箱|订单|账户|账号|名字|手机)|(?:{_RELATIVES_ZH})的(?:邮箱|订单|账户|账号)"
+    rf"|(?:帮|替|代)(?:她|他|我?(?:{_RELATIVES_ZH}))|我是\S{{1,4}}的(?:{_RELATIVES_ZH})"
+    rf"|(?<![а-яё])(?:е[её]|его)\s+(?:{_DETAILS_RU})"
+    rf"|(?<![а-яё])(?:{_DETAILS_RU})\s+(?:моей\s+|моего\s+)?(?:{_RELATIVES_RU})(?![а-яё])"
+    rf"|(?<![а-яё])(?:за|вместо)\s+(?:мою\s+|моего\s+)?(?:{_RELATIVES_RU})(?![а-яё])"
+    r"|(?<![а-яё])от\s+имени(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def for_someone_else(text: str) -> bool:
+    """Whether the text says the details or the order are someone else's ("her email is …",
+    "I'm Priya's husband", "帮我老婆取消", "заказ жены"): they verify nobody."""
+    return _SOMEONE_ELSE.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +111,7 @@ class Identified:
     customer_id: str | None
     by_details: bool = False  # verified by details said in the conversation: remember it
     rejected: bool = False  # details were offered, and they verify nobody
+    someone_else: bool = False  # details were offered as someone else's: they verify nobody
 
 
 def _says_any(claims: Claims) -> bool:
@@ -91,6 +131,7 @@ async def identify(
     remembered: str | None,
     said_now: Claims,
     said_so_far: Claims,
+    someone_else: bool = False,
 ) -> Identified:
     """Whom the bot acts for. The policy helps one customer per conversation, so it is the
     first of these, and nothing said later moves it to another customer:
@@ -101,13 +142,16 @@ async def identify(
     2. the customer verified by details earlier in the conversation (``remembered``);
     3. otherwise (a visitor, or a channel profile with no orders, such as a messaging account
        not linked to the shop account) the customer the details said so far
-       (``said_so_far``) identify; ``said_now`` tells whether this message offered a guess.
+       (``said_so_far``) identify; ``said_now`` tells whether this message offered a guess;
+       none when the conversation said the details are ``someone_else``'s.
     """
     channel = await _live(session, workspace_id, channel_customer_id)
     if channel is not None and await _has_orders(session, workspace_id, channel):
         return Identified(channel)
     if remembered:
         return Identified(remembered, by_details=True)
+    if someone_else and offers_details(said_so_far):
+        return Identified(None, someone_else=True)
     found = await verify(session, workspace_id, _details(said_so_far))
     # a failed proof counts once: a later message that adds no detail is no new guess
     guessed = offers_details(said_so_far) and _says_any(said_now)

@@ -21,10 +21,13 @@ from deskpilot.kit.language import detect_language, speaks_on_in
 from deskpilot.kit.pii import PiiSpan, find_pii
 
 _NOT_WORDS = re.compile(  # each starts where a run starts: linear time on a long message
-    r"(?<![^\s@])[^\s@]+@\S+|https?://\S+|#?(?<![A-Za-z0-9_-])[A-Za-z]*\d[A-Za-z0-9_-]*"
+    r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+|https?://[!-~]+"
+    r"|#?(?<![A-Za-z0-9_-])[A-Za-z]*\d[A-Za-z0-9_-]*",
+    re.ASCII,
 )
 """Emails, links, order numbers: the same in every language, so left out of language detection
-(only ASCII around the digits: "#W3000001的收货地址改一下" keeps its Chinese)."""
+(only ASCII in them: "#W3000001的收货地址改一下" and "他的邮箱是li.wei@example.com，不需要了"
+keep their Chinese)."""
 _LETTER = re.compile(r"[^\W\d_]")
 
 
