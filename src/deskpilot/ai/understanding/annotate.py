@@ -26,7 +26,7 @@ _NOT_WORDS = re.compile(  # each starts where a run starts: linear time on a lon
     re.ASCII,
 )
 """Emails, links, order numbers: the same in every language, so left out of language detection
-(only ASCII in them: "#W3000001的收货地址改一下" and "他的邮箱是li.wei@example.com，不需要了"
+(only ASCII in them: "#W3000001的收货地址改一下" and "他的邮箱是li.wei@example.com"
 keep their Chinese)."""
 _LETTER = re.compile(r"[^\W\d_]")
 
