@@ -24,6 +24,8 @@ from tests.factories import Tenant
     ("Clara Jensen, zip 2100", "Clara Jensen", "2100"),  # Danish
     ("Piet de Vries, 1012 AB", "Piet de Vries", "1012 AB"),  # Dutch, a name with a particle
     ("Sam Okafor, postcode N1 9GU", "Sam Okafor", "N1 9GU"),  # British
+    ("Marta Kowalska, 00-950", "Marta Kowalska", "00-950"),  # Polish
+    ("Ana Silva, 1000-001", "Ana Silva", "1000-001"),  # Portuguese
     ("Noah Brown 80279", "Noah Brown", "80279"),
     ("80279, Noah Brown", "Noah Brown", "80279"),
     ("zip 80279, Noah Brown", "Noah Brown", "80279"),

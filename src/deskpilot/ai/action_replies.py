@@ -25,7 +25,8 @@ def ask_for(outcome: PolicyOutcome, language: str, order: Order | None, example:
         key = "actions.ask.order_id.choices"
     if slot == "item_ids" and order is not None:  # the customer knows items by their names
         labels = item_labels(order.items)
-        choices = [labels.get(c, c) for c in choices]
+        lines = {orders.item_key(i): i for i in order.items}
+        choices = [_counted(labels.get(c, c), lines.get(c, {})) for c in choices]
     elif slot == "payment_method_id":
         choices = payment_methods(choices, language)
     elif slot == "reason":
@@ -96,12 +97,15 @@ def planned_items(plan: dict[str, Any]) -> str:
     ("Ink Bottle ×2")."""
     items = [i for i in plan.get("items", []) if isinstance(i, dict)]
     labels = item_labels(items, with_options=True)
-    shown = []
-    for item in items:
-        label = labels.get(orders.item_key(item)) or str(item.get("item_id") or "")
-        quantity = int(item.get("quantity") or 1)
-        shown.append(f"{label} ×{quantity}" if quantity > 1 else label)
-    return ", ".join(shown)
+    return ", ".join(
+        _counted(labels.get(orders.item_key(i)) or str(i.get("item_id") or ""), i) for i in items
+    )
+
+
+def _counted(label: str, item: dict[str, Any]) -> str:
+    """The label with the line's count when it holds more than one unit ("Gel Pen ×3")."""
+    quantity = int(item.get("quantity") or 1)
+    return f"{label} ×{quantity}" if quantity > 1 else label
 
 
 def confirmation(action: str, plan: dict[str, Any], language: str) -> str:

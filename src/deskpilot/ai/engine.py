@@ -76,6 +76,7 @@ from deskpilot.ai.requests import (
     asks_in_general,
     asks_its_status,
     asks_status_of,
+    cancels_some_items,
     follow_up_question,
     only_details,
     question_beside,
@@ -255,7 +256,11 @@ class Engine:
     ) -> Outcome:
         """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
         language = turn.understanding.language
-        continues = continues_flow(turn, await self.order_focus.of_flow(turn))
+        continues = continues_flow(
+            turn, await self.order_focus.of_flow(turn)
+        ) or await self.order_focus.answers_which_order(
+            turn, (await self._verified_customer(turn)).customer_id
+        )
         handoff = handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)
@@ -628,7 +633,15 @@ class Engine:
             return Outcome(
                 Decision.CLARIFY,
                 f"{action.name} awaits the customer's confirmation",
-                action_replies.confirmation(action.name, outcome.plan, language),
+                joined(
+                    [
+                        say("actions.whole_order", language)
+                        if focus and cancels_some_items(turn.text, focus.items)
+                        else "",  # "cancel the paper": the whole order, said before the plan
+                        action_replies.confirmation(action.name, outcome.plan, language),
+                    ],
+                    language,
+                ),
                 action={**record, "plan": outcome.plan},
                 helped=True,
             )

@@ -217,7 +217,9 @@ _NOT_THE_ACTION = {
 # the same action asked for in the same message ("don't return the jacket, return the boots",
 # "台灯不退了，保温杯退"): a request, whatever it leaves out
 _DOING_IT = {
-    "cancellation": re.compile(r"\bcancel|取消|(?<![а-яё])отмен", re.IGNORECASE),
+    "cancellation": re.compile(
+        r"\bcancel|\bremove\b|取消|去掉|删掉|(?<![а-яё])(?:отмен|убер|удал)", re.IGNORECASE
+    ),
     "return_refund": re.compile(r"\breturn|退|(?<![а-яё])(?:верн|возвра)", re.IGNORECASE),
     "address_change": re.compile(r"\bchange|改|(?<![а-яё])(?:измен|помен|смен)", re.IGNORECASE),
 }
@@ -323,6 +325,18 @@ def asks_for_some_units(text: str) -> bool:
 
 
 _ONLY = re.compile(r"\b(?:only|just)\b|只|仅|(?<![а-яё])только(?![а-яё])", re.IGNORECASE)
+# "remove the stapler from #1", "cancel the paper", "уберите коврик", "面膜取消掉": an item as
+# what is cancelled (its order is named by "from", "in" or the order word after it)
+_CANCEL_VERB = re.compile(
+    r"\b(?:cancel|remove|take\s+off|drop|delete)\b|取消|去掉|删掉"
+    r"|(?<![а-яё])(?:отмени(?:те)?|убери(?:те)?|удали(?:те)?)(?![а-яё])",
+    re.IGNORECASE,
+)
+_OBJECT_ENDS = re.compile(
+    r"\b(?:from|in|of|on|with|order)\b|[#,;.!?，。；！？]|订单|(?<![а-яё])(?:из|в|с|заказ\w*)(?![а-яё])",
+    re.I,
+)
+_CJK_BEFORE = 12  # characters before a Chinese verb that may name its object
 _AFTER_ONLY = 40  # characters after "only" that may name what it is about
 _ORDER_WORD = re.compile(r"\border\b|订单|(?<![а-яё])заказ", re.IGNORECASE)  # "just my order with"
 _NAME_WORD = re.compile(r"[a-z]{4,}")
@@ -341,6 +355,36 @@ def _named_at_all(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
     return named
 
 
+def _cancelled_objects(text: str) -> list[str]:
+    """What each cancel verb of the text takes as its object: the words after it up to "from",
+    "in", "order", "#" or the end of the clause ("remove the stapler from #1" -> "the
+    stapler"; "cancel my order with the pen" -> "my", no item), and, for a Chinese verb, the
+    characters before it since the last 订单 ("面膜取消掉" -> "面膜"; "取消面膜那个订单" names
+    the order, not the item)."""
+    objects = []
+    for verb in _CANCEL_VERB.finditer(text):
+        after = text[verb.end() : verb.end() + _AFTER_ONLY]
+        if not _HAN_CHARACTER.match(verb.group()):
+            objects.append(_OBJECT_ENDS.split(after)[0])
+            continue
+        if "订单" not in re.split(r"[，。；！？,;.!?]", after)[0]:
+            objects.append(_OBJECT_ENDS.split(after)[0])
+        before = text[max(0, verb.start() - _CJK_BEFORE) : verb.start()]
+        objects.append(before.split("订单")[-1])
+    return objects
+
+
+def cancels_some_items(text: str, items: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a cancel verb of the text takes some of the order's items, not all, as what is
+    cancelled ("cancel the paper" of an order of paper and a stapler)."""
+    return any(0 < len(_named_at_all(o, items)) < len(items) for o in _cancelled_objects(text))
+
+
+_KEEPS = re.compile(
+    r"\b(?:keep|leave)\b|保留|留着|留下|(?<![а-яё])(?:остав|остальн)", re.IGNORECASE
+)
+
+
 def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the message asks for part of what the action does at once, for an order of
     ``items``: a cancellation that leaves some of them out ("cancel everything except the
@@ -351,10 +395,13 @@ def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, An
         if left_out.strip() and _named_at_all(left_out, items) - {ALL_ITEMS}:
             return True
         # "cancel only the pen", "只取消钢笔", "отмените только ручку": some of the lines
-        return any(
+        if any(
             0 < len(_named_at_all(_ORDER_WORD.split(after)[0], items)) < len(items)
             for after in (text[m.end() : m.end() + _AFTER_ONLY] for m in _ONLY.finditer(text))
-        )
+        ):
+            return True
+        # "remove the stapler, keep the rest", "уберите коврик, гантели оставьте"
+        return cancels_some_items(text, items) and _KEEPS.search(text) is not None
     if action != "return_order":
         return False
     named = set(item_mentions(text, items))

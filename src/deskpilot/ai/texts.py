@@ -302,6 +302,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Подтверждено: бот сейчас выполнил бы {action} для заказа {order}. Предпросмотр "
         "ничего не меняет.",
     },
+    "actions.whole_order": {
+        "en": "I can only cancel a whole order, not some of its items.",
+        "zh": "我只能取消整个订单，无法只取消其中部分商品。",
+        "ru": "Я могу отменить только весь заказ, а не отдельные товары.",
+    },
     "actions.partial.cancel_order": {
         "en": "I can only cancel a whole order, not some of its items, so I'm passing you to a "
         "member of our team; they will reply here as soon as they can.",

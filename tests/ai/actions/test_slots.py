@@ -94,6 +94,10 @@ def test_contact_details(text: str, email: str | None, zip_: str | None, name: s
     ("заказал по ошибке", "ordered by mistake"),
     ("случайно оформил", "ordered by mistake"),
     ("cancel it because I found it cheaper elsewhere", "no longer needed"),
+    ("found a cheaper one", "no longer needed"),
+    ("better deal elsewhere", "no longer needed"),
+    ("wrong item", "ordered by mistake"),
+    ("wrong size", "ordered by mistake"),
     ("I changed my mind about it", "no longer needed"),
     ("我改主意了，不想买了", "no longer needed"),
     ("别家更便宜", "no longer needed"),
@@ -128,6 +132,7 @@ def test_an_unaccepted_reason_reaches_the_action_and_is_refused_there() -> None:
     ("return a t-shirt", []),  # one of two lines of the name, not said which: asked
     ("return one of the t-shirts", []),
     ("return the t-shirts", ["1000000001", "1000000002"]),
+    ("return the t-shirt", []),  # one of them, in the singular: asked which
     ("return the red one", ["1000000001"]),  # an option alone picks among lines of a name
 ])  # fmt: skip
 def test_item_mentions(text: str, keys: list[str]) -> None:
@@ -216,6 +221,11 @@ def test_us_addresses() -> None:
     ("好吃", "zh", None),
     ("yes", "en", True),
     ("go on then", "en", True),
+    ("嗯嗯", "zh", True),  # doubled, a yes in a chat; "嗯" alone stays a sound
+    ("好滴", "zh", True),
+    ("ну ок", "ru", True),
+    ("ну ладно", "ru", True),
+    ("ну нет", "ru", False),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),
     ("ok", "en", True),

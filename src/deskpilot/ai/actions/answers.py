@@ -15,7 +15,7 @@ _YES = re.compile(
     # Chinese has no spaces: a yes word only counts when what follows it still says yes
     # ("好的", "可以取消", "行吧"), never as the start of another word ("对不起", "是不是", "好吃")
     r"|^(?:是的|是|好的|好|确认|确定|当然|可以|对|行|嗯|没问题|没错|同意)"
-    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢]|请|取消|退|改|确认|继续|执行|就|可以)"
+    r"(?=$|\s|[的啊呀吧了哦嘛嗯呢滴哒嘞]|请|取消|退|改|确认|继续|执行|就|可以)"
     r"|\U0001f44d|\U0001f44c|\u2705|\u2714"  # thumbs up, OK hand, check marks
     r"|\bi\s+confirm\b|\bplease\s+(?:proceed|go\s+ahead)\b|\bgo\s+ahead\b",
     re.IGNORECASE,
@@ -41,7 +41,9 @@ _NO = re.compile(
     r"|^actually,?\s+no\b",
     re.IGNORECASE,
 )
-_FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+)(?:[\s，,、]+|$)")  # "嗯": a sound, no yes
+# "嗯", "um", "ну": a sound or a filler before the answer, no yes by itself ("嗯嗯" is one)
+_FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+|ну)(?:[\s，,、]+|$)")
+_DOUBLED_YES = re.compile(r"嗯{2,}[啊呢哈]?")
 _QUESTION = re.compile(
     r"[?？]"
     r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
@@ -80,6 +82,8 @@ def is_confirmation(text: str, language: str | None = None) -> bool | None:
     del language  # kept in the signature for languages whose words need it; not needed yet
     stripped = text.strip().casefold()
     folded = re.sub(r"^[\s\"'«“„(]+", "", stripped)
+    if _DOUBLED_YES.fullmatch(folded.rstrip("!。！~～ ")):  # "嗯嗯": a yes in a chat
+        return True
     folded = _FILLER.sub("", folded)
     folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
     if not folded:

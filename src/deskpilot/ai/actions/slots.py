@@ -153,7 +153,12 @@ def emails(text: str) -> list[str]:
 # US and Russian/Chinese zips; four digits (Denmark, Switzerland, Australia...), with two letters
 # in the Netherlands ("1012 AB"); British postcodes ("N1 9GU", "SW1A 1AA")
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
-_POSTCODE = rf"\d{{6}}|\d{{5}}(?:-\d{{4}})?|\d{{4}}(?-i: ?[A-Z]{{2}})?|{_UK_POSTCODE}"
+# US (and zip+4), six digits (Russia, China), four (Denmark, Switzerland), Dutch "1012 AB",
+# Polish "00-950", Portuguese "1000-001", British "N1 9GU"
+_POSTCODE = (
+    rf"\d{{6}}|\d{{5}}(?:-\d{{4}})?|\d{{4}}-\d{{3}}|\d{{4}}(?-i: ?[A-Z]{{2}})?|\d{{2}}-\d{{3}}"
+    rf"|{_UK_POSTCODE}"
+)
 _ZIP_VALUE = rf"({_POSTCODE})(?![0-9A-Za-z])"
 _ZIP_AFTER_WORD = re.compile(
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码|индекс|почтовый индекс)"
@@ -352,6 +357,7 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"by\s+(?:mistake|accident)|mistaken(?:ly)?|accidental(?:ly)?|wrong(?:ly)?\s+order"
             r"|order(?:ed)?\s+(?:the\s+)?wrong|didn'?t\s+mean\s+to\s+(?:order|buy)"
+            r"|^\W*(?:the\s+)?wrong\s+(?:item|size|colou?r|one|product|model|thing)s?\W*$"
             r"|买错|下错|拍错|订错|误购|误下单|不小心|点错"
             r"|по\s+ошибке|ошибочно|случайно|не\s+то\s+заказал",
             re.IGNORECASE,
@@ -364,6 +370,8 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|not\s+needed|(?:don'?t|do\s+not)\s+have\s+(?:a\s+)?use|needn'?t"
             # a change of mind, or the same thing found elsewhere: this order is not needed
             r"|changed\s+my\s+mind|found\s+(?:it|one|them|something)?\s*(?:cheaper|elsewhere)"
+            r"|found\s+(?:a|an)\s+(?:\w+\s+)?(?:cheaper|better)\s+(?:one|deal|price|option)"
+            r"|(?:cheaper|better\s+(?:deal|price))\s+(?:elsewhere|somewhere\s+else)"
             r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了|改主意|不想买了|不买了"
             r"|(?:别家|别的地方|其他地方|别处|找到了?)更便宜"
             r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо|передумал"
@@ -530,12 +538,17 @@ _ONE_BEFORE = re.compile(
 def _one_of_them(folded: str, name: str) -> bool:
     """Whether the text asks for one of the lines named ``name`` without saying which: a
     singular article or count right before the name (or its first word's first letters, so
-    "одну ручку" counts for "Ручка перьевая")."""
+    "одну ручку" counts for "Ручка перьевая"), or a Latin name in the singular after "the" or
+    "my" ("the gel pen" of two lines; "the gel pens" are both)."""
     first = name.casefold().split()[0] if name.split() else ""
     head = first[:1] if _HAN_ONLY.match(first) else first[:4]
-    return bool(head) and any(
-        _ONE_BEFORE.search(folded[: found.start()])
-        for found in re.finditer(re.escape(head), folded)
+    singular = re.compile(rf"\b(?:the|my|this|that)\s+{re.escape(name.casefold())}(?![\w-])")
+    return bool(head) and (
+        singular.search(folded) is not None
+        or any(
+            _ONE_BEFORE.search(folded[: found.start()])
+            for found in re.finditer(re.escape(head), folded)
+        )
     )
 
 
