@@ -60,6 +60,8 @@ def test_russian_addresses(text: str, expected: dict[str, str]) -> None:
     ("地址改成 上海市静安区南京西路1266号恒隆广场2座3801室，邮编200040",
      {"city": "上海市", "address1": "静安区南京西路1266号", "address2": "恒隆广场2座3801室",
       "zip": "200040"}),
+    ("上海市浦东新区世纪大道100号麻烦送到小区门口，邮编200120",  # a request, no building
+     {"city": "上海市", "address1": "浦东新区世纪大道100号", "zip": "200120"}),
     ("地址改成北京市朝阳区建国路88号SOHO现代城A座1203，邮编100022",
      {"city": "北京市", "address1": "朝阳区建国路88号", "address2": "SOHO现代城A座1203",
       "zip": "100022"}),
@@ -110,6 +112,9 @@ def test_long_messages_are_read_quickly_enough_to_finish() -> None:
         "г. Москва, ",
         "123456 ",
         "改成上海市",
+        "1234 AB ",  # European postcodes before a city: each once tried every tail as a country
+        "1234ab x ",
+        "Berlin 10115 ",
     ):
         text = noise * (20000 // len(noise))
         fill_slots(text, [text, text])  # must not take quadratic time (seconds)

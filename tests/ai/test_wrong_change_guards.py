@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.slots import item_mentions
+from deskpilot.ai.requests import restates
 from deskpilot.kit.db import Database
 from tests.ai.actions.shop import Shop
 from tests.ai.test_confirmation_still_allowed import status_of
@@ -242,3 +245,37 @@ def test_of_several_orders_the_one_nearest_the_request_is_acted_on() -> None:
     assert nearest_first("cancellation", both) == ["#W1000001", "#W1000002"]
     assert asks_status_of("#W1000002", both)
     assert not asks_status_of("#W1000002", "cancel both #W1000001 and #W1000002")
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("cancel it then", True),
+        ("取消吧", True),
+        ("отменяй", True),
+        ("да, отменяйте заказ", True),
+        # each says which, so it is no yes to the plan (a review saw the planned order cancelled)
+        ("cancel the other one", False),
+        ("cancel just the pen", False),
+        ("cancel both", False),
+        ("取消第二个", False),
+        ("отмени второй", False),
+        ("cancel it?", False),
+    ],
+)
+def test_the_action_asked_again_is_a_yes_only_when_it_says_nothing_else(
+    text: str, yes: bool
+) -> None:
+    assert restates("cancel_order", text) is yes
+
+
+async def test_the_second_one_at_the_plan_is_no_yes_to_the_first(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    await _set_status(database, tenant.workspace_id, "#W0000002", "pending")
+    noah = customer("noah", "noah.brown@example.com")
+
+    await noah.say("cancel #W0000001, I don't need it")
+    await noah.say("cancel the second one")
+
+    assert await status_of(database, tenant.workspace_id, "#W0000001") == "pending"

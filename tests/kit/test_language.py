@@ -108,6 +108,9 @@ def test_one_latin_word_in_a_russian_or_chinese_message_keeps_its_language() -> 
         ("Мой заказ AirPods Pro Max не пришёл", "ru"),
         ("Hello, I ordered a самовар", "en"),
         ("I bought 茶叶 and it is great, thanks", "en"),
+        # shouted words are words, not names
+        ("I WANT MY MONEY BACK FOR THE 耳机", "en"),
+        ("THIS IS UNACCEPTABLE, WHERE IS MY самовар", "en"),
     ],
 )
 def test_product_names_in_latin_letters_do_not_make_a_message_english(

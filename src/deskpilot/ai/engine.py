@@ -671,7 +671,8 @@ class Engine:
         """A plan for one order from a message that names others: the status first of those it
         asks about ("Where is #W1? Also cancel #W2"), and a note that the others wait."""
         others = others_named(turn, outcome)
-        asked = [o for o in others if asks_status_of(o, turn.text)]
+        shown = still_allowed(turn, "order_status")  # a workspace may have switched it off
+        asked = [o for o in others if shown and asks_status_of(o, turn.text)]
         outcome = one_at_a_time(turn, outcome, [o for o in others if o not in asked])
         if not asked:
             return outcome

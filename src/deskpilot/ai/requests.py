@@ -13,7 +13,9 @@ from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
+    MEASURE_WORD,
     item_mentions,
+    name_head,
     order_ids,
     without_order_ids,
 )
@@ -153,22 +155,28 @@ def asks_status_of(order_id: str, text: str) -> bool:
     return asked < acting
 
 
-_SHORT_WORDS = 4
-_SHORT_CJK = 6
+# what may stand beside the action's own words in a bare restatement ("cancel it then, please",
+# "取消吧", "да, отменяйте заказ"); anything else ("cancel just the chair", "cancel the second
+# one", "取消第二个", "отмени второй") says which, and is no yes to the plan
+_RESTATING = re.compile(
+    r"\b(?:it|that|then|please|now|yes|ok|okay|the|my|this|order|go|ahead|do)\b"
+    r"|[吧了掉啊呀嘛呢就那这个订单好的是]"
+    r"|(?<![а-яё])(?:уже|его|е[её]|заказ|пожалуйста|тогда|да|давай(?:те)?|ну|ок)(?![а-яё])"
+    r"|[\s\W_]",
+    re.IGNORECASE,
+)
 
 
 def restates(action: str, text: str) -> bool:
-    """Whether a short message asks for the action ``action`` again and says nothing else
-    ("取消吧", "отменяй", "cancel it then"): at "shall I go ahead?", a yes to its plan."""
+    """Whether a message asks for the action ``action`` again and says nothing else ("取消吧",
+    "отменяй", "cancel it then"): at "shall I go ahead?", a yes to its plan."""
     intent = next((i for i, a in INTENT_ACTIONS.items() if a == action), None)
-    short = len(text.split()) <= _SHORT_WORDS and len(_HAN_CHARACTER.findall(text)) <= _SHORT_CJK
-    return (
-        short
-        and says_an_action(intent, text)
-        and not says_not_to(intent, text)
-        and not order_ids(text)
-        and not asks_something(text)
-    )
+    words = _ACTION_WORDS.get(intent or "")
+    if words is None or not words.search(text) or says_not_to(intent, text):
+        return False
+    if asks_something(text):  # "cancel it?": a question, no yes
+        return False
+    return not _RESTATING.sub("", words.sub("", text))
 
 
 def says_an_action(intent: str | None, text: str) -> bool:
@@ -295,14 +303,14 @@ _COUNTS = {
     "пять": 5, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
 }  # fmt: skip
 _COUNT = r"(\d+|" + "|".join(_COUNTS) + r")"
-_MEASURE = r"(?:个|件|盒|瓶|支|只|台|双|包|套|条|罐|片|袋)"  # "一瓶", "两支"
+_MEASURE = MEASURE_WORD
 
 
 def _count_before(text: str, name: str) -> int | None:
     """The count said right before the item's name ("one Wireless Mouse", "одну зубную пасту",
-    "一个键盘"), or, for a Chinese name, after it with a measure word ("面霜退一瓶"); or None."""
-    first = name.split()[0] if name.split() else ""
-    head = first[:1] if _HAN_CHARACTER.match(first) else first[:4]  # stems: "зубн" for "зубную"
+    "一个键盘"), or, for a Chinese name, the smallest said after it with a measure word
+    ("面霜退一瓶"; "香水我买了两瓶，退一瓶" is 1); or None."""
+    head = name_head(name)
     if not head:
         return None
     found = re.search(
@@ -310,12 +318,18 @@ def _count_before(text: str, name: str) -> int | None:
         text,
         re.IGNORECASE,
     )
-    if found is None and _HAN_CHARACTER.match(first):  # "面霜我想退一瓶": the count after it
-        found = re.search(rf"{_COUNT}\s*{_MEASURE}", text[text.find(first) :])
-    if found is None:
+    if found is not None:
+        return _number(found.group(1))
+    first = name.split()[0]
+    if not _HAN_CHARACTER.match(first) or first not in text:
         return None
-    said = found.group(1).lower()
-    return int(said) if said.isdigit() else _COUNTS.get(said)
+    after = text[text.find(first) :]
+    counts = [n for m in re.finditer(rf"{_COUNT}\s*{_MEASURE}", after) if (n := _number(m[1]))]
+    return min(counts, default=None)
+
+
+def _number(said: str) -> int | None:
+    return int(said) if said.isdigit() else _COUNTS.get(said.lower())
 
 
 def asks_for_some_units(text: str) -> bool:

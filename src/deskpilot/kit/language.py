@@ -162,16 +162,23 @@ def _carried_by_another_script(text: str, codes: frozenset[str]) -> tuple[Langua
     return other, max(own / (own + said), MIN_CONFIDENCE)
 
 
-_OPENS_SENTENCE = re.compile(r"(?:^|[.!?\u3002\uff01\uff1f])[\s\"'«“(]*$")
+_SENTENCE_ENDS = ".!?\u3002\uff01\uff1f"
+_BEFORE_A_WORD = " \t\r\n\"'«“("
+_LOOK_BACK = 40  # characters before a word looked at to see whether a sentence starts there
 
 
 def _name_like(text: str, word: re.Match[str]) -> bool:
-    """Whether a Latin word looks like a name: a capital inside it, or a capital first letter
-    where no sentence starts."""
+    """Whether a Latin word looks like a name: mixed case with a capital inside it ("AirPods",
+    "iPhone"; a word in capitals, "WHERE IS MY", is shouted, not a name), or a capital first
+    letter where no sentence starts."""
     found = word.group()
+    if found.isupper():
+        return False
     if any(c.isupper() for c in found[1:]):
         return True
-    return found[0].isupper() and not _OPENS_SENTENCE.search(text[: word.start()])
+    before = text[max(0, word.start() - _LOOK_BACK) : word.start()].rstrip(_BEFORE_A_WORD)
+    opens = before[-1] in _SENTENCE_ENDS if before else word.start() <= _LOOK_BACK
+    return found[0].isupper() and not opens
 
 
 def speaks_on_in(text: str, previous: str, guess: str) -> bool:

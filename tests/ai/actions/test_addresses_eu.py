@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from deskpilot.ai.actions.addresses import (
-    address_in_two_pieces,
-    address_piece,
-    country_name,
-    eu_address,
-    postal_address,
-    postcode_fits,
-)
+from deskpilot.ai.actions.addresses import address_in_two_pieces, address_piece, postal_address
+from deskpilot.ai.actions.addresses_eu import country_name, eu_address, postcode_fits
 from deskpilot.ai.actions.slots import fill_slots, stated_details
 
 BAKER = {"address1": "12 Baker Street", "city": "London", "zip": "NW1 6XE"}
@@ -83,6 +77,15 @@ UK = "United Kingdom"
     ("Kalverstraat 1, 1012nx Amsterdam, Netherlands",
      {"address1": "Kalverstraat 1", "city": "Amsterdam", "zip": "1012 NX",
       "country": "Netherlands"}),
+    # street names that start like a flat word ("Ste", "Bus", "Etage", "Room"), or with a
+    # capitalised particle, and a Norwegian "gate"
+    ("Stephansplatz 1, 1010 Wien", {"address1": "Stephansplatz 1", "city": "Wien", "zip": "1010"}),
+    ("Busbyvej 2, 2700 Brønshøj", {"address1": "Busbyvej 2", "city": "Brønshøj", "zip": "2700"}),
+    ("Roomstraat 4, 1012 AB Amsterdam", {"address1": "Roomstraat 4", "city": "Amsterdam",
+                                         "zip": "1012 AB"}),
+    ("Am Markt 1, 28195 Bremen", {"address1": "Am Markt 1", "city": "Bremen", "zip": "28195"}),
+    ("Karl Johans gate 1, 0154 Oslo", {"address1": "Karl Johans gate 1", "city": "Oslo",
+                                       "zip": "0154"}),
     # a country code that ends a sentence ("UK. Also, ...") is the country (a review saw it lost)
     ("new address: 12 Brick Lane, London E1 6AN, UK. Also, thanks a lot",
      {"address1": "12 Brick Lane", "city": "London", "zip": "E1 6AN",
@@ -107,6 +110,10 @@ def test_european_addresses(text: str, expected: dict[str, str]) -> None:
     "Thanks, 2200 København N",
     "I waited 2000 Years for order #W0000001",
     "Where is BK-20417? It should go to London NW1 6XE",
+    # sentences shaped like a street and a postcode before a city (a review found them read)
+    "My order W1234567 for 2 Lamps arrived, 2024 Model is broken",
+    "The tracking says 14 Stops, 4000 Miles away",
+    "Deliver on 12 May. 2024 Deliveries were late",
 ])  # fmt: skip
 def test_what_is_no_european_address(text: str) -> None:
     assert postal_address(text) is None

@@ -9,9 +9,9 @@ from deskpilot.ai.actions.addresses import us_address
 from deskpilot.ai.actions.answers import is_confirmation
 from deskpilot.ai.actions.base import parse_slots
 from deskpilot.ai.actions.cancel_order import CancelOrder
+from deskpilot.ai.actions.cancel_reasons import cancel_reason
 from deskpilot.ai.actions.return_order import ReturnOrder
 from deskpilot.ai.actions.slots import (
-    cancel_reason,
     canonical_order_id,
     emails,
     fill_slots,
@@ -45,6 +45,11 @@ ITEMS = [
     ("12 Oak St Apt B1204, Springfield", []),
     ("TH-10042 and #TH-10043", ["#TH-10042", "#TH-10043"]),
     ("to 5 Elm St Apt B-1204, Denver (ref-2024)", []),
+    ("Где заказ СП-4512?", ["#СП-4512"]),  # Cyrillic capitals
+    ("заказ № 4512", ["#4512"]),
+    ("кв. № 123, дом № 125, офис №305, счёт № 4512", []),  # "№" numbering something else
+    ("где заказ 48213077-0013", ["#48213077-0013"]),  # digits in two groups
+    ("zip 10004-1234", []),  # a zip+4 is none
 ])  # fmt: skip
 def test_order_ids(text: str, expected: list[str]) -> None:
     assert order_ids(text) == expected
@@ -226,6 +231,8 @@ def test_us_addresses() -> None:
     ("ну ок", "ru", True),
     ("ну ладно", "ru", True),
     ("ну нет", "ru", False),
+    ("пусть будет так", "ru", None),  # "so be it": not a no
+    ("пусть остаётся", "ru", False),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),
     ("ok", "en", True),

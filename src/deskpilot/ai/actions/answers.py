@@ -37,8 +37,8 @@ _NO = re.compile(
     r"|\bplease\s+don'?t\b|\bkeep\s+(?:the|my)\s+order\b"
     r"|改主意|不取消|不要取消|不用取消|别取消|先不|还是不|保留订单|还是保留|不退了|不改了"
     r"|(?<![а-яё])(?:передумал\w*|не\s+(?:отменя|возвра|меня)\w*|не\s+надо|не\s+нужно"
-    r"|хотя\s+нет|пусть\s+(?:будет|оста[её]тся))"
-    r"|^actually,?\s+no\b",
+    r"|хотя\s+нет|пусть\s+(?:будет\s+как\s+есть|оста[её]тся))"
+    r"|^actually\s+no\b",  # commas are gone by now
     re.IGNORECASE,
 )
 # "嗯", "um", "ну": a sound or a filler before the answer, no yes by itself ("嗯嗯" is one)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from deskpilot.ai.actions.addresses import country_name, postcode_fits
+from deskpilot.ai.actions.addresses_eu import country_name, postcode_fits
 from deskpilot.ai.actions.base import ActionContext, ActionResult, PolicyOutcome, Refusal
 from deskpilot.ai.actions.common import OrderSlots, change_when_confirmed, own_order
 from deskpilot.models import Order

@@ -17,7 +17,7 @@ from typing import Any
 
 from deskpilot.ai.actions.addresses import address_in_two_pieces, postal_address
 from deskpilot.ai.actions.answers import asks_something
-from deskpilot.ai.actions.cancel_order import NO_LONGER_NEEDED, ORDERED_BY_MISTAKE
+from deskpilot.ai.actions.cancel_reasons import accepted_reason, cancel_reason
 from deskpilot.ai.actions.exclusions import set_apart
 from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
 from deskpilot.kit.pii import KnownValues
@@ -41,9 +41,25 @@ _ORDER_ID = re.compile(
 )
 
 
+# "кв. № 123", "дом № 5", "офис №305", "счёт № 4512": a "№" that numbers something else
+_NUMBERED_OTHERWISE = re.compile(
+    r"(?<![а-яё])(?:кв|квартир\w*|дом|д|офис|оф|сч[её]т\w*|паспорт\w*|комн\w*|корп\w*|стр)"
+    r"\.?\s*$",
+    re.IGNORECASE,
+)
+
+
 def order_ids(text: str) -> list[str]:
-    """Order ids in the text, in order, as ``#W1234567`` (upper case, with the ``#``)."""
-    found = [f"#{(a or b).upper()}" for a, b in _ORDER_ID.findall(text)]
+    """Order ids in the text, in order, as ``#W1234567`` (upper case, with the ``#``); a "№"
+    after a flat, house, office or invoice word numbers that, no order."""
+    found = [
+        f"#{(m[1] or m[2]).upper()}"
+        for m in _ORDER_ID.finditer(text)
+        if not (
+            text[m.start()] == "№"
+            and _NUMBERED_OTHERWISE.search(text[max(0, m.start() - 12) : m.start()])
+        )
+    ]
     return list(dict.fromkeys(found))
 
 
@@ -349,58 +365,6 @@ def _zip(text: str) -> str | None:
     return zip_code(text) or (paired[1] if paired else None)
 
 
-# --- cancellation reasons -------------------------------------------------------------------
-
-_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        ORDERED_BY_MISTAKE,
-        re.compile(
-            r"by\s+(?:mistake|accident)|mistaken(?:ly)?|accidental(?:ly)?|wrong(?:ly)?\s+order"
-            r"|order(?:ed)?\s+(?:the\s+)?wrong|didn'?t\s+mean\s+to\s+(?:order|buy)"
-            r"|^\W*(?:the\s+)?wrong\s+(?:item|size|colou?r|one|product|model|thing)s?\W*$"
-            r"|买错|下错|拍错|订错|误购|误下单|不小心|点错"
-            r"|по\s+ошибке|ошибочно|случайно|не\s+то\s+заказал",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        NO_LONGER_NEEDED,
-        re.compile(
-            r"no\s+longer\s+(?:need|want|require)|(?:don'?t|do\s+not|doesn'?t)\s+(?:need|want)"
-            r"|not\s+needed|(?:don'?t|do\s+not)\s+have\s+(?:a\s+)?use|needn'?t"
-            # a change of mind, or the same thing found elsewhere: this order is not needed
-            r"|changed\s+my\s+mind|found\s+(?:it|one|them|something)?\s*(?:cheaper|elsewhere)"
-            r"|found\s+(?:a|an)\s+(?:\w+\s+)?(?:cheaper|better)\s+(?:one|deal|price|option)"
-            r"|(?:cheaper|better\s+(?:deal|price))\s+(?:elsewhere|somewhere\s+else)"
-            r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了|改主意|不想买了|不买了"
-            r"|(?:别家|别的地方|其他地方|别处|找到了?)更便宜"
-            r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо|передумал"
-            r"|(?:нашл[аи]?|нашёл|нашел)\s+(?:\w+\s+)?дешевле|дешевле\s+в\s+друг",
-            re.IGNORECASE,
-        ),
-    ),
-)
-_BECAUSE = re.compile(r"(?:\bbecause\b|\bsince\b|因为|由于|потому\s+что|так\s+как)\s*(.+)", re.I)
-
-
-def cancel_reason(text: str) -> str | None:
-    """ "no longer needed" or "ordered by mistake" when the text says so in en/zh/ru.
-
-    Another stated reason ("because I found it cheaper") comes back as the customer's words,
-    so that the action refuses it (only the two reasons are accepted), instead of asking again.
-    """
-    known = accepted_reason(text)
-    if known is not None:
-        return known
-    other = _BECAUSE.search(text)
-    return other.group(1).strip(" .!?。！？") or None if other else None
-
-
-def accepted_reason(text: str) -> str | None:
-    """ "no longer needed" or "ordered by mistake" when the text says so, else None."""
-    return next((reason for reason, pattern in _REASONS if pattern.search(text)), None)
-
-
 # --- items and refunds ----------------------------------------------------------------------
 
 _ALL_ITEMS = re.compile(
@@ -528,11 +492,19 @@ def _named_by_head_word(folded: str, names: list[str]) -> list[str]:
     return [same[0] for head, same in by_head.items() if len(same) == 1 and _mentions(folded, head)]
 
 
+MEASURE_WORD = r"[个件盒瓶支只台双包套条罐片袋]"  # a Chinese count's measure: "一瓶", "两支"
 # "a fountain pen", "one of the pens", "одну ручку", "一支口红": one line, not said which
 _ONE_BEFORE = re.compile(
     r"(?<![\w-])(?:an?|one|any|одн[уаоий]|один)\s+(?:of\s+(?:the|my)\s+)?(?:[\w-]+\s+)?$"
-    r"|一\s*[个件盒瓶支只台双包套条罐片袋]?\s*$"
+    rf"|一\s*{MEASURE_WORD}?\s*$"
 )
+
+
+def name_head(name: str) -> str:
+    """How a name is looked for whatever its grammatical form: a Chinese name's first character,
+    else its first word's first four letters (the stem: "зубн" for "зубную пасту")."""
+    first = name.casefold().split()[0] if name.split() else ""
+    return first[:1] if _HAN_ONLY.match(first) else first[:4]
 
 
 def _one_of_them(folded: str, name: str) -> bool:
@@ -540,8 +512,7 @@ def _one_of_them(folded: str, name: str) -> bool:
     singular article or count right before the name (or its first word's first letters, so
     "одну ручку" counts for "Ручка перьевая"), or a Latin name in the singular after "the" or
     "my" ("the gel pen" of two lines; "the gel pens" are both)."""
-    first = name.casefold().split()[0] if name.split() else ""
-    head = first[:1] if _HAN_ONLY.match(first) else first[:4]
+    head = name_head(name)
     singular = re.compile(rf"\b(?:the|my|this|that)\s+{re.escape(name.casefold())}(?![\w-])")
     return bool(head) and (
         singular.search(folded) is not None
