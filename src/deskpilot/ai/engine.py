@@ -78,6 +78,7 @@ from deskpilot.ai.requests import (
     asks_status_of,
     cancels_some_items,
     follow_up_question,
+    lists_their_orders,
     only_details,
     question_beside,
     refused_action,
@@ -274,7 +275,7 @@ class Engine:
             if answered.decision == Decision.ANSWER or pending.get("asked_again"):
                 return answered
             return ask_again(turn, pending, "a question nothing answers", unanswered=True)
-        if pending and not pending.get("asked_again") and says_nothing_else(turn):
+        if pending and not pending.get("asked_again") and says_nothing_else(turn, pending["name"]):
             # "🙂", "let me ask my husband first": the plan stands, and nothing runs without a yes
             return ask_again(turn, pending, "neither yes nor no")
         flow = turn.state.pending_intent
@@ -648,6 +649,10 @@ class Engine:
         result = await action.run(context, parsed, confirmed=False)
         done = ran(result, record, language)
         if result.ok and "orders" in result.data:  # listed with "which one?": the flow goes on
+            if lists_their_orders(turn.text) and result.data["orders"]:
+                listed = action_replies.orders_listed(result.data["orders"], language)
+                done.reply = say("order.list", language, orders=listed)
+                return done
             turn.state.pending_intent = intent
             done.reply = self._not_theirs(done.reply, language)
         return done

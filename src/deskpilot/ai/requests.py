@@ -56,6 +56,13 @@ _THEIR_ORDERS = re.compile(
 )
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)
 
+
+def lists_their_orders(text: str) -> bool:
+    """Whether the text asks which orders the customer has ("list all my orders", "我有哪些订单",
+    "Какие у меня заказы?"): the list is the answer, no "which order?"."""
+    return _THEIR_ORDERS.search(text) is not None
+
+
 # a question about the order the message names ("Where is #W1?", "#W1 的状态")
 _ASKS_ABOUT_AN_ORDER = re.compile(
     r"\b(?:where|when|status|track(?:ing)?|shipped|arrive)\b"

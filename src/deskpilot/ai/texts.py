@@ -108,6 +108,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "请问是哪个订单？请提供订单号（例如 {example}）。",
         "ru": "О каком заказе идёт речь? Пришлите номер заказа (например, {example}).",
     },
+    "order.list": {
+        "en": "Your recent orders: {orders}. Tell me which one you need help with.",
+        "zh": "您最近的订单：{orders}。请告诉我您需要哪个订单的帮助。",
+        "ru": "Ваши последние заказы: {orders}. Скажите, с каким из них нужна помощь.",
+    },
     "actions.ask.order_id.choices": {
         "en": "Which order is it about: {choices}? Please send the order number.",
         "zh": "请问是哪个订单：{choices}？请提供订单号。",

@@ -102,9 +102,10 @@ def only_hesitates(text: str) -> bool:
     return _HESITATES.search(text) is not None and len(text.split()) <= HESITATION_WORDS
 
 
-def says_nothing_else(turn: Turn) -> bool:
-    """An answer to "shall I go ahead?" that is neither yes nor no and is about nothing else:
-    no question, no order or email, no confident intent of its own."""
+def says_nothing_else(turn: Turn, planned: str) -> bool:
+    """An answer to "shall I go ahead?" (of the action ``planned``) that is neither yes nor no
+    and is about nothing else: no question, no order or email, no confident intent of its own;
+    at a return, a complaint about the item is why it goes back ("it flickers all the time")."""
     if asks_something(turn.text) or order_ids(turn.text) or emails(turn.text):
         return False
     if only_hesitates(turn.text):  # "I'm not sure", "let me think", "не уверен"
@@ -114,7 +115,10 @@ def says_nothing_else(turn: Turn) -> bool:
         not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence
     )
     # a human_request that got here was not believed ("let me ask my husband first")
-    return not confident or understood.intent in (None, "greeting", "feedback", "human_request")
+    said: tuple[str | None, ...] = (None, "greeting", "feedback", "human_request")
+    if planned == "return_order" and not says_an_action(understood.intent, turn.text):
+        said = (*said, "complaint", "product_question", "delivery_problem")
+    return not confident or understood.intent in said
 
 
 def believed_person_request(turn: Turn) -> bool:
