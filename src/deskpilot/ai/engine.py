@@ -100,6 +100,7 @@ from deskpilot.ai.turn import (
     handoff_reason,
     intent_acting,
     new_request,
+    not_verified,
     one_at_a_time,
     others_named,
     partial,
@@ -577,7 +578,8 @@ class Engine:
         identified = await self._verified_customer(turn)
         customer_id = identified.customer_id
         if customer_id is None:
-            return await self._not_verified(turn, intent, identified, asked_before=asked_before)
+            example = await self._order_example()
+            return not_verified(turn, intent, identified, example, asked_before=asked_before)
         if await self._names_someone_else(turn.text, customer_id):
             return Outcome(
                 Decision.ANSWER,
@@ -728,46 +730,6 @@ class Engine:
             ),
             action={**pending, "plan": checked.plan, "preview": True},
             helped=True,
-        )
-
-    async def _not_verified(
-        self, turn: Turn, intent: str, identified: Identified, *, asked_before: bool
-    ) -> Outcome:
-        """Ask who the customer is; hand off once details have matched no account
-        ``max_bot_failures`` times in the conversation (whatever helped in between: each is a
-        guess at someone's email or zip), and from then on a person checks who they are."""
-        language, state = turn.understanding.language, turn.state
-        state.pending_intent = intent
-        if identified.rejected:
-            state.verification_failures += 1
-        if verification_locked(turn):
-            state.pending_intent = None
-            return self._handoff(
-                f"details matched no account {state.verification_failures} times: a person "
-                "checks who the customer is",
-                language,
-                failed=True,
-            )
-        if identified.someone_else:
-            return Outcome(
-                Decision.ANSWER,
-                "details given as someone else's: only the account holder is helped",
-                say("verify.someone_else", language),
-                failed=True,
-            )
-        if identified.rejected:
-            return Outcome(
-                Decision.CLARIFY,
-                "customer not verified: the details match no account",
-                say("verify.failed", language),
-                failed=True,
-            )
-        # asked before and still no details: a failure, so asking does not go on for ever
-        return Outcome(
-            Decision.CLARIFY,
-            "customer not verified",
-            say("verify.ask", language, example=await self._order_example()),
-            failed=asked_before,
         )
 
     async def _order_example(self) -> str:

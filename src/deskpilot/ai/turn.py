@@ -20,7 +20,7 @@ from deskpilot.ai.actions.slots import (
     ordinal_reference,
     status_reference,
 )
-from deskpilot.ai.actions.verification import Claims
+from deskpilot.ai.actions.verification import Claims, Identified
 from deskpilot.ai.replies.compose import Citation
 from deskpilot.ai.requests import (
     INTENT_ACTIONS,
@@ -259,4 +259,47 @@ def ask_again(turn: Turn, pending: dict[str, Any], why: str, **extra: Any) -> Ou
         say("actions.confirm.again", turn.understanding.language),
         action=pending,
         **extra,
+    )
+
+
+def not_verified(
+    turn: Turn, intent: str, identified: Identified, example: str, *, asked_before: bool
+) -> Outcome:
+    """Ask who the customer is (``example``: an order number of the shop's shape); hand off
+    once details have matched no account ``max_bot_failures`` times in the conversation
+    (whatever helped in between: each is a guess at someone's email or zip), and from then on
+    a person checks who they are."""
+    language, state = turn.understanding.language, turn.state
+    state.pending_intent = intent
+    if identified.rejected:
+        state.verification_failures += 1
+    if verification_locked(turn):
+        state.pending_intent = None
+        return Outcome(
+            Decision.HANDOFF,
+            f"details matched no account {state.verification_failures} times: a person "
+            "checks who the customer is",
+            say("handoff.notice", language),
+            failed=True,
+        )
+    if identified.someone_else:
+        return Outcome(
+            Decision.ANSWER,
+            "details given as someone else's: only the account holder is helped",
+            say("verify.someone_else", language),
+            failed=True,
+        )
+    if identified.rejected:
+        return Outcome(
+            Decision.CLARIFY,
+            "customer not verified: the details match no account",
+            say("verify.failed", language),
+            failed=True,
+        )
+    # asked before and still no details: a failure, so asking does not go on for ever
+    return Outcome(
+        Decision.CLARIFY,
+        "customer not verified",
+        say("verify.ask", language, example=example),
+        failed=asked_before,
     )
