@@ -29,6 +29,7 @@ and change only the verified customer's own orders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,6 +77,7 @@ from deskpilot.ai.requests import (
     asks_in_general,
     asks_its_status,
     asks_status_of,
+    asks_when_or_where,
     cancels_some_items,
     follow_up_question,
     lists_their_orders,
@@ -294,8 +296,9 @@ class Engine:
             intent: str | None = asked_instead(refused, turn.text)  # "…, change the address"
             if intent is None and asks_its_status(turn.text):
                 intent = "order_status"
-            if intent is None:
-                return await self._declined(turn, retriever)
+            if intent is None:  # "не отменяйте, просто скажите, когда приедет дорожка"
+                their_item = await self._status_of_their_item(turn, asks_when_or_where)
+                return their_item or await self._declined(turn, retriever)
             confident = True
         else:
             intent, confident = self._intent(turn, continues)
@@ -522,13 +525,15 @@ class Engine:
             turn.state.verified_customer_id = found.customer_id
         return found
 
-    async def _status_of_their_item(self, turn: Turn) -> Outcome | None:
-        """The order status, when the message asks where or when something of theirs is
-        ("Где моя термокружка?") and a verified customer's recent orders hold an item it
-        names; None otherwise (the classifier may read such a message as a product question,
-        or not at all)."""
+    async def _status_of_their_item(
+        self, turn: Turn, asks: Callable[[str], bool] = asks_its_status
+    ) -> Outcome | None:
+        """The order status, when the message ``asks`` where or when something of theirs is
+        ("Где моя термокружка?"; any when or where beside a refusal: "не отменяйте, скажите,
+        когда приедет дорожка") and a verified customer's recent orders hold an item it names;
+        None otherwise (the classifier may read such a message as a product question)."""
         status_intent = intent_acting(turn, "order_status")
-        if status_intent is None or not asks_its_status(turn.text):
+        if status_intent is None or not asks(turn.text):
             return None  # whose the item is, the customer's orders tell
         mine = turn.state.verified_customer_id or (
             turn.customer_id if turn.channel_verified else None

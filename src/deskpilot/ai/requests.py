@@ -57,6 +57,17 @@ _THEIR_ORDERS = re.compile(
 _CONDITION = re.compile(r"\bif\b|如果|(?<![а-яё])если(?![а-яё])", re.IGNORECASE)
 
 
+_WHEN_OR_WHERE = re.compile(
+    r"\b(?:when|where)\b|什么时候|何时|到哪|(?<![а-яё])(?:когда|где)(?![а-яё])", re.IGNORECASE
+)
+
+
+def asks_when_or_where(text: str) -> bool:
+    """Whether the text asks when or where at all ("когда приедет дорожка?"): with an item their
+    orders hold, it asks its status."""
+    return _WHEN_OR_WHERE.search(text) is not None
+
+
 def lists_their_orders(text: str) -> bool:
     """Whether the text asks which orders the customer has ("list all my orders", "我有哪些订单",
     "Какие у меня заказы?"): the list is the answer, no "which order?"."""

@@ -165,6 +165,17 @@ def test_an_item_is_named_by_the_last_word_of_its_name_only_when_no_other_ends_s
     assert item_mentions(text, CHAIRS) == keys
 
 
+def test_a_russian_name_is_named_by_its_noun() -> None:
+    items = [
+        {"name": "Беговая дорожка", "item_id": "1"},
+        {"name": "Штанга олимпийская", "item_id": "2"},
+        {"name": "Коврик для йоги", "item_id": "3"},
+    ]
+    assert item_mentions("когда приедет дорожка", items) == ["1"]  # after an adjective
+    assert item_mentions("верните штангу", items) == ["2"]
+    assert item_mentions("где коврик?", items) == ["3"]
+
+
 def test_refund_methods() -> None:
     assert refund_method("refund to gift_card_4374071 please") == "gift_card_4374071"
     assert refund_method("back to the original payment method") == "original"

@@ -467,17 +467,22 @@ _VAGUE_LAST_WORDS = frozenset(
 )
 
 
+_RUSSIAN_ADJECTIVE = re.compile(r"(?:ая|яя|ый|ий|ой|ое|ее|ые|ие)$", re.IGNORECASE)
+
+
 def _head_word(name: str) -> str | None:
     """What a name is named by loosely: the last word of an English name of several words
-    (unless it says little of what the thing is), the first of a Russian one ("штанга" for
-    "Штанга олимпийская", "коврик" for "Коврик для фитнеса"), or a Chinese name's last two
+    (unless it says little of what the thing is), the noun of a Russian one: its first word
+    ("штанга" for "Штанга олимпийская", "коврик" for "Коврик для фитнеса"), or the second after
+    an adjective ("дорожка" for "Беговая дорожка"), or a Chinese name's last two
     characters when it has four or more ("耳机" for "无线耳机"; a shorter one, such as "保温杯",
     ends in a one-character noun too vague alone); None for a name of one word."""
     words = name.split()
     if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
         return words[-1].casefold()
     if len(words) > 1 and _CYRILLIC.match(words[0]):
-        return words[0].casefold()
+        adjective = _RUSSIAN_ADJECTIVE.search(words[0]) and _CYRILLIC.match(words[1])
+        return words[1 if adjective else 0].casefold()
     if len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
         return name[-2:]
     return None
