@@ -193,6 +193,7 @@ def test_details_said_to_be_someone_elses(text: str) -> None:
     [
         "my email is a@b.com and my order is #W1",
         "I bought it for her birthday",
+        "I bought it for my wife, my email is a@b.com and the order is #W1",  # a gift: theirs
         "his reply was rude",
         "帮我取消订单",
         "我的订单到哪了",

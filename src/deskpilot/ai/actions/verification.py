@@ -55,7 +55,7 @@ _SOMEONE_ELSE = re.compile(
     rf"\b(?:her|his|their)\s+(?:{_DETAILS_EN})\b"
     rf"|\b(?:{_RELATIVES_EN})['’]s\s+(?:{_DETAILS_EN})\b"
     rf"|\bi['’]?m\s+\w+['’]s\s+(?:{_RELATIVES_EN}|assistant)\b"
-    r"|\bon\s+behalf\s+of\b|\bfor\s+my\s+(?:" + _RELATIVES_EN + r")\b"
+    r"|\bon\s+behalf\s+of\b"
     rf"|(?:她|他)的(?:邮箱|订单|账户|账号|名字|手机)|(?:{_RELATIVES_ZH})的(?:邮箱|订单|账户|账号)"
     rf"|(?:帮|替|代)(?:她|他|我?(?:{_RELATIVES_ZH}))|我是\S{{1,4}}的(?:{_RELATIVES_ZH})"
     rf"|(?<![а-яё])(?:е[её]|его)\s+(?:{_DETAILS_RU})"
