@@ -64,7 +64,9 @@ def test_amounts_carry_their_currency() -> None:
         "refunds": [{"amount": "300"}, {"amount": "236.65"}],
     }
     assert "the refund of $300.00 + $236.65 goes back" in confirmation("cancel_order", plan, "en")
-    assert money("74.99", "RUB") == "74.99 RUB"
+    assert money("74.99", "CHF") == "74.99 CHF"
+    assert money("11270", "RUB", "ru") == "11\u00a0270,00\u00a0\u20bd"  # was "11270.00 RUB"
+    assert money("11270", "USD", "en") == "$11,270.00"
     assert money("5", "eur") == "\u20ac5.00"
     assert money("n/a", "USD") == "n/a"
 

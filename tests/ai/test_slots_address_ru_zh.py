@@ -36,6 +36,10 @@ SHANGHAI = {
     ("Московская обл., г. Химки, ул. Победы, д. 3, кв. 7, 141400, Россия",
      {"state": "Московская обл.", "city": "Химки", "address1": "ул. Победы, д. 3",
       "address2": "кв. 7", "zip": "141400", "country": "Россия"}),
+    # the city right after an order number's colon (a review saw the address asked for again)
+    ("измените адрес доставки MX-3301: Москва, ул. Тверская, д. 7, кв. 12, 125009, Россия",
+     {"city": "Москва", "address1": "ул. Тверская, д. 7", "address2": "кв. 12", "zip": "125009",
+      "country": "Россия"}),
     # another country, and the words leading up to it kept out (a review saw them saved)
     ("измените адрес заказа 48213077-0012: Республика Беларусь, г. Минск, ул. Немига 5, кв. 12, "
      "220004",

@@ -114,7 +114,7 @@ def confirmation(action: str, plan: dict[str, Any], language: str) -> str:
     if action == "cancel_order":
         refunds = [r for r in plan.get("refunds") or [] if isinstance(r, dict)]
         currency = str(plan.get("currency") or "")
-        total = " + ".join(money(r.get("amount"), currency) for r in refunds)
+        total = " + ".join(money(r.get("amount"), currency, language) for r in refunds)
         return say(
             "actions.confirm.cancel_order",
             language,

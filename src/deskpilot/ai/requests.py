@@ -26,9 +26,13 @@ _GENERAL_QUESTION = re.compile(
     r"|what['’]s|whats|is there|are there"
     r"|when (do|does)"
     r"|which|is it possible)\b"
-    r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些"
+    r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些|谁"
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно|сколько|какие"
-    r"|есть\s+ли",
+    r"|есть\s+ли"
+    # "I'm in France now, is returning free?", a question with a condition: "если верну свитер,
+    # доставку вернёте?", "Can I cancel if I ordered by mistake?"
+    r"|(?:^|[,.;!?]\s*)(?:is|are)\s+(?!my\b|it\b|they\b|that\b|this\b|the\s+order\b)\w+[^.!?]*\?"
+    r"|(?:\bif\b|如果|(?<![а-яё])если(?![а-яё]))[^.!?。！]*[?？]",
     re.IGNORECASE,
 )
 # "When does my order ship?", "Hi, where is it?", "我的订单什么时候到", "Когда придёт мой заказ?":

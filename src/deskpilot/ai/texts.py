@@ -402,15 +402,22 @@ def payment_method(method_id: str, language: str | None) -> str:
 CURRENCY_SIGNS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "CNY": "\u00a5"}
 
 
-def money(amount: Any, currency: str) -> str:
-    """'$536.65', '74.99 RUB': two decimals, the currency's sign when it has a common one; an
-    amount that is not a number as it is."""
+def money(amount: Any, currency: str, language: str | None = None) -> str:
+    """'$536.65', '$11,270.00', '11 270,00 ₽' (in Russian: a space between thousands, a decimal
+    comma, the rouble sign after), '74.99 CHF': two decimals, the currency's sign when it has a
+    common one; an amount that is not a number as it is."""
     try:
         value = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return str(amount)
-    sign = CURRENCY_SIGNS.get(currency.upper())
-    return f"{sign}{value}" if sign else f"{value} {currency.upper()}".strip()
+    code = currency.upper()
+    number = f"{value:,.2f}"
+    if language_of(language) == "ru":
+        number = number.replace(",", "\u00a0").replace(".", ",")
+    if code == "RUB":
+        return f"{number}\u00a0\u20bd"
+    sign = CURRENCY_SIGNS.get(code)
+    return f"{sign}{number}" if sign else f"{number} {code}".strip()
 
 
 def term(value: str, language: str | None) -> str:

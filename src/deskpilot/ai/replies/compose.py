@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 - Russian abbreviations, as articles write them
 """Extractive answers: the sentences of the best passage that speak to the question, cited.
 
 The built-in engine never writes facts of its own: an answer is sentences copied from one
@@ -24,7 +25,21 @@ MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 700
 MIN_COVERAGE = 0.5  # share of the question's content words found in the passage
 MIN_SIMILARITY = 0.875  # cosine of e5 query and passage vectors that counts as supported
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|(?<=[\u3002\uff01\uff1f])|\n+")
+# a sentence ends at "!" or "?", at a full stop before anything but a lower-case word ("30000
+# руб. действует 1 год" goes on) and an abbreviation's full stop ("г. Москва", "ул. Ленина",
+# "No. 5", "P.O. Box", "e.g."), at a Chinese full stop, or at a line break
+_ABBREVIATION_ENDS = "".join(
+    rf"(?<!{a})"
+    for a in (
+        r"\bг\.", r"\bд\.", r"\bул\.", r"\bкв\.", r"\bруб\.", r"\bтыс\.", r"\bт\.е\.",
+        r"\bт\.д\.", r"\bNo\.", r"\bno\.", r"\bSt\.", r"\bMr\.", r"\bMs\.", r"\bDr\.", r"\bP\.O\.",
+        r"\be\.g\.", r"\bi\.e\.", r"\bapprox\.", r"\bvs\.",
+    )
+)  # fmt: skip
+_SENTENCE_END = re.compile(
+    rf"(?<=[!?\u3002\uff01\uff1f])\s+|(?<=\.){_ABBREVIATION_ENDS}\s+(?![a-zа-яё])"
+    r"|(?<=[\u3002\uff01\uff1f])|\n+"
+)
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)")
 
 
