@@ -64,6 +64,9 @@ def test_russian_addresses(text: str, expected: dict[str, str]) -> None:
     ("地址改成 上海市静安区南京西路1266号恒隆广场2座3801室，邮编200040",
      {"city": "上海市", "address1": "静安区南京西路1266号", "address2": "恒隆广场2座3801室",
       "zip": "200040"}),
+    ("上海市徐汇区衡山路10号2栋301室, 200031, China",  # the country after the postcode
+     {"city": "上海市", "address1": "徐汇区衡山路10号", "address2": "2栋301室", "zip": "200031",
+      "country": "中国"}),
     ("上海市浦东新区世纪大道100号麻烦送到小区门口，邮编200120",  # a request, no building
      {"city": "上海市", "address1": "浦东新区世纪大道100号", "zip": "200120"}),
     ("地址改成北京市朝阳区建国路88号SOHO现代城A座1203，邮编100022",

@@ -254,6 +254,7 @@ def test_of_several_orders_the_one_nearest_the_request_is_acted_on() -> None:
         ("取消吧", True),
         ("отменяй", True),
         ("да, отменяйте заказ", True),
+        ("ладно, да, отменяйте", True),
         # each says which, so it is no yes to the plan (a review saw the planned order cancelled)
         ("cancel the other one", False),
         ("cancel just the pen", False),

@@ -183,7 +183,8 @@ def asks_status_of(order_id: str, text: str) -> bool:
 _RESTATING = re.compile(
     r"\b(?:it|that|then|please|now|yes|ok|okay|the|my|this|order|go|ahead|do)\b"
     r"|[吧了掉啊呀嘛呢就那这个订单好的是]"
-    r"|(?<![а-яё])(?:уже|его|е[её]|заказ|пожалуйста|тогда|да|давай(?:те)?|ну|ок)(?![а-яё])"
+    r"|(?<![а-яё])(?:уже|его|е[её]|заказ|пожалуйста|тогда|да|давай(?:те)?|ну|ок|ладно|хорошо"
+    r"|конечно)(?![а-яё])|\b(?:alright|fine|sure|sounds\s+good)\b"
     r"|[\s\W_]",
     re.IGNORECASE,
 )
@@ -393,15 +394,18 @@ def _named_at_all(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
 
 def _cancelled_objects(text: str) -> list[str]:
     """What each cancel verb of the text takes as its object: the words after it up to "from",
-    "in", "order", "#" or the end of the clause ("remove the stapler from #1" -> "the
-    stapler"; "cancel my order with the pen" -> "my", no item), and, for a Chinese verb, the
+    "in", "#" or the end of the clause ("remove the stapler from #1" -> "the stapler"; words
+    before "order" name the order: "cancel my order with the pen", "cancel the jacket order"
+    name no item), and, for a Chinese verb, the
     characters before it since the last 订单 ("面膜取消掉" -> "面膜"; "取消面膜那个订单" names
     the order, not the item)."""
     objects = []
     for verb in _CANCEL_VERB.finditer(text):
         after = text[verb.end() : verb.end() + _AFTER_ONLY]
         if not _HAN_CHARACTER.match(verb.group()):
-            objects.append(_OBJECT_ENDS.split(after)[0])
+            end = _OBJECT_ENDS.search(after)
+            if end is None or not _ORDER_WORD.match(end.group()):  # "the jacket order"
+                objects.append(after[: end.start()] if end else after)
             continue
         if "订单" not in re.split(r"[，。；！？,;.!?]", after)[0]:
             objects.append(_OBJECT_ENDS.split(after)[0])

@@ -243,6 +243,8 @@ def test_us_addresses() -> None:
     ("ну ладно", "ru", True),
     ("ну нет", "ru", False),
     ("пусть будет так", "ru", None),  # "so be it": not a no
+    ("подождите, а какие у вас условия возврата?", "ru", None),  # a question first, no "no"
+    ("wait, what is your return policy?", "en", None),
     ("пусть остаётся", "ru", False),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),

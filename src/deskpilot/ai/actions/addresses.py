@@ -300,6 +300,7 @@ _CN_ADDRESS = re.compile(
 )
 # where an address may start: the start, a space or punctuation, or the words leading up to it
 _CN_STARTS = re.compile(r"[\s，,：:。；;]|改成|改为|改到|换成|寄到|送到|发到|地址是|地址为|地址")
+_CN_COUNTRY_AFTER = re.compile(r"\bChina\b|中国|(?<![а-яё])Китай", re.IGNORECASE)
 _CN_ZIP = re.compile(r"(?:邮编|邮政编码)\s*[:：是为]?\s*(\d{6})(?!\d)|(?<![\w#-])(\d{6})(?!\d)")
 
 
@@ -318,6 +319,8 @@ def cn_address(text: str) -> dict[str, str] | None:
         return None
     fields = {k: v for k, v in found.groupdict().items() if v}
     fields["zip"] = postcode.group(1) or postcode.group(2)
+    if "country" not in fields and _CN_COUNTRY_AFTER.search(text, found.end()):
+        fields["country"] = "中国"  # "…，200031, China"
     return fields
 
 

@@ -44,6 +44,7 @@ _NO = re.compile(
 # "嗯", "um", "ну": a sound or a filler before the answer, no yes by itself ("嗯嗯" is one)
 _FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+|ну)(?:[\s，,、]+|$)")
 _DOUBLED_YES = re.compile(r"嗯{2,}[啊呢哈]?")
+_WAIT = re.compile(r"(?:wait|hold\s+on|подожди(?:те)?|постой(?:те)?|等一下|等等)\b", re.IGNORECASE)
 _QUESTION = re.compile(
     r"[?？]"
     r"|^(?:when|what|how|why|where|which|who|can|could|would|will|is|are|does|did|has|have)\b"
@@ -88,6 +89,8 @@ def is_confirmation(text: str, language: str | None = None) -> bool | None:
     folded = re.sub(r"[!?.,;:。！？，、…]+", " ", folded).strip()
     if not folded:
         return None
+    if _WAIT.match(folded) and asks_something(text):  # "wait, what is your return policy?"
+        return None  # a question before the answer, no "no"
     no = _NO.search(folded) is not None
     yes = (
         _YES.search(folded) is not None
