@@ -245,6 +245,9 @@ def test_us_addresses() -> None:
     ("пусть будет так", "ru", None),  # "so be it": not a no
     ("подождите, а какие у вас условия возврата?", "ru", None),  # a question first, no "no"
     ("wait, what is your return policy?", "en", None),
+    ("sure why not", "en", True),
+    ("sure, why not?", "en", True),
+    ("почему бы и нет", "ru", None),  # no yes word of its own
     ("пусть остаётся", "ru", False),
     ("Yes, please go ahead.", "en", True),
     ("I confirm", "en", True),

@@ -44,6 +44,9 @@ _NO = re.compile(
 # "嗯", "um", "ну": a sound or a filler before the answer, no yes by itself ("嗯嗯" is one)
 _FILLER = re.compile(r"^(?:嗯+|um+|uh+|hmm+|ну)(?:[\s，,、]+|$)")
 _DOUBLED_YES = re.compile(r"嗯{2,}[啊呢哈]?")
+_WHY_NOT = re.compile(
+    r"\bwhy\s+not\b\s*\??|(?<![а-яё])почему\s+бы\s+и\s+нет(?![а-яё])\s*\??", re.IGNORECASE
+)
 _WAIT = re.compile(r"(?:wait|hold\s+on|подожди(?:те)?|постой(?:те)?|等一下|等等)\b", re.IGNORECASE)
 _QUESTION = re.compile(
     r"[?？]"
@@ -109,6 +112,7 @@ def asks_something(text: str) -> bool:
 def _only_a_yes(text: str, folded: str) -> bool:
     if _SOFTENED_YES.fullmatch(folded) and not _QUESTION_MARK.search(text):
         return True
-    if asks_something(text) or _HOLD.search(folded):
+    folded = _WHY_NOT.sub(" ", folded)  # "sure, why not": no question, no negation
+    if asks_something(_WHY_NOT.sub(" ", text.casefold())) or _HOLD.search(folded):
         return False
     return len(folded.split()) <= YES_MAX_WORDS and len(_CJK.findall(folded)) <= YES_MAX_CJK

@@ -478,8 +478,10 @@ def _head_word(name: str) -> str | None:
     characters when it has four or more ("耳机" for "无线耳机"; a shorter one, such as "保温杯",
     ends in a one-character noun too vague alone); None for a name of one word."""
     words = name.split()
-    if len(words) > 1 and name.isascii() and words[-1].casefold() not in _VAGUE_LAST_WORDS:
-        return words[-1].casefold()
+    if len(words) > 1 and name.isascii():
+        named = [w for w in words if not any(c.isdigit() for c in w)]  # "Daypack 20L": daypack
+        last = named[-1].casefold() if named else ""
+        return last if last and last not in _VAGUE_LAST_WORDS else None
     if len(words) > 1 and _CYRILLIC.match(words[0]):
         adjective = _RUSSIAN_ADJECTIVE.search(words[0]) and _CYRILLIC.match(words[1])
         return words[1 if adjective else 0].casefold()
