@@ -260,11 +260,10 @@ class Engine:
     ) -> Outcome:
         """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
         language = turn.understanding.language
-        continues = continues_flow(
-            turn, await self.order_focus.of_flow(turn)
-        ) or await self.order_focus.answers_which_order(
-            turn, (await self._verified_customer(turn)).customer_id
-        )
+        continues = continues_flow(turn, await self.order_focus.of_flow(turn))
+        if not continues and turn.state.pending_intent not in (None, "clarify"):
+            customer_id = (await self._verified_customer(turn)).customer_id
+            continues = await self.order_focus.answers_which_order(turn, customer_id)
         handoff = handoff_reason(turn, continues)
         if handoff:
             return self._handoff(handoff, language)

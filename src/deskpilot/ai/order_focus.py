@@ -98,9 +98,8 @@ class OrderFocus:
     async def answers_which_order(self, turn: Turn, customer_id: str | None) -> bool:
         """Whether the message answers "which order?" by an item that exactly one of the
         customer's newest orders holds ("the shredder", "скакалки"), while the bot waits on an
-        action flow with no order in focus."""
-        waiting = turn.state.pending_intent not in (None, "clarify")
-        if customer_id is None or not waiting or turn.state.focus_order_id:
+        action flow (the caller knows) with no order in focus."""
+        if customer_id is None or turn.state.focus_order_id:
             return False
         return len((await self.holding(turn.text, customer_id))[1]) == 1
 
