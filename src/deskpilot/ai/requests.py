@@ -326,7 +326,6 @@ _COUNTS = {
     "пять": 5, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
 }  # fmt: skip
 _COUNT = r"(\d+|" + "|".join(_COUNTS) + r")"
-_MEASURE = MEASURE_WORD
 
 
 def _count_before(text: str, name: str) -> int | None:
@@ -337,7 +336,7 @@ def _count_before(text: str, name: str) -> int | None:
     if not head:
         return None
     found = re.search(
-        rf"(?<![\w-]){_COUNT}\s*{_MEASURE}?\s*(?:\w+\s+)?{re.escape(head)}",
+        rf"(?<![\w-]){_COUNT}\s*{MEASURE_WORD}?\s*(?:\w+\s+)?{re.escape(head)}",
         text,
         re.IGNORECASE,
     )
@@ -347,7 +346,7 @@ def _count_before(text: str, name: str) -> int | None:
     if not _HAN_CHARACTER.match(first) or first not in text:
         return None
     after = text[text.find(first) :]
-    counts = [n for m in re.finditer(rf"{_COUNT}\s*{_MEASURE}", after) if (n := _number(m[1]))]
+    counts = [n for m in re.finditer(rf"{_COUNT}\s*{MEASURE_WORD}", after) if (n := _number(m[1]))]
     return min(counts, default=None)
 
 
