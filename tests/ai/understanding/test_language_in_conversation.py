@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from deskpilot.ai.understanding.annotate import _NOT_WORDS
+from deskpilot.ai.understanding.annotate import _NOT_WORDS, _built_in_russian
 from deskpilot.kit.language import speaks_on_in
 from tests.ai.actions.shop import Shop
 
@@ -60,3 +60,26 @@ def test_an_email_written_against_chinese_takes_none_of_it_along() -> None:
     text = "我朋友让我帮他取消订单，他的邮箱是li.wei@example.com，不需要了"
     assert _NOT_WORDS.sub(" ", text).split() == ["我朋友让我帮他取消订单，他的邮箱是", "，不需要了"]
     assert _NOT_WORDS.sub(" ", "看这个https://x.com/a，谢谢").split() == ["看这个", "，谢谢"]
+
+
+@pytest.mark.parametrize("previous", [None, "Hello"])
+async def test_russian_grammar_around_english_words_is_russian(
+    shop: Shop, customer: Any, previous: str | None
+) -> None:
+    """Two English nouns have more letters than "где мой … уже", and lingua read the message
+    as English; its function words are Russian, and so is the customer."""
+    noah = customer("noah", "noah.brown@example.com")
+    if previous:
+        await noah.say(previous)
+
+    answered = await noah.say("где мой order #W0000002, уже shipped?")
+
+    newest = (await noah.runs())[0]
+    assert newest["language"] == "ru", answered[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Hello, I ordered a самовар", "please send it to Иван Петров, ул. Ленина 5, Москва"]
+)
+def test_russian_words_in_english_grammar_stay_english(text: str) -> None:
+    assert not _built_in_russian(_NOT_WORDS.sub(" ", text))

@@ -19,6 +19,7 @@ from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
 from deskpilot.kit.language import detect_language, speaks_on_in
 from deskpilot.kit.pii import PiiSpan, find_pii
+from deskpilot.knowledge.retrieval.stopwords import stopwords
 
 _NOT_WORDS = re.compile(  # each starts where a run starts: linear time on a long message
     r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+|https?://[!-~]+"
@@ -34,6 +35,28 @@ _LETTER = re.compile(r"[^\W\d_]")
 IntentSource = Literal["classifier", "llm"]
 SHORT_REPLY_WORDS = 2  # at most this many words (or twice as many Chinese characters)
 _HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+MIN_FUNCTION_WORDS = 2
+
+
+def _built_in_russian(words: str) -> bool:
+    """Whether a message in Cyrillic and Latin letters is Russian with English words in it:
+    its grammar, the function words ("где мой order, уже shipped?": где, мой, уже), is
+    Russian. lingua weighs letters, and two English nouns outweigh three short Russian words;
+    "Hello, I ordered a самовар" keeps its English function words and stays English, and a
+    Russian name or address in an English message has no Russian function words."""
+    common = stopwords()
+    russian = latin = 0
+    for word in _WORD.findall(words.lower().replace("\u0451", "\u0435")):
+        if word in common:
+            if _CYRILLIC.match(word):
+                russian += 1
+            elif word.isascii():
+                latin += 1
+    return russian >= MIN_FUNCTION_WORDS and russian > latin
 
 
 def _a_word_or_two(words: str) -> bool:
@@ -143,6 +166,8 @@ def understand(
         # "да" or "Yes" to a question the bot asked in another language, a Latin-letter name
         # in a Russian or Chinese message: the conversation goes on in its language
         language = previous_language
+    if language == "en" and "ru" in languages and _built_in_russian(words):
+        language = "ru"
     prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text)
     return Understanding(
