@@ -110,6 +110,7 @@ from deskpilot.ai.turn import (
     still_allowed,
     verification_locked,
 )
+from deskpilot.ai.understanding.language_request import only_asks_for_language
 from deskpilot.customers import service as customers
 from deskpilot.kit.bus import Bus
 from deskpilot.models import Decision, Handling
@@ -260,6 +261,8 @@ class Engine:
     ) -> Outcome:
         """The message taken afresh; ``pending`` is a plan it neither confirmed nor declined."""
         language = turn.understanding.language
+        if only_asks_for_language(turn.text):  # "Sorry, can you answer in English?"
+            return await self._in_another_language(turn, pending)
         continues = continues_flow(turn, await self.order_focus.of_flow(turn))
         if not continues and turn.state.pending_intent not in (None, "clarify"):
             customer_id = (await self._verified_customer(turn)).customer_id
@@ -370,6 +373,29 @@ class Engine:
         ):
             return False
         return await self._unknown(turn)
+
+    async def _in_another_language(self, turn: Turn, pending: dict[str, Any] | None) -> Outcome:
+        """A request to write in another language, and nothing else: what the bot waits for,
+        asked again in that language (the plan restated), or what they need."""
+        language, flow = turn.understanding.language, turn.state.pending_intent
+        if pending:
+            action = self.actions.get(pending["name"])
+            customer_id = (await self._verified_customer(turn)).customer_id
+            context = ActionContext(self.session, self.workspace_id, customer_id, language)
+            checked = await action.check(context, parse_slots(action, pending["slots"]))
+            if checked.is_allowed:
+                turn.state.pending_action = pending
+                plan = action_replies.confirmation(action.name, checked.plan, language)
+                return Outcome(
+                    Decision.CLARIFY,
+                    f"asked for {language}; {action.name} asked again",
+                    plan,
+                    action={**pending, "plan": checked.plan},
+                )
+        elif flow not in (None, "clarify"):
+            _, action_name = turn.handling.get(flow, (Handling.ANSWER, None))
+            return await self._act(turn, flow, action_name or INTENT_ACTIONS.get(flow))
+        return Outcome(Decision.ANSWER, f"asked for {language}", say("language.switched", language))
 
     async def _unknown(self, turn: Turn) -> bool:
         """Whether nobody is verified in this conversation yet."""

@@ -134,7 +134,7 @@ async def _annotate(
     understood: Understanding,
 ) -> None:
     await conversations.annotate_message(session, resources.bus, message, understood.annotations())
-    if conversation.language is None:
+    if conversation.language is None or understood.language_asked_for:
         conversation.language = understood.language
 
 
@@ -447,7 +447,8 @@ async def preview(
             resolver=hooks.intent_resolver if last else None,
             history=earlier[:index],
         )
-        language = language or understood.language  # the conversation's, as a channel keeps it
+        if language is None or understood.language_asked_for:  # as a channel keeps it
+            language = understood.language
         turn = Turn(
             text=said,
             understanding=understood,

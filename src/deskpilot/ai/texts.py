@@ -23,6 +23,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "谢谢，已确认您的身份。请问有什么可以帮您？",
         "ru": "Спасибо, я подтвердил вашу личность. Чем могу помочь?",
     },
+    "language.switched": {
+        "en": "Of course, I'll write in English. How can I help you?",
+        "zh": "好的，我会用中文回复。请问有什么可以帮您？",
+        "ru": "Конечно, буду писать по-русски. Чем могу помочь?",
+    },
     "closing": {
         "en": "You're welcome! If you need anything else, just write here.",
         "zh": "不客气！如果还有其他问题，随时在这里留言。",

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from deskpilot.ai.actions.answers import is_confirmation
 from deskpilot.ai.understanding.intents import IntentClassifier
+from deskpilot.ai.understanding.language_request import asked_language
 from deskpilot.ai.understanding.sentiment import Sentiment, analyse_sentiment
 from deskpilot.ai.understanding.urgency import Urgency, assess_urgency
 from deskpilot.kit.language import detect_language, speaks_on_in
@@ -108,6 +109,7 @@ class Understanding:
     intent_source: IntentSource = "classifier"
     classifier_intent: str | None = None  # the classifier's guess when another source decided
     classifier_confidence: float | None = None
+    language_asked_for: bool = False  # "можно по-английски?": the conversation's from now on
 
     def with_resolved(self, resolved: ResolvedIntent) -> Understanding:
         """The same understanding with ``resolved``'s intent, the classifier's kept aside."""
@@ -168,10 +170,11 @@ def understand(
         language = previous_language
     if language == "en" and "ru" in languages and _built_in_russian(words):
         language = "ru"
+    asked = asked_language(text, languages)  # "можно по-английски?": English
     prediction = classifier.predict(text) if _LETTER.search(text) else None
     sentiment = analyse_sentiment(text)
     return Understanding(
-        language=language,
+        language=asked or language,
         language_confidence=guess.confidence,
         pii=tuple(find_pii(text)),
         intent=prediction.intent if prediction else None,
@@ -179,4 +182,5 @@ def understand(
         out_of_scope=prediction.out_of_scope if prediction else True,
         sentiment=sentiment,
         urgency=assess_urgency(text, sentiment.score),
+        language_asked_for=asked is not None,
     )
