@@ -83,3 +83,11 @@ async def test_russian_grammar_around_english_words_is_russian(
 )
 def test_russian_words_in_english_grammar_stay_english(text: str) -> None:
     assert not _built_in_russian(_NOT_WORDS.sub(" ", text))
+
+
+def test_an_order_number_with_a_dash_after_its_letters_is_no_word() -> None:
+    """A tester's Chinese conversation got "Order #VH-52002 is processed" in English for a bare
+    "VH-52002": its letters were read as an English word."""
+    assert _NOT_WORDS.sub(" ", "VH-52002").strip() == ""
+    assert _NOT_WORDS.sub(" ", "#HL-9301的地址改一下").strip() == "的地址改一下"
+    assert _NOT_WORDS.sub(" ", "Wi-Fi 6").split() == ["Wi-Fi"]

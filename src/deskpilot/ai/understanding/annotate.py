@@ -24,7 +24,7 @@ from deskpilot.knowledge.retrieval.stopwords import stopwords
 
 _NOT_WORDS = re.compile(  # each starts where a run starts: linear time on a long message
     r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+|https?://[!-~]+"
-    r"|#?(?<![A-Za-z0-9_-])[A-Za-z]*\d[A-Za-z0-9_-]*",
+    r"|#?(?<![A-Za-z0-9_-])[A-Za-z]*[-_]?\d[A-Za-z0-9_-]*",
     re.ASCII,
 )
 """Emails, links, order numbers: the same in every language, so left out of language detection
