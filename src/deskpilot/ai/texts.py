@@ -204,6 +204,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "订单 {order} 当前状态为 {status}，送达后才能申请退货。",
         "ru": "Заказ {order} в статусе «{status}»; вернуть его можно после доставки.",
     },
+    "actions.offer_cancel": {
+        "en": "Order {order} is {status}: it has not shipped, so there is nothing to return. I "
+        "can cancel it instead; the refund goes back to the original payment method. Shall I "
+        "cancel it? (yes / no)",
+        "zh": "订单 {order} 当前状态为 {status}，还没有发货，无需退货。我可以为您取消这个订单，"
+        "款项会原路退回。要取消吗？（是/否）",
+        "ru": "Заказ {order} в статусе «{status}», он ещё не отправлен, возвращать нечего. Я "
+        "могу отменить его, деньги вернутся тем же способом оплаты. Отменить? (да / нет)",
+    },
     "actions.refused.not_delivered.cancelled": {
         "en": "Order {order} is cancelled, so there is nothing to return: its refund goes back to "
         "the original payment method.",

@@ -12,6 +12,7 @@ from typing import Any
 
 from deskpilot.ai.actions.addresses import address_piece
 from deskpilot.ai.actions.answers import asks_something
+from deskpilot.ai.actions.base import PolicyOutcome, Refusal
 from deskpilot.ai.actions.slots import (
     canonical_order_id,
     emails,
@@ -241,6 +242,15 @@ def another_request(turn: Turn, planned: str) -> bool:
     """Whether a "no" to the plan of the action ``planned`` asks in so many words for another
     action instead ("wait, instead change its address to …")."""
     return other_request(planned, turn.text) is not None
+
+
+def offers_to_cancel(turn: Turn, refused: PolicyOutcome) -> bool:
+    """Whether a return refused because the order has not shipped (still pending) is offered
+    as a cancellation, which a "yes" then starts: "I want a refund for the phone, I don't need
+    it" wants the money back, which a cancellation gives."""
+    pending = refused.reason == Refusal.NOT_DELIVERED and refused.details.get("status") == "pending"
+    enabled = "cancel_order" in turn.settings.actions_enabled
+    return pending and enabled and intent_acting(turn, "cancel_order") is not None
 
 
 def partial(action: str, language: str) -> Outcome:
