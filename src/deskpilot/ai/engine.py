@@ -450,11 +450,11 @@ class Engine:
 
     async def _unclear(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
+        if status := await self._status_of_their_item(turn):  # "where's my lamp at"
+            return status
         answered = await self._answer(turn, retriever, None, strict=True)
         if answered.decision == Decision.ANSWER:
             return answered
-        if status := await self._status_of_their_item(turn):
-            return status
         flow = turn.state.pending_intent
         handling, action = turn.handling.get(flow or "", (Handling.ANSWER, None))
         if flow and handling == Handling.ACTION and asks_something(turn.text):

@@ -54,6 +54,9 @@ _STATUS_QUESTION = re.compile(
 )
 _THEIR_ORDERS = re.compile(
     r"\b(?:what\s+are|show\s+me|list|see)\s+(?:all\s+)?my\s+(?:recent\s+)?orders\b"
+    r"|\b(?:both|all|each)\s+(?:of\s+)?my\s+orders\b"  # "status on both my orders pls"
+    r"|我(?:的)?(?:所有|两个|全部)(?:的)?订单"
+    r"|(?<![а-яё])(?:оба|обоих|все|всех)\s+(?:моих\s+|мои\s+)?заказ"
     r"|我(?:有)?(?:哪些|什么|几个)订单|我的(?:所有)?订单(?:有哪些|列表)"
     r"|(?<![а-яё])(?:какие|покажи(?:те)?)\s+(?:у\s+меня\s+)?(?:мои\s+)?заказы(?![а-яё])",
     re.IGNORECASE,
