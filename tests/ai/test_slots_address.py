@@ -163,3 +163,32 @@ async def test_the_changed_order_ships_to_the_street_the_customer_wrote(
         "zip": "62701",
         "country": "USA",
     }
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (
+        "455 Market St Apt 12, San Francisco CA 94105",
+        {"address1": "455 Market St Apt 12", "city": "San Francisco", "state": "CA",
+         "zip": "94105"},
+    ),
+    (
+        "100 King St W, Toronto, ON M5X 1A9, Canada",
+        {"address1": "100 King St W", "city": "Toronto", "state": "ON", "zip": "M5X 1A9",
+         "country": "Canada"},
+    ),
+    (
+        "send it to 100 King St W, Toronto ON m5x 1a9",
+        {"address1": "100 King St W", "city": "Toronto", "state": "ON", "zip": "M5X 1A9",
+         "country": "Canada"},
+    ),
+])  # fmt: skip
+def test_a_state_without_its_comma_and_a_canadian_address(
+    text: str, expected: dict[str, str]
+) -> None:
+    """A tester's "San Francisco CA 94105" and a Toronto address were asked for again and
+    again, with no hint of what was wrong."""
+    assert us_address(text) == expected
+
+
+def test_a_canadian_postal_code_needs_a_province() -> None:
+    assert us_address("12 Main St, London, UK A1B 2C3") is None

@@ -1,7 +1,8 @@
 # ruff: noqa: RUF001, RUF002, RUF003 - Chinese and Russian letters and punctuation, as customers write them
 """Postal addresses in a customer's message, as the order's address fields (pure functions).
 
-Four layouts are read: a US address (``123 Main St, Apt 4, Springfield, IL 62704``), a Russian
+Four layouts are read: a US or Canadian address (``123 Main St, Apt 4, Springfield, IL 62704``,
+the comma before the state optional; ``100 King St W, Toronto, ON M5X 1A9``), a Russian
 one (``г. Москва, ул. Ленина, д. 5, кв. 12, 101000`` in any order of its parts), a Chinese one
 (``上海市浦东新区世纪大道100号5楼，邮编200120``) and a British, Irish or other European one
 (``Flat 3, 221B Baker Street, London NW1 6XE``, ``Nørrebrogade 12, 2200 København N``). Each
@@ -25,8 +26,10 @@ _US_ADDRESS = re.compile(
     r"(?<![A-Za-z0-9_#@.-])(?P<address1>\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?\s+(?!" + NOT_A_STREET + r")"
     r"(?:\d{1,3}(?:st|nd|rd|th)(?=\s)|[A-Za-z])[A-Za-z0-9 .'-]{0,60}?)\s*,\s*"  # "5th Ave" too
     r"(?:(?P<address2>(?:apt|apartment|suite|ste|unit|fl|floor|room|#)\.?\s*[A-Za-z0-9-]+)\s*,\s*)?"
-    r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)\s*,\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)"
-    r"(?:\s*,\s*(?P<country>USA|US|United States))?",
+    # "San Francisco, CA 94105" or "San Francisco CA 94105"; a Canadian "Toronto, ON M5X 1A9"
+    r"(?P<city>[A-Za-z][A-Za-z .'-]{1,40}?)(?:\s*,\s*|\s+)(?P<state>[A-Z]{2})\s+"
+    r"(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)(?![A-Za-z0-9])"
+    r"(?:\s*,\s*(?P<country>USA|US|United States|Canada))?",
     re.IGNORECASE,
 )
 
@@ -49,18 +52,30 @@ def us_address(text: str) -> dict[str, str] | None:
             position = start + again.end()
             continue
         rank = street_rank(text[max(0, start - 64) : start])
-        if rank == 0:
-            return _us_fields(found)
+        if rank == 0 and (fields := _us_fields(found)) is not None:
+            return fields
         if rank is not None:
             fallbacks.setdefault(rank, found)
         position = start + 1
     return _us_fields(fallbacks[min(fallbacks)]) if fallbacks else None
 
 
-def _us_fields(found: re.Match[str]) -> dict[str, str]:
+_PROVINCES = frozenset(
+    ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
+)
+
+
+def _us_fields(found: re.Match[str]) -> dict[str, str] | None:
+    """The fields of a US (or Canadian: a province and a postal code of letters and digits)
+    address; None when a Canadian postal code comes with no province."""
     fields = {k: v.strip() for k, v in found.groupdict().items() if v}
     fields["state"] = fields["state"].upper()
-    if "country" in fields:
+    if not fields["zip"].isdigit() and "-" not in fields["zip"]:
+        if fields["state"] not in _PROVINCES:
+            return None
+        fields["zip"] = fields["zip"].upper()
+        fields["country"] = "Canada"
+    elif "country" in fields:
         fields["country"] = "USA"
     return fields
 
