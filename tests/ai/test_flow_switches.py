@@ -261,3 +261,22 @@ async def test_a_question_read_as_small_talk_keeps_the_flow(
 
     assert "Возможные причины" in asked[-1]["text"], asked[-1]["text"]
     assert "Подтверждаете?" in planned[-1]["text"], planned[-1]["text"]
+
+
+async def test_a_new_address_while_the_bot_asks_why_cancel_changes_the_address(
+    shop: Shop, customer: Any
+) -> None:
+    """A tester's "hmm actually no. can you just send it to my new place instead? 88 Pine St,
+    Portland, OR 97209" got "why would you like to cancel?" three times: the address was
+    read as an answer to the cancellation."""
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("cancel order #W0000001")
+
+    planned = await noah.say(
+        "hmm actually no. can you just send it to my new place instead? "
+        "88 Pine St, Portland, OR 97209"
+    )
+    done = await noah.say("yes")
+
+    assert "88 Pine St, Portland, OR, 97209" in planned[-1]["text"], planned[-1]["text"]
+    assert "will ship to 88 Pine St" in done[-1]["text"], done[-1]["text"]

@@ -92,6 +92,7 @@ from deskpilot.ai.turn import (
     continues_flow,
     handoff_reason,
     intent_acting,
+    moves_instead,
     new_request,
     not_verified,
     offers_to_cancel,
@@ -421,6 +422,8 @@ class Engine:
         understood = turn.understanding
         if continues:
             return turn.state.pending_intent, True
+        if moving := moves_instead(turn):  # a new address while another flow waits
+            return moving, True
         # a human_request that got here was not believed (``believed_person_request``): it is
         # as good as no intent, so the message is answered from knowledge or clarified
         confident = (

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskpilot.ai.actions.addresses import address_piece
+from deskpilot.ai.actions.addresses import address_piece, postal_address
 from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.base import PolicyOutcome, Refusal
 from deskpilot.ai.actions.slots import (
@@ -147,6 +147,8 @@ def continues_flow(turn: Turn, order: Order | None) -> bool:
     waiting = turn.state.pending_intent
     if not waiting or waiting == "clarify":
         return False
+    if moves_instead(turn):
+        return False
     if turn.understanding.intent == waiting or only_hesitates(turn.text):
         return True  # "hmm", "не знаю" to "why would you like to cancel?": asked again
     if new_request(turn):
@@ -167,10 +169,20 @@ def continues_flow(turn: Turn, order: Order | None) -> bool:
         or found.zip
         or found.name
         or found.reason
-        or found.address
         or found.item_ids
         or found.payment_method_id
     )
+
+
+def moves_instead(turn: Turn) -> str | None:
+    """The address-change intent, when a whole new address comes while another action flow
+    waits for a detail ("hmm actually no, can you just send it to my new place instead? 88
+    Pine St, Portland, OR 97209" at "why would you like to cancel?"); else None."""
+    waiting = turn.state.pending_intent
+    moving = intent_acting(turn, "change_address")
+    if waiting in (None, "clarify", moving) or postal_address(turn.text) is None:
+        return None
+    return moving
 
 
 def intent_acting(turn: Turn, action_name: str) -> str | None:
