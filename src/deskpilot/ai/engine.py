@@ -99,6 +99,7 @@ from deskpilot.ai.turn import (
     one_at_a_time,
     others_named,
     partial,
+    planned_order,
     says_nothing_else,
     still_allowed,
 )
@@ -660,9 +661,14 @@ class Engine:
         shown = still_allowed(turn, "order_status")  # a workspace may have switched it off
         asked = [o for o in others if shown and asks_status_of(o, turn.text)]
         outcome = one_at_a_time(turn, outcome, [o for o in others if o not in asked])
+        customer_id = (await self.who.customer(turn)).customer_id
+        planned = planned_order(outcome)
+        if shown and planned and not others and customer_id and asks_when_or_where(turn.text):
+            # "Where's my daypack, and can I also cancel the jacket order?": the daypack's order
+            _, holding = await self.order_focus.holding(turn.text, customer_id)
+            asked = [o.external_id for o in holding if canonical_order_id(o.external_id) != planned]
         if not asked:
             return outcome
-        customer_id = (await self.who.customer(turn)).customer_id
         language = turn.understanding.language
         context = ActionContext(self.session, self.workspace_id, customer_id, language, self.bus)
         told = await statuses(context, self.actions.get("order_status"), asked)

@@ -231,13 +231,18 @@ def asks_another(turn: Turn, refused: str, continues: bool) -> bool:
     return intent != refused and not refused_flow and says_an_action(intent, turn.text)
 
 
-def others_named(turn: Turn, outcome: Outcome) -> list[str]:
-    """The orders the message names beside the one ``outcome`` plans a change of."""
+def planned_order(outcome: Outcome) -> str | None:
+    """The order ``outcome`` plans a change of (and asks a yes for), or None."""
     planned = outcome.action or {}
     if planned.get("name") in (None, "order_status") or outcome.decision != Decision.CLARIFY:
-        return []
-    order = canonical_order_id(str(planned.get("slots", {}).get("order_id") or ""))
-    return [o for o in order_ids(turn.text) if o != order]
+        return None
+    return canonical_order_id(str(planned.get("slots", {}).get("order_id") or "")) or None
+
+
+def others_named(turn: Turn, outcome: Outcome) -> list[str]:
+    """The orders the message names beside the one ``outcome`` plans a change of."""
+    order = planned_order(outcome)
+    return [o for o in order_ids(turn.text) if o != order] if order else []
 
 
 def one_at_a_time(turn: Turn, outcome: Outcome, others: list[str]) -> Outcome:
