@@ -71,7 +71,7 @@ async def test_reimport_updates_instead_of_duplicating(
 ) -> None:
     first = await _upload(client, tenant, [("faq.csv", FAQ_CSV.encode())])
     same = await _upload(client, tenant, [("faq.csv", FAQ_CSV.encode())])
-    changed = FAQ_CSV.replace("Yes.", "Yes, within 30 days.")
+    changed = FAQ_CSV.replace("Yes.", '"Yes, within 30 days."')  # quoted: it holds a comma
     second = await _upload(client, tenant, [("faq.csv", changed.encode())])
 
     assert first.json()["created"] == 2

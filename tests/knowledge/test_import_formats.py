@@ -12,11 +12,12 @@ import pytest
 
 from deskpilot.kit.errors import InvalidInput
 from deskpilot.knowledge import importing
+from deskpilot.knowledge.import_rows import Item
 from tests.factories import Tenant
 from tests.test_cli import Deskpilot
 
 
-def _item(path: str, data: bytes) -> importing.Item:
+def _item(path: str, data: bytes) -> Item:
     items = importing.items_of(importing.Source(path=path, data=data))
     assert len(items) == 1
     return items[0]

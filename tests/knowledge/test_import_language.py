@@ -217,3 +217,55 @@ async def test_text_too_short_to_tell_gets_the_workspace_default(
     assert result.created == 1
     assert article is not None
     assert article.language == "zh"
+
+
+EN_RETURNS = (
+    "# Returns and refunds\n\nYou can return an item within 30 days of delivery. "
+    "Refunds reach your card within five to ten working days.\n"
+)
+
+
+def test_cli_imports_the_same_path_in_another_language_as_its_own_article(
+    tmp_path: Path,
+) -> None:
+    for folder, text in [("en", EN_RETURNS), ("ru2", RU_MD)]:
+        (tmp_path / folder / "policies").mkdir(parents=True)
+        (tmp_path / folder / "policies" / "returns.md").write_text(text, encoding="utf-8")
+    cli = Deskpilot(tmp_path / "data")
+    assert cli("workspace", "create", "shop", "--name", "Shop").returncode == 0
+
+    runs = [cli("import", "kb", str(tmp_path / folder), "--publish") for folder in ("en", "ru2")]
+    again = [cli("import", "kb", str(tmp_path / folder)) for folder in ("ru2", "en")]
+    rows = cli.query(
+        "SELECT a.external_id, a.language, v.title FROM articles a JOIN article_versions v"
+        " ON v.article_id = a.id AND v.number = a.current_version ORDER BY a.language"
+    )
+
+    assert [run.returncode for run in runs + again] == [0, 0, 0, 0], runs[1].stderr
+    assert "1 created, 0 updated" in runs[1].stderr
+    assert all("1 unchanged" in run.stderr for run in again)
+    assert rows == [
+        ("policies/returns.md", "en", "Returns and refunds"),
+        ("policies/returns.md#lang=ru", "ru", "Политика возврата"),
+    ]
+
+
+async def test_api_import_keeps_one_article_per_language_of_a_path(
+    client: httpx.AsyncClient, tenant: Tenant, database: Database
+) -> None:
+    zh = await _upload(client, tenant.headers, [("returns.md", ZH_MD.encode())], publish="true")
+    en = await _upload(client, tenant.headers, [("returns.md", EN_RETURNS.encode())])
+    zh_again = await _upload(client, tenant.headers, [("returns.md", ZH_MD.encode())])
+    en_edited = EN_RETURNS.replace("30 days", "45 days").encode()
+    en_again = await _upload(client, tenant.headers, [("returns.md", en_edited)])
+
+    assert (zh["created"], en["created"]) == (1, 1)
+    assert en["items"][0]["external_id"] == "returns.md#lang=en"
+    assert zh_again["unchanged"] == 1
+    assert zh_again["items"][0]["article_id"] == zh["items"][0]["article_id"]
+    assert en_again["updated"] == 1
+    assert en_again["items"][0]["article_id"] == en["items"][0]["article_id"]
+    assert await _languages(database, tenant.workspace_id) == {
+        "returns.md": "zh",
+        "returns.md#lang=en": "en",
+    }

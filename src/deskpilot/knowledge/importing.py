@@ -3,37 +3,34 @@
 Every item has an external id (the file path, or the path and the row's id or question), so
 importing the same files again updates the articles (a new version when the text changed)
 instead of duplicating them; a file as it was when last imported leaves an article edited by
-hand since as it is. A bad item is reported and skipped; the others are imported.
+hand since as it is. An item in another language than the article of its external id is an
+article of its own (external id ``path#lang=ru``): a translation never overwrites the
+original. A bad item is reported and skipped; the others are imported.
 
 - Markdown (``.md``): YAML front matter at the very start (between ``---`` lines) may name the
-  ``title``, ``tags``, ``category``, ``language`` and ``visibility`` (which must be the import's);
-  else the title is the first ``# `` heading outside code fences (removed from the body), else
-  the file name; a folder of the path that names a category puts the article in it.
+  ``title``, ``tags``, ``category``, ``language`` and ``visibility`` (which must be the
+  import's), and ``draft: true`` or ``published: false``, which keep it unpublished; else the
+  title is the first ``# `` heading outside code fences (removed from the body), else the file
+  name; a folder of the path that names a category puts the article in it.
 - HTML (``.html``): the title is ``<title>`` or the first ``<h1>`` (removed from the body only
   when it is the title); the body becomes Markdown (headings, paragraphs, nested lists, tables
   with one-line cells, ``<pre>`` as code blocks, quotes, definition lists), its text escaped so
   that it shows as written (see ``deskpilot.knowledge.html_import``).
-- CSV and JSON (an array, or an object with ``items``): FAQ rows with ``question`` and
-  ``answer`` (or ``title`` and ``content``/``body``), optionally ``id``, ``category``,
-  ``language``, ``tags``; one article per row.
-- JSONL (``.jsonl``/``.ndjson``): one such object per line.
+- CSV, JSON and JSONL: FAQ rows (see ``deskpilot.knowledge.import_rows``), one article per row,
+  with its own ``visibility`` when the row names one. Importing such a file again also names
+  the articles of rows it no longer holds (outcome ``not_in_file``), to be archived by hand.
 
 An item's language is its own (a ``language`` column or key), else the import's ``language``
 option, else the one its text is written in among the workspace's enabled languages (the
 workspace's default when that cannot be told). Importing again updates the text, and the
-language only when the item names it: a language corrected by hand stays, like visibility, the
-tags (kept unless the item has tags) and the category (kept unless the item, a folder or the
-``category`` option names one).
+language and visibility only when the item names them: a language corrected by hand stays,
+like the visibility, the tags (kept unless the item has tags) and the category (kept unless
+the item, a folder or the ``category`` option names one).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -46,6 +43,16 @@ from deskpilot.kit.errors import DeskPilotError, InvalidInput
 from deskpilot.kit.language import detect_language
 from deskpilot.knowledge import service
 from deskpilot.knowledge.html_import import html_to_markdown
+from deskpilot.knowledge.import_rows import (
+    ROW_SUFFIXES,
+    ImportItemError,
+    Item,
+    decode,
+    external_id_of,
+    first_value,
+    read_metadata,
+    rows_of,
+)
 from deskpilot.knowledge.repository import (
     ArticleRepository,
     CategoryRepository,
@@ -59,14 +66,23 @@ from deskpilot.knowledge.schemas import (
     ImportItemResult,
     ImportResult,
 )
-from deskpilot.models.knowledge import ArticleStatus, Visibility
+from deskpilot.models.knowledge import Article, ArticleStatus, Visibility
 
 MARKDOWN = {".md", ".markdown", ".txt"}
 HTML = {".html", ".htm"}
-SUFFIXES = MARKDOWN | HTML | {".csv", ".json", ".jsonl", ".ndjson"}
-EXTERNAL_ID_LENGTH = 300
+SUFFIXES = MARKDOWN | HTML | ROW_SUFFIXES
 DETECT_CHARS = 2000
 """The language of an item is told from the start of its title and text (enough, and fast)."""
+NOT_IN_FILE = "not_in_file"
+"""The outcome of an article whose row its file no longer holds."""
+IN_LANGUAGE = "#lang="
+"""Ends the external id of an item's article in another language than its external id's."""
+_LANGUAGE_SUFFIX = re.compile(rf"{IN_LANGUAGE}[A-Za-z0-9-]+\Z")
+DRAFT = {"draft": True, "published": False}
+"""Front matter that keeps a file unpublished: ``draft: true`` (Hugo), ``published: false``
+(Jekyll)."""
+TRUE = {"true", "yes", "on", "1"}
+FALSE = {"false", "no", "off", "0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,49 +105,25 @@ class ImportOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class _Languages:
-    default: str
+class _Run:
+    """One import: where it writes, what it goes by, the workspace's languages."""
+
+    session: AsyncSession
+    workspace_id: str
+    options: ImportOptions
+    slugs: set[str]
+    default_language: str
     enabled: list[str]
+    author_id: str | None
 
 
 @dataclass(slots=True)
-class Item:
-    external_id: str
-    title: str | None = None
-    body: str | None = None
-    category: str | None = None
-    folders: tuple[str, ...] = ()
-    language: str | None = None
-    tags: list[str] = field(default_factory=list)
-    visibility: str | None = None  # named by Markdown front matter; must match the import's
-    error: str | None = None
-    warning: str | None = None  # what was read but not imported (extra CSV columns)
+class _Held:
+    """What one file held: the external ids of its items and of their articles, and whether
+    any item could be imported."""
 
-
-def _external_id(path: str, key: str | None = None) -> str:
-    value = path if key is None else f"{path}#{key}"
-    if len(value) > EXTERNAL_ID_LENGTH:
-        digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-        value = value[: EXTERNAL_ID_LENGTH - 33] + "~" + digest
-    return value
-
-
-class ImportItemError(ValueError):
-    """A file that cannot be read as text at all (reported as one failed item)."""
-
-
-def _decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a byte order mark), or UTF-16 with one (what
-    spreadsheet programs export as "Unicode text"). Anything else is refused rather than
-    imported as replacement characters."""
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        raise ImportItemError("is not UTF-8 text: save it as UTF-8 and import it again") from None
-    if "\x00" in text:
-        raise ImportItemError("is a binary file, not text")
-    return text
+    keys: set[str] = field(default_factory=set)
+    imported: bool = False
 
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -158,7 +150,7 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     if not isinstance(value, dict):
         raise ImportItemError("front matter must be key: value lines")
     meta = {str(key).strip().lower(): v for key, v in value.items()}
-    for key in ("title", "category", "language", "lang", "visibility", "tags"):
+    for key in ("title", "category", "language", "lang", "visibility", "tags", *DRAFT):
         field_value = meta.get(key, "")
         items = field_value if key == "tags" and isinstance(field_value, list) else [field_value]
         if not all(isinstance(v, str) for v in items):
@@ -172,10 +164,10 @@ _ANY_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ \t]+(\S.*?)[ \t#]*\Z")
 
 
 def _markdown(source: Source) -> Item:
-    text = _decode(source.data).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(source.data).replace("\r\n", "\n").replace("\r", "\n")
     path = PurePosixPath(source.path)
     meta, lines = _front_matter(text.split("\n"))
-    title = _first(meta, "title")
+    title = first_value(meta, "title")
     fence: str | None = None  # the fence of the code block the line is in
     for index, line in enumerate(lines):
         opening = FENCE.match(line)
@@ -203,20 +195,35 @@ def _markdown(source: Source) -> Item:
     if not title:
         title = path.stem.replace("-", " ").replace("_", " ")
     item = Item(
-        external_id=_external_id(source.path),
+        external_id=external_id_of(source.path),
         title=" ".join(title.split()),
         body=body,
         folders=tuple(path.parent.parts),
     )
-    _read_metadata(item, meta)
-    visibility = _first(meta, "visibility")
-    item.visibility = str(visibility).strip() if visibility is not None else None
+    read_metadata(item, meta)
+    visibility = first_value(meta, "visibility")
+    item.front_matter_visibility = str(visibility).strip() if visibility is not None else None
+    item.draft = _draft(meta)
     return item
+
+
+def _draft(meta: dict[str, Any]) -> str | None:
+    """The front matter that keeps the file a draft, as written (None: none does)."""
+    for key, makes_a_draft in DRAFT.items():
+        value = first_value(meta, key)
+        if value is None:
+            continue
+        flag = str(value).strip().lower()
+        if flag not in TRUE | FALSE:
+            raise ImportItemError(f"front matter {key}: must be true or false, not {value!r}")
+        if (flag in TRUE) == makes_a_draft:
+            return f"{key}: {str(value).strip()}"
+    return None
 
 
 def _html(source: Source) -> Item:
     try:
-        page = html_to_markdown(_decode(source.data))
+        page = html_to_markdown(decode(source.data))
     except RecursionError:  # the converter caps nesting; this is its last resort
         raise ImportItemError("is nested too deeply") from None
     body = page.body
@@ -224,244 +231,11 @@ def _html(source: Source) -> Item:
     if page.h1 and title == page.h1 and page.h1_line and body.split("\n", 1)[0] == page.h1_line:
         body = body[len(page.h1_line) :].strip()  # the heading is the title: not twice
     return Item(
-        external_id=_external_id(source.path),
+        external_id=external_id_of(source.path),
         title=title,
         body=body,
         folders=tuple(PurePosixPath(source.path).parent.parts),
     )
-
-
-TITLE_COLUMNS = ("question", "title")
-BODY_COLUMNS = ("answer", "content", "body", "text")
-ID_COLUMNS = ("id", "external_id")
-LANGUAGE_COLUMNS = ("language", "lang")
-CATEGORY_COLUMN = "category"
-TAGS_COLUMN = "tags"
-KNOWN_COLUMNS = {*TITLE_COLUMNS, *BODY_COLUMNS, *ID_COLUMNS, *LANGUAGE_COLUMNS}
-KNOWN_COLUMNS |= {CATEGORY_COLUMN, TAGS_COLUMN}
-
-
-def _first(row: dict[str, Any], *names: str) -> Any:
-    lowered = {str(k).strip().lower(): v for k, v in row.items()}
-    for name in names:
-        value = lowered.get(name)
-        if value is not None and str(value).strip():
-            return value
-    return None
-
-
-def _scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float) and not isinstance(value, bool)
-
-
-def _row(path: str, row: Any, position: int) -> Item:
-    if not isinstance(row, dict):
-        return Item(external_id=_external_id(path, f"row-{position}"), error="is not an object")
-    title = _first(row, *TITLE_COLUMNS)
-    body = _first(row, *BODY_COLUMNS)
-    row_id = _first(row, *ID_COLUMNS)
-    if row_id is not None and _scalar(row_id):
-        key: str | None = str(row_id).strip()
-    else:
-        key = " ".join(title.split()) if isinstance(title, str) else None
-    item = Item(external_id=_external_id(path, key or f"row-{position}"))
-    if title is None or body is None:
-        item.error = "needs question and answer (or title and content)"
-        return item
-    if not (_scalar(title) and _scalar(body)):
-        item.error = "question and answer (or title and content) must be text"
-        return item
-    item.title = " ".join(str(title).split())  # a title is one line, even from a CSV cell
-    item.body = str(body).strip()
-    _read_metadata(item, row)
-    return item
-
-
-def _read_metadata(item: Item, row: dict[str, Any]) -> None:
-    """The category, language and tags a row (or front matter) names."""
-    category = _first(row, CATEGORY_COLUMN)
-    item.category = str(category).strip() if category is not None else None
-    language = _first(row, *LANGUAGE_COLUMNS)
-    item.language = str(language).strip() if language is not None else None
-    tags = _first(row, TAGS_COLUMN)
-    if isinstance(tags, list):
-        item.tags = [str(t) for t in tags if _scalar(t) and str(t).strip()]
-    elif isinstance(tags, str):
-        item.tags = [t for t in re.split(r"[,;|]", tags) if t.strip()]
-
-
-DELIMITERS = (",", ";", "\t")
-_SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
-
-
-def _delimiter(header: str) -> str:
-    """The delimiter whose columns in the header line name a question and an answer (or a
-    title and content); else the one of , ; and tab the line has most of."""
-    for delimiter in DELIMITERS:
-        names = {n.strip().lower() for n in next(csv.reader([header], delimiter=delimiter), [])}
-        if names & set(TITLE_COLUMNS) and names & set(BODY_COLUMNS):
-            return delimiter
-    return max(DELIMITERS, key=header.count)
-
-
-def _unclosed(record: str, delimiter: str) -> bool:
-    """The record (its lines from its first on) opens a quoted field that never closes."""
-    try:
-        for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
-
-
-def _records(
-    lines: list[str], first: int, delimiter: str
-) -> Iterator[tuple[int, list[str] | None]]:
-    """Each CSV record from ``lines[first:]`` with the number of its first line (1-based). A
-    record whose quote never closes would swallow every line after it: it comes as None, and
-    the records from its next line on are read as if it were not there."""
-    while first < len(lines):
-        reader = csv.reader(io.StringIO("".join(lines[first:]), newline=""), delimiter=delimiter)
-        start = first + 1
-        for fields in reader:
-            if reader.line_num + first == len(lines) and _unclosed(
-                "".join(lines[start - 1 :]), delimiter
-            ):
-                yield start, None
-                first = start  # go on from the line after the quote
-                break
-            yield start, fields
-            start = first + reader.line_num + 1
-        else:
-            return
-
-
-def _csv_items(path: str, text: str) -> Iterator[Item]:
-    """One item per row of a CSV file: comma-, semicolon- or tab-separated (told from the
-    header line, or named by a first ``sep=`` line as Excel writes it)."""
-    lines = io.StringIO(text, newline="").readlines()
-    first = 0
-    sep = _SEP_LINE.fullmatch(lines[0].rstrip("\r\n")) if lines else None
-    if sep is not None:
-        first = 1
-    while first < len(lines) and not lines[first].strip():
-        first += 1
-    if first == len(lines):
-        return
-    header_line = lines[first].rstrip("\r\n")
-    delimiter = sep.group(1) if sep is not None else _delimiter(header_line)
-    records = _records(lines, first, delimiter)
-    try:
-        _, header = next(records)
-        names = [name.strip().lower() for name in header or []]
-        if (
-            header is None
-            or not set(names) & set(TITLE_COLUMNS)
-            or not set(names) & set(BODY_COLUMNS)
-        ):
-            yield Item(
-                external_id=_external_id(path),
-                error=(
-                    f"has no question and answer (or title and content) columns in its header "
-                    f"line {header_line[:200]!r}: name them there, separated by , ; or a tab "
-                    "(or start the file with a line such as sep=; to name the separator)"
-                ),
-            )
-            return
-        unknown = [h for h, n in zip(header, names, strict=True) if n and n not in KNOWN_COLUMNS]
-        rows = ((n, f) for n, f in records if f != [])  # a blank line is no row
-        row = next(rows, None)
-        position = 1
-        while row is not None:
-            line, fields = row
-            columns = (header, names, unknown if position == 1 else [])
-            if fields is None:  # an unclosed quote: its error says whether rows follow
-                row = next(rows, None)
-                yield _csv_row(path, columns, position, line, fields, row is not None)
-            else:
-                yield _csv_row(path, columns, position, line, fields)
-                row = next(rows, None)
-            position += 1
-    except csv.Error as exc:
-        yield Item(external_id=_external_id(path, "csv"), error=f"is not valid CSV: {exc}")
-
-
-def _csv_row(
-    path: str,
-    columns: tuple[list[str], list[str], list[str]],
-    position: int,
-    line: int,
-    fields: list[str] | None,
-    rows_follow: bool = False,
-) -> Item:
-    """The item of one CSV row (``columns``: the header, its names in lower case, the ones not
-    imported), warned of the values that are not imported. ``rows_follow``: rows come after it
-    (for a row whose quote is never closed, which says so)."""
-    header, _, unknown = columns
-    if fields is None:
-        after = "; the rows after it were" if rows_follow else ""
-        return Item(
-            external_id=_external_id(path, f"row-{position}"),
-            error=(
-                f"line {line}: a quote opens a field that is never closed (a quote inside a "
-                f'field must be doubled: ""): the row was not imported{after}'
-            ),
-        )
-    row = dict(zip(header, fields[: len(header)], strict=False))
-    item = _row(path, row, position)
-    warnings = []
-    if unknown:
-        warnings.append(
-            f"the column(s) {', '.join(repr(u) for u in unknown)} are not imported (the known "
-            f"ones: {', '.join(sorted(KNOWN_COLUMNS))})"
-        )
-    extra = [value for value in fields[len(header) :] if value.strip()]
-    if extra:
-        shown = ", ".join(repr(v[:40]) for v in extra[:5])
-        warnings.append(
-            f"line {line} has {len(extra)} value(s) beyond the header's columns, which were not "
-            f"imported: {shown}"
-        )
-    item.warning = "; ".join(warnings) or None
-    return item
-
-
-def _rows(source: Source) -> Iterator[Item]:
-    suffix = PurePosixPath(source.path).suffix.lower()
-    text = _decode(source.data)
-    if suffix == ".csv":
-        yield from _csv_items(source.path, text)
-    elif suffix == ".json":
-        try:
-            value = json.loads(text)
-        except RecursionError:
-            yield Item(external_id=_external_id(source.path), error="is nested too deeply")
-            return
-        except ValueError as exc:
-            yield Item(external_id=_external_id(source.path), error=f"is not JSON: {exc}")
-            return
-        if isinstance(value, dict):
-            value = value.get("items", value.get("faqs", [value]))
-        if not isinstance(value, list):
-            yield Item(external_id=_external_id(source.path), error="needs an array of rows")
-            return
-        for position, row in enumerate(value, start=1):
-            yield _row(source.path, row, position)
-    else:  # JSON Lines
-        # Only "\n" ends a line: a JSON string may hold U+2028 or U+0085, which splitlines splits.
-        for position, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except (ValueError, RecursionError):
-                yield Item(
-                    external_id=_external_id(source.path, f"line-{position}"),
-                    error=f"line {position} is not JSON",
-                )
-                continue
-            yield _row(source.path, row, position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,22 +286,22 @@ def items_of(source: Source) -> list[Item]:
             items = [_markdown(source)]
         elif suffix in HTML:
             items = [_html(source)]
-        elif suffix in SUFFIXES:
-            items = list(_rows(source))
+        elif suffix in ROW_SUFFIXES:
+            items = list(rows_of(source.path, decode(source.data)))
         else:
             items = []
     except ImportItemError as exc:
-        return [Item(external_id=_external_id(source.path), error=str(exc))]
+        return [Item(external_id=external_id_of(source.path), error=str(exc))]
     if suffix in SUFFIXES:
         if not items:
-            return [Item(external_id=_external_id(source.path), error="is empty: no rows")]
+            return [Item(external_id=external_id_of(source.path), error="is empty: no rows")]
         for item in items:
             if item.error is None and not (item.body or "").strip():
                 item.error = "has no text"
         return items
     return [
         Item(
-            external_id=_external_id(source.path),
+            external_id=external_id_of(source.path),
             error=f"unknown file type {suffix or '(none)'}: use .md, .html, .csv, .json, .jsonl",
         )
     ]
@@ -541,7 +315,8 @@ async def import_sources(
     author_id: str | None,
     max_items: int | None = None,
 ) -> ImportResult:
-    """Create or update one article per item; errors are reported per item. With
+    """Create or update one article per item; errors are reported per item, then the articles
+    of rows that their CSV, JSON or JSONL file no longer holds (outcome ``not_in_file``). With
     ``max_items``, files holding more items are refused (422) before anything is written."""
     if options.language is not None and not LANGUAGE.match(options.language):
         raise InvalidInput.field("body.language", "must be a language tag such as en, zh or pt-BR")
@@ -551,35 +326,106 @@ async def import_sources(
         options = replace(options, category=options.category.strip().lower())
     if options.category is not None and options.category not in slugs:
         raise InvalidInput.field("body.category", f"no category {options.category!r}")
-    items = [item for source in sources for item in items_of(source)]
-    if max_items is not None and len(items) > max_items:
+    files = [(source.path, items_of(source)) for source in sources]
+    count = sum(len(items) for _, items in files)
+    if max_items is not None and count > max_items:
         raise InvalidInput.field(
             "body.files",
-            f"hold {len(items)} articles; at most {max_items} in one request: split them, "
+            f"hold {count} articles; at most {max_items} in one request: split them, "
             "or use `deskpilot import kb`",
         )
     default_language, enabled = await workspace_languages(session, workspace_id)
-    languages = _Languages(default_language, enabled)
+    run = _Run(session, workspace_id, options, slugs, default_language, enabled, author_id)
     result = ImportResult()
-    seen: set[str] = set()
-    for item in items:
-        if item.error is None and item.external_id in seen:
-            # Two rows with the same id (or question) would overwrite each other on every import.
-            item.error = "repeats the id (or question) of an earlier item; it was skipped"
-        seen.add(item.external_id)
-        outcome = await _import_item(
-            session, workspace_id, item, slugs, options, languages, author_id
-        )
-        result.items.append(outcome)
-        if outcome.outcome == "created":
-            result.created += 1
-        elif outcome.outcome == "updated":
-            result.updated += 1
-        elif outcome.outcome == "unchanged":
-            result.unchanged += 1
-        else:
-            result.failed += 1
+    held = await _import_files(run, files, result)
+    for path, file in held.items():
+        if PurePosixPath(path).suffix.lower() in ROW_SUFFIXES:
+            result.items.extend(await _not_in_file(run, path, file))
     return result
+
+
+async def _import_files(
+    run: _Run, files: list[tuple[str, list[Item]]], result: ImportResult
+) -> dict[str, _Held]:
+    """Import every item into ``result``; what each file (by path) held."""
+    seen: set[str] = set()
+    held: dict[str, _Held] = {}
+    for path, items in files:
+        file = held.setdefault(path, _Held())
+        for item in items:
+            if item.error is None and item.external_id in seen:
+                # Two rows with the same id (or question) would overwrite each other each time.
+                item.error = "repeats the id (or question) of an earlier item; it was skipped"
+            seen.add(item.external_id)
+            outcome = await _import_item(run, item)
+            file.keys.update((item.external_id, outcome.external_id))
+            file.imported = file.imported or outcome.outcome != "failed"
+            _count(result, outcome)
+    return held
+
+
+def _count(result: ImportResult, outcome: ImportItemResult) -> None:
+    result.items.append(outcome)
+    if outcome.outcome == "created":
+        result.created += 1
+    elif outcome.outcome == "updated":
+        result.updated += 1
+    elif outcome.outcome == "unchanged":
+        result.unchanged += 1
+    else:
+        result.failed += 1
+
+
+def _failed(item: Item, error: str) -> ImportItemResult:
+    return ImportItemResult(
+        external_id=item.external_id, outcome="failed", error=error, warning=item.warning
+    )
+
+
+def _article_of(item: Item, run: _Run) -> ArticleCreate:
+    """The article the item makes; ImportItemError says why it makes none."""
+    if item.error is not None:
+        raise ImportItemError(item.error)
+    visibility = _visibility_of(item, run.options)
+    category = _category_of(item, run.slugs, run.options)
+    if category is not None and category not in run.slugs:
+        raise ImportItemError(f"category: no category {category!r}")
+    try:
+        return ArticleCreate(
+            title=item.title or "",
+            body=item.body or "",
+            category=category,
+            language=_language_of(item, run),
+            visibility=visibility,
+            tags=item.tags,
+            note="import",
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in problem["loc"])
+        raise ImportItemError(f"{where}: {reason}") from None
+
+
+def _visibility_of(item: Item, options: ImportOptions) -> Visibility:
+    """The row's own visibility, else the import's; front matter must name the import's."""
+    named = item.front_matter_visibility
+    if named is not None and _visibility(named, "front matter visibility") != options.visibility:
+        raise ImportItemError(
+            f"front matter visibility: {named!r} is not this import's visibility "
+            f"({options.visibility.value}): import it on its own with that visibility"
+        )
+    if item.visibility is None:
+        return options.visibility
+    return _visibility(item.visibility, "visibility")
+
+
+def _visibility(value: str, name: str) -> Visibility:
+    """``value`` (any case) as a visibility; ``name`` says where the file gave it."""
+    try:
+        return Visibility(value.strip().lower())
+    except ValueError:
+        raise ImportItemError(f"{name} must be public or internal, not {value!r}") from None
 
 
 def _category_of(item: Item, slugs: set[str], options: ImportOptions) -> str | None:
@@ -591,122 +437,164 @@ def _category_of(item: Item, slugs: set[str], options: ImportOptions) -> str | N
     return options.category
 
 
-def _language_of(item: Item, options: ImportOptions, languages: _Languages) -> str:
-    """The item's own language, else ``--language``, else the language its text is written in
-    among the workspace's enabled ones (the workspace's default when that cannot be told)."""
+def _language_of(item: Item, run: _Run) -> str:
+    """The item's own language, else ``--language``, else the language its text is written in."""
     if item.language is not None:
         return item.language
-    if options.language is not None:
-        return options.language
-    text = f"{item.title or ''}\n{item.body or ''}"[:DETECT_CHARS]
-    guess = detect_language(text, languages.enabled, default=languages.default)
-    return guess.code or languages.default
+    if run.options.language is not None:
+        return run.options.language
+    return _written_in(item.title, item.body, run)
 
 
-async def _import_item(
-    session: AsyncSession,
-    workspace_id: str,
-    item: Item,
-    slugs: set[str],
-    options: ImportOptions,
-    languages: _Languages,
-    author_id: str | None,
-) -> ImportItemResult:
-    failed = ImportItemResult(
-        external_id=item.external_id, outcome="failed", error=item.error, warning=item.warning
-    )
-    if item.error is not None:
-        return failed
-    if item.visibility is not None and item.visibility.lower() != options.visibility.value:
-        failed.error = (
-            f"front matter visibility: {item.visibility!r} is not this import's visibility "
-            f"({options.visibility.value}): import it on its own with that visibility"
-        )
-        return failed
-    category = _category_of(item, slugs, options)
-    if category is not None and category not in slugs:
-        failed.error = f"category: no category {category!r}"
-        return failed
+def _written_in(title: str | None, body: str | None, run: _Run) -> str:
+    """The language the text is written in among the workspace's enabled ones (the workspace's
+    default when that cannot be told)."""
+    text = f"{title or ''}\n{body or ''}"[:DETECT_CHARS]
+    guess = detect_language(text, run.enabled, default=run.default_language)
+    return guess.code or run.default_language
+
+
+async def _import_item(run: _Run, item: Item) -> ImportItemResult:
     try:
-        create = ArticleCreate(
-            title=item.title or "",
-            body=item.body or "",
-            category=category,
-            language=_language_of(item, options, languages),
-            visibility=options.visibility,
-            tags=item.tags,
-            note="import",
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        reason = str(first["msg"]).removeprefix("Value error, ")
-        failed.error = f"{'.'.join(str(p) for p in first['loc'])}: {reason}"
-        return failed
-    try:
-        existing = await ArticleRepository(session, workspace_id).by_external_id(item.external_id)
-        if existing is not None and await _edited_since_same_import(
-            session, workspace_id, existing.id, existing.current_version, create
-        ):
-            # the file is as it was last imported and the article was edited since: the
-            # edits stay (and stay unpublished when they are), the import brings nothing new
-            return ImportItemResult(
-                external_id=item.external_id,
-                article_id=existing.id,
-                outcome="unchanged",
-                warning=item.warning,
-            )
-        if existing is None:
-            article = await service.create_article(
-                session, workspace_id, create, author_id, external_id=item.external_id
-            )
-            outcome = "created"
-        else:
-            before = existing.current_version
-            skip = {"visibility", "owner_team", "review_due_on"}
-            if not item.tags:
-                skip.add("tags")  # keep the tags set by hand
-            if item.language is None:
-                skip.add("language")  # keep a language set by hand (or detected before)
-            if category is None:
-                skip.add("category")  # nothing names one: keep the category set by hand
-            changes = create.model_dump(exclude=skip)
-            article = await service.update_article(
-                session,
-                workspace_id,
-                existing.id,
-                ArticleUpdate(**changes),
-                author_id,
-                publish_refusal=options.publish_refusal,
-            )
-            outcome = "updated" if article.current_version != before else "unchanged"
-        # an article archived by hand stays archived when the file brings nothing new
-        kept_archived = article.status == ArticleStatus.ARCHIVED and outcome == "unchanged"
-        if (
-            options.publish
-            and not kept_archived
-            and (
-                article.status != ArticleStatus.PUBLISHED
-                or article.published_version != article.current_version
-            )
-        ):
-            await service.publish(session, workspace_id, article.id, author_id=author_id)
-            outcome = "updated" if outcome == "unchanged" else outcome
-    except DeskPilotError as exc:
-        failed.error = str(exc)
-        return failed
+        create = _article_of(item, run)
+        external_id, existing = await _match(run, item, create.language)
+        outcome, article = await _write(run, item, create, external_id, existing)
+    except (ImportItemError, DeskPilotError) as exc:
+        return _failed(item, str(exc))
     return ImportItemResult(
-        external_id=item.external_id, article_id=article.id, outcome=outcome, warning=item.warning
+        external_id=external_id,
+        article_id=article.id,
+        outcome=outcome,
+        warning=_warning(item, run.options),
     )
 
 
-async def _edited_since_same_import(
-    session: AsyncSession, workspace_id: str, article_id: str, current: int, item: ArticleCreate
-) -> bool:
+def _warning(item: Item, options: ImportOptions) -> str | None:
+    """What was read but not imported, and that front matter kept a published file a draft."""
+    warnings = [item.warning] if item.warning else []
+    if options.publish and item.draft is not None:
+        warnings.append(f"front matter {item.draft}: imported as a draft, not published")
+    return "; ".join(warnings) or None
+
+
+async def _match(run: _Run, item: Item, language: str) -> tuple[str, Article | None]:
+    """The external id and the article of the item: the article of its external id, unless
+    that one is in another language; then the one of its external id with its language
+    (``policies/returns.md#lang=ru``), so that a translation never overwrites the original."""
+    articles = ArticleRepository(run.session, run.workspace_id)
+    existing = await articles.by_external_id(item.external_id)
+    if existing is not None and await _same_language(run, existing, item, language):
+        return item.external_id, existing
+    in_language = external_id_of(f"{item.external_id}{IN_LANGUAGE}{language}")
+    other = await articles.by_external_id(in_language)
+    if other is None and existing is None:
+        return item.external_id, None
+    return in_language, other
+
+
+async def _same_language(run: _Run, article: Article, item: Item, language: str) -> bool:
+    """The article is in ``language``, or the text it was last imported with is written in
+    the language the item's text is (its language was set by hand, by ``--language`` or by
+    a row that names it, which makes it no other article)."""
+    if article.language == language:
+        return True
+    versions = VersionRepository(run.session, run.workspace_id)
+    imported = await versions.last_with_note(article.id, "import")
+    return imported is not None and _written_in(imported.title, imported.body, run) == (
+        _written_in(item.title, item.body, run)
+    )
+
+
+async def _write(
+    run: _Run, item: Item, create: ArticleCreate, external_id: str, existing: Article | None
+) -> tuple[str, Article]:
+    """Create or update the article, then publish it if the import publishes: the outcome."""
+    if existing is not None and await _edited_since_same_import(run, existing, create):
+        # the file is as it was last imported and the article was edited since: the
+        # edits stay (and stay unpublished when they are), the import brings nothing new
+        return "unchanged", existing
+    if existing is None:
+        article = await service.create_article(
+            run.session, run.workspace_id, create, run.author_id, external_id=external_id
+        )
+        outcome = "created"
+    else:
+        before = existing.current_version
+        article = await _update(run, item, create, existing.id)
+        outcome = "updated" if article.current_version != before else "unchanged"
+    if await _published(run, item, article, outcome):
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome, article
+
+
+async def _update(run: _Run, item: Item, create: ArticleCreate, article_id: str) -> Article:
+    """The text, and what the item names; what an editor owns stays as it is."""
+    skip = {"owner_team", "review_due_on"}
+    if item.visibility is None:
+        skip.add("visibility")  # keep the visibility set by hand
+    if not item.tags:
+        skip.add("tags")  # keep the tags set by hand
+    if item.language is None:
+        skip.add("language")  # keep a language set by hand (or detected before)
+    if create.category is None:
+        skip.add("category")  # nothing names one: keep the category set by hand
+    return await service.update_article(
+        run.session,
+        run.workspace_id,
+        article_id,
+        ArticleUpdate(**create.model_dump(exclude=skip)),
+        run.author_id,
+        publish_refusal=run.options.publish_refusal,
+    )
+
+
+async def _published(run: _Run, item: Item, article: Article, outcome: str) -> bool:
+    """Publish the article if the import publishes, unless its front matter keeps it a draft
+    or it was archived by hand and its file brings nothing new; whether it was published."""
+    kept_archived = article.status == ArticleStatus.ARCHIVED and outcome == "unchanged"
+    live = (
+        article.status == ArticleStatus.PUBLISHED
+        and article.published_version == article.current_version
+    )
+    if not run.options.publish or item.draft is not None or kept_archived or live:
+        return False
+    await service.publish(run.session, run.workspace_id, article.id, author_id=run.author_id)
+    return True
+
+
+async def _edited_since_same_import(run: _Run, article: Article, item: ArticleCreate) -> bool:
     """The article's last imported version has the item's title and body, and a newer
     version (an edit by hand, a rollback) was made after it."""
-    imported = await VersionRepository(session, workspace_id).last_with_note(article_id, "import")
+    versions = VersionRepository(run.session, run.workspace_id)
+    imported = await versions.last_with_note(article.id, "import")
     return (
         imported is not None
-        and imported.number < current
+        and imported.number < article.current_version
         and (imported.title, imported.body) == (item.title, item.body)
     )
+
+
+async def _not_in_file(run: _Run, path: str, file: _Held) -> list[ImportItemResult]:
+    """The articles of earlier rows of the file (external ids ``path#...``) that it no longer
+    holds; archived ones aside. A file none of whose rows could be imported names none."""
+    if not file.imported:
+        return []
+    articles = ArticleRepository(run.session, run.workspace_id)
+    query = articles.select().where(
+        Article.external_id.startswith(f"{path}#", autoescape=True),
+        Article.status != ArticleStatus.ARCHIVED,
+    )
+    return [
+        ImportItemResult(
+            external_id=article.external_id,
+            article_id=article.id,
+            outcome=NOT_IN_FILE,
+            warning=(
+                f"{article.title!r} ({article.status}, {article.language}) is no longer in "
+                f"{path}: archive it if it is out of date"
+            ),
+        )
+        for article in await articles.all(query.order_by(Article.external_id))
+        if article.external_id is not None
+        and not {article.external_id, _LANGUAGE_SUFFIX.sub("", article.external_id)} & file.keys
+    ]

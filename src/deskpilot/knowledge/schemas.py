@@ -376,7 +376,10 @@ class DiffRead(BaseModel):
 class ImportItemResult(BaseModel):
     external_id: str
     article_id: str | None = None
-    outcome: str = Field(description="created, updated, unchanged or failed")
+    outcome: str = Field(
+        description="created, updated, unchanged, failed, or not_in_file (an article an earlier "
+        "import of the same file made that the file no longer holds; nothing is changed)"
+    )
     error: str | None = None
     warning: str | None = Field(
         default=None, description="What the item held that was not imported (extra CSV columns)."
