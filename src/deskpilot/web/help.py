@@ -3,7 +3,8 @@
 ``/help/{workspace_slug}`` lists them (``?lang=`` picks the language; the workspace's default
 language otherwise) with their categories (``?category=slug`` narrows the list and the search)
 and a search box (``?q=``: hybrid search over the public published articles of that language
-and category), ``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
+and category; each result shows its passage as plain text, ``kit.markdown_text``), and
+``/help/{workspace_slug}/articles/{article_id}`` shows one, its published
 version rendered from Markdown (raw HTML in articles is not passed through). No sign-in: drafts,
 unpublished edits, archived and internal articles do not exist here (404).
 
@@ -14,9 +15,10 @@ depend on what exists, takes ``?lang=`` then Accept-Language.
 
 Each article page has a "Was this helpful?" form that posts to
 ``/help/{workspace_slug}/articles/{article_id}/feedback`` (no sign-in, no CSRF token: a vote is
-open to anyone). It is validated, stored against the version the page showed (source
-``help_center``), and rate-limited per client address in each process
-(``FEEDBACK_PER_WINDOW`` votes per ``FEEDBACK_WINDOW_SECONDS``).
+open to anyone). It is validated (a vote the form never sends is the help center's 422 page,
+not JSON), stored against the version the page showed (source ``help_center``), and
+rate-limited per client address in each process (``FEEDBACK_PER_WINDOW`` votes per
+``FEEDBACK_WINDOW_SECONDS``; beyond, a 429 page with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from markdown_it import MarkdownIt
+from pydantic import BaseModel, Field, ValidationError
 
+from deskpilot.ai.replies.compose import MIN_SIMILARITY
 from deskpilot.kit.deps import Resources, ResourcesDep, SessionDep
-from deskpilot.kit.errors import NotFound, TooManyRequests
+from deskpilot.kit.errors import NotFound
+from deskpilot.kit.markdown_text import PARSER, plain_text
 from deskpilot.kit.ratelimit import RateLimiter
 from deskpilot.knowledge import quality, service
 from deskpilot.knowledge.retrieval.service import search_knowledge
@@ -45,19 +49,20 @@ from deskpilot.workspaces.service import find_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def render_markdown(text: str) -> str:
     """An article's Markdown as the help center shows it (raw HTML in it is escaped; tables,
     as the HTML import writes them, are tables); the console's editor preview uses the same,
-    so the preview is what readers will see."""
-    html: str = _markdown.render(text)
+    so the preview is what readers will see. Search snippets are the same Markdown read as
+    plain text (``kit.markdown_text``, with the same parser)."""
+    html: str = PARSER.render(text)
     return html
 
 
 FEEDBACK_PER_WINDOW = 10
 FEEDBACK_WINDOW_SECONDS = 600
+MAX_COMMENT_CHARS = 2000  # the form's textarea says as much
 MAX_QUERY_CHARS = 500
 SEARCH_LIMIT = 20  # results a page
 ARTICLES_PER_PAGE = 50
@@ -95,7 +100,8 @@ class _Result:
 
 
 def _passage(text: str) -> str:
-    flat = " ".join(text.split())
+    """A passage as a search result shows it: its plain text, on one line, cut short."""
+    flat = " ".join(plain_text(text).split())
     return flat if len(flat) <= PASSAGE_CHARS else flat[: PASSAGE_CHARS - 1].rstrip() + "…"
 
 
@@ -112,8 +118,9 @@ async def _search(
     """The search hits among the articles the page may show, up to the end of ``page`` (one
     more when there is a next page): the index follows publishing through a job, so a hit is
     checked against what is published and public right now, and one that does not speak to
-    the query at all is left out ("nothing found" rather than the nearest unrelated articles).
-    The category (the page's ``?category=``) narrows the search itself, not its top hits."""
+    the query (``SearchHit.speaks_to``, at the bar the bot answers at) is left out ("nothing
+    found" rather than the nearest unrelated articles). The category (the page's
+    ``?category=``) narrows the search itself, not its top hits."""
     found = await search_knowledge(
         session,
         workspace.id,
@@ -127,7 +134,11 @@ async def _search(
     results: list[_Result] = []
     for hit in found.hits:
         version = shown.get(hit.article_id)
-        if version is None or version.number != hit.version or not hit.speaks_to(query):
+        if (
+            version is None
+            or version.number != hit.version
+            or not hit.speaks_to(query, MIN_SIMILARITY)
+        ):
             continue
         results.append(_Result(hit.article_id, version.title, _passage(hit.text)))
     return results
@@ -153,19 +164,31 @@ def _not_found(request: Request, lang: str | None) -> Response:
     )
 
 
-def _bad_request(request: Request, lang: str | None, reason: str) -> Response:
-    """The help center's page for an address it cannot read (400): ``reason`` is a key of
-    ``help_texts.TEXTS`` (``bad_request.lang``, ``bad_request.q``) saying what is wrong."""
+def _bad_request(
+    request: Request,
+    lang: str | None,
+    reason: str,
+    *,
+    limit: int = MAX_QUERY_CHARS,
+    status_code: int = 400,
+) -> Response:
+    """The help center's page for input it cannot read: an address (400; ``reason`` is
+    ``bad_request.lang`` or ``bad_request.q``) or a vote the form never sends (422,
+    ``bad_vote.form`` or ``bad_vote.comment``). ``reason`` is a key of ``help_texts.TEXTS``
+    saying what is wrong; the title and heading are those of its kind."""
     valid = lang if lang is not None and LANGUAGE_CODE.fullmatch(lang) else None
     language = help_texts.pick_language(valid, request.headers.get("accept-language"))
     context = _interface(language)
     texts = help_texts.TEXTS[str(context["ui_language"])]
+    kind = reason.split(".")[0]
     context["error"] = {
-        "title": texts["bad_request.title"],
-        "heading": texts["bad_request.heading"],
-        "body": texts[reason].format(limit=MAX_QUERY_CHARS),
+        "title": texts[f"{kind}.title"],
+        "heading": texts[f"{kind}.heading"],
+        "body": texts[reason].format(limit=limit),
     }
-    return templates.TemplateResponse(request, "help_not_found.html", context, status_code=400)
+    return templates.TemplateResponse(
+        request, "help_not_found.html", context, status_code=status_code
+    )
 
 
 def _query_problem(lang: str | None, q: str | None = None) -> str | None:
@@ -218,9 +241,9 @@ async def help_home(
     by_id = {c.id: c for c in every}
     wanted = category.strip().lower() if category is not None else None
     selected = next((c for c in every if c.slug == wanted), None)
-    if category is not None and selected is None:
-        return _not_found(request, lang)
     counts = Counter(a.category_id for a, _ in pairs if a.category_id in by_id)
+    if category is not None and (selected is None or not counts[selected.id]):
+        return _not_found(request, lang)  # unknown, or nothing public in it: the same page
     categories = [
         _Category(c.slug, help_texts.category_name(c.slug, c.name, language), counts[c.id])
         for c in every
@@ -314,6 +337,7 @@ async def help_article(
             "updated": help_texts.format_date(version.created_at.date(), article.language),
             "article_id": article.id,
             "version": version.number,
+            "comment_limit": MAX_COMMENT_CHARS,
             "thanks": (thanks or "").strip().lower() in {"true", "1", "yes", "on"},
             **_interface(article.language),
         },
@@ -329,28 +353,47 @@ def _feedback_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
+class _Vote(BaseModel):
+    """What the feedback form sends, with the rules FastAPI used to apply to its fields
+    (``helpful``: true/false, yes/no, on/off, 1/0)."""
+
+    helpful: bool
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+    version: int | None = Field(None, ge=1)
+
+
+# The form's fields are read as text and checked here, not by FastAPI: a vote the form never
+# sends ("helpful=maybe", "version=abc") gets the help center's page (422), not a JSON error.
+FormText = Annotated[str | None, Form()]
+
+
 @router.post("/help/{workspace_slug}/articles/{article_id}/feedback")
 async def help_feedback(
     request: Request,
     workspace_slug: str,
     article_id: str,
     session: SessionDep,
-    helpful: Annotated[bool, Form()],
-    comment: Annotated[str | None, Form(max_length=2000)] = None,
-    version: Annotated[int | None, Form(ge=1)] = None,
+    helpful: FormText = None,
+    comment: FormText = None,
+    version: FormText = None,
 ) -> Response:
     """A visitor's vote; back to the article with a thank-you (303)."""
+    try:
+        vote = _Vote.model_validate({"helpful": helpful, "comment": comment, "version": version})
+    except ValidationError as exc:
+        wrong = {str(error["loc"][0]) for error in exc.errors()}
+        reason = "bad_vote.form" if wrong - {"comment"} else "bad_vote.comment"
+        return _bad_request(request, None, reason, limit=MAX_COMMENT_CHARS, status_code=422)
     limiter = _feedback_limiter(request)
     address = request.client.host if request.client else "unknown"
     if not await limiter.allowed("help_feedback", address):
-        raise TooManyRequests(
-            "too many votes; try again later",
-            await limiter.retry_after("help_feedback", address),
-        )
+        page = _bad_request(request, None, "bad_vote.too_many", status_code=429)
+        page.headers["Retry-After"] = str(await limiter.retry_after("help_feedback", address))
+        return page
     try:
         workspace = await _workspace(session, workspace_slug)
         await quality.record_help_center_feedback(
-            session, workspace.id, article_id, helpful, comment, version
+            session, workspace.id, article_id, vote.helpful, vote.comment, vote.version
         )
     except NotFound:  # withdrawn since the page was shown: the page for people, naming nothing
         return _not_found(request, None)

@@ -2,9 +2,9 @@
 """The help center's words in English, Chinese and Russian (other languages get English).
 
 Only the interface is translated here: titles, the search box, the built-in categories' names,
-the feedback form, dates, the language switcher, the 404 page and
-the page for an address that is not valid (400). Articles and the categories a
-workspace names itself are shown as written.
+the feedback form, dates, the language switcher, the 404 page, the page for an address that is
+not valid (400) and the one for a vote the form never sends (422). Articles and the categories
+a workspace names itself are shown as written.
 """
 
 from __future__ import annotations
@@ -57,6 +57,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_request.heading": "This address is not valid",
         "bad_request.lang": "The language in the address is not a language code such as en or zh.",
         "bad_request.q": "The search is too long: use at most {limit} characters.",
+        "bad_vote.title": "Vote not sent",
+        "bad_vote.heading": "Your vote could not be read",
+        "bad_vote.form": "Choose Yes or No on the article page and send the form again.",
+        "bad_vote.comment": "The comment is too long: use at most {limit} characters.",
+        "bad_vote.too_many": "Too many votes from your address: try again in a few minutes.",
         "category.product-information": "Product information",
         "category.faq": "FAQ",
         "category.cases": "Cases",
@@ -96,6 +101,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_request.heading": "此网址无效",
         "bad_request.lang": "网址中的语言不是有效的语言代码（例如 en 或 zh）。",
         "bad_request.q": "搜索内容太长：最多 {limit} 个字符。",
+        "bad_vote.title": "反馈未提交",
+        "bad_vote.heading": "无法读取您的反馈",
+        "bad_vote.form": "请在文章页面选择“是”或“否”，然后重新提交。",
+        "bad_vote.comment": "意见内容太长：最多 {limit} 个字符。",
+        "bad_vote.too_many": "您的网络地址提交的反馈太多，请几分钟后再试。",
         "category.product-information": "产品信息",
         "category.faq": "常见问题",
         "category.cases": "案例",
@@ -138,6 +148,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_request.heading": "Этот адрес неверен",
         "bad_request.lang": "Язык в адресе не является кодом языка, например en или zh.",
         "bad_request.q": "Слишком длинный поисковый запрос: не больше {limit} символов.",
+        "bad_vote.title": "Отзыв не отправлен",
+        "bad_vote.heading": "Не удалось прочитать ваш отзыв",
+        "bad_vote.form": "Выберите «Да» или «Нет» на странице статьи и отправьте форму ещё раз.",
+        "bad_vote.comment": "Слишком длинный комментарий: не больше {limit} символов.",
+        "bad_vote.too_many": (
+            "Слишком много отзывов с вашего адреса: попробуйте через несколько минут."
+        ),
         "category.product-information": "Информация о товарах",
         "category.faq": "Частые вопросы",
         "category.cases": "Кейсы",

@@ -3,11 +3,13 @@
 
 The built-in engine never writes facts of its own: an answer is sentences copied from one
 published, public passage in the customer's language, followed by the article's title as its
-source. ``support`` says how well the passage covers the question: the share of the question's
-content words found in the passage, or the passage's cosine similarity to the question when
-vectors ranked it, each scaled so that 1.0 is its threshold (whichever is stronger). The
-thresholds were read off the demo knowledge base: e5 cosines of a question and the passage
-that answers it were 0.89-0.92 in en, zh and ru; of unrelated pairs 0.73-0.85.
+source. The passage is Markdown: its sentences are taken from its plain text
+(``kit.markdown_text``: a table row reads "Option: Express; Price: $14.99.", and no markup
+reaches the customer). ``support`` says how well the passage covers the question: the share of
+the question's content words found in the passage, or the passage's cosine similarity to the
+question when vectors ranked it, each scaled so that 1.0 is its threshold (whichever is
+stronger). The thresholds were read off the demo knowledge base: e5 cosines of a question and
+the passage that answers it were 0.89-0.92 in en, zh and ru; of unrelated pairs 0.73-0.85.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from deskpilot.ai.texts import say
+from deskpilot.kit.markdown_text import plain_text
 from deskpilot.knowledge.retrieval.chunking import SEPARATOR
 from deskpilot.knowledge.retrieval.service import UNRELATED_SIMILARITY
 from deskpilot.knowledge.retrieval.stopwords import content_words, words_in_common
@@ -40,7 +43,6 @@ _SENTENCE_END = re.compile(
     rf"(?<=[!?\u3002\uff01\uff1f])\s+|(?<=\.){_ABBREVIATION_ENDS}\s+(?![a-zа-яё])"
     r"|(?<=[\u3002\uff01\uff1f])|\n+"
 )
-_MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +93,8 @@ class ExtractiveWriter:
 
 
 def sentences(text: str) -> list[str]:
-    out = []
-    for raw in _SENTENCE_END.split(text):
-        sentence = _MARKUP.sub("", raw).strip()
-        if sentence:
-            out.append(sentence)
-    return out
+    """The sentences of plain text (``plain_text`` of a passage: one block a line)."""
+    return [sentence for raw in _SENTENCE_END.split(text) if (sentence := raw.strip())]
 
 
 def shares_words(text: str, passage: Passage) -> bool:
@@ -117,14 +115,15 @@ def support_of(question: str, passage: Passage) -> float:
 
 
 def compose_extractive(question: str, passage: Passage, language: str) -> Composed:
-    """The passage's sentences that share the most words with the question (in their order),
-    at most ``MAX_SENTENCES``, then the source line."""
+    """The sentences of the passage's plain text that share the most words with the question
+    (in their order), at most ``MAX_SENTENCES``, then the source line."""
     asked = content_words(question)
-    found = sentences(passage.text)
+    text = plain_text(passage.text)
+    found = sentences(text)
     scored = sorted(range(len(found)), key=lambda i: (-len(asked & content_words(found[i])), i))[
         :MAX_SENTENCES
     ]
-    chosen = [found[i] for i in sorted(scored)] if found else [passage.text.strip()]
+    chosen = [found[i] for i in sorted(scored)] if found else [text.strip()]
     joiner = "" if language == "zh" else " "
     body = joiner.join(chosen)
     if len(body) > MAX_ANSWER_CHARS:

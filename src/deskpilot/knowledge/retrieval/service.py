@@ -29,13 +29,15 @@ class SearchHit(BaseModel):
     language: str
     similarity: float | None = None  # the passage's cosine to the query, when vectors ranked
 
-    def speaks_to(self, query: str) -> bool:
+    def speaks_to(self, query: str, min_similarity: float) -> bool:
         """Whether the passage is about the query at all: it shares a word with it (stemmed,
-        function words aside), or its vector is closer than unrelated texts come. Vector
-        search always returns its nearest passages, related or not."""
-        if self.similarity is not None and self.similarity > UNRELATED_SIMILARITY:
+        function words aside), or its vector alone is at least ``min_similarity`` close. Vector
+        search always returns its nearest passages, related or not, and e5 puts unrelated
+        Chinese texts at cosines of 0.80-0.87 (unrelated English and Russian ones stay under
+        ``UNRELATED_SIMILARITY``)."""
+        if words_in_common(query, f"{self.heading or ''} {self.text}"):
             return True
-        return bool(words_in_common(query, f"{self.heading or ''} {self.text}"))
+        return self.similarity is not None and self.similarity >= min_similarity
 
 
 class SearchResults(BaseModel):
