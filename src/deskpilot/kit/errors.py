@@ -17,13 +17,20 @@ class FieldError:
 
 def field_errors(errors: Sequence[Mapping[str, Any]], prefix: str = "") -> list[FieldError]:
     """Pydantic's (or FastAPI's) validation errors as fields such as ``body.sender.email``."""
-    return [
-        FieldError(
-            ".".join([prefix, *map(str, e["loc"])] if prefix else map(str, e["loc"])),
-            str(e["msg"]).removeprefix("Value error, "),
-        )
-        for e in errors
-    ]
+    return [_field_error(e, prefix) for e in errors]
+
+
+def _field_error(error: Mapping[str, Any], prefix: str) -> FieldError:
+    location = [str(part) for part in error["loc"]]
+    if error.get("type") == "json_invalid":  # loc is ("body", <character offset>)
+        at = f" at character {location[1]}" if len(location) > 1 else ""
+        why = str((error.get("ctx") or {}).get("error") or "").strip()
+        reason = f"the request body is not valid JSON{at}" + (f": {why}" if why else "")
+        return FieldError(".".join([prefix, "body"] if prefix else ["body"]), reason)
+    return FieldError(
+        ".".join([prefix, *location] if prefix else location),
+        str(error["msg"]).removeprefix("Value error, "),
+    )
 
 
 class DeskPilotError(Exception):
