@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from deskpilot.ai.actions.exclusions import set_apart
-from deskpilot.ai.actions.slots import item_mentions
+from deskpilot.ai.actions.item_names import item_mentions
 from deskpilot.ai.requests import restates
 from deskpilot.kit.db import Database
 from tests.ai.actions.shop import Shop

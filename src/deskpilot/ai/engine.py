@@ -436,14 +436,19 @@ class Engine:
         # #W1234567": about that order, whatever the classifier made of it, unless it is
         # another request to act on it or a problem for people
         answers = turn.handling.get(understood.intent or "", (Handling.ANSWER, None))[0]
-        stated = stated_request(turn.text) if order_ids(turn.text) else None
+        named = stated_request(turn.text)
+        stated = named if order_ids(turn.text) else None
         if stated is not None and (not confident or answers == Handling.ANSWER):
             return stated, True
+        if named is not None and not confident:  # "want to return the teapot, keep the cups"
+            return named, True
         about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
         if about_focus and (not confident or answers == Handling.ANSWER):
             return "order_status", True  # "where is it?" after "#W1…"
-        # "Верните термокружку из заказа #…" read as an address change: the words say return
-        other = stated if stated != understood.intent else None
+        # "Верните термокружку из заказа #…" read as an address change, "want to return the
+        # cables from the charger order, keep the charger" as a cancellation: the words say
+        # return (with no order number too: a cancellation is no return)
+        other = named if named != understood.intent else None
         said = other is not None and says_an_action(other, turn.text)
         if answers == Handling.ACTION and said and not says_an_action(understood.intent, turn.text):
             return other, True

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from deskpilot.ai.actions.base import ActionContext
 from deskpilot.ai.actions.common import ORDERS_SEARCHED, RECENT_ORDERS
+from deskpilot.ai.actions.item_names import item_mentions
 from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
-    item_mentions,
     order_ids,
     ordinal_reference,
     status_reference,

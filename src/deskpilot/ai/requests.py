@@ -10,15 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from deskpilot.ai.actions.answers import asks_something
-from deskpilot.ai.actions.exclusions import set_apart
+from deskpilot.ai.actions.item_names import MEASURE_WORD, item_mentions, kept_apart, name_head
 from deskpilot.ai.actions.return_order import ALL_ITEMS
-from deskpilot.ai.actions.slots import (
-    MEASURE_WORD,
-    item_mentions,
-    name_head,
-    order_ids,
-    without_order_ids,
-)
+from deskpilot.ai.actions.slots import order_ids, without_order_ids
+from deskpilot.knowledge.retrieval.tokenize import tokens
 from deskpilot.orders.service import item_key
 
 _GENERAL_QUESTION = re.compile(
@@ -55,8 +50,7 @@ _STATUS_QUESTION = re.compile(
 _THEIR_ORDERS = re.compile(
     r"\b(?:what\s+are|show\s+me|list|see)\s+(?:all\s+)?my\s+(?:recent\s+)?orders\b"
     r"|\b(?:both|all|each)\s+(?:of\s+)?my\s+orders\b"  # "status on both my orders pls"
-    r"|我(?:的)?(?:所有|两个|全部)(?:的)?订单"
-    r"|(?<![а-яё])(?:оба|обоих|все|всех)\s+(?:моих\s+|мои\s+)?заказ"
+    r"|我(?:的)?(?:所有|两个|全部)(?:的)?订单|(?<![а-яё])(?:оба|обоих|все|всех)\s+(?:моих\s+|мои\s+)?заказ"
     r"|我(?:有)?(?:哪些|什么|几个)订单|我的(?:所有)?订单(?:有哪些|列表)"
     r"|(?<![а-яё])(?:какие|покажи(?:те)?)\s+(?:у\s+меня\s+)?(?:мои\s+)?заказы(?![а-яё])",
     re.IGNORECASE,
@@ -271,11 +265,28 @@ _NOTHING_ELSE = re.compile(
 )
 
 
+# the order itself, a pronoun for it, or a filler: what a keep clause keeping no item says
+_NO_ITEM = re.compile(
+    r"\b(?:it|them|the|my|order|everything|please)\b|订单|它|[了吧的啊呢]"
+    r"|(?<![а-яё])(?:его|её|ее|их|заказ\w*|вс[её]|себе|пожалуйста)(?![а-яё])|[\W\d_]+",
+    re.IGNORECASE,
+)
+
+
+def _refusable(text: str) -> str:
+    """The text without a clause that keeps some items beside a request to act ("数据线退了吧
+    充电器留着" -> "数据线退了吧，", "…, телефон и чехол оставьте"): such a clause says which
+    items are meant, it refuses nothing ("保留订单", "оставлю его" keep the order)."""
+    apart = kept_apart(text)
+    acting = any(verb.search(apart.asked) for verb in _DOING_IT.values())
+    return apart.asked if acting and _NO_ITEM.sub("", apart.left_out) else text
+
+
 def says_not_to(intent: str | None, text: str) -> bool:
     """Whether the text refuses what the action intent ``intent`` does and asks for it nowhere
     else."""
     refusing = _NOT_THE_ACTION.get(intent or "")
-    text = _WHY_NOT.sub(" ", text)
+    text = _refusable(_WHY_NOT.sub(" ", text))
     found = refusing.search(text) if refusing else None
     if refusing is None or found is None or _NOTHING_ELSE.match(text, found.end()):
         return False
@@ -357,10 +368,18 @@ def _number(said: str) -> int | None:
     return int(said) if said.isdigit() else _COUNTS.get(said.lower())
 
 
+_ZH_UNITS = rf"(?:[一两二三四五六七八九十]|\d+)\s*{MEASURE_WORD}"
+# "充电宝退一个 留两个", "留一个，退两个", "退两个 剩下一个留着": a count returned, a count kept
+_ZH_RETURNED = re.compile(rf"(?:退|取消)[掉回]?\s*{_ZH_UNITS}")
+_ZH_KEPT = re.compile(rf"(?:留|剩)[下着]?\s*{_ZH_UNITS}")
+
+
 def asks_for_some_units(text: str) -> bool:
-    """ "one of the three cups", "половину", "其中一个": some of a line's units, whatever the
-    order (checked before the order is known, so a later "#W1" does not lose it)."""
-    return _PART_OF.search(text) is not None
+    """ "one of the three cups", "половину", "其中一个", "退一个 留两个": some of a line's
+    units, whatever the order (checked before the order is known, so a later "#W1" does not
+    lose it)."""
+    some_kept = _ZH_RETURNED.search(text) is not None and _ZH_KEPT.search(text) is not None
+    return _PART_OF.search(text) is not None or some_kept
 
 
 _ONLY = re.compile(r"\b(?:only|just)\b|只|仅|(?<![а-яё])только(?![а-яё])", re.IGNORECASE)
@@ -371,6 +390,15 @@ _CANCEL_VERB = re.compile(
     r"|(?<![а-яё])(?:отмени(?:те)?|убери(?:те)?|удали(?:те)?)(?![а-яё])",
     re.IGNORECASE,
 )
+# "remove the stapler from #1", "уберите сборку из заказа", "把延保去掉": an item taken out of
+# the order, whose other items stay
+_REMOVE_VERB = re.compile(
+    r"\b(?:remove|take\s+(?:off|out)|delete)\b|去掉|删掉"
+    r"|(?<![а-яё])(?:убери(?:те)?|убрать|удали(?:те)?|удалить)(?![а-яё])",
+    re.IGNORECASE,
+)
+# a return asked for in so many words ("return the cables, keep the charger"): no cancellation
+_RETURNING = re.compile(r"\breturn(?:ing)?\b|退(?!款|钱)|(?<![а-яё])(?:верн|возвра)", re.IGNORECASE)
 _OBJECT_ENDS = re.compile(
     r"\b(?:from|in|of|on|with|order)\b|[#,;.!?，。；！？]|订单|(?<![а-яё])(?:из|в|с|заказ\w*)(?![а-яё])",
     re.I,
@@ -391,10 +419,26 @@ def _named_at_all(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
         name_words = _NAME_WORD.findall(str(item.get("name") or "").casefold())
         if any(w in words or f"{w}s" in words or f"{w}es" in words for w in name_words):
             named.add(item_key(item))
-    return named
+    return named | _named_by_own_stem(text, items)
 
 
-def _cancelled_objects(text: str) -> list[str]:
+def _named_by_own_stem(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The lines with a Russian word in their name, of four letters or more, that no other
+    line's name has, and that the text holds in any form ("сборку" for "Услуга сборки"; "лампу"
+    names neither of two table lamps)."""
+    stems = {item_key(i): set(tokens(str(i.get("name") or ""))) for i in items}
+    said = set(tokens(text)) if re.search(r"[а-яё]", text, re.IGNORECASE) else set()
+    return {
+        key
+        for key, own in stems.items()
+        if any(
+            len(s) > 3 and re.match(r"[а-яё]", s) and s in said
+            for s in own - {s for k, other in stems.items() if k != key for s in other}
+        )
+    }
+
+
+def _cancelled_objects(text: str, verbs: re.Pattern[str] = _CANCEL_VERB) -> list[str]:
     """What each cancel verb of the text takes as its object: the words after it up to "from",
     "in", "#" or the end of the clause ("remove the stapler from #1" -> "the stapler"; words
     before "order" name the order: "cancel my order with the pen", "cancel the jacket order"
@@ -402,7 +446,7 @@ def _cancelled_objects(text: str) -> list[str]:
     characters before it since the last 订单 ("面膜取消掉" -> "面膜"; "取消面膜那个订单" names
     the order, not the item)."""
     objects = []
-    for verb in _CANCEL_VERB.finditer(text):
+    for verb in verbs.finditer(text):
         after = text[verb.end() : verb.end() + _AFTER_ONLY]
         if not _HAN_CHARACTER.match(verb.group()):
             end = _OBJECT_ENDS.search(after)
@@ -433,17 +477,7 @@ def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, An
     tray"; an order is cancelled whole), or a return of some of a line's units ("one of the
     three cups", "одну зубную пасту" of four; a return takes a line whole)."""
     if action == "cancel_order":
-        left_out = set_apart(text).left_out
-        if left_out.strip() and _named_at_all(left_out, items) - {ALL_ITEMS}:
-            return True
-        # "cancel only the pen", "只取消钢笔", "отмените только ручку": some of the lines
-        if any(
-            0 < len(_named_at_all(_ORDER_WORD.split(after)[0], items)) < len(items)
-            for after in (text[m.end() : m.end() + _AFTER_ONLY] for m in _ONLY.finditer(text))
-        ):
-            return True
-        # "remove the stapler, keep the rest", "уберите коврик, гантели оставьте"
-        return cancels_some_items(text, items) and _KEEPS.search(text) is not None
+        return _cancels_part(text, items)
     if action != "return_order":
         return False
     named = set(item_mentions(text, items))
@@ -452,6 +486,44 @@ def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, An
         return False
     counts = [(_count_before(text, str(i.get("name") or "")), int(i["quantity"])) for i in several]
     return any(count is not None and count < quantity for count, quantity in counts)
+
+
+def _cancels_part(text: str, items: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a cancellation leaves some of the order's items out (see ``asks_for_part``); a
+    message asking for a return and no cancellation leaves out nothing of one ("return the
+    cables, keep the charger" read as a cancellation: a return may take some lines)."""
+    if _RETURNING.search(text) and not _DOING_IT["cancellation"].search(text):
+        return False
+    left_out = kept_apart(text).left_out
+    if left_out.strip() and _named_at_all(left_out, items) - {ALL_ITEMS}:
+        return True
+    # "cancel only the pen", "只取消钢笔", "отмените только ручку": some of the lines
+    if any(
+        0 < len(_named_at_all(_ORDER_WORD.split(after)[0], items)) < len(items)
+        for after in (text[m.end() : m.end() + _AFTER_ONLY] for m in _ONLY.finditer(text))
+    ):
+        return True
+    # "cancel the blue one" of two phones, "蓝色那台取消掉": one of the lines of a name
+    if any(_picks_among_a_name(o, items) for o in _cancelled_objects(text)):
+        return True
+    # "remove the assembly service from HL-5501", "уберите сборку из заказа": taken out
+    if any(
+        0 < len(_named_at_all(o, items)) < len(items)
+        for o in _cancelled_objects(text, _REMOVE_VERB)
+    ):
+        return True
+    # "cancel the stapler, keep the rest", "уберите коврик, гантели оставьте"
+    return cancels_some_items(text, items) and _KEEPS.search(text) is not None
+
+
+def _picks_among_a_name(said: str, items: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the words name some but not all of the lines that share a name ("the blue one"
+    of two phones told apart by their colour)."""
+    named = set(item_mentions(said, items))
+    lines: dict[str, set[str]] = {}
+    for item in items:
+        lines.setdefault(str(item.get("name") or ""), set()).add(item_key(item))
+    return any(0 < len(named & keys) < len(keys) for keys in lines.values() if len(keys) > 1)
 
 
 def asks_for_an_exchange(text: str) -> bool:

@@ -10,12 +10,12 @@ from deskpilot.ai.actions.answers import is_confirmation
 from deskpilot.ai.actions.base import parse_slots
 from deskpilot.ai.actions.cancel_order import CancelOrder
 from deskpilot.ai.actions.cancel_reasons import cancel_reason
+from deskpilot.ai.actions.item_names import item_mentions
 from deskpilot.ai.actions.return_order import ReturnOrder
 from deskpilot.ai.actions.slots import (
     canonical_order_id,
     emails,
     fill_slots,
-    item_mentions,
     order_ids,
     ordinal_reference,
     person_name,

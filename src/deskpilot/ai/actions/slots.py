@@ -18,11 +18,9 @@ from typing import Any
 from deskpilot.ai.actions.addresses import address_in_two_pieces, postal_address
 from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.cancel_reasons import accepted_reason, cancel_reason
-from deskpilot.ai.actions.exclusions import set_apart
-from deskpilot.ai.actions.return_order import ALL_ITEMS, ORIGINAL
+from deskpilot.ai.actions.item_names import item_mentions, mentions
+from deskpilot.ai.actions.return_order import ORIGINAL
 from deskpilot.kit.pii import KnownValues
-from deskpilot.knowledge.retrieval.tokenize import tokens
-from deskpilot.orders.service import item_key
 
 # --- order ids ------------------------------------------------------------------------------
 
@@ -365,183 +363,7 @@ def _zip(text: str) -> str | None:
     return zip_code(text) or (paired[1] if paired else None)
 
 
-# --- items and refunds ----------------------------------------------------------------------
-
-_ALL_ITEMS = re.compile(
-    r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?:items|things|products)|everything|whole\s+order"
-    r"|all\s+of\s+(?:it|them)|the\s+(?:whole\s+)?lot)\b"
-    r"|全部|所有|整个订单|整单|(?<![а-яё])(?:вс[её]|весь\s+заказ)(?![а-яё])",
-    re.IGNORECASE,
-)
-
-
-# the items a message does not leave out, said only next to the ones it does leave out
-_THE_REST = re.compile(
-    r"\bthe\s+rest\b|\bthe\s+others\b|其他|其余|其它|(?<![а-яё])остальн\w*", re.IGNORECASE
-)
-
-
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def _mentions(text: str, phrase: str) -> bool:
-    words = [re.escape(w) for w in phrase.casefold().split()]
-    if not words:
-        return False
-    if _CYRILLIC.search(phrase):  # by stems: "кружку" names "Кружка"
-        stems, said = tokens(phrase), tokens(text)
-        return any(said[i : i + len(stems)] == stems for i in range(len(said) - len(stems) + 1))
-    if not phrase.isascii():  # Chinese names: as a substring
-        return phrase.casefold() in text
-    pattern = r"(?<![a-z0-9])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![a-z0-9])"
-    return re.search(pattern, text) is not None
-
-
-def _names_number(text: str, number: str) -> bool:
-    return re.search(rf"(?<![0-9]){re.escape(number)}(?![0-9])", text) is not None
-
-
-def item_mentions(
-    text: str,
-    items: Sequence[Mapping[str, Any]],
-    aliases: Mapping[str, Sequence[str]] | None = None,
-    *,
-    loosely: bool = True,
-) -> list[str]:
-    """Keys of the order's lines the text names: by item id, name (or an alias), or "all".
-
-    Lines sharing a name are told apart by their options ("the red one") when the text names
-    one; otherwise every line of that name is meant. ``aliases`` maps an item name to other
-    names for it (a workspace's glossary: "Water Bottle" → ["水瓶", "бутылка"]). ``loosely``, the
-    head word of a name of several words (``_head_word``) names it too when no other item of
-    the order shares it ("the speaker" for "Bluetooth Speaker", "штангу" for "Штанга
-    олимпийская"; "the chair" names neither of two chairs; words that say little of what a
-    thing is, such as "card" or "case", never do).
-    """
-    keys = [item_key(i) for i in items]
-    apart = set_apart(text)  # "return the boots but keep the jacket": not the jacket
-    # what is left out counts when named loosely too: better a line too few than one too many
-    left_out = set(item_mentions(apart.left_out, items, aliases)) if apart.left_out else set()
-    if left_out - {ALL_ITEMS}:
-        asked = item_mentions(apart.asked, items, aliases, loosely=loosely)
-        rest = _THE_REST.search(apart.asked) is not None  # "keep the jacket, return the rest"
-        if asked == [ALL_ITEMS] or rest or (not asked and apart.excepting):  # "all except X"
-            asked = keys
-        return [key for key in dict.fromkeys(asked) if key not in left_out]
-    folded = text.casefold()
-    if _ALL_ITEMS.search(text):
-        return [ALL_ITEMS]
-    chosen = [n for n, key in enumerate(keys) if key.isdigit() and _names_number(text, key)]
-    by_name: dict[str, list[int]] = {}
-    for n, item in enumerate(items):
-        by_name.setdefault(str(item.get("name") or "").strip(), []).append(n)
-    named = [
-        name
-        for name in by_name
-        if name and any(_mentions(folded, n) for n in [name, *((aliases or {}).get(name, ()))])
-    ]
-    # the longest name wins: "Кружка для чая" or "电脑包" named is no second item "Кружка" or
-    # "笔记本电脑" (named loosely by "电脑")
-    named = [n for n in named if not any(n != m and n.casefold() in m.casefold() for m in named)]
-    loose = [
-        name
-        for name in (_named_by_head_word(folded, list(by_name)) if loosely else [])
-        if not any((_head_word(name) or name) in m.casefold() for m in named)
-    ]
-    for name in dict.fromkeys([*named, *loose]):
-        lines = by_name[name]
-        with_options = [n for n in lines if _options_mentioned(folded, items[n])]
-        if not with_options and len(lines) > 1 and _one_of_them(folded, name):
-            continue  # "a fountain pen" of two: which one is asked
-        chosen.extend(with_options or lines)
-    if not chosen and loosely:  # "the black one", "豆沙色那支": of lines that share a name
-        shared = [lines for lines in by_name.values() if len(lines) > 1]
-        chosen = [n for lines in shared for n in lines if _options_mentioned(folded, items[n])]
-    return [keys[n] for n in sorted(set(chosen))]
-
-
-# last words that say little of what the thing is ("in that case", "to my original card")
-_VAGUE_LAST_WORDS = frozenset(
-    ("card", "case", "set", "pack", "kit", "box", "bundle", "item", "one", "cover", "holder")
-)
-
-
-_RUSSIAN_ADJECTIVE = re.compile(r"(?:ая|яя|ый|ий|ой|ое|ее|ые|ие)$", re.IGNORECASE)
-
-
-def _head_word(name: str) -> str | None:
-    """What a name is named by loosely: the last word of an English name of several words
-    (unless it says little of what the thing is), the noun of a Russian one: its first word
-    ("штанга" for "Штанга олимпийская", "коврик" for "Коврик для фитнеса"), or the second after
-    an adjective ("дорожка" for "Беговая дорожка"), or a Chinese name's last two
-    characters when it has four or more ("耳机" for "无线耳机"; a shorter one, such as "保温杯",
-    ends in a one-character noun too vague alone); None for a name of one word."""
-    words = name.split()
-    if len(words) > 1 and name.isascii():
-        named = [w for w in words if not any(c.isdigit() for c in w)]  # "Daypack 20L": daypack
-        last = named[-1].casefold() if named else ""
-        return last if last and last not in _VAGUE_LAST_WORDS else None
-    if len(words) > 1 and _CYRILLIC.match(words[0]):
-        adjective = _RUSSIAN_ADJECTIVE.search(words[0]) and _CYRILLIC.match(words[1])
-        return words[1 if adjective else 0].casefold()
-    if len(words) == 1 and len(name) >= 4 and _HAN_ONLY.fullmatch(name):
-        return name[-2:]
-    return None
-
-
-def _named_by_head_word(folded: str, names: list[str]) -> list[str]:
-    """The names whose ``_head_word`` the text holds and no other name shares."""
-    by_head: dict[str, list[str]] = {}
-    for name in names:
-        if (head := _head_word(name)) is not None:
-            by_head.setdefault(head, []).append(name)
-    return [same[0] for head, same in by_head.items() if len(same) == 1 and _mentions(folded, head)]
-
-
-MEASURE_WORD = r"[个件盒瓶支只台双包套条罐片袋]"  # a Chinese count's measure: "一瓶", "两支"
-# "a fountain pen", "one of the pens", "одну ручку", "一支口红": one line, not said which
-_ONE_BEFORE = re.compile(
-    r"(?<![\w-])(?:an?|one|any|одн[уаоий]|один)\s+(?:of\s+(?:the|my)\s+)?(?:[\w-]+\s+)?$"
-    rf"|一\s*{MEASURE_WORD}?\s*$"
-)
-
-
-def name_head(name: str) -> str:
-    """How a name is looked for whatever its grammatical form: a Chinese name's first character,
-    else its first word's first four letters (the stem: "зубн" for "зубную пасту")."""
-    first = name.casefold().split()[0] if name.split() else ""
-    return first[:1] if _HAN_ONLY.match(first) else first[:4]
-
-
-def _one_of_them(folded: str, name: str) -> bool:
-    """Whether the text asks for one of the lines named ``name`` without saying which: a
-    singular article or count right before the name (or its first word's first letters, so
-    "одну ручку" counts for "Ручка перьевая"), or a Latin name in the singular after "the" or
-    "my" ("the gel pen" of two lines; "the gel pens" are both)."""
-    head = name_head(name)
-    singular = re.compile(rf"\b(?:the|my|this|that)\s+{re.escape(name.casefold())}(?![\w-])")
-    return bool(head) and (
-        singular.search(folded) is not None
-        or any(
-            _ONE_BEFORE.search(folded[: found.start()])
-            for found in re.finditer(re.escape(head), folded)
-        )
-    )
-
-
-def _options_mentioned(folded: str, item: Mapping[str, Any]) -> bool:
-    """Whether the text names one of the item's option values, or a word of one that is more
-    than a number ("豆沙色" for the shade "520 豆沙", "black" for "matte black")."""
-    options = item.get("options")
-    if not isinstance(options, Mapping):
-        return False
-    values = [v for v in options.values() if isinstance(v, str) and v]
-    words = [w for v in values for w in v.split() if len(v.split()) > 1 and not w.isdigit()]
-    return any(_mentions(folded, v) for v in values) or any(
-        len(w) > 1 and _mentions(folded, w) for w in words
-    )
-
+# --- refunds --------------------------------------------------------------------------------
 
 _METHOD_ID = re.compile(r"\b((?:gift_card|credit_card|paypal)_\d+)\b", re.IGNORECASE)
 _ORIGINAL = re.compile(
@@ -660,7 +482,7 @@ def amends_address(text: str, answer: bool | None, planned: Sequence[str]) -> bo
     if answer is True or (answer is False and not CORRECTION.search(text)) or asks_something(text):
         return False  # "will it still arrive within 5 days?" asks, it corrects nothing
     folded = text.casefold()
-    said = any(len(w) > 2 and _mentions(folded, w) for v in planned for w in str(v).split())
+    said = any(len(w) > 2 and mentions(folded, w) for v in planned for w in str(v).split())
     return said or _ADDRESS_WORDS.search(text) is not None
 
 
