@@ -280,3 +280,8 @@ async def test_a_new_address_while_the_bot_asks_why_cancel_changes_the_address(
 
     assert "88 Pine St, Portland, OR, 97209" in planned[-1]["text"], planned[-1]["text"]
     assert "will ship to 88 Pine St" in done[-1]["text"], done[-1]["text"]
+
+
+@pytest.mark.parametrize("text", ["ok 谢啦", "谢了", "спс", "спасибки!"])
+def test_short_colloquial_thanks_close_the_topic(text: str) -> None:
+    assert says_thanks_or_goodbye(text)

@@ -621,7 +621,8 @@ def follow_up_question(text: str, history: list[str]) -> str:
 
 _THANKS_OR_GOODBYE = re.compile(
     r"\b(?:thanks?|thank\s+you|thx|ty|bye|goodbye|see\s+you|cheers)\b"
-    r"|(?<![а-яё])(?:спасибо|благодарю|до\s+свидания|пока)(?![а-яё])|谢谢|多谢|感谢|再见|拜拜",
+    r"|(?<![а-яё])(?:спасибо|спасибки|спс|благодарю|до\s+свидания|пока)(?![а-яё])"
+    r"|谢谢|谢啦|谢了|多谢|感谢|再见|拜拜",
     re.IGNORECASE,
 )
 CLOSING_WORDS = 8

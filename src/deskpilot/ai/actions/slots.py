@@ -458,10 +458,11 @@ def stated_details(turns: Sequence[str]) -> KnownValues:
 # a detail said again to correct it ("the zip should be 10005", "only the water bottle"), not
 # to prove who one is ("my name is Noah Brown, zip 80279")
 CORRECTION = re.compile(
-    r"\b(?:should|must|actually|instead|wrong|typo|correct(?:ion)?|only|just|rather|oops)\b"
+    r"\b(?:should|must|actually|instead|wrong|typo|correct(?:ion)?|only|just|rather|oops"
+    r"|sorry|meant|my\s+bad)\b"  # "sorry zip is 97209"
     r"|(?<![а-яё])(?:должен|должна|должно|ошиб\w*|(?:не)?правильн\w*|только|лишь|вместо"
-    r"|не\s+т[оа]т?)(?![а-яё])"
-    r"|应该|写错|改为|改成|只|仅|不对|错了",
+    r"|не\s+т[оа]т?|извините|простите)(?![а-яё])"
+    r"|应该|写错|改为|改成|只|仅|不对|错了|抱歉|不好意思|搞错",
     re.IGNORECASE,
 )
 
