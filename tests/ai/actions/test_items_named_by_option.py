@@ -123,3 +123,13 @@ async def test_the_rug_pad_alone_is_planned_for_return(
 
     assert "Rug Pad 5x8" in plan[-1]["text"]
     assert "Jute" not in plan[-1]["text"]
+
+
+def test_a_chinese_noun_said_with_zi_names_the_one_item_ending_in_it() -> None:
+    """A tester's "椅子不想要了 退款" named no "丝绒单人椅", and the bot went on with the only
+    order that had something to return: two rugs."""
+    items = [{"name": "丝绒单人椅", "item_id": "1"}, {"name": "羊毛地毯", "item_id": "2"}]
+    assert item_mentions("椅子不想要了 退款", items) == ["1"]
+    assert item_mentions("桌子不要了", items) == []
+    two_chairs = [*items, {"name": "办公椅", "item_id": "3"}]
+    assert item_mentions("椅子不想要了", two_chairs) == []

@@ -185,7 +185,18 @@ def _named_loosely(folded: str, names: list[str]) -> list[str]:
         for head, same in by_head.items()
         if len(same) == 1 and mentions(_without_other_names(folded, same[0], names), head)
     ]
-    return [*by_head_word, *_named_by_adjective(folded, names)]
+    return [*by_head_word, *_named_by_adjective(folded, names), *_named_with_zi(folded, names)]
+
+
+def _named_with_zi(folded: str, names: list[str]) -> list[str]:
+    """Chinese names ending in a one-character noun said in its everyday two-character form
+    with 子, when no other name of the order ends in it: "椅子" for "丝绒单人椅", "毯子" for
+    "羊毛毯" (a tester's "椅子不想要了" went to the only order with something to return)."""
+    by_last: dict[str, list[str]] = {}
+    for name in names:
+        if _HAN_ONLY.fullmatch(name) and len(name) > 1 and not name.endswith("子"):
+            by_last.setdefault(name[-1], []).append(name)
+    return [same[0] for last, same in by_last.items() if len(same) == 1 and f"{last}子" in folded]
 
 
 def _said_as(name: str) -> re.Pattern[str] | None:
