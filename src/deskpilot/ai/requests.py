@@ -24,6 +24,9 @@ _GENERAL_QUESTION = re.compile(
     r"|政策|规定|怎么|如何|可以吗|能不能|多久|几天|多长时间|哪些|谁"
     r"|политик|правил|как (мне )?(можно|долго|быстро|вернуть|оформить)|можно|сколько|какие"
     r"|есть\s+ли"
+    # "want to return a rug but i folded it, is that ok?", "…, примут?": whether policy allows it
+    r"|\bis\s+(?:that|this|it)\s+(?:ok|okay|fine|allowed|a\s+problem)\b"
+    r"|\bwill\s+you\s+(?:still\s+)?accept\b|(?<![а-яё])примут(?![а-яё])|это\s+нормально"
     # "I'm in France now, is returning free?", a question with a condition: "если верну свитер,
     # доставку вернёте?", "Can I cancel if I ordered by mistake?"
     r"|(?:^|[,.;!?]\s*)(?:is|are)\s+(?!my\b|it\b|they\b|that\b|this\b|the\s+order\b)\w+[^.!?]*\?"
