@@ -440,8 +440,8 @@ class Engine:
         stated = named if order_ids(turn.text) else None
         if stated is not None and (not confident or answers == Handling.ANSWER):
             return stated, True
-        if named is not None and not confident:  # "want to return the teapot, keep the cups"
-            return named, True
+        if named is not None and not confident and says_an_action(named, turn.text):
+            return named, True  # "want to return the teapot, keep the cups", the model unsure
         about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
         if about_focus and (not confident or answers == Handling.ANSWER):
             return "order_status", True  # "where is it?" after "#W1…"
