@@ -6,25 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from deskpilot.kit.db import Database
-from deskpilot.models import Order
-from tests.ai.actions.shop import Shop
+from tests.ai.actions.shop import Shop, set_items
+from tests.factories import Tenant
 
-
-async def _lamp_in_the_second_order(database: Database) -> None:
-    async with database.transaction() as session:
-        order = (
-            await session.execute(select(Order).where(Order.external_id == "#W0000002"))
-        ).scalar_one()
-        order.items = [{"name": "Desk Lamp", "item_id": "5550001", "price": 30.0, "quantity": 1}]
+DESK_LAMP = [{"name": "Desk Lamp", "item_id": "5550001", "price": 30.0}]
 
 
 async def test_the_other_items_status_comes_before_the_plan(
-    database: Database, shop: Shop, customer: Any
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
 ) -> None:
-    await _lamp_in_the_second_order(database)
+    await set_items(database, tenant.workspace_id, "#W0000002", DESK_LAMP)
     noah = customer("noah", "noah.brown@example.com")
 
     answered = await noah.say("Where's my desk lamp, and can I also cancel order #W0000001?")
@@ -37,9 +29,9 @@ async def test_the_other_items_status_comes_before_the_plan(
 
 
 async def test_a_question_about_the_planned_orders_own_item_adds_nothing(
-    database: Database, shop: Shop, customer: Any
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
 ) -> None:
-    await _lamp_in_the_second_order(database)
+    await set_items(database, tenant.workspace_id, "#W0000002", DESK_LAMP)
     noah = customer("noah", "noah.brown@example.com")
 
     answered = await noah.say("cancel order #W0000001, where is the office chair now?")

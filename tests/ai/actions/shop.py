@@ -1,4 +1,5 @@
-"""A tiny shop in a real database: customers with identities, and orders in every status."""
+"""A tiny shop in a real database: customers with identities, and orders in every status;
+``set_items`` gives an order other lines for a test."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from deskpilot.kit.db import Database
 from deskpilot.models import Customer, CustomerIdentity, IdentityKind, Order
+from deskpilot.orders.service import find_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +103,13 @@ async def create_shop(database: Database, workspace_id: str, prefix: str = "W") 
                 )
             )
     return Shop(noah.id, anna.id, noah_other.id)
+
+
+Items = list[dict[str, Any]]
+
+
+async def set_items(database: Database, workspace_id: str, order_id: str, items: Items) -> None:
+    async with database.transaction() as session:
+        found = await find_order(session, workspace_id, order_id)
+        assert found is not None
+        found.items = [{"price": 10.0, "quantity": 1, **item} for item in items]

@@ -10,12 +10,9 @@ from deskpilot.ai.actions.item_names import item_mentions
 from deskpilot.ai.actions.slots import fill_slots
 from deskpilot.ai.requests import asks_for_part, cancels_some_items
 from deskpilot.kit.db import Database
-from deskpilot.orders import service as orders_service
-from tests.ai.actions.shop import Shop
+from tests.ai.actions.shop import Items, Shop, set_items
 from tests.ai.test_confirmation_still_allowed import status_of
 from tests.factories import Tenant
-
-Items = list[dict[str, Any]]
 
 PHONES: Items = [
     {"name": "Nova X5 Phone", "item_id": "1", "options": {"color": "Blue"}},
@@ -90,13 +87,6 @@ def test_a_longer_name_said_is_no_head_word_of_another() -> None:
     assert item_mentions("return the jute rug, keep the pad", RUG_AND_PAD) == ["1"]
     assert item_mentions("the rug is fine, the rug pads are too thick", RUG_AND_PAD) == ["2"]
     assert fill_slots("return the rug pad from HL-5503", items=RUG_AND_PAD).item_ids == ["2"]
-
-
-async def set_items(database: Database, workspace_id: str, order_id: str, items: Items) -> None:
-    async with database.transaction() as session:
-        found = await orders_service.find_order(session, workspace_id, order_id)
-        assert found is not None
-        found.items = [{"price": 10.0, "quantity": 1, **item} for item in items]
 
 
 async def test_cancel_the_blue_one_of_two_phones_goes_to_people(

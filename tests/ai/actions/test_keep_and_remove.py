@@ -11,13 +11,11 @@ from typing import Any
 from deskpilot.ai.actions.item_names import item_mentions
 from deskpilot.ai.requests import asks_for_part, asks_for_some_units, refused_action
 from deskpilot.kit.db import Database
-from tests.ai.actions.shop import Shop
+from tests.ai.actions.shop import Items, Shop, set_items
 from tests.ai.actions.test_items_named_by_option import (
     LAMPS_RU,
     RUGS,
     RUGS_ZH,
-    Items,
-    set_items,
 )
 from tests.ai.test_confirmation_still_allowed import status_of
 from tests.factories import Tenant
