@@ -269,3 +269,24 @@ async def test_api_import_keeps_one_article_per_language_of_a_path(
         "returns.md": "zh",
         "returns.md#lang=en": "en",
     }
+
+
+async def test_a_translation_of_an_internal_article_is_internal(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A review published a Russian text of an article an editor had made internal: the new
+    article of its path took the import's visibility, public."""
+    en = await _upload(client, tenant.headers, [("returns.md", EN_RETURNS.encode())])
+    article_id = en["items"][0]["article_id"]
+    hidden = await client.patch(
+        f"/api/v1/kb/articles/{article_id}", headers=tenant.headers, json={"visibility": "internal"}
+    )
+    assert hidden.status_code == 200, hidden.text
+
+    ru = await _upload(client, tenant.headers, [("returns.md", RU_MD.encode())], publish="true")
+
+    translated = await client.get(
+        f"/api/v1/kb/articles/{ru['items'][0]['article_id']}", headers=tenant.headers
+    )
+    assert ru["items"][0]["external_id"] == "returns.md#lang=ru"
+    assert translated.json()["visibility"] == "internal"

@@ -457,7 +457,13 @@ def _written_in(title: str | None, body: str | None, run: _Run) -> str:
 async def _import_item(run: _Run, item: Item) -> ImportItemResult:
     try:
         create = _article_of(item, run)
-        external_id, existing = await _match(run, item, create.language)
+        external_id, existing, original = await _match(run, item, create.language)
+        if existing is None and original is not None and item.visibility is None:
+            # a translation of an internal article is internal too (it may hold the same codes)
+            hidden = original.visibility == Visibility.INTERNAL
+            create = (
+                create.model_copy(update={"visibility": Visibility.INTERNAL}) if hidden else create
+            )
         outcome, article = await _write(run, item, create, external_id, existing)
     except (ImportItemError, DeskPilotError) as exc:
         return _failed(item, str(exc))
@@ -477,19 +483,22 @@ def _warning(item: Item, options: ImportOptions) -> str | None:
     return "; ".join(warnings) or None
 
 
-async def _match(run: _Run, item: Item, language: str) -> tuple[str, Article | None]:
+async def _match(
+    run: _Run, item: Item, language: str
+) -> tuple[str, Article | None, Article | None]:
     """The external id and the article of the item: the article of its external id, unless
     that one is in another language; then the one of its external id with its language
-    (``policies/returns.md#lang=ru``), so that a translation never overwrites the original."""
+    (``policies/returns.md#lang=ru``), so that a translation never overwrites the original.
+    Third, that original in another language, or None."""
     articles = ArticleRepository(run.session, run.workspace_id)
     existing = await articles.by_external_id(item.external_id)
     if existing is not None and await _same_language(run, existing, item, language):
-        return item.external_id, existing
+        return item.external_id, existing, None
     in_language = external_id_of(f"{item.external_id}{IN_LANGUAGE}{language}")
     other = await articles.by_external_id(in_language)
     if other is None and existing is None:
-        return item.external_id, None
-    return in_language, other
+        return item.external_id, None, None
+    return in_language, other, existing
 
 
 async def _same_language(run: _Run, article: Article, item: Item, language: str) -> bool:
