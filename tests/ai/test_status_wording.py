@@ -30,7 +30,10 @@ def test_all_their_orders_asked_for(text: str) -> None:
     assert lists_their_orders(text)
 
 
-@pytest.mark.parametrize("text", ["return all items", "where is my order", "all orders ship free"])
+@pytest.mark.parametrize(
+    "text",
+    ["return all items", "where is my order", "all orders ship free", "Все заказы отправляются?"],
+)
 def test_one_order_or_none_asked_for(text: str) -> None:
     assert not lists_their_orders(text)
 

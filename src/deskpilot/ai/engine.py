@@ -448,7 +448,11 @@ class Engine:
         # "Верните термокружку из заказа #…" read as an address change, "want to return the
         # cables from the charger order, keep the charger" as a cancellation: the words say
         # return (with no order number too: a cancellation is no return)
+        # without an order number only a return read as a cancellation: "return home after,
+        # update where my yoga mat ships" is still an address change
         other = named if named != understood.intent else None
+        if stated is None and (understood.intent, named) != ("cancellation", "return_refund"):
+            other = None
         said = other is not None and says_an_action(other, turn.text)
         if answers == Handling.ACTION and said and not says_an_action(understood.intent, turn.text):
             return other, True
@@ -605,7 +609,7 @@ class Engine:
             if outcome.reason in (Refusal.ORDER_NOT_FOUND, Refusal.NO_ORDER_FITS):
                 turn.state.pending_intent = intent  # an order number continues the flow
             refused = action_replies.refusal(outcome, language, order_id)
-            if offers_to_cancel(turn, outcome):  # "I want a refund" of an order not shipped
+            if offers_to_cancel(turn, outcome, focus):  # a refund of an order not shipped
                 turn.state.pending_intent = intent_acting(turn, "cancel_order")
                 pending = term("pending", language)
                 refused = say("actions.offer_cancel", language, order=order_id, status=pending)

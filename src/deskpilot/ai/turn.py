@@ -13,6 +13,8 @@ from typing import Any
 from deskpilot.ai.actions.addresses import address_piece, postal_address
 from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.base import PolicyOutcome, Refusal
+from deskpilot.ai.actions.item_names import item_mentions
+from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import (
     canonical_order_id,
     emails,
@@ -182,6 +184,10 @@ def moves_instead(turn: Turn) -> str | None:
     moving = intent_acting(turn, "change_address")
     if waiting in (None, "clarify", moving) or postal_address(turn.text) is None:
         return None
+    # "…, I meant to ship it to 88 Pine St, … but whatever, just cancel", "I moved to …, so I
+    # won't need it anymore": the waiting request said again, or its reason
+    if says_an_action(waiting, turn.text) or fill_slots(turn.text).reason:
+        return None
     return moving
 
 
@@ -261,13 +267,20 @@ def another_request(turn: Turn, planned: str) -> bool:
     return other_request(planned, turn.text) is not None
 
 
-def offers_to_cancel(turn: Turn, refused: PolicyOutcome) -> bool:
+def offers_to_cancel(turn: Turn, refused: PolicyOutcome, order: Order | None) -> bool:
     """Whether a return refused because the order has not shipped (still pending) is offered
     as a cancellation, which a "yes" then starts: "I want a refund for the phone, I don't need
-    it" wants the money back, which a cancellation gives."""
+    it" wants the money back, which a cancellation gives. Not when the message names only some
+    of the order's lines ("return the office chair, keep the water bottle"): a cancellation
+    would take them all."""
     pending = refused.reason == Refusal.NOT_DELIVERED and refused.details.get("status") == "pending"
     enabled = "cancel_order" in turn.settings.actions_enabled
-    return pending and enabled and intent_acting(turn, "cancel_order") is not None
+    if not (pending and enabled and intent_acting(turn, "cancel_order") is not None):
+        return False
+    if order is None:
+        return True
+    named = item_mentions(turn.text, order.items)
+    return not named or ALL_ITEMS in named or len(set(named)) >= len(order.items)
 
 
 def partial(action: str, language: str) -> Outcome:

@@ -109,6 +109,8 @@ def test_contact_details(text: str, email: str | None, zip_: str | None, name: s
     ("别家便宜", "no longer needed"),
     ("在别的地方买便宜了", "no longer needed"),
     ("京东上有更便宜的", "no longer needed"),
+    ("有没有更便宜的款式？", None),
+    ("你们比别家便宜吗", None),
     ("я передумала", "no longer needed"),
     ("нашёл дешевле", "no longer needed"),
     ("cancel it because the delivery is too slow", "the delivery is too slow"),

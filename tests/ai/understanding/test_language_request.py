@@ -45,10 +45,26 @@ def test_a_language_named_in_passing_is_no_request(text: str) -> None:
     assert asked_language(text, ENABLED) is None
 
 
-def test_a_request_with_a_question_beside_it_asks_more() -> None:
-    assert asked_language("in English please: where is my order?", ENABLED) == "en"
-    assert not only_asks_for_language("in English please: where is my order?")
-    assert asked_language("can you answer in Chinese?", ("en", "ru")) is None  # not enabled
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in English please: where is my order?",  # answered in the language it is written in
+        "Инструкция пришла на китайском, пожалуйста, верните деньги за заказ #W4000003",
+        "не пишите по-английски",
+        "Please don't reply in Russian",
+        "Do you have the manual for the yoga mat in Russian please?",
+        "说明书用英文写的吗",
+        "我不说英语",
+    ],
+)
+def test_a_request_beside_something_else_or_refused_switches_nothing(text: str) -> None:
+    """A review saw a refund planned in Chinese for "…пришла на китайском, пожалуйста, верните
+    деньги", and "не пишите по-английски" answered "Of course, I'll write in English"."""
+    assert asked_language(text, ENABLED) is None
+
+
+def test_only_an_enabled_language_is_asked_for() -> None:
+    assert asked_language("can you answer in Chinese?", ("en", "ru")) is None
 
 
 async def test_the_plan_is_restated_in_the_language_asked_for_and_stays_in_it(

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Chinese and Russian words, as customers write them
+# ruff: noqa: RUF001, RUF003 - Chinese and Russian words, as customers write them
 """A cancellation's reason as customers say it, read as one of the two reasons
 ``cancel_order`` accepts (pure functions)."""
 
@@ -30,8 +30,9 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|found\s+(?:a|an)\s+(?:\w+\s+)?(?:cheaper|better)\s+(?:one|deal|price|option)"
             r"|(?:cheaper|better\s+(?:deal|price))\s+(?:elsewhere|somewhere\s+else)"
             r"|不再需要|不需要|不想要|用不上|不用了|不要了|没用了|改主意|不想买了|不买了"
+            # not a question: "你们比别家便宜吗", "有没有更便宜的款式？"
             r"|(?:别家|别的地方|其他地方|别处|别的店|其他店|找到了?)[^，。！？,.!?]{0,6}便宜"
-            r"|有更便宜的"
+            r"(?![^，。！？,.!?]*[吗？?])|(?<!没)有更便宜的(?![^，。！？,.!?]*[吗？?])"
             r"|больше\s+не\s+нуж|уже\s+не\s+нуж|не\s+нуж[еноаы]|не\s+надо|передумал"
             r"|(?:нашл[аи]?|нашёл|нашел)\s+(?:\w+\s+)?дешевле|дешевле\s+в\s+друг",
             re.IGNORECASE,

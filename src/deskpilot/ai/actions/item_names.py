@@ -59,15 +59,29 @@ def _names_number(text: str, number: str) -> bool:
 
 # a space between Chinese words ends a clause as a comma does ("深灰色的地毯太暗了 退掉 米白的留着")
 _HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-# keep clauses ``set_apart`` does not read, from the start of a clause: "the ivory one's fine",
-# "the ivory one is ok though", "керамическую оставьте"
-_KEPT_CLAUSE = re.compile(
-    r"(?:^|[,.;!?，。；！？]|\bbut\b|(?<![а-яё])(?:но|а)(?![а-яё]))"
-    r"(?P<kept>[^,.;!?，。；！？]+?)\s*"
-    r"(?:(?:['’]s|\s(?:is|are)|['’]re)\s+(?:fine|ok(?:ay)?|good|great|perfect)\b"
-    r"|\s(?:оставьте|оставь|пусть\s+оста[её]тся)(?![а-яё]))",
+# keep clauses ``set_apart`` does not read: "the ivory one's fine", "the ivory one is ok
+# though", "керамическую оставьте"; the clause runs back to the nearest punctuation, "but", "но"
+# or its Russian "a" (found apart, so a long message without punctuation is read in linear time)
+_KEPT_END = re.compile(
+    r"(?:['’]s|\s(?:is|are)|['’]re)\s+(?:fine|ok(?:ay)?|good|great|perfect)\b"
+    r"|\s(?:оставьте|оставь|пусть\s+оста[её]тся)(?![а-яё])",
     re.IGNORECASE,
 )
+_CLAUSE_START = re.compile(
+    r"[,.;!?，。；！？]|\bbut\b|(?<![а-яё])(?:но|а)(?![а-яё])", re.IGNORECASE
+)
+
+
+def _kept_clause(text: str) -> tuple[int, int, int] | None:
+    """Where a keep clause's words start and end, and where its keep word ends, or None."""
+    end = _KEPT_END.search(text)
+    if end is None:
+        return None
+    starts = [found.end() for found in _CLAUSE_START.finditer(text, 0, end.start())]
+    start = starts[-1] if starts else 0
+    while start < end.start() and text[start].isspace():
+        start += 1
+    return (start, end.start(), end.end()) if start < end.start() else None
 
 
 def kept_apart(text: str) -> SetApart:
@@ -76,11 +90,11 @@ def kept_apart(text: str) -> SetApart:
     clauses ``set_apart`` does not read: "the ivory one's fine", "керамическую оставьте"."""
     spaced = _HAN_SPACE.sub("，", text)
     apart = set_apart(spaced)
-    kept = _KEPT_CLAUSE.search(spaced)
+    kept = _kept_clause(spaced)
     if apart.left_out or kept is None:
         return apart
-    asked = spaced[: kept.start("kept")] + spaced[kept.end() :]
-    return SetApart(asked, kept["kept"], excepting=False)
+    start, words_end, end = kept
+    return SetApart(spaced[:start] + spaced[end:], spaced[start:words_end], excepting=False)
 
 
 def item_mentions(

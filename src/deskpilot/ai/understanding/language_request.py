@@ -2,8 +2,10 @@
 """Whether a message asks the bot to write in another language: "Sorry, can you answer in
 English?", "по-английски, пожалуйста", "可以用英文回复吗".
 
-Such a message is answered in the language it asks for, whatever it is written in (a Russian
-"можно по-английски?" wants English), and it sets the conversation's language from then on,
+Such a message, when it asks for nothing else, is answered in the language it asks for,
+whatever it is written in (a Russian "можно по-английски?" wants English); a message that asks
+for something more is answered in its own language. It sets the conversation's language from
+then on,
 since each next message keeps the language of the one before when it is too short to tell
 (``annotate.understand``). A language is named by its English, Russian or Chinese name; only
 the workspace's enabled languages count. "Is the manual in English?" or "есть ли инструкция
@@ -74,10 +76,18 @@ _FILLERS = re.compile(
 """The words a request for a language is made of; a message with any other word asks more."""
 
 
+# "please don't reply in Russian", "не пишите по-английски", "我不说英语": no request for it
+_NOT = re.compile(r"\b(?:don'?t|do\s+not|never|not)\W*$|(?<![а-яё])не\s*$|[不别]\s*$", re.I)
+
+
 def asked_language(text: str, enabled: Sequence[str]) -> str | None:
-    """The enabled language the message asks the bot to write in (the last one it names), or
-    None."""
-    found = list(_REQUESTS.finditer(text))
+    """The enabled language a message that asks for nothing else (``only_asks_for_language``)
+    asks the bot to write in, the last one it names; None for a request said with a negation
+    or beside anything else ("the manual came in Chinese, please refund order #…" asks for a
+    refund, not for Chinese)."""
+    if not only_asks_for_language(text):
+        return None
+    found = [m for m in _REQUESTS.finditer(text) if not _NOT.search(text[: m.start()][-12:])]
     if not found:
         return None
     name = next(group for group in found[-1].groups() if group)
