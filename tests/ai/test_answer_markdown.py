@@ -41,7 +41,8 @@ Orders placed on weekends ship the next business day."""
         (
             "Click **Forgot password?** on the [sign-in page](https://x.example/login "
             '"Sign in"), then _check_ your `inbox`.',
-            "Click Forgot password? on the sign-in page, then check your inbox.",
+            "Click Forgot password? on the sign-in page (https://x.example/login), then check "
+            "your inbox.",
         ),
         ("## Refunds\n\nWithin 5 days.", "Refunds\nWithin 5 days."),
         (
@@ -61,6 +62,9 @@ Orders placed on weekends ship the next business day."""
             "方式：标准配送；时间：3-5 个工作日。",
         ),
         ("Home | Shop", "Home | Shop"),  # a pipe inside a sentence is text
+        # a customer needs the address to follow the advice (a review saw it dropped)
+        ("Mail [us](mailto:help@x.example).", "Mail us (help@x.example)."),
+        ("See [https://x.example](https://x.example).", "See https://x.example."),
     ],
 )
 def test_markdown_becomes_plain_text(markdown: str, text: str) -> None:
@@ -104,3 +108,9 @@ async def test_a_previewed_answer_quotes_no_markdown(
     assert "Price: $14.99." in body["reply"]
     for markup in ("|", "---", "**"):
         assert markup not in body["reply"]
+
+
+def test_a_passage_with_no_text_supports_no_answer() -> None:
+    """A review saw "![](x.png)" answered with a source line alone, at full support."""
+    passage = Passage("art_1", 1, "Returns", "![](x.png)", "en", 0.9)
+    assert compose_extractive("return", passage, "en").support == 0.0

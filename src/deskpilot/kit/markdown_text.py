@@ -42,9 +42,18 @@ def _ended(line: str) -> str:
 
 
 def _inline(token: Token) -> str:
-    out = []
+    """The text of an inline token; a link keeps its web or mail address after its words
+    ("Fill in the form (https://…)"), since a customer needs it to follow the advice."""
+    out: list[str] = []
+    href = ""
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type == "link_open":
+            href = str(child.attrs.get("href") or "")
+        elif child.type == "link_close":
+            if href.startswith(("http://", "https://", "mailto:")) and href not in out[-1:]:
+                out.append(f" ({href.removeprefix('mailto:')})")
+            href = ""
+        elif child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type == "softbreak":
             out.append(" ")

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
 """Order lines named by an option, an adjective or a longer name: "cancel the blue one" of two
 phones, "льняные лампы", "the rug pad" beside a rug. A QA round saw both phones cancelled, both
 rugs returned for "return a rug", and the rug returned with its pad."""
@@ -123,3 +124,12 @@ def test_a_chinese_noun_said_with_zi_names_the_one_item_ending_in_it() -> None:
     assert item_mentions("桌子不要了", items) == []
     two_chairs = [*items, {"name": "办公椅", "item_id": "3"}]
     assert item_mentions("椅子不想要了", two_chairs) == []
+
+
+def test_an_adjective_or_a_zi_noun_names_no_line_of_another_thing() -> None:
+    """A review saw "Верните чёрную футболку" return the black cap too, and "快递箱子" (the
+    parcel's box) name a suitcase: a line too many."""
+    clothes = [{"name": "Футболка белая", "item_id": "1"}, {"name": "Кепка чёрная", "item_id": "2"}]
+    assert item_mentions("Верните чёрную футболку", clothes) == ["1"]
+    bags = [{"name": "行李箱", "item_id": "1"}, {"name": "收纳袋", "item_id": "2"}]
+    assert item_mentions("快递箱子压坏了，收纳袋要退", bags) == ["2"]

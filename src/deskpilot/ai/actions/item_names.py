@@ -210,7 +210,12 @@ def _named_with_zi(folded: str, names: list[str]) -> list[str]:
     for name in names:
         if _HAN_ONLY.fullmatch(name) and len(name) > 1 and not name.endswith("子"):
             by_last.setdefault(name[-1], []).append(name)
-    return [same[0] for last, same in by_last.items() if len(same) == 1 and f"{last}子" in folded]
+    return [
+        same[0]
+        for last, same in by_last.items()
+        if len(same) == 1
+        and re.search(rf"(?:^|[^\u4e00-\u9fff]|[的个张把那这条件台只]){last}子", folded)
+    ]  # "快递箱子" (a parcel's box) names no "行李箱"
 
 
 def _said_as(name: str) -> re.Pattern[str] | None:
@@ -247,6 +252,10 @@ def _named_by_adjective(folded: str, names: list[str]) -> list[str]:
     for name in stems:
         others = {s for other, own in stems.items() if other != name for s in own}
         adjectives = {s for w in name.split() if _RUSSIAN_ADJECTIVE.search(w) for s in tokens(w)}
+        nouns = stems[name] - adjectives
+        # "чёрную футболку" beside "Кепка чёрная": another name's noun said, none of this one's
+        if (others - stems[name]) & said and not nouns & said:
+            continue
         if (adjectives - others) & said:
             named.append(name)
     return named

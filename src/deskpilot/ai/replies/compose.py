@@ -132,7 +132,7 @@ def compose_extractive(question: str, passage: Passage, language: str) -> Compos
     return Composed(
         f"{body}\n\n{source}",
         [Citation(passage.article_id, passage.version, passage.title)],
-        support_of(question, passage),
+        support_of(question, passage) if body.strip() else 0.0,  # "![](x.png)" says nothing
     )
 
 
