@@ -445,11 +445,10 @@ class Engine:
         about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
         if about_focus and (not confident or answers == Handling.ANSWER):
             return "order_status", True  # "where is it?" after "#W1…"
-        # "Верните термокружку из заказа #…" read as an address change, "want to return the
-        # cables from the charger order, keep the charger" as a cancellation: the words say
-        # return (with no order number too: a cancellation is no return)
-        # without an order number only a return read as a cancellation: "return home after,
-        # update where my yoga mat ships" is still an address change
+        # "Верните термокружку из заказа #…" read as an address change: the words say return;
+        # without an order number, only a return read as a cancellation ("want to return the
+        # cables …, keep the charger"): "I return home after, update where my yoga mat ships"
+        # is still an address change
         other = named if named != understood.intent else None
         if stated is None and (understood.intent, named) != ("cancellation", "return_refund"):
             other = None
