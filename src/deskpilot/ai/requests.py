@@ -401,8 +401,6 @@ _REMOVE_VERB = re.compile(
     r"|(?<![а-яё])(?:убери(?:те)?|убрать|удали(?:те)?|удалить)(?![а-яё])",
     re.IGNORECASE,
 )
-# a return asked for in so many words ("return the cables, keep the charger"): no cancellation
-_RETURNING = re.compile(r"\breturn(?:ing)?\b|退(?!款|钱)|(?<![а-яё])(?:верн|возвра)", re.IGNORECASE)
 _OBJECT_ENDS = re.compile(
     r"\b(?:from|in|of|on|with|order)\b|[#,;.!?，。；！？]|订单|(?<![а-яё])(?:из|в|с|заказ\w*)(?![а-яё])",
     re.I,
@@ -492,14 +490,19 @@ def asks_for_part(action: str | None, text: str, items: Sequence[Mapping[str, An
     return any(count is not None and count < quantity for count, quantity in counts)
 
 
+_OTHERS = re.compile(r"其他|其余|剩下|\bthe\s+(?:rest|others?)\b|(?<![а-яё])остальн", re.I)
+
+
 def _cancels_part(text: str, items: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether a cancellation leaves some of the order's items out (see ``asks_for_part``); a
-    message asking for a return and no cancellation leaves out nothing of one ("return the
-    cables, keep the charger" read as a cancellation: a return may take some lines)."""
-    if _RETURNING.search(text) and not _DOING_IT["cancellation"].search(text):
-        return False
-    left_out = kept_apart(text).left_out
+    """Whether a cancellation leaves some of the order's items out (see ``asks_for_part``),
+    whatever verb it uses ("茶盘退掉，其他的留着" of a pending order is part of it)."""
+    apart = kept_apart(text)
+    left_out = apart.left_out
     if left_out.strip() and _named_at_all(left_out, items) - {ALL_ITEMS}:
+        return True
+    # "茶盘退掉，其他的留着", "cancel the tray, keep the others": some named, the rest kept
+    asked = _named_at_all(apart.asked, items) - {ALL_ITEMS}
+    if _OTHERS.search(left_out) and 0 < len(asked) < len(items):
         return True
     # "cancel only the pen", "只取消钢笔", "отмените только ручку": some of the lines
     if any(

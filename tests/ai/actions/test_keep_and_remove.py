@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Chinese and Russian text, as customers write it
+# ruff: noqa: RUF001, RUF002 - Chinese and Russian text, as customers write it
 """Keeping some lines and removing others: "数据线退了吧 充电器留着" returns the cables and
 refuses nothing, "the ivory one's fine" keeps the ivory rug, "уберите сборку из заказа" and
 "керамическую оставьте" are cancellations of part of an order, "退一个 留两个" a return of some
@@ -81,9 +81,11 @@ def test_removing_an_item_or_keeping_one_named_by_an_adjective_is_part_of_an_ord
     assert not asks_for_part("cancel_order", "отмените заказ ДМ-3101", SOFA_RU)
 
 
-def test_a_return_that_keeps_a_line_is_no_cancellation_of_part() -> None:
+def test_a_return_that_keeps_a_line_names_that_part() -> None:
+    """Read as a return (``test_return_said_in_words``) it returns the cables; were it ever
+    planned as a cancellation, it would be of part of the order, for people."""
     text = "want to return the usb c cables from the charger order, keep the charger"
-    assert not asks_for_part("cancel_order", text, CHARGER)
+    assert asks_for_part("cancel_order", text, CHARGER)
     assert item_mentions(text, CHARGER) == ["2"]
     assert asks_for_part("cancel_order", "cancel the cables, keep the charger", CHARGER)
 
@@ -128,3 +130,12 @@ def test_a_long_message_without_punctuation_is_read_in_linear_time() -> None:
     assert kept_apart("cancel" + " " * 19_990 + "x").left_out == ""
     assert kept_apart("а " * 10_000).left_out == ""
     assert kept_apart("return the rug but the ivory one is fine").left_out == "the ivory one"
+
+
+def test_a_line_sent_back_and_the_others_kept_is_part_of_a_pending_order() -> None:
+    """A review saw "订单#… 茶盘退掉，其他的留着" of a pending order planned as its whole
+    cancellation: 退 read as a return left nothing out of a cancellation."""
+    tray = [{"name": "茶盘", "item_id": "1"}, {"name": "绿茶", "item_id": "2"}]
+    assert asks_for_part("cancel_order", "茶盘退掉，其他的留着", tray)
+    assert asks_for_part("cancel_order", "cancel the 茶盘, keep the others", tray)
+    assert not asks_for_part("cancel_order", "取消订单，其他的留着", tray)
