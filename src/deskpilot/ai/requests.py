@@ -13,7 +13,6 @@ from deskpilot.ai.actions.answers import asks_something
 from deskpilot.ai.actions.item_names import MEASURE_WORD, item_mentions, kept_apart, name_head
 from deskpilot.ai.actions.return_order import ALL_ITEMS
 from deskpilot.ai.actions.slots import order_ids, without_order_ids
-from deskpilot.knowledge.retrieval.tokenize import tokens
 from deskpilot.orders.service import item_key
 
 _GENERAL_QUESTION = re.compile(
@@ -421,23 +420,7 @@ def _named_at_all(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
         name_words = _NAME_WORD.findall(str(item.get("name") or "").casefold())
         if any(w in words or f"{w}s" in words or f"{w}es" in words for w in name_words):
             named.add(item_key(item))
-    return named | _named_by_own_stem(text, items)
-
-
-def _named_by_own_stem(text: str, items: Sequence[Mapping[str, Any]]) -> set[str]:
-    """The lines with a Russian word in their name, of four letters or more, that no other
-    line's name has, and that the text holds in any form ("сборку" for "Услуга сборки"; "лампу"
-    names neither of two table lamps)."""
-    stems = {item_key(i): set(tokens(str(i.get("name") or ""))) for i in items}
-    said = set(tokens(text)) if re.search(r"[а-яё]", text, re.IGNORECASE) else set()
-    return {
-        key
-        for key, own in stems.items()
-        if any(
-            len(s) > 3 and re.match(r"[а-яё]", s) and s in said
-            for s in own - {s for k, other in stems.items() if k != key for s in other}
-        )
-    }
+    return named
 
 
 def _cancelled_objects(text: str, verbs: re.Pattern[str] = _CANCEL_VERB) -> list[str]:

@@ -189,7 +189,7 @@ def _head_word(name: str) -> str | None:
 def _named_loosely(folded: str, names: list[str]) -> list[str]:
     """The names whose ``_head_word`` the text holds when no other name shares it (and not
     inside another name said: "rug pad" names no "Jute Area Rug"), and the Russian names with
-    an adjective the text holds that no other name has (``_named_by_adjective``)."""
+    a word the text holds that no other name has (``_named_by_own_word``)."""
     by_head: dict[str, list[str]] = {}
     for name in names:
         if (head := _head_word(name)) is not None:
@@ -199,7 +199,7 @@ def _named_loosely(folded: str, names: list[str]) -> list[str]:
         for head, same in by_head.items()
         if len(same) == 1 and mentions(_without_other_names(folded, same[0], names), head)
     ]
-    return [*by_head_word, *_named_by_adjective(folded, names), *_named_with_zi(folded, names)]
+    return [*by_head_word, *_named_by_own_word(folded, names), *_named_with_zi(folded, names)]
 
 
 def _named_with_zi(folded: str, names: list[str]) -> list[str]:
@@ -240,10 +240,11 @@ def _without_other_names(folded: str, name: str, names: list[str]) -> str:
     return folded
 
 
-def _named_by_adjective(folded: str, names: list[str]) -> list[str]:
-    """Russian names with an adjective that no other name of the order has, which the text
-    holds in any form ("льняные лампы", "керамическую" beside "Настольная лампа льняная" and
-    "Настольная лампа керамическая"; "настольную" names neither)."""
+def _named_by_own_word(folded: str, names: list[str]) -> list[str]:
+    """Russian names with a word no other name of the order has (an adjective, or a word of
+    four letters or more), which the text holds in any form ("льняные лампы", "керамическую"
+    beside "Настольная лампа льняная" and "Настольная лампа керамическая"; "сборку" for "Услуга
+    сборки"; "настольную" or "лампу" names neither)."""
     if not _CYRILLIC.search(folded):
         return []
     said = set(tokens(folded))
@@ -256,7 +257,8 @@ def _named_by_adjective(folded: str, names: list[str]) -> list[str]:
         # "чёрную футболку" beside "Кепка чёрная": another name's noun said, none of this one's
         if (others - stems[name]) & said and not nouns & said:
             continue
-        if (adjectives - others) & said:
+        own = adjectives | {s for s in stems[name] if len(s) > 3}
+        if (own - others) & said:
             named.append(name)
     return named
 
