@@ -669,9 +669,12 @@ class Engine:
         shown = still_allowed(turn, "order_status")  # a workspace may have switched it off
         asked = [o for o in others if shown and asks_status_of(o, turn.text)]
         outcome = one_at_a_time(turn, outcome, [o for o in others if o not in asked])
-        customer_id = (await self.who.customer(turn)).customer_id
         planned = planned_order(outcome)
-        if shown and planned and not others and customer_id and asks_when_or_where(turn.text):
+        beside = shown and planned and not others and asks_when_or_where(turn.text)
+        if not asked and not beside:
+            return outcome  # the customer is looked up only when another order is asked about
+        customer_id = (await self.who.customer(turn)).customer_id
+        if beside and customer_id:
             # "Where's my daypack, and can I also cancel the jacket order?": the daypack's order
             _, holding = await self.order_focus.holding(turn.text, customer_id)
             asked = [o.external_id for o in holding if canonical_order_id(o.external_id) != planned]
