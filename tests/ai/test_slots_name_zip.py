@@ -100,6 +100,43 @@ def test_a_name_in_lower_case_is_read_after_my_name_is(text: str, name: str) -> 
     assert fill_slots(text).name == name
 
 
+@pytest.mark.parametrize(("text", "name", "zip_"), [
+    ("noah brown 80279", "noah brown", "80279"),
+    ("noah brown, zip 80279", "noah brown", "80279"),
+    ("i'm noah brown, my zip is 80279", "noah brown", "80279"),
+    ("иван петров 101000", "иван петров", "101000"),
+    ("101000 иван петров", "иван петров", "101000"),
+])  # fmt: skip
+def test_while_the_bot_asks_who_they_are_a_name_may_be_in_lower_case(
+    text: str, name: str, zip_: str
+) -> None:
+    assert name_and_zip(text) is None
+    assert name_and_zip(text, any_case=True) == (name, zip_)
+    slots = fill_slots(text, ["where is my order"], names_in_any_case=True)
+    assert (slots.name, slots.zip) == (name, zip_)
+
+
+def test_a_lower_case_name_is_read_from_this_message_and_the_one_before_only() -> None:
+    in_pieces = fill_slots("80279", ["where is my order", "noah brown"], names_in_any_case=True)
+    assert (in_pieces.name, in_pieces.zip) == ("noah brown", "80279")
+    older = fill_slots("80279", ["wrong size", "hello", "thanks"], names_in_any_case=True)
+    assert older.name is None
+    assert fill_slots("80279", ["where is my order", "noah brown"]).name is None
+
+
+@pytest.mark.parametrize("text", [
+    "dont remember",
+    "one moment",
+    "where is it, 80279",
+    "my order 80279",
+    "сейчас посмотрю",
+    "не помню 101000",
+    "thanks so much, 80279",
+])  # fmt: skip
+def test_everyday_words_are_no_name_in_lower_case_either(text: str) -> None:
+    assert fill_slots(text, ["where is my order"], names_in_any_case=True).name is None
+
+
 @pytest.mark.parametrize("answer", [
     "Missing parcel, 80279",
     "Missing Parcel, 80279",  # capitalised, so read loosely: "my name is" said before still wins
@@ -171,6 +208,27 @@ async def test_the_answer_to_name_and_zip_verifies_the_customer(
     assert "delivered" in reply
 
 
+@pytest.mark.parametrize("turns", [
+    ["Where is my order #W0000003?", "noah brown 80279"],
+    ["Where is my order #W0000003?", "noah brown", "80279"],
+])  # fmt: skip
+async def test_a_name_typed_in_lower_case_answers_the_question(
+    resources: Resources, shop: Shop, channel: Channel, turns: list[str]
+) -> None:
+    reply = await converse(resources, channel, f"nz-lower-{len(turns)}", turns)
+    assert "#W0000003" in reply
+    assert "delivered" in reply
+
+
+async def test_a_name_in_lower_case_said_unasked_proves_nothing(
+    resources: Resources, shop: Shop, channel: Channel
+) -> None:
+    reply = await converse(
+        resources, channel, "nz-unasked", ["noah brown 80279 where is #W0000003"]
+    )
+    assert "delivered" not in reply
+
+
 @pytest.mark.parametrize("answer", [
     "parcel missing, 80279",
     "Missing parcel, 80279",
@@ -215,6 +273,14 @@ def test_stated_details_gather_every_name_zip_and_street_line_of_the_turns() -> 
     assert stated.zips == ("80279", "62704")
     assert stated.addresses == ("12 Main St",)
     assert not stated_details(["Where is my order #W0000001?"])
+
+
+def test_stated_details_hide_a_lower_case_name_while_the_bot_asks_who_they_are() -> None:
+    turns = ["noah brown 80279", "where is my order", "wrong size"]  # newest first
+    assert stated_details(turns, asked_who=True).names == ("noah brown",)
+    assert stated_details(turns, asked_who=True).zips == ("80279",)
+    assert stated_details(["80279", "noah brown"], asked_who=True).names == ("noah brown",)
+    assert stated_details(turns).names == ()
 
 
 @pytest.mark.parametrize(

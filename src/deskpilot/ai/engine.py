@@ -172,6 +172,7 @@ class Engine:
     async def _decide(self, turn: Turn, retriever: Retriever) -> Outcome:
         language = turn.understanding.language
         turn.waited_on = turn.state.pending_intent
+        await self.who.note_asked_who(turn)
         await self.order_focus.mark_order_numbers(turn)
         await self.order_focus.note_named(turn)
         proved = await self.who.remember_proof(turn)

@@ -191,12 +191,13 @@ async def _known_values(
     settings: AISettings,
     *customer_ids: str | None,
     turns: Sequence[str],
+    asked_who: bool = False,
 ) -> KnownValues:
     """The verified customer's own name, postcode and address, and those the customer stated
     in ``turns`` (a visitor verifying by name and zip has no profile yet), which no pattern
     finds: hidden from the LLM and from the run's stored input. With the built-in engine
     nothing leaves the process, so only the stated ones are read (no profile lookup)."""
-    stated = stated_details(turns)
+    stated = stated_details(turns, asked_who=asked_who)
     if settings.provider == BUILTIN:
         return KnownValues(names=stated.names, addresses=stated.addresses, zips=stated.zips)
     ids = {customer_id for customer_id in customer_ids if customer_id}
@@ -301,8 +302,19 @@ async def handle_message(
     history = await conversations.customer_texts(
         session, workspace_id, conversation.id, message, HISTORY_TURNS
     )
+    # the bot waits for a visitor to say who they are: a name may come in lower case
+    asked_who = (
+        found_state is not None
+        and found_state.pending_intent not in (None, "clarify")
+        and not any(verified)
+    )
     known = await _known_values(
-        session, workspace_id, settings, *verified, turns=[message.text, *history]
+        session,
+        workspace_id,
+        settings,
+        *verified,
+        turns=[message.text, *reversed(history)],
+        asked_who=asked_who,
     )
     hooks = await workspace_hooks(
         session, settings, workspace_id, resources.secret_box, resources.http, known

@@ -52,6 +52,7 @@ class Turn:
     vip: bool
     history: list[str] = field(default_factory=list)  # earlier customer messages, oldest first
     waited_on: str | None = None  # the intent whose detail the bot asked for before this message
+    asked_who: bool = False  # ... and that detail is who the visitor is (``WhoIsAsking``)
 
 
 @dataclass(slots=True)
@@ -74,9 +75,10 @@ def verification_locked(turn: Turn) -> bool:
     return turn.state.verification_failures >= turn.settings.max_bot_failures
 
 
-def claims(text: str, history: list[str]) -> Claims:
-    """What the message (and ``history``) says about who the customer is."""
-    slots = fill_slots(text, history)
+def claims(text: str, history: list[str], *, asked_who: bool = False) -> Claims:
+    """What the message (and ``history``) says about who the customer is; ``asked_who``: the
+    bot waits to learn it, so a name in this message may be typed in lower case."""
+    slots = fill_slots(text, history, names_in_any_case=asked_who)
     return Claims(email=slots.email, order_id=slots.order_id, name=slots.name, zip=slots.zip)
 
 
@@ -160,6 +162,7 @@ def continues_flow(turn: Turn, order: Order | None) -> bool:
         return True  # a piece of the address: "10 Broadway, New York, NY", "邮编200030"
     found = fill_slots(
         turn.text,
+        names_in_any_case=turn.asked_who,
         items=order.items if order else (),
         refund_choices=orders.original_payment_methods(order) if order else (),
     )

@@ -32,8 +32,7 @@ class WhoIsAsking:
     async def customer(self, turn: Turn) -> Identified:
         """Whom the bot acts for (``verification.identify``); a customer verified by details
         is remembered for the rest of the conversation, the channel's is read every turn."""
-        said_so_far = claims(turn.text, turn.history)
-        said_now = claims(turn.text, [])
+        said_so_far, said_now = self._said(turn, turn.history), self._said(turn, [])
         if verification_locked(turn):  # no more guesses: only the order in question counts
             said_so_far, said_now = Claims(order_id=said_so_far.order_id), Claims()
         found = await identify(
@@ -53,10 +52,10 @@ class WhoIsAsking:
         """What would complete the proof when the message gives only part of one (an email,
         a name, a zip, an order number) and nothing else, from someone not yet verified;
         "nothing" from someone verified already (and not in the middle of a request)."""
-        said = claims(turn.text, [])
+        said = self._said(turn, [])
         if said == Claims() or not only_details(turn.text, said.values()):
             return None
-        so_far = claims(turn.text, turn.history)
+        so_far = self._said(turn, turn.history)
         if (await self.customer(turn)).customer_id:
             return "nothing" if not turn.state.pending_intent else None
         if offers_details(so_far):
@@ -73,14 +72,24 @@ class WhoIsAsking:
         this message when it proved who they are, else None."""
         if turn.state.verified_customer_id:
             return None
-        said = claims(turn.text, [])
-        if said == Claims() or not offers_details(claims(turn.text, turn.history)):
+        said = self._said(turn, [])
+        if said == Claims() or not offers_details(self._said(turn, turn.history)):
             return None
         return said if (await self.customer(turn)).by_details else None
+
+    @staticmethod
+    def _said(turn: Turn, history: list[str]) -> Claims:
+        return claims(turn.text, history, asked_who=turn.asked_who)
 
     async def unknown(self, turn: Turn) -> bool:
         """Whether nobody is verified in this conversation yet."""
         return (await self.customer(turn)).customer_id is None
+
+    async def note_asked_who(self, turn: Turn) -> None:
+        """Whether the bot waits for the visitor to say who they are (a flow waits, and nobody
+        is verified yet): then a name typed in lower case counts ("priya nair 02139")."""
+        waits = turn.waited_on not in (None, "clarify")
+        turn.asked_who = waits and await self.unknown(turn)
 
     async def names_someone_else(self, text: str, customer_id: str) -> bool:
         """The message names an email address that is not the verified customer's."""

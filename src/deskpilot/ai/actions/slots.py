@@ -269,12 +269,14 @@ _NOT_NAME = frozenset({
     "sorry", "sure", "ok", "okay", "fine", "good", "great", "glad", "happy", "sad", "angry",
     "upset", "mad", "furious", "annoyed",
     "frustrated", "disappointed", "tired", "afraid", "done", "new", "back",
+    "dont", "don't", "remember", "know", "forgot", "idea", "moment", "sec", "second", "minute",
     "и", "а", "но", "не", "ни", "да", "нет", "уже", "ещё", "еще", "очень", "тут", "здесь", "вот",
     "по", "в", "во", "на", "с", "со", "из", "за", "для", "о", "об", "от", "до", "к", "у",
     "мой", "моя", "моё", "мое", "мои", "ваш", "ваша", "это", "этот", "я", "мы", "вы", "он", "она",
     "заказ", "заказа", "заказу", "индекс", "почта", "номер",
     "адрес", "хочу", "жду", "пишу", "спасибо", "привет", "здравствуйте", "пожалуйста", "клиент",
-    "опять", "снова", "зол", "зла",
+    "опять", "снова", "зол", "зла", "сейчас", "минуту", "секунду", "помню", "знаю", "забыл",
+    "забыла", "посмотрю",
     "недоволен", "недовольна",
 })  # fmt: skip
 _EVERYDAY = "|".join(sorted(_NOT_NAME, key=len, reverse=True))
@@ -285,16 +287,23 @@ _CAPITAL = "".join(
     for c in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x400, 0x500))
     if chr(c).isupper()
 )
-_LOOSE_WORD = (
+_ANY_WORD = (
     rf"(?!(?:{_EVERYDAY})(?!{_LETTER}|['’.]))"  # not an everyday word ("A." is an initial)
-    rf"(?=(?-i:[{_CAPITAL}]))"  # a capital first: not "noah brown", nor "Tracking info"
     rf"{_LETTER}(?:{_LETTER}|['’-](?={_LETTER}))*\.?"
 )
+# a capital first: not "noah brown", nor "Tracking info"
+_LOOSE_WORD = rf"(?=(?-i:[{_CAPITAL}])){_ANY_WORD}"
 _HAN_NOT_NAME = "的了来要想在不是我你他她它们这那吗呢吧啊订单退换货邮编地址号码请谢用户客"
 _HAN = rf"(?:(?![{_HAN_NOT_NAME}])[\u4e00-\u9fff·]){{2,4}}?"
 # "Piet de Vries", "Ludwig van Beethoven": a lower-case particle inside a name
 _PARTICLE = r"(?-i:(?:de|van|der|den|von|da|di|du|del|la|le|bin|al)\s+)"
-_LOOSE_NAME = rf"(?P<name>{_HAN}|{_LOOSE_WORD}(?:\s+{_PARTICLE}{{0,2}}{_LOOSE_WORD}){{1,3}}?)"
+
+
+def _words_of_a_name(word: str) -> str:
+    return rf"{word}(?:\s+{_PARTICLE}{{0,2}}{word}){{1,3}}?"
+
+
+_LOOSE_NAME = rf"(?P<name>{_HAN}|{_words_of_a_name(_LOOSE_WORD)})"
 _ZIP_WORD = (
     r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|почтовый\s+индекс|индекс|邮政编码|邮编)"
 )
@@ -311,19 +320,30 @@ _LOOSE_INTRO = (
 )
 _GREETING = r"(?:(?:hi|hello|hey|привет|здравствуйте|добрый\s+день|你好|您好)[\s,!.，！。]*)?"
 _END = r"[\s.!。！]*$"
-_NAME_ZIP_FORMS = tuple(
-    re.compile(form, re.IGNORECASE)
-    for form in (
-        _LOOSE_INTRO + _LOOSE_NAME + _THEN_ZIP,  # "I'm Noah Brown and my zip code is 80279"
-        rf"^\s*{_GREETING}{_LOOSE_NAME}{_THEN_ZIP}{_END}",  # "Noah Brown, 80279"
-        rf"^\s*{_GREETING}(?:{_ZIP_WORD}\s*(?:[:：]\s*)?)?{_PAIRED_ZIP}\s*(?:[,;，；]\s*)?{_LOOSE_NAME}{_END}",
+
+
+def _name_zip_forms(name: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(form, re.IGNORECASE)
+        for form in (
+            _LOOSE_INTRO + name + _THEN_ZIP,  # "I'm Noah Brown and my zip code is 80279"
+            rf"^\s*{_GREETING}{name}{_THEN_ZIP}{_END}",  # "Noah Brown, 80279"
+            rf"^\s*{_GREETING}(?:{_ZIP_WORD}\s*(?:[:：]\s*)?)?{_PAIRED_ZIP}\s*(?:[,;，；]\s*)?{name}{_END}",
+        )
     )
-)
 
 
-def name_and_zip(text: str) -> tuple[str, str] | None:
-    """(name, zip) when the message gives a full name right next to a zip code."""
-    for form in _NAME_ZIP_FORMS:
+_NAME_ZIP_FORMS = _name_zip_forms(_LOOSE_NAME)
+# while the bot waits to learn who they are, the answer may be typed in lower case ("priya nair
+# 02139"): only then, and only in that message, is a name read without capitals
+_ANY_CASE_NAME = rf"(?P<name>{_HAN}|{_words_of_a_name(_ANY_WORD)})"
+_ANY_CASE_NAME_ZIP_FORMS = _name_zip_forms(_ANY_CASE_NAME)
+
+
+def name_and_zip(text: str, *, any_case: bool = False) -> tuple[str, str] | None:
+    """(name, zip) when the message gives a full name right next to a zip code; with
+    ``any_case``, a name typed in lower case counts too."""
+    for form in _ANY_CASE_NAME_ZIP_FORMS if any_case else _NAME_ZIP_FORMS:
         found = form.search(text)
         if found:
             name = " ".join(w.rstrip(".") for w in found.group("name").split())
@@ -331,23 +351,31 @@ def name_and_zip(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _loose_name(text: str) -> str | None:
-    paired = name_and_zip(text)
+def _loose_name(text: str, *, any_case: bool = False) -> str | None:
+    paired = name_and_zip(text, any_case=any_case)
     return paired[0] if paired else None
+
+
+def _bare_name_form(word: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^\s*{_GREETING}(?:{_LOOSE_INTRO})?(?P<name>{_words_of_a_name(word)}){_END}",
+        re.IGNORECASE,
+    )
 
 
 # a message that is a full name and nothing else ("Noah Brown", "Hi, Иван Петров"): the answer
 # to "your full name and zip code" given in two messages (two Chinese characters alone are as
 # often "物流" or "发货" as a name: those need "我叫")
-_BARE_NAME = re.compile(
-    rf"^\s*{_GREETING}(?:{_LOOSE_INTRO})?"
-    rf"(?P<name>{_LOOSE_WORD}(?:\s+{_PARTICLE}{{0,2}}{_LOOSE_WORD}){{1,3}}?){_END}",
-    re.IGNORECASE,
-)
+_BARE_NAME = _bare_name_form(_LOOSE_WORD)
+_ANY_CASE_BARE_NAME = _bare_name_form(_ANY_WORD)
 
 
-def _bare_name(text: str) -> str | None:
-    found = _BARE_NAME.search(text)
+def _said_in_any_case(text: str) -> str | None:
+    return _loose_name(text, any_case=True) or _bare_name(text, any_case=True)
+
+
+def _bare_name(text: str, *, any_case: bool = False) -> str | None:
+    found = (_ANY_CASE_BARE_NAME if any_case else _BARE_NAME).search(text)
     return " ".join(w.rstrip(".") for w in found.group("name").split()) if found else None
 
 
@@ -358,8 +386,8 @@ def _proves_who(*turns: str) -> bool:
     return any(person_name(t) or emails(t) for t in turns) or name_and_zip(together) is not None
 
 
-def _zip(text: str) -> str | None:
-    paired = name_and_zip(text)
+def _zip(text: str, *, any_case: bool = False) -> str | None:
+    paired = name_and_zip(text, any_case=any_case)
     return zip_code(text) or (paired[1] if paired else None)
 
 
@@ -425,19 +453,24 @@ def _looks_like_a_name(name: str) -> bool:
     return bool(_HAN_NAME.fullmatch(name) or _CAPITALISED_NAME.fullmatch(name))
 
 
-def stated_details(turns: Sequence[str]) -> KnownValues:
-    """Every name, zip and street line the customer gave in ``turns`` ("my name is ...", a name
-    next to a zip, a labelled zip, a postal address), for the LLM's redactor: a visitor's details
-    are hidden from the message that gives them, before any profile is known. A bare number is
-    not taken for a zip here (it may be a quantity or a product number)."""
+def stated_details(turns: Sequence[str], *, asked_who: bool = False) -> KnownValues:
+    """Every name, zip and street line the customer gave in ``turns`` (newest first: "my name
+    is ...", a name next to a zip, a labelled zip, a postal address), for the LLM's redactor: a
+    visitor's details are hidden from the message that gives them, before any profile is known.
+    With ``asked_who``, the names ``fill_slots`` reads in lower case in the newest two turns
+    too. A bare number is not taken for a zip here (it may be a quantity or a product number)."""
     names: list[str] = []
     zips: list[str] = []
     addresses: list[str] = []
-    for turn in turns:
+    for index, turn in enumerate(turns):
         introduced = person_name(turn)
         if introduced and _looks_like_a_name(introduced):
             names.append(introduced)
-        paired = name_and_zip(turn)
+        any_case = asked_who and index < 2
+        bare = _bare_name(turn, any_case=True) if any_case else None
+        if bare:
+            names.append(bare)
+        paired = name_and_zip(turn, any_case=any_case)
         if paired:
             names.append(paired[0])
             zips.append(paired[1])
@@ -524,6 +557,7 @@ def fill_slots(
     aliases: Mapping[str, Sequence[str]] | None = None,
     refund_choices: Sequence[str] = (),
     address_in_pieces: bool = False,
+    names_in_any_case: bool = False,
 ) -> FilledSlots:
     """Slots from the current message, then from earlier customer turns (oldest first in
     ``history``), newest first; the name said with "my name is" in any turn, else one read
@@ -532,12 +566,13 @@ def fill_slots(
     named together), else the last one named earlier. ``items`` are the lines of that order,
     for item mentions. With ``address_in_pieces`` (the bot asked for an address and got part
     of it), an address no single turn holds is read from the previous turn and this one
-    together.
+    together. With ``names_in_any_case`` (the bot waits to learn who they are), a name in this
+    message or the one before counts when typed in lower case too ("priya nair", then "02139").
     """
     turns = [text, *reversed(history)]
 
-    def first(extract: Any) -> Any:
-        for turn in turns:
+    def first(extract: Any, said: Sequence[str] = turns) -> Any:
+        for turn in said:
             value = extract(turn)
             if value:
                 return value
@@ -557,10 +592,13 @@ def fill_slots(
     return FilledSlots(
         order_id=order_id,
         email=first(lambda t: next(iter(emails(t)), None)),
-        zip=first(_zip),
+        zip=first(_zip) or (_zip(text, any_case=True) if names_in_any_case else None),
         # "my name is ..." anywhere in the conversation wins over a name read loosely next to a
         # zip: "Missing Parcel, 80279" after "My name is Noah Brown" keeps Noah Brown
-        name=first(person_name) or first(_loose_name) or first(_bare_name),
+        name=first(person_name)
+        or first(_loose_name)
+        or first(_bare_name)
+        or (first(_said_in_any_case, turns[:2]) if names_in_any_case else None),
         # an earlier turn's "because ..." was about something else ("I'm writing because I
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),
