@@ -70,6 +70,7 @@ from deskpilot.ai.requests import (
     asks_its_status,
     asks_status_of,
     asks_when_or_where,
+    asks_why_it_is_asked,
     cancels_some_items,
     follow_up_question,
     lists_their_orders,
@@ -300,8 +301,10 @@ class Engine:
         else:
             intent, confident = self._intent(turn, continues)
         waits = flow not in (None, "clarify") and asks_something(turn.text)
-        if intent is None or not confident or (intent == "greeting" and waits):
-            # a question read as small talk at "why cancel?" ("why a reason?"): the question again
+        about_it = waits and (intent == "greeting" or asks_why_it_is_asked(turn.text))
+        if intent is None or not confident or about_it:
+            # a question read as small talk at "why cancel?", or one about the bot's question
+            # ("why do you need a reason?"), not a complaint: the question again
             return await self._unclear(turn, retriever)
         asked_what = turn.state.pending_intent == "clarify"  # the bot asked what they need
         in_flow = turn.state.pending_intent not in (None, "clarify")  # it waits on this flow

@@ -256,6 +256,22 @@ _DOING_IT = {
 }
 
 
+# "why do you need a reason?", "а зачем вам причина?", "为什么要说原因": a question about the
+# detail the bot asked for, not a complaint nor a new request
+_WHY_ASKED = re.compile(
+    r"\b(?:why|how\s+come)\b.{0,30}?\b(?:reason|need|want|ask|know|matter)"
+    r"|(?<![а-яё])(?:зачем|почему|для\s+чего)(?![а-яё]).{0,30}?"
+    r"(?<![а-яё])(?:причин|нужн|над[оа]|зна[тю]|спрашива)"
+    r"|(?:为什么|为啥|干嘛|干吗|凭什么).{0,10}?(?:原因|理由|知道|问)",
+    re.IGNORECASE,
+)
+
+
+def asks_why_it_is_asked(text: str) -> bool:
+    """ "why do you need a reason?": the customer asks why the bot wants what it asked for."""
+    return _WHY_ASKED.search(text) is not None
+
+
 # "why don't you cancel it?", "can't you change it?": a request, however negative its words
 _WHY_NOT = re.compile(
     r"\b(?:why|how\s+come|can['’]?t|couldn['’]?t|won['’]?t)\s+(?:don['’]?t\s+|do\s+not\s+)?you\b",
