@@ -133,3 +133,68 @@ def test_an_adjective_or_a_zi_noun_names_no_line_of_another_thing() -> None:
     assert item_mentions("Верните чёрную футболку", clothes) == ["1"]
     bags = [{"name": "行李箱", "item_id": "1"}, {"name": "收纳袋", "item_id": "2"}]
     assert item_mentions("快递箱子压坏了，收纳袋要退", bags) == ["2"]
+
+
+SHIRTS: Items = [
+    {"name": "Linen Shirt", "item_id": "1", "options": {"color": "White", "size": "M"}},
+    {"name": "Linen Shirt", "item_id": "2", "options": {"color": "White", "size": "L"}},
+    {"name": "Linen Shirt", "item_id": "3", "options": {"color": "Sage", "size": "M"}},
+]
+LIPSTICKS_RU: Items = [
+    {"name": "Помада", "item_id": "1", "options": {"цвет": "красный"}},
+    {"name": "Помада", "item_id": "2", "options": {"цвет": "нюд"}},
+]
+LIPSTICKS_ZH: Items = [
+    {"name": "丝绒口红", "item_id": "1", "options": {"色号": "正红"}},
+    {"name": "丝绒口红", "item_id": "2", "options": {"色号": "豆沙"}},
+]
+
+
+def test_the_lines_with_the_most_options_named_are_meant() -> None:
+    """A tester's "the white M one" of White M, White L and Sage M planned all three shirts:
+    each line that shared one option counted."""
+    assert item_mentions("actually no, the white M one instead", SHIRTS) == ["1"]
+    assert item_mentions("the white ones", SHIRTS) == ["1", "2"]
+    assert item_mentions("yes, but only the L", SHIRTS) == ["2"]
+    assert item_mentions("the M shirts", SHIRTS) == ["1", "3"]
+
+
+def test_the_one_not_meant_before_the_one_meant_is_left_out() -> None:
+    assert item_mentions("ой нет, не красную, а нюд", LIPSTICKS_RU) == ["2"]
+    assert item_mentions("不是正红，是豆沙色那支", LIPSTICKS_ZH) == ["2"]
+    assert item_mentions("不是正红，要豆沙的", LIPSTICKS_ZH) == ["2"]
+
+
+def test_a_correction_names_the_items_even_loosely_over_those_named_before() -> None:
+    said = fill_slots("ой нет, не красную, а нюд", ["верните красную помаду"], items=LIPSTICKS_RU)
+    assert said.item_ids == ["2"]
+    # without a correction, an item named in full before still wins over a loose mention
+    kept = fill_slots("the refund to my card", ["return the Linen Shirt, white M"], items=SHIRTS)
+    assert kept.item_ids == ["1"]
+
+
+async def test_a_shirt_corrected_at_the_confirmation_is_the_only_one_returned(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    await set_items(database, tenant.workspace_id, "#W0000003", SHIRTS)
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("return the sage shirt from #W0000003, refund to the original method")
+
+    plan = await noah.say("actually no, the white M one instead")
+
+    assert "Linen Shirt (White, M)" in plan[-1]["text"], plan[-1]["text"]
+    assert "Sage" not in plan[-1]["text"]
+    assert "White, L" not in plan[-1]["text"]
+
+
+async def test_a_lipstick_corrected_in_russian_is_planned_instead(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    await set_items(database, tenant.workspace_id, "#W0000003", LIPSTICKS_RU)
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("верните красную помаду из заказа #W0000003, деньги на ту же карту")
+
+    plan = await noah.say("ой нет, не красную, а нюд")
+
+    assert "Помада (нюд)" in plan[-1]["text"], plan[-1]["text"]
+    assert "красный" not in plan[-1]["text"]

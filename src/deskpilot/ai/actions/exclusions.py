@@ -7,7 +7,7 @@ out, and whether the leaving out is an "except" (the rest of the order is meant 
 else is named) or a "keep".
 """
 
-# ruff: noqa: RUF001 - Chinese punctuation in the patterns is meant
+# ruff: noqa: RUF001, RUF003 - Chinese punctuation and Russian words in the patterns are meant
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ _KEEP = re.compile(  # "I can't keep the boots" keeps nothing
     r"\b(?:keep(?:ing)?|not\s+the|not\s+my|without\s+the|leave\s+out)\b"
     r"|(?<![а-яё])(?:оставлю(?:\s+себе)?|оставляю|оставить(?:\s+себе)?|не\s+возвращаю"
     r"|не\s+буду\s+возвращать|не\s+надо\s+возвращать|без)(?![а-яё])"
-    r"|保留|留着|留下|不退|不用退|不要退",
+    r"|保留|留着|留下|不退|不用退|不要退"
+    # "не красную, а нюд", "不是正红，是豆沙色那支": the one not meant, then the one meant
+    r"|(?<![а-яё])не(?=\s[^,.;!?]{1,40}?,?\s+а\s)|不是(?=[^，,。；]{1,20}[，,]\s*(?:是|要))",
     re.IGNORECASE,
 )
 

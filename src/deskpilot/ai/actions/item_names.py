@@ -147,14 +147,24 @@ def item_mentions(
     ]
     for name in dict.fromkeys([*named, *loose]):
         lines = by_name[name]
-        with_options = [n for n in lines if _options_mentioned(folded, items[n])]
+        with_options = _best_by_options(folded, items, lines)
         if not with_options and len(lines) > 1 and _one_of_them(folded, name):
             continue  # "a fountain pen" of two: which one is asked
         chosen.extend(with_options or lines)
     if not chosen and loosely:  # "the black one", "豆沙色那支": of lines that share a name
         shared = [lines for lines in by_name.values() if len(lines) > 1]
-        chosen = [n for lines in shared for n in lines if _options_mentioned(folded, items[n])]
+        chosen = [n for lines in shared for n in _best_by_options(folded, items, lines)]
     return [keys[n] for n in sorted(set(chosen))]
+
+
+def _best_by_options(
+    folded: str, items: Sequence[Mapping[str, Any]], lines: list[int]
+) -> list[int]:
+    """The lines among ``lines`` (which share a name) that the text names the most options of:
+    "the white M one" is White M, not White L nor Sage M; "the white ones" are both white."""
+    counts = {n: _options_mentioned(folded, items[n]) for n in lines}
+    most = max(counts.values(), default=0)
+    return [n for n in lines if most and counts[n] == most]
 
 
 # last words that say little of what the thing is ("in that case", "to my original card")
@@ -306,11 +316,11 @@ def _option_words(values: list[str]) -> list[str]:
     return [w for w in words if len(w) > 1] + [s for s in shades if s != "色色"]
 
 
-def _options_mentioned(folded: str, item: Mapping[str, Any]) -> bool:
-    """Whether the text names one of the item's option values, or a word of one
+def _options_mentioned(folded: str, item: Mapping[str, Any]) -> int:
+    """How many of the item's option values the text names, in whole or by a word of one
     (``_option_words``)."""
     options = item.get("options")
     if not isinstance(options, Mapping):
-        return False
+        return 0
     values = [v for v in options.values() if isinstance(v, str) and v]
-    return any(mentions(folded, v) for v in [*values, *_option_words(values)])
+    return sum(any(mentions(folded, w) for w in [v, *_option_words([v])]) for v in values)

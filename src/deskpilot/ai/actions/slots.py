@@ -495,7 +495,8 @@ CORRECTION = re.compile(
     r"|sorry|meant|my\s+bad)\b"  # "sorry zip is 97209"
     r"|(?<![а-яё])(?:должен|должна|должно|ошиб\w*|(?:не)?правильн\w*|только|лишь|вместо"
     r"|не\s+т[оа]т?|извините|простите)(?![а-яё])"
-    r"|应该|写错|改为|改成|只|仅|不对|错了|抱歉|不好意思|搞错",
+    r"|应该|写错|改为|改成|只|仅|不对|错了|抱歉|不好意思|搞错"
+    r"|(?<![а-яё])не\s[^,.;!?]{1,40}?,?\s+а\s|不是[^，,。；]{1,20}[，,]\s*(?:是|要)",  # not X but Y
     re.IGNORECASE,
 )
 
@@ -602,10 +603,12 @@ def fill_slots(
         # an earlier turn's "because ..." was about something else ("I'm writing because I
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),
-        # an item named loosely ("the speaker") never wins over one named in full before; in
-        # one message, both count ("the keyboard and the Mouse Pad")
+        # an item named loosely ("the speaker") never wins over one named in full before,
+        # unless it corrects it ("no, not the red one, the nude"); in one message, both count
+        # ("the keyboard and the Mouse Pad")
         item_ids=(
-            first(
+            (item_mentions(text, items, aliases) if CORRECTION.search(text) else [])
+            or first(
                 lambda t: (
                     item_mentions(t, items, aliases)
                     if item_mentions(t, items, aliases, loosely=False)
