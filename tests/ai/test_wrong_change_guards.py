@@ -215,6 +215,19 @@ def test_part_of_an_order_or_of_an_items_units_is_no_whole_action() -> None:
     assert not asks_for_some_units("I'd like to return one of the items in #W6000001")
 
 
+def test_one_pair_of_two_is_some_of_an_items_units() -> None:
+    """A tester's "верните одни чиносы из двух, вторые оставлю" planned both pairs (x2), and
+    a yes returned them; "one pair of the chinos …, keeping the other pair" too."""
+    from deskpilot.ai.requests import asks_for_some_units
+
+    assert asks_for_some_units("верните одни чиносы из двух, вторые оставлю")
+    assert asks_for_some_units("одну пару из трёх верну")
+    assert asks_for_some_units("return one pair of the chinos, keeping the other pair")
+    assert not asks_for_some_units("два заказа из трёх отмените")
+    assert not asks_for_some_units("верните одни джинсы")
+    assert not asks_for_some_units("return the chinos, a pair of socks too")
+
+
 def test_a_cancellation_of_only_some_items_or_keeping_one_named_loosely_is_part() -> None:
     from deskpilot.ai.requests import asks_for_part
 

@@ -104,12 +104,21 @@ class OrderFocus:
         return len((await self.holding(turn.text, customer_id))[1]) == 1
 
     async def holding(self, text: str, customer_id: str) -> tuple[Sequence[Order], list[Order]]:
-        """The customer's newest orders, and those of them holding an item the text names."""
+        """The customer's newest orders, and those of them holding an item the text names: in
+        full when any does ("пробник крема для глаз" is the sample's order, not the one whose
+        "Увлажняющий крем" the word крема names loosely), else loosely."""
         recent, _ = await orders.list_customer_orders(
             self.session, self.workspace_id, customer_id, None, ORDERS_SEARCHED
         )
-        named = [o for o in recent if item_mentions(text, o.items) not in ([], [ALL_ITEMS])]
-        return recent, named
+        for loosely in (False, True):
+            named = [
+                o
+                for o in recent
+                if item_mentions(text, o.items, loosely=loosely) not in ([], [ALL_ITEMS])
+            ]
+            if named:
+                return recent, named
+        return recent, []
 
     async def focus(
         self,

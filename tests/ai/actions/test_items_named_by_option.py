@@ -198,3 +198,23 @@ async def test_a_lipstick_corrected_in_russian_is_planned_instead(
 
     assert "Помада (нюд)" in plan[-1]["text"], plan[-1]["text"]
     assert "красный" not in plan[-1]["text"]
+
+
+async def test_an_item_named_in_full_finds_its_order_over_a_loose_word_of_another(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any
+) -> None:
+    """A tester's "пробник крема для глаз хочу вернуть" planned the return of a moisturizer
+    ("Увлажняющий крем", named loosely by крема) from the delivered order, and a yes ran it:
+    the sample is in another order, named in full."""
+    sample = [{"name": "Стартовый набор ухода", "item_id": "1"}]
+    sample.append({"name": "Пробник крема для глаз", "item_id": "2"})
+    await set_items(database, tenant.workspace_id, "#W0000002", sample)
+    creams = [{"name": "Сыворотка с витамином C", "item_id": "3"}]
+    creams.append({"name": "Увлажняющий крем", "item_id": "4"})
+    await set_items(database, tenant.workspace_id, "#W0000003", creams)
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("пробник крема для глаз хочу вернуть, можно?")
+
+    assert "#W0000002" in replies[-1]["text"], replies[-1]["text"]
+    assert "Увлажняющий" not in replies[-1]["text"]
