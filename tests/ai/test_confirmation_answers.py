@@ -164,6 +164,23 @@ async def test_only_one_of_the_items_planned_for_a_return_is_planned_again(
     assert "Office Chair" not in again[-1]["text"]
 
 
+@pytest.mark.parametrize("said", ["card", "to the card i paid with", "на карту"])
+async def test_the_planned_refund_method_said_again_keeps_the_plan(
+    tenant: Tenant, database: Database, shop: Shop, customer: Any, said: str
+) -> None:
+    noah = customer("noah", "noah.brown@example.com")
+    await noah.say("I want to return the Water Bottle from #W0000003")
+    await noah.say("to the original payment method")
+
+    again = await noah.say(said)
+    await noah.say("yes")
+
+    asked = again[-1]["text"]
+    assert any(words in asked for words in ("(yes / no)", "yes or no", "(да / нет)")), asked
+    runs = await noah.runs()
+    assert runs[0]["decision"] == "action", runs[0]["reason"]
+
+
 async def test_a_yes_with_a_correction_plans_again_and_a_no_about_an_item_declines(
     tenant: Tenant, database: Database, shop: Shop, customer: Any
 ) -> None:

@@ -21,6 +21,7 @@ from deskpilot.ai.actions.slots import (
     fill_slots,
     order_ids,
     ordinal_reference,
+    refund_method,
     status_reference,
 )
 from deskpilot.ai.actions.verification import Claims, Identified
@@ -115,6 +116,8 @@ def says_nothing_else(turn: Turn, planned: str) -> bool:
         return False
     if only_hesitates(turn.text):  # "I'm not sure", "let me think", "не уверен"
         return True
+    if planned == "return_order" and refund_method(turn.text):
+        return True  # "card", "на карту": the plan's refund method again (``corrects`` read it)
     understood = turn.understanding
     confident = (
         not understood.out_of_scope and understood.confidence >= turn.settings.handoff_confidence

@@ -201,6 +201,24 @@ def test_refund_methods() -> None:
     assert resolve_refund_method("paypal", choices) == "paypal"  # none of that kind: refused
 
 
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("card", "credit_card"),
+        ("to the card i paid with", "original"),
+        ("на карту", "credit_card"),
+        ("на подарочную карту", "gift_card"),
+        ("refund it to the card please", "credit_card"),
+        ("return the card holder", None),
+        ("keep the card", None),
+    ],
+)
+def test_the_card_said_in_few_words_is_a_refund_method(text: str, method: str | None) -> None:
+    """Testers' "card", "на карту", "to the card i paid with" at a return's confirmation were
+    handed off or got the payment article pasted in."""
+    assert refund_method(text) == method
+
+
 def test_us_addresses() -> None:
     assert us_address("ship it to 123 Main St, Apt 4, Springfield, il 62704, USA") == {
         "address1": "123 Main St",

@@ -396,6 +396,7 @@ def _zip(text: str, *, any_case: bool = False) -> str | None:
 _METHOD_ID = re.compile(r"\b((?:gift_card|credit_card|paypal)_\d+)\b", re.IGNORECASE)
 _ORIGINAL = re.compile(
     r"\boriginal\b|same\s+(?:card|method|payment|account|way)|where\s+it\s+came\s+from"
+    r"|\b(?:card|method)\s+i\s+(?:paid|used|bought|ordered)\b"  # "the card I paid with"
     r"|原路|原支付|原来的(?:支付|付款|卡)|原付款"
     r"|тот\s+же\s+(?:способ|карт)|исходн|на\s+ту\s+же",
     re.IGNORECASE,
@@ -406,8 +407,9 @@ GIFT_CARD = "gift_card"
 _KINDS = {
     GIFT_CARD: _GIFT_CARD,
     "credit_card": re.compile(
-        r"\b(?:credit|debit|bank)\s*card\b|\bmy\s+card\b|信用卡|银行卡|(?<![а-яё])(?:банковск\w*|"
-        r"кредитн\w*)\s+карт",
+        r"\b(?:credit|debit|bank)\s*card\b|\bmy\s+card\b|^\W*card\W*$|信用卡|银行卡"
+        r"|\b(?:to|on|onto)\s+(?:the\s+)?card\b(?![\s-]*(?:holder|case|reader|wallet|game))"
+        r"|(?<![а-яё])(?:банковск\w*|кредитн\w*)\s+карт|(?<![а-яё])на\s+карт(?:у|очку)(?![а-яё])",
         re.IGNORECASE,
     ),
     "paypal": re.compile(r"pay\s*pal|贝宝", re.IGNORECASE),
