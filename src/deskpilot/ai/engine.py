@@ -69,6 +69,7 @@ from deskpilot.ai.requests import (
     asks_in_general,
     asks_its_status,
     asks_status_of,
+    asks_to_send_to,
     asks_when_or_where,
     asks_why_it_is_asked,
     cancels_some_items,
@@ -446,6 +447,10 @@ class Engine:
             return stated, True
         if named is not None and not confident and says_an_action(named, turn.text):
             return named, True  # "want to return the teapot, keep the cups", the model unsure
+        sends = asks_to_send_to(turn.text) and postal_address(turn.text) is not None
+        other_act = confident and says_an_action(understood.intent, turn.text)
+        if sends and not other_act:  # "ship it to my mom: …", not "cancel it, don't ship to …"
+            return intent_acting(turn, "change_address"), True
         about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
         if about_focus and (not confident or answers == Handling.ANSWER):
             return "order_status", True  # "where is it?" after "#W1…"

@@ -113,6 +113,21 @@ _ACTION_WORDS = {
     ),
 }
 
+# "pls ship it straight to my mom: 45 Maple Ave, …", "отправьте заказ на адрес: …", "寄到…": a
+# request to send an order somewhere (an address change when a whole address follows)
+_SEND_TO = re.compile(
+    r"\b(?:ship|send|deliver|mail|forward|redirect)\w*\b[^.!?\n]{0,40}?\bto\b"
+    r"|(?<![а-яё])(?:отправ|достав|пришл|вышл|перенаправ)[а-яё]*[^.!?\n]{0,40}?"
+    r"(?:на\s+адрес|по\s+адресу)|(?:寄|送|发)(?:到|往|去)",
+    re.IGNORECASE,
+)
+
+
+def asks_to_send_to(text: str) -> bool:
+    """ "ship it to …", "отправьте на адрес …", "寄到…": a request to send an order somewhere."""
+    return _SEND_TO.search(text) is not None
+
+
 # a question about something the customer bought: a first-person possessive or purchase, or a
 # pointer at one order ("this order"); "订单" or "заказ" alone is any order ("你们的订单多久发货")
 _OWN = re.compile(
