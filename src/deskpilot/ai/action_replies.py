@@ -79,7 +79,8 @@ def refusal(outcome: PolicyOutcome, language: str, order_id: str | None) -> str:
         key = f"{key}.{raw_status}"
     status = term(raw_status, language)
     listed = orders_listed(outcome.details.get("orders", []), language)
-    return say(key, language, order=order_id or "", status=status, orders=listed)
+    items = ", ".join(str(i) for i in outcome.details.get("items", []))
+    return say(key, language, order=order_id or "", status=status, orders=listed, items=items)
 
 
 def orders_listed(listed: list[dict[str, Any]], language: str) -> str:

@@ -235,6 +235,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "部分商品不在订单 {order} 中。",
         "ru": "Некоторых из этих товаров нет в заказе {order}.",
     },
+    "actions.refused.final_sale": {
+        "en": "{items} is marked final sale, so I can't open a return for it. If it arrived "
+        "damaged or faulty, ask for a person and our team will look at it.",
+        "zh": "{items} 标注为清仓商品，不支持退货，我无法为其办理退货。"
+        "如果商品送达时有损坏或质量问题，请回复“转人工”，我们的同事会帮您处理。",
+        "ru": "{items}: товар продаётся без возврата, поэтому оформить возврат я не могу. Если он "
+        "пришёл повреждённым или с браком, попросите позвать сотрудника, и команда разберётся.",
+    },
     "actions.refused.refund_method_not_allowed": {
         "en": "The refund can go only to the original payment method or an existing gift card.",
         "zh": "退款只能退回原支付方式或已有的礼品卡。",

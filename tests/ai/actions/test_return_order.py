@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from deskpilot.ai.actions.base import Decision, Refusal
-from deskpilot.ai.actions.return_order import ReturnOrder
+from deskpilot.ai.actions.return_order import ReturnOrder, final_sale
 from deskpilot.kit.db import Database
 from deskpilot.models import Order
 from deskpilot.orders import service as orders
 from tests.ai.actions.helpers import check, order, run
-from tests.ai.actions.shop import Shop
+from tests.ai.actions.shop import Shop, set_items
 from tests.factories import Tenant
 
 ACTION = ReturnOrder()
@@ -204,3 +206,39 @@ async def test_a_single_gift_card_is_no_choice_taken_for_the_customer(
     outcome = await check(database, tenant, shop.noah, ACTION, order_id="#W0000010")
 
     assert outcome.missing == ["payment_method_id"]
+
+
+@pytest.mark.parametrize(
+    ("item", "marked"),
+    [
+        ({"name": "Silk Cami", "options": {"color": "Black", "note": "Final Sale"}}, True),
+        ({"name": "真丝吊带", "options": {"颜色": "黑色", "备注": "清仓不退换"}}, True),
+        ({"name": "Шёлковый топ (без возврата)"}, True),
+        ({"name": "Bikini Bottom", "final_sale": True}, True),
+        ({"name": "Linen Shirt", "options": {"color": "White"}}, False),
+        ({"name": "Sale Finale Poster"}, False),
+    ],
+)
+def test_a_line_the_shop_marks_final_sale_is_read(item: dict[str, Any], marked: bool) -> None:
+    assert final_sale(item) is marked
+
+
+async def test_a_final_sale_line_is_not_returned(
+    database: Database, tenant: Tenant, shop: Shop, customer: Any
+) -> None:
+    """A tester's plan read "Silk Cami (Black, S, Final Sale)" back to the customer, and the
+    yes opened the return."""
+    cami = {"name": "Silk Cami", "item_id": "1", "options": {"size": "S", "note": "Final Sale"}}
+    await set_items(
+        database, tenant.workspace_id, DELIVERED, [cami, {"name": "Belt", "item_id": "2"}]
+    )
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say(f"I want to return the silk cami from {DELIVERED}")
+    await noah.say("yes")
+
+    assert "marked final sale" in replies[-1]["text"], replies[-1]["text"]
+    assert (await order(database, tenant, DELIVERED)).status == "delivered"
+    belt = await noah.say(f"ok then return the belt from {DELIVERED}, to the original method")
+    assert "Belt" in belt[-1]["text"], belt[-1]["text"]
+    assert "(yes / no)" in belt[-1]["text"], belt[-1]["text"]

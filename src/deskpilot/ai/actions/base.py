@@ -74,6 +74,7 @@ class Refusal(enum.StrEnum):
     NOT_DELIVERED = "not_delivered"
     REASON_NOT_ACCEPTED = "reason_not_accepted"
     ITEM_NOT_IN_ORDER = "item_not_in_order"
+    FINAL_SALE = "final_sale"  # a line the shop marks as not returnable
     REFUND_METHOD_NOT_ALLOWED = "refund_method_not_allowed"
     NOT_CONFIRMED = "not_confirmed"
     INVALID_ADDRESS = "invalid_address"

@@ -1,10 +1,11 @@
 """``return_order``: return items of one of the customer's delivered orders.
 
 Policy: only a ``delivered`` order can be returned; the customer names the items (lines of
-that order; an order of one line needs no naming) and where the refund goes (not asked when
-the order's own method is the only choice): the original payment method of the order, or a
-gift card the customer already has. They confirm the order, items and refund method first.
-The order becomes ``return requested`` and the customer gets instructions by email.
+that order; an order of one line needs no naming; none the shop marks final sale) and where
+the refund goes (not asked when the order's own method is the only choice): the original
+payment method of the order, or a gift card the customer already has. They confirm the order,
+items and refund method first. The order becomes ``return requested`` and the customer gets
+instructions by email.
 
 ``item_ids`` take an order line's item id (or, for shops without item ids, its name); ``all``
 means every line. ``payment_method_id`` may be ``original``: the method that paid the order.
@@ -12,6 +13,8 @@ means every line. ``payment_method_id`` may be ``original``: the method that pai
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
@@ -64,6 +67,26 @@ def resolve_items(order: Order, wanted: list[str]) -> tuple[list[str], list[str]
             free.remove(match)
             keys.append(match[0])
     return keys, unknown
+
+
+# a line the shop marks as not returnable, in its name or an option ("Silk Cami (Black, S, Final
+# Sale)", "真丝吊带 (黑色, S, 清仓不退换)"), or with ``"final_sale": true``
+_FINAL_SALE = re.compile(
+    r"\bfinal[\s-]*sale\b|\bnon-?returnable\b|\bno\s+returns\b"
+    r"|不退不换|不退换|不可退|不支持退货|不能退"
+    r"|без\s+возврата|не\s+подлежит\s+возврату|финальн\w*\s+распродаж",
+    re.IGNORECASE,
+)
+
+
+def final_sale(item: Mapping[str, Any]) -> bool:
+    """Whether the shop marks the order line as not returnable."""
+    if item.get("final_sale") is True:
+        return True
+    options = item.get("options")
+    said = [str(item.get("name") or "")]
+    said += [str(v) for v in options.values()] if isinstance(options, Mapping) else []
+    return any(_FINAL_SALE.search(text) for text in said)
 
 
 async def refund_choices(ctx: ActionContext, order: Order) -> list[str]:
@@ -138,6 +161,10 @@ class ReturnOrder:
         keys, unknown = resolve_items(found, wanted)
         if unknown:
             return PolicyOutcome.refused(Refusal.ITEM_NOT_IN_ORDER, {"items": unknown}), None
+        kept = [i for i in found.items if orders.item_key(i) in keys and final_sale(i)]
+        if kept:  # the shop's own rule: people decide (a faulty item, say)
+            names = [str(i.get("name") or orders.item_key(i)) for i in kept]
+            return PolicyOutcome.refused(Refusal.FINAL_SALE, {"items": names}), None
         plan: dict[str, Any] = {
             "action": self.name,
             "order_id": found.external_id,
