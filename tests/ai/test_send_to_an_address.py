@@ -1,7 +1,8 @@
 # ruff: noqa: RUF001 - Russian text, as customers write it
 """A request to send an order to a whole address is an address change, however the model reads
-the rest: a tester's "the scarf order is a gift, pls ship it straight to my mom: 45 Maple Ave,
-Evanston, IL 60201" got "Thank you for your feedback", and the yes after it a greeting."""
+the rest (a tester's "the scarf order is a gift, pls ship it straight to my mom: 45 Maple Ave,
+Evanston, IL 60201" got "Thank you for your feedback", and the yes after it a greeting), and a
+change of an item's size or colour is none."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from deskpilot.ai.requests import asks_to_send_to
+from deskpilot.ai.requests import asks_to_send_to, changes_an_item
 from tests.ai.actions.shop import Shop
 
 
@@ -57,3 +58,30 @@ async def test_an_order_sent_to_a_whole_address_is_an_address_change(
 
     assert planned in plan[-1]["text"], plan[-1]["text"]
     assert "#W0000001" in plan[-1]["text"]  # his one pending order
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("can you change the size on my cardigan order from S to M?", True),
+        ("I just ordered the cardigan in S but I need an M, can you change it on the order?", True),
+        ("no I mean the SIZE, not the address", True),
+        ("поменяйте размер в заказе на M", True),
+        ("订单里的毛衣换成M码", True),
+        ("change the address of my order to 5 Main St, Springfield, IL 62704", False),
+        ("change my shipping address, wrong color of house lol", False),
+    ],
+)
+def test_a_change_of_size_or_colour_is_no_address_change(text: str, item: bool) -> None:
+    assert changes_an_item(text) is item
+
+
+async def test_a_size_change_is_not_taken_for_an_address_change(shop: Shop, customer: Any) -> None:
+    """A tester's "can you change the size on my cardigan order from S to M?" was asked for
+    the full new address, twice."""
+    noah = customer("noah", "noah.brown@example.com")
+
+    replies = await noah.say("can you change the size on my order #W0000001 from S to M?")
+
+    assert "address" not in replies[-1]["text"], replies[-1]["text"]
+    assert (await noah.runs())[0]["decision"] == "handoff"  # no article: people change it

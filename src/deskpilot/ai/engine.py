@@ -73,6 +73,7 @@ from deskpilot.ai.requests import (
     asks_when_or_where,
     asks_why_it_is_asked,
     cancels_some_items,
+    changes_an_item,
     follow_up_question,
     lists_their_orders,
     only_details,
@@ -327,8 +328,10 @@ class Engine:
                 answered = await self._answer(turn, retriever, intent, strict=strict)
                 if answered.decision == Decision.ANSWER:
                     return answered
-            if action == "return_order" and asks_for_an_exchange(turn.text):
-                # "can I swap it for a small?": the return action refunds, it exchanges nothing
+            exchange = action == "return_order" and asks_for_an_exchange(turn.text)
+            if exchange or (action == "change_address" and changes_an_item(turn.text)):
+                # "can I swap it for a small?", "change the size on my order from S to M": the
+                # return refunds and the address change moves, neither changes an item
                 answered = await self._answer(turn, retriever, intent)
                 if answered.decision == Decision.ANSWER:
                     return answered

@@ -555,6 +555,27 @@ def asks_for_an_exchange(text: str) -> bool:
     return _EXCHANGE.search(text) is not None and _REFUND.search(text) is None
 
 
+# "change the size on my cardigan order from S to M", "换成M码", "поменяйте размер": an item
+# changed, not where the order goes (an address said, unless denied: "the SIZE, not the address")
+_ITEM_TRAIT = re.compile(
+    r"\b(?:size|colou?r|shade)s?\b|尺码|码数|尺寸|颜色|色号|(?<![а-яё])(?:размер|цвет|оттен)"
+    r"|\b(?:an?|in|to)\s+(?-i:XXS|XS|S|M|L|XL|XXL)\b|(?-i:[SMLX]{1,3})\s*码",  # "I need an M"
+    re.IGNORECASE,
+)
+_NOT_THE_ADDRESS = re.compile(
+    r"\bnot\s+(?:the\s+|my\s+)?address\b|不是(?:改)?地址|(?<![а-яё])не\s+адрес\w*", re.I
+)
+_ADDRESS_SAID = re.compile(
+    r"\baddress\b|\bship(?:ping)?\s+(?:it\s+)?to\b|地址|寄到|(?<![а-яё])адрес", re.IGNORECASE
+)
+
+
+def changes_an_item(text: str) -> bool:
+    """Whether a change asked of an order is of an item's size or colour, not of its address."""
+    rest = _NOT_THE_ADDRESS.sub(" ", text)
+    return _ITEM_TRAIT.search(rest) is not None and _ADDRESS_SAID.search(rest) is None
+
+
 def says_a_new_request(intent: str | None, text: str) -> bool:
     if intent == "order_status":
         return asks_its_status(text)
