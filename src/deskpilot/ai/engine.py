@@ -50,6 +50,7 @@ from deskpilot.ai.actions.slots import (
     order_ids,
     without_order_ids,
 )
+from deskpilot.ai.no_orders import why_no_order_action
 from deskpilot.ai.order_focus import OrderFocus
 from deskpilot.ai.plan_changes import amends, corrects
 from deskpilot.ai.replies.compose import (
@@ -63,6 +64,8 @@ from deskpilot.ai.requests import (
     INTENT_ACTIONS,
     about_own_order,
     asked_instead,
+    asks_a_question,
+    asks_beyond_small_talk,
     asks_for_an_exchange,
     asks_for_part,
     asks_for_some_units,
@@ -316,6 +319,8 @@ class Engine:
         if handling == Handling.HANDOFF:
             return self._handoff(f"intent {intent} is handled by people", language)
         if handling == Handling.ACTION:
+            if no_action := await self._no_order_action(turn, retriever, intent):
+                return no_action  # "cancel my membership", or a workspace without orders
             action = action or INTENT_ACTIONS.get(intent)
             own = about_own_order(turn.text)
             status = own and action == "order_status" and asks_its_status(turn.text)
@@ -344,12 +349,14 @@ class Engine:
                 return await self._answer(turn, retriever, intent)
             acted = await self._act(turn, intent, action, asked_before=asked_before)
             return await self._also_asked(turn, retriever, await self._others_named(turn, acted))
-        if intent in ("greeting", "feedback"):
+        small_talk = intent in ("greeting", "feedback")
+        asks = small_talk and asks_beyond_small_talk(turn.text)  # "freeze?", not "how are you?"
+        if small_talk:
             if says_thanks_or_goodbye(turn.text):
                 return Outcome(Decision.ANSWER, "thanks or goodbye", say("closing", language))
-            if intent == "feedback" and asks_something(turn.text):
+            if intent == "feedback" and asks_a_question(turn.text):
                 return await self._answer(turn, retriever, None)  # "Do you gift-wrap?"
-            if follow_up_question(turn.text, turn.history) != turn.text:
+            if asks or follow_up_question(turn.text, turn.history) != turn.text:
                 answered = await self._answer(turn, retriever, None)  # "and express?"
                 if answered.decision == Decision.ANSWER:
                     return answered
@@ -358,7 +365,9 @@ class Engine:
                 return self._handoff(
                     "still unclear after a clarifying question", language, unanswered=True
                 )
-            return Outcome(Decision.ANSWER, "greeting", say("greeting", language))
+            # "do you have massage?" read as a hello, and nothing answers it: a knowledge gap
+            why = "greeting; knowledge answers none of its question" if asks else "greeting"
+            return Outcome(Decision.ANSWER, why, say("greeting", language), unanswered=asks)
         if intent == "feedback":
             return Outcome(Decision.ANSWER, "feedback acknowledged", say("thanks", language))
         # "我的蓝牙耳机到哪了", "tracking link for my desk lamp?" read as a product question
@@ -377,6 +386,19 @@ class Engine:
         ):
             return False
         return await self.who.unknown(turn)
+
+    async def _no_order_action(
+        self, turn: Turn, retriever: Retriever, intent: str
+    ) -> Outcome | None:
+        """An order action's intent that no order action answers: the knowledge base's answer
+        at the usual bar, else a hand-off; never who they are or which order. None when the
+        action flow runs (``no_orders.why_no_order_action``)."""
+        why = await why_no_order_action(self.session, self.workspace_id, turn.text)
+        if why is None:
+            return None
+        outcome = await self._answer(turn, retriever, intent)
+        outcome.reason += f"; {why}"
+        return outcome
 
     async def _in_another_language(self, turn: Turn, pending: dict[str, Any] | None) -> Outcome:
         """A request to write in another language, and nothing else: what the bot waits for,

@@ -686,3 +686,88 @@ def says_thanks_or_goodbye(text: str) -> bool:
     short = len(text.split()) <= CLOSING_WORDS and len(text) <= 60
     plain = not asks_something(text) and _BUT.search(text) is None
     return short and plain and _THANKS_OR_GOODBYE.search(text) is not None
+
+
+# --- what is cancelled is no order: a subscription, a membership, a plan, an account ----------
+
+_STOPPING = (
+    r"\b(?:cancel\w*|stop\w*|end|ending|quit\w*|terminat\w*|close|closing|discontinu\w*"
+    r"|unsubscrib\w*|leav\w*|pause|opt\s+out|get\s+rid\s+of)\b"
+)
+# a word that is always a subscription; a word that is one with "my", "the", "our" before it
+# ("stop my refill club", "cancel the Plus plan"; "I plan to cancel" plans nothing)
+_SUBSCRIPTION_NOUN = r"(?:subscription|membership|auto-?renew(?:al|ing)?)s?\b"
+_OWNED_NOUN = (
+    r"\b(?:my|our|the|this|that|your)\s+(?:[\w'’-]+\s+){0,2}?(?:plan|account|club|trial)s?\b"
+)
+_GAP = r"(?:\s+[\w'’-]+){0,4}?\s+"  # a few words, no punctuation: the same clause
+_CANCELS_A_SUBSCRIPTION = re.compile(
+    rf"{_STOPPING}{_GAP}(?:\w+\s+)?{_SUBSCRIPTION_NOUN}|{_STOPPING}(?:\s+[\w'’-]+){{0,2}}?\s+"
+    rf"{_OWNED_NOUN}|\b{_SUBSCRIPTION_NOUN}(?:\s+[\w'’-]+){{0,3}}?\s+(?:cancel\w*|terminat\w*)"
+    r"|\bunsubscrib\w*"
+    # zh: 订阅, 会员, 会籍, 套餐 (and a member's card) after or before the verb, or 退订
+    r"|(?:取消|退掉|退|停掉|停止|关闭|终止|解约|注销|不续)[^，,。！？!?；;\s]{0,6}?"
+    r"(?:订阅|会员|会籍|套餐|包月|包年|自动续费|年卡|月卡|健身卡)"
+    r"|(?:订阅|会员|会籍|套餐|包月|包年|自动续费|年卡|月卡|健身卡)[^，,。！？!?；;]{0,6}?"
+    r"(?:取消|退掉|停掉|停止|关闭|终止|解约|注销|不续)|退订"
+    # ru: подписка, абонемент, членство, тариф (and a club card) after or before the verb
+    r"|(?<![а-яё])(?:отмен|отказ|расторг|прекрат|останов|приостанов|отключ|закр|заверш)[а-яё]*"
+    r"(?:\s+[а-яё-]+){0,3}?\s+(?:подписк|абонемент|членств|тариф|клубн[а-яё]*\s+карт|автопродлен)"
+    r"|(?<![а-яё])(?:подписк|абонемент|членств|тариф|автопродлен)[а-яё]*(?:\s+[а-яё-]+){0,2}?\s+"
+    r"(?:отмен|расторг|прекрат|отключ)|(?<![а-яё])отпи(?:ш|с)[а-яё]*",
+    re.IGNORECASE,
+)
+# an order named: its word or its number ("cancel order #W1 and my subscription" cancels #W1)
+_ORDER_NAMED = re.compile(r"\border(?:s|ed)?\b|订单|下单|(?<![а-яё])заказ", re.IGNORECASE)
+
+
+def cancels_a_subscription(text: str) -> bool:
+    """Whether what the message asks to cancel is a subscription, a membership, a plan or an
+    account rather than an order ("cancel my membership", "stop my refill club", "帮我取消订阅",
+    "как отменить подписку"): never when it names an order, by its word or its number ("cancel
+    order #W1 and my subscription" asks to cancel #W1)."""
+    if order_ids(text) or _ORDER_NAMED.search(text):
+        return False
+    return _CANCELS_A_SUBSCRIPTION.search(text) is not None
+
+
+# --- questions in words asks_something does not read, and small talk ------------------------
+
+# "免费版 API 每分钟能调多少次", "几点开门", "有没有停车场", "能不能带朋友": a Chinese question
+# without a question mark or 吗
+_ASKS_IN_CHINESE = re.compile(
+    r"多少|几(?:[个次点号天岁月年张位家种分秒周人]|点钟)|有没有|能不能|可不可以|行不行|要不要|会不会|是否|咋"
+)
+# a greeting and the small talk around it: "hi", "how are you?", "can you help me?", "anyone
+# there?", "привет, как дела?", "你好，在吗？" ask nothing about the business
+_SMALL_TALK = re.compile(
+    r"\b(?:hi+|hello|hey|hiya|yo|good\s+(?:morning|afternoon|evening|day)|morning|evening"
+    r"|how\s+(?:are|r)\s+(?:you|u|ya)(?:\s+doing)?|how(?:['’]s|\s+is)\s+it\s+going"
+    r"|what(?:['’]s|\s+is)\s+up|whats\s+up|sup|(?:is\s+)?(?:any(?:one|body)|some(?:one|body))\s+(?:there|here|around)"
+    r"|(?:can|could|would)\s+(?:you|u)\s+help(?:\s+me)?|can\s+i\s+ask(?:\s+you)?"
+    r"(?:\s+(?:a\s+question|something))?|i\s+have\s+a\s+question|are\s+you\s+(?:a\s+)?"
+    r"(?:bot|robot|human|real|there)|there|please|pls|thanks?|thank\s+you|guys|folks|team|all"
+    r"|again|today|dear|sir|madam)\b"
+    r"|(?<![а-яё])(?:привет\w*|здравствуй\w*|добр\w+\s+(?:день|утро|вечер|ночи)|доброе\s+утро"
+    r"|как\s+(?:дела|вы|ты|поживаете)|вы\s+(?:тут|здесь)|есть\s+кто(?:-(?:нибудь|то))?"
+    r"(?:\s+(?:тут|здесь))?|можно\s+(?:задать\s+)?вопрос|(?:можете|можешь|могли\s+бы)\s+помочь"
+    r"|помогите|у\s+меня\s+вопрос|спасибо|пожалуйста|хай|салют|ребята)(?![а-яё])"
+    r"|你好|您好|哈喽|嗨|在吗|在不在|有人吗|请问|可以帮我吗|能帮我吗|帮帮我|我有(?:个|一个)?问题|谢谢"
+    r"|早上好|下午好|晚上好|早安|大家好|亲",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """A question mark or a question word (``asks_something``), or a Chinese question in words
+    it does not read ("免费版 API 每分钟能调多少次", "有没有停车场")."""
+    return asks_something(text) or _ASKS_IN_CHINESE.search(text) is not None
+
+
+def asks_beyond_small_talk(text: str) -> bool:
+    """A question about something other than the greeting around it: "freeze?", "are you guys
+    open on christmas day?", "1 января работаете?"; not "hi, how are you?", "can you help
+    me?", "你好，在吗？" (the knowledge base is no answer to those)."""
+    if not asks_a_question(text):
+        return False
+    return bool(re.sub(r"[\W\d_]+", "", _SMALL_TALK.sub(" ", text)))

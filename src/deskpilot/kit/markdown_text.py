@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002 - full-width punctuation, as Chinese text writes it
+# ruff: noqa: RUF001, RUF002, RUF003 - full-width punctuation, as Chinese text writes it
 """Markdown as plain text, where a reader gets text rather than a page: the bot's extractive
 answers (``ai.replies.compose``) and the help center's search snippets (``web.help``) quote
 the passages search finds, which are Markdown.
@@ -11,7 +11,9 @@ a row and a list item end with a full stop unless they end with punctuation of t
 nothing else would mark their end once they are text. A row or item in full-width (Chinese)
 text takes full-width punctuation ("方式：标准；价格：5元。"). A passage cut off inside a table
 starts with rows that no longer read as a table: their cells are given in order, and separator
-rows (``| --- |``) give nothing.
+rows (``| --- |``) give nothing. A line wrapped in the source (a soft break) reads as a space,
+except between Chinese or Japanese characters, or beside full-width punctuation, which are
+written without spaces ("会籍在下个月" wrapped before "月底结束" reads "会籍在下个月月底结束").
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("tab
 _ENDS = ".!?…:;。！？：；"
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 _RULE = re.compile(r":?-+:?")
+_SOFT = "\x00"  # a soft line break, until the characters on both sides of it are known
+_SOFT_BREAK = re.compile(r"[ \t]*\x00[ \t]*")
+# Han and kana: scripts written without spaces between words (Hangul is written with them)
+_CJK_LETTER = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
+# CJK and full-width punctuation: "，", "。", "、", "：", "（", "」"
+_CJK_PUNCTUATION = re.compile(
+    "[\u3000-\u303f\ufe10-\ufe1f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+)
 
 
 def _wide(text: str) -> bool:
@@ -56,12 +68,22 @@ def _inline(token: Token) -> str:
         elif child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type == "softbreak":
-            out.append(" ")
+            out.append(_SOFT)
         elif child.type == "hardbreak":
             out.append("\n")
         elif child.type == "image":
             out.append(_inline(child))
-    return "".join(out).strip()
+    return _SOFT_BREAK.sub(_soft_break, "".join(out)).strip()
+
+
+def _soft_break(found: re.Match[str]) -> str:
+    """A wrapped line's break: nothing between two Chinese or Japanese characters or beside
+    full-width punctuation ("同城所有门店，" wrapped before "尊享卡"), else a space."""
+    text, start, end = found.string, found.start(), found.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if _CJK_PUNCTUATION.match(before) or _CJK_PUNCTUATION.match(after):
+        return ""
+    return "" if _CJK_LETTER.match(before) and _CJK_LETTER.match(after) else " "
 
 
 def _inline_text(markdown: str) -> str:
