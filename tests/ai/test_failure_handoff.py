@@ -181,3 +181,15 @@ async def test_asking_again_for_who_the_customer_is_counts_as_a_failure(
         await visitor.say("Where is my order?")
     assert await decisions(visitor) == ["clarify", "clarify", "handoff"]
     assert (await visitor.runs())[0]["reason"].startswith("the bot failed 2 times in a row")
+
+
+async def test_a_body_in_danger_hears_to_get_medical_help_first(customer: Any) -> None:
+    """A tester's "用了晚霜之后脸肿了 呼吸有点不顺" (face swollen, trouble breathing) got a bare
+    hand-off."""
+    visitor = customer("visitor")
+
+    replies = await visitor.say("用了晚霜之后脸肿了 呼吸有点不顺")
+    english = await customer("other").say("my face is swelling after the serum, can't breathe well")
+
+    assert any(r["text"].startswith("如果您呼吸困难") for r in replies), replies
+    assert any("emergency number" in r["text"] for r in english), english

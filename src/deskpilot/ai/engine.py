@@ -110,6 +110,7 @@ from deskpilot.ai.turn import (
     still_allowed,
 )
 from deskpilot.ai.understanding.language_request import only_asks_for_language
+from deskpilot.ai.understanding.urgency import health_emergency
 from deskpilot.ai.who_is_asking import WhoIsAsking
 from deskpilot.kit.bus import Bus
 from deskpilot.models import Decision, Handling
@@ -153,8 +154,13 @@ class Engine:
         self.who = WhoIsAsking(session, workspace_id)
 
     async def decide(self, turn: Turn, retriever: Retriever) -> Outcome:
-        """The turn's outcome, after the failure count has had its say."""
-        return self._count_failure(turn, await self._decide(turn, retriever))
+        """The turn's outcome, after the failure count has had its say; a body in danger now
+        ("脸肿了 呼吸有点不顺") hears to get medical help first, whatever else is said."""
+        outcome = self._count_failure(turn, await self._decide(turn, retriever))
+        if health_emergency(turn.text):
+            language = turn.understanding.language
+            outcome.reply = joined([say("safety.medical", language), outcome.reply], language)
+        return outcome
 
     def _count_failure(self, turn: Turn, outcome: Outcome) -> Outcome:
         state = turn.state

@@ -18,6 +18,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您好！请问有什么可以帮您？",
         "ru": "Здравствуйте! Чем могу помочь?",
     },
+    "safety.medical": {
+        "en": "If you have trouble breathing, or your face, lips or throat are swelling, please "
+        "get medical help right away: call your local emergency number.",
+        "zh": "如果您呼吸困难，或脸部、嘴唇、喉咙肿胀，请立即就医或拨打当地急救电话。",
+        "ru": "Если вам трудно дышать или отекают лицо, губы или горло, пожалуйста, сразу "
+        "обратитесь за медицинской помощью: позвоните в скорую.",
+    },
     "verified.ready": {
         "en": "Thank you, I have confirmed who you are. How can I help you today?",
         "zh": "谢谢，已确认您的身份。请问有什么可以帮您？",

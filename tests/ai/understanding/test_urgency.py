@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskpilot.ai.understanding.urgency import UrgencyLevel, assess_urgency
+from deskpilot.ai.understanding.urgency import UrgencyLevel, assess_urgency, health_emergency
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,21 @@ def test_each_signal_counts_once_and_reasons_are_named() -> None:
     result = assess_urgency("urgent urgent urgent, please, urgently")
     assert result.points == 3
     assert result.reasons == ("explicit_urgency",)
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        ("用了晚霜之后脸肿了 呼吸有点不顺", True),
+        ("у меня аллергия на ночной крем, лицо отекло", True),
+        ("my face is swelling after the serum", True),
+        ("i cant breathe properly since i used it", True),
+        ("嘴唇有点肿", True),
+        ("задыхаюсь после маски", True),
+        ("the battery is swollen", False),
+        ("my ankle is swollen from the new shoes", False),
+        ("the cream gave me a small rash", False),
+    ],
+)
+def test_a_body_in_danger_now_is_read(text: str, danger: bool) -> None:
+    assert health_emergency(text) is danger

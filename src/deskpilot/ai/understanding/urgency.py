@@ -106,6 +106,27 @@ SIGNALS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ),
 )
 
+# a body in danger now: breathing, a swelling face or throat, chest pain, fainting (a tester's
+# "用了晚霜之后脸肿了 呼吸有点不顺" got a bare hand-off): the reply says to get medical help first
+_HEALTH_EMERGENCY = _cues(
+    r"(?:trouble|difficulty|hard|hard\s+time|can'?t|cannot|struggling\s+to)\s+breath\w*"
+    r"|short(?:ness)?\s+of\s+breath|anaphyla\w*|chest\s+pain|faint(?:ed|ing)|passed\s+out"
+    r"|(?:face|lips?|tongue|throat|eyes?)\s+(?:is\s+|are\s+|got\s+|went\s+|all\s+)?"
+    r"(?:swell\w*|swollen|puff(?:y|ed|ing)\s+up)",
+    r"呼吸(?:困难|不顺|不畅|急促|不上来)|喘不上气|喘不过气|透不过气|胸痛|胸口疼|晕倒|昏倒|休克"
+    r"|(?:脸|嘴唇|嘴|舌头|喉咙|嗓子|眼睛|眼皮)[^，。,.！!]{0,3}肿",
+    r"(?:трудно|тяжело|не\s+могу)\s+дыш|задыха|анафилак|бол\w*\s+в\s+груди|обморок"
+    r"|потерял\w*\s+сознани|(?:лицо|губы|язык|горло|глаза|веки)\s+(?:\w+\s+)?(?:от[её]к|опух)"
+    r"|(?:от[её]к|опух)\w*\s+(?:\w+\s+)?(?:лиц|губ|язык|горл|глаз)",
+)
+
+
+def health_emergency(text: str) -> bool:
+    """Whether the message tells of a body in danger now (breathing, a swelling face or throat,
+    chest pain, fainting), when the reply should say to get medical help first."""
+    return _HEALTH_EMERGENCY.search(text) is not None
+
+
 _SHOUT_MARKS = re.compile(r"[!！]{2,}")
 _CAPS_WORD = re.compile(r"\b[A-ZА-ЯЁ]{3,}\b")
 
