@@ -38,6 +38,7 @@ from deskpilot.kit.db import on_commit
 from deskpilot.kit.errors import Conflict, DeskPilotError, FieldError, InvalidInput
 from deskpilot.kit.language import normalise_codes
 from deskpilot.knowledge import service as knowledge
+from deskpilot.knowledge.retrieval.embeddings import get_embedder
 from deskpilot.models import AIIntent, AIRun, AISettings, Handling
 from deskpilot.segments import service as segments
 
@@ -66,7 +67,7 @@ class _Intent:
 
 
 _by_content: dict[str, Taxonomy] = {}
-_by_workspace: dict[str, tuple[tuple[int, object], Taxonomy]] = {}
+_by_workspace: dict[str, tuple[tuple[int, object, str], Taxonomy]] = {}
 _training: dict[str, Future[Taxonomy]] = {}
 _lock = threading.Lock()
 log = logging.getLogger("deskpilot.ai.service")
@@ -85,11 +86,20 @@ def default_intents() -> list[_Intent]:
     ]
 
 
+def _encoder_name() -> str:
+    """The embedder the classifier learns with (``DESKPILOT_EMBEDDINGS``): one trained with
+    another embedder, or none, is another classifier (tests switch it, and a cached one from
+    another test once decided their intents)."""
+    embedder = get_embedder()
+    return embedder.name if embedder is not None else "none"
+
+
 def _content_key(intents: Sequence[_Intent]) -> str:
-    """What the classifier learns from, in name order: the defaults copied into a workspace
-    (stored rows come back ordered by name) are the same taxonomy as the built-in list."""
+    """What the classifier learns from, in name order (the defaults copied into a workspace,
+    whose stored rows come back ordered by name, are the same taxonomy as the built-in list),
+    and with which embedder."""
     content = sorted((i.name, i.description, list(i.examples)) for i in intents)
-    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([_encoder_name(), content]).encode()).hexdigest()
 
 
 def _train(intents: Sequence[_Intent]) -> Taxonomy:
@@ -180,7 +190,7 @@ def warm_default() -> None:
 
 async def taxonomy_of(session: AsyncSession, workspace_id: str) -> Taxonomy:
     repo = IntentRepository(session, workspace_id)
-    fingerprint = await repo.fingerprint()
+    fingerprint = (*await repo.fingerprint(), _encoder_name())
     cached = _by_workspace.get(workspace_id)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
