@@ -298,14 +298,12 @@ class Engine:
             # "yes" or "no" to "which order?" or "the whole address, please": no detail, so
             # the question again, or the request dropped ("算了, 帮我改地址吧" asks instead)
             return await self._yes_or_no_to_a_question(turn, flow or "", yes)
-        bare_yes = flow is None and turn.history and not stated_request(turn.text)
-        if (
-            bare_yes
-            and not order_ids(turn.text)
-            and is_confirmation(turn.text, language) is not None
-        ):
-            # "yes", "да", "好的" after an answer, with nothing asked: not a new hello
-            return Outcome(Decision.ANSWER, "yes or no to nothing", say("anything_else", language))
+        # "yes", "да", "好的" after an answer, with nothing asked: not a new hello (only a whole
+        # yes is True; "ok bye" is a goodbye, and a no goes on as before)
+        short = len(turn.text.split()) <= BARE_ANSWER_WORDS and not order_ids(turn.text)
+        yes_alone = short and is_confirmation(turn.text, language) is True
+        if flow is None and turn.history and yes_alone and not says_thanks_or_goodbye(turn.text):
+            return Outcome(Decision.ANSWER, "a yes to nothing", say("anything_else", language))
         refused = refused_action(turn.text)
         if refused and not asks_another(turn, refused, continues):
             # "don't cancel my order, just tell me where it is": no request to cancel
@@ -333,9 +331,9 @@ class Engine:
         if handling == Handling.HANDOFF:
             return self._handoff(f"intent {intent} is handled by people", language)
         if handling == Handling.ACTION:
-            if no_action := await self._no_order_action(turn, retriever, intent):
-                return no_action  # "cancel my membership", or a workspace without orders
             action = action or INTENT_ACTIONS.get(intent)
+            if no_action := await self._no_order_action(turn, retriever, intent, action):
+                return no_action  # "cancel my membership", or a workspace without orders
             own = about_own_order(turn.text)
             status = own and action == "order_status" and asks_its_status(turn.text)
             if asks_in_general(turn.text) and not status:
@@ -348,7 +346,8 @@ class Engine:
                 if answered.decision == Decision.ANSWER:
                     return answered
             exchange = action == "return_order" and asks_for_an_exchange(turn.text)
-            if exchange or (action == "change_address" and changes_an_item(turn.text)):
+            item = changes_an_item(turn.text) and postal_address(turn.text) is None
+            if exchange or (action == "change_address" and item):
                 # "can I swap it for a small?", "change the size on my order from S to M": the
                 # return refunds and the address change moves, neither changes an item
                 answered = await self._answer(turn, retriever, intent)
@@ -402,12 +401,12 @@ class Engine:
         return await self.who.unknown(turn)
 
     async def _no_order_action(
-        self, turn: Turn, retriever: Retriever, intent: str
+        self, turn: Turn, retriever: Retriever, intent: str, action: str | None
     ) -> Outcome | None:
         """An order action's intent that no order action answers: the knowledge base's answer
         at the usual bar, else a hand-off; never who they are or which order. None when the
         action flow runs (``no_orders.why_no_order_action``)."""
-        why = await why_no_order_action(self.session, self.workspace_id, turn.text)
+        why = await why_no_order_action(self.session, self.workspace_id, turn.text, action)
         if why is None:
             return None
         outcome = await self._answer(turn, retriever, intent)
@@ -488,8 +487,9 @@ class Engine:
             return named, True  # "want to return the teapot, keep the cups", the model unsure
         sends = asks_to_send_to(turn.text) and postal_address(turn.text) is not None
         other_act = confident and says_an_action(understood.intent, turn.text)
-        if sends and not other_act:  # "ship it to my mom: …", not "cancel it, don't ship to …"
-            return intent_acting(turn, "change_address"), True
+        moving = intent_acting(turn, "change_address")  # None: people handle addresses
+        if sends and moving and not other_act:  # "ship it to my mom: …", not "cancel it, …"
+            return moving, True
         about_focus = stated is None and turn.state.focus_order_id and asks_its_status(turn.text)
         if about_focus and (not confident or answers == Handling.ANSWER):
             return "order_status", True  # "where is it?" after "#W1…"

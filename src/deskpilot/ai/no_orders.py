@@ -19,11 +19,13 @@ async def workspace_has_orders(session: AsyncSession, workspace_id: str) -> bool
     return bool(await session.scalar(query))
 
 
-async def why_no_order_action(session: AsyncSession, workspace_id: str, text: str) -> str | None:
-    """Why a request read as an order action is not one (the reason stored with the decision),
-    or None when the action flow should run. The words are read first: a subscription asked to
-    be cancelled costs no query."""
-    if cancels_a_subscription(text):
+async def why_no_order_action(
+    session: AsyncSession, workspace_id: str, text: str, action: str | None
+) -> str | None:
+    """Why a request read as the order action ``action`` is not one (the reason stored with the
+    decision), or None when the action flow should run. The words are read first: a
+    subscription asked to be cancelled costs no query."""
+    if action == "cancel_order" and cancels_a_subscription(text):
         return "what is to be cancelled is a subscription, not an order"
     if not await workspace_has_orders(session, workspace_id):
         return "the workspace has no orders"

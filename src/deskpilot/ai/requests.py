@@ -116,9 +116,10 @@ _ACTION_WORDS = {
 # "pls ship it straight to my mom: 45 Maple Ave, …", "отправьте заказ на адрес: …", "寄到…": a
 # request to send an order somewhere (an address change when a whole address follows)
 _SEND_TO = re.compile(
-    r"\b(?:ship|send|deliver|mail|forward|redirect)\w*\b[^.!?\n]{0,40}?\bto\b"
-    r"|(?<![а-яё])(?:отправ|достав|пришл|вышл|перенаправ)[а-яё]*[^.!?\n]{0,40}?"
-    r"(?:на\s+адрес|по\s+адресу)|(?:寄|送|发)(?:到|往|去)",
+    # not a report of where it went: "delivered to …", "доставлена по адресу …", "已送到…"
+    r"\b(?:ship(?!ped)|send|deliver(?!ed)|mail(?!ed)|forward(?!ed)|redirect(?!ed))\w*\b"
+    r"[^.!?\n]{0,40}?\bto\b|(?<![а-яё])(?:отправ(?!лен)|достав(?!лен)|пришл|вышл|перенаправ(?!лен))"
+    r"[а-яё]*[^.!?\n]{0,40}?(?:на\s+адрес|по\s+адресу)|(?<![已经])(?:寄|送|发)(?:到|往|去)",
     re.IGNORECASE,
 )
 
@@ -274,10 +275,10 @@ _DOING_IT = {
 # "why do you need a reason?", "а зачем вам причина?", "为什么要说原因": a question about the
 # detail the bot asked for, not a complaint nor a new request
 _WHY_ASKED = re.compile(
-    r"\b(?:why|how\s+come)\b.{0,30}?\b(?:reason|need|want|ask|know|matter)"
-    r"|(?<![а-яё])(?:зачем|почему|для\s+чего)(?![а-яё]).{0,30}?"
+    r"\b(?:why|how\s+come)\b[^.?!。？！]{0,30}?\b(?:reason|need|want|ask|know|matter)"
+    r"|(?<![а-яё])(?:зачем|почему|для\s+чего)(?![а-яё])[^.?!。？！]{0,30}?"
     r"(?<![а-яё])(?:причин|нужн|над[оа]|зна[тю]|спрашива)"
-    r"|(?:为什么|为啥|干嘛|干吗|凭什么).{0,10}?(?:原因|理由|知道|问)",
+    r"|(?:为什么|为啥|干嘛|干吗|凭什么)[^.?!。？！]{0,10}?(?:原因|理由|知道|问)",
     re.IGNORECASE,
 )
 
@@ -363,10 +364,10 @@ _REFUND = re.compile(
 _PART_OF = re.compile(
     r"\b(?:one|two|three|four|\d+)\s+of\s+(?:the|my|these|those)\b"
     r"(?!\s+(?:orders?|items?|products?|things)\b)"
-    r"|\bhalf\s+(?:of\s+)?(?:the|my)\b|\b(?:one|the\s+other)\s+pair\b"
+    r"|\bhalf\s+(?:of\s+)?(?:the|my)\b|\bone\s+pair\s+of\s+the\b|\bthe\s+other\s+pair\b"
     r"|(?<![а-яё])(?:одн[уа]|две|два|три|\d+)\s+из(?![а-яё])|половин|其中(?:一|两|二|三|\d)|一半"
     # "одни чиносы из двух", "одну пару из трёх"
-    r"|(?<![а-яё])(?:одн[уаио]|одного|две|два|три|\d+)(?:\s+(?!заказ|товар)[а-яё]+){1,2}\s+из\s+"
+    r"|(?<![а-яё])(?:одн[уаио]|одного|две|два|три|\d+)(?:\s+(?!заказ|товар|посылк|коробк)[а-яё]+){1,2}\s+из\s+"
     r"(?:двух|тр[её]х|четыр[её]х|\d+)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -558,8 +559,9 @@ def asks_for_an_exchange(text: str) -> bool:
 # "change the size on my cardigan order from S to M", "换成M码", "поменяйте размер": an item
 # changed, not where the order goes (an address said, unless denied: "the SIZE, not the address")
 _ITEM_TRAIT = re.compile(
-    r"\b(?:size|colou?r|shade)s?\b|尺码|码数|尺寸|颜色|色号|(?<![а-яё])(?:размер|цвет|оттен)"
-    r"|\b(?:an?|in|to)\s+(?-i:XXS|XS|S|M|L|XL|XXL)\b|(?-i:[SMLX]{1,3})\s*码",  # "I need an M"
+    r"\b(?:size|colou?r|shade)s?\b|尺码|码数|尺寸|颜色|色号|(?<![а-яё])(?:размер|оттен)"
+    r"|(?<![а-яё])цвет(?:а|е|ом|у)?(?![а-яё])"  # not цветы, flowers
+    r"|\b(?:an?|in|to)\s+(?-i:XXS|XS|S|M|L|XL|XXL)(?![.\w])|(?-i:[SMLX]{1,3})\s*码",  # "an M"
     re.IGNORECASE,
 )
 _NOT_THE_ADDRESS = re.compile(
@@ -691,14 +693,14 @@ def says_thanks_or_goodbye(text: str) -> bool:
 # --- what is cancelled is no order: a subscription, a membership, a plan, an account ----------
 
 _STOPPING = (
-    r"\b(?:cancel\w*|stop\w*|end|ending|quit\w*|terminat\w*|close|closing|discontinu\w*"
-    r"|unsubscrib\w*|leav\w*|pause|opt\s+out|get\s+rid\s+of)\b"
+    r"\b(?:cancel\w*|stop(?!ped)\w*|end|terminat\w*|discontinu\w*|unsubscrib\w*|opt\s+out)\b"
 )
 # a word that is always a subscription; a word that is one with "my", "the", "our" before it
 # ("stop my refill club", "cancel the Plus plan"; "I plan to cancel" plans nothing)
 _SUBSCRIPTION_NOUN = r"(?:subscription|membership|auto-?renew(?:al|ing)?)s?\b"
-_OWNED_NOUN = (
+_OWNED_NOUN = (  # the last word of what is cancelled: not "the trial size serum", "Golf Club set"
     r"\b(?:my|our|the|this|that|your)\s+(?:[\w'’-]+\s+){0,2}?(?:plan|account|club|trial)s?\b"
+    r"(?=\s*(?:$|[,.!?;:)]|(?:please|now|today|and|as|because|since|from|for|asap|thanks?)\b))"
 )
 _GAP = r"(?:\s+[\w'’-]+){0,4}?\s+"  # a few words, no punctuation: the same clause
 _CANCELS_A_SUBSCRIPTION = re.compile(
@@ -707,7 +709,7 @@ _CANCELS_A_SUBSCRIPTION = re.compile(
     r"|\bunsubscrib\w*"
     # zh: 订阅, 会员, 会籍, 套餐 (and a member's card) after or before the verb, or 退订
     r"|(?:取消|退掉|退|停掉|停止|关闭|终止|解约|注销|不续)[^，,。！？!?；;\s]{0,6}?"
-    r"(?:订阅|会员|会籍|套餐|包月|包年|自动续费|年卡|月卡|健身卡)"
+    r"(?:订阅|会员|会籍|套餐|包月|包年|自动续费|年卡|月卡|健身卡)(?![价积])"
     r"|(?:订阅|会员|会籍|套餐|包月|包年|自动续费|年卡|月卡|健身卡)[^，,。！？!?；;]{0,6}?"
     r"(?:取消|退掉|停掉|停止|关闭|终止|解约|注销|不续)|退订"
     # ru: подписка, абонемент, членство, тариф (and a club card) after or before the verb

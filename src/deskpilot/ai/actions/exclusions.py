@@ -39,9 +39,13 @@ _KEEP = re.compile(  # "I can't keep the boots" keeps nothing
     r"\b(?:keep(?:ing)?|not\s+the|not\s+my|without\s+the|leave\s+out)\b"
     r"|(?<![а-яё])(?:оставлю(?:\s+себе)?|оставляю|оставить(?:\s+себе)?|не\s+возвращаю"
     r"|не\s+буду\s+возвращать|не\s+надо\s+возвращать|без)(?![а-яё])"
-    r"|保留|留着|留下|不退|不用退|不要退"
-    # "не красную, а нюд", "不是正红，是豆沙色那支": the one not meant, then the one meant
-    r"|(?<![а-яё])не(?=\s[^,.;!?]{1,40}?,?\s+а\s)|不是(?=[^，,。；]{1,20}[，,]\s*(?:是|要))",
+    r"|保留|留着|留下|不退|不用退|不要退",
+    re.IGNORECASE,
+)
+# "не красную, а нюд", "不是正红，是豆沙色那支": the one not meant, then the one meant; read
+# only when no keep cue is ("Крем не подошёл, а помаду оставлю себе" keeps the lipstick)
+_NOT_THIS_BUT = re.compile(
+    r"(?<![а-яё])не(?=\s[^,.;!?]{1,40}?,?\s+а\s)|不是(?=[^，,。；]{1,20}[，,]\s*(?:是|要))",
     re.IGNORECASE,
 )
 
@@ -55,7 +59,7 @@ class SetApart:
 
 def set_apart(text: str) -> SetApart:
     """What the message asks for and what it leaves out (see the module's docstring)."""
-    for cue_pattern, excepting in ((_EXCEPT, True), (_KEEP, False)):
+    for cue_pattern, excepting in ((_EXCEPT, True), (_KEEP, False), (_NOT_THIS_BUT, False)):
         cue = cue_pattern.search(text)
         if cue is None or (excepting and _ALSO.search(text, cue.end())):
             continue

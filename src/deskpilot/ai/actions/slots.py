@@ -270,13 +270,14 @@ _NOT_NAME = frozenset({
     "upset", "mad", "furious", "annoyed",
     "frustrated", "disappointed", "tired", "afraid", "done", "new", "back",
     "dont", "don't", "remember", "know", "forgot", "idea", "moment", "sec", "second", "minute",
+    "never", "mind", "hurry", "stop", "asking",
     "и", "а", "но", "не", "ни", "да", "нет", "уже", "ещё", "еще", "очень", "тут", "здесь", "вот",
     "по", "в", "во", "на", "с", "со", "из", "за", "для", "о", "об", "от", "до", "к", "у",
     "мой", "моя", "моё", "мое", "мои", "ваш", "ваша", "это", "этот", "я", "мы", "вы", "он", "она",
     "заказ", "заказа", "заказу", "индекс", "почта", "номер",
     "адрес", "хочу", "жду", "пишу", "спасибо", "привет", "здравствуйте", "пожалуйста", "клиент",
     "опять", "снова", "зол", "зла", "сейчас", "минуту", "секунду", "помню", "знаю", "забыл",
-    "забыла", "посмотрю",
+    "забыла", "посмотрю", "ну", "ладно", "зачем", "вам", "так", "быстрее",
     "недоволен", "недовольна",
 })  # fmt: skip
 _EVERYDAY = "|".join(sorted(_NOT_NAME, key=len, reverse=True))
@@ -503,6 +504,15 @@ CORRECTION = re.compile(
 )
 
 
+# one item for another: "actually no, the white M one instead", "not X but Y" in Russian or
+# Chinese (not "just the original card please, the lamp was a gift")
+_SWAPS_ITEM = re.compile(
+    r"\binstead\b|\bnot\s+the\b|(?<![а-яё])(?:вместо|не\s[^,.;!?]{1,40}?,?\s+а\s)"
+    r"|不是[^，,。；]{1,20}[，,]\s*(?:是|要)|不对",
+    re.IGNORECASE,
+)
+
+
 # a digit or a word of an address: "oops, it's 7 Elm St not 5", "индекс не тот", "是200号"
 _ADDRESS_WORDS = re.compile(
     r"\d|\b(?:apt|apartment|suite|unit|floor|street|st|avenue|ave|road|rd|zip|postcode|city)\b"
@@ -606,10 +616,10 @@ def fill_slots(
         # have a question"); only a reason the policy knows carries over
         reason=cancel_reason(text) or first(accepted_reason),
         # an item named loosely ("the speaker") never wins over one named in full before,
-        # unless it corrects it ("no, not the red one, the nude"); in one message, both count
+        # unless it swaps it ("the white M one instead"); in one message, both count
         # ("the keyboard and the Mouse Pad")
         item_ids=(
-            (item_mentions(text, items, aliases) if CORRECTION.search(text) else [])
+            (item_mentions(text, items, aliases) if _SWAPS_ITEM.search(text) else [])
             or first(
                 lambda t: (
                     item_mentions(t, items, aliases)

@@ -110,14 +110,16 @@ SIGNALS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 # "用了晚霜之后脸肿了 呼吸有点不顺" got a bare hand-off): the reply says to get medical help first
 _HEALTH_EMERGENCY = _cues(
     r"(?:trouble|difficulty|hard|hard\s+time|can'?t|cannot|struggling\s+to)\s+breath\w*"
-    r"|short(?:ness)?\s+of\s+breath|anaphyla\w*|chest\s+pain|faint(?:ed|ing)|passed\s+out"
-    r"|(?:face|lips?|tongue|throat|eyes?)\s+(?:is\s+|are\s+|got\s+|went\s+|all\s+)?"
-    r"(?:swell\w*|swollen|puff(?:y|ed|ing)\s+up)",
+    r"|short(?:ness)?\s+of\s+breath|anaphyla\w*|chest\s+pain|fainted|passed\s+out"
+    # a state, not a product's use ("patches for eye swelling")
+    r"|(?:face|lips?|tongue|throat|eyes?)\s+(?:is|are|got|went|gets|getting|has|have)\s+"
+    r"(?:all\s+|really\s+|so\s+|very\s+|been\s+)?(?:swell\w*|swollen|puff(?:ed|ing)\s+up)"
+    r"|(?:face|lips?|tongue|throat)\s+(?:swelled|swelling\s+up|swollen)\b",
+    # 浮肿 is the puffiness creams are for ("消除眼睛浮肿的眼霜")
     r"呼吸(?:困难|不顺|不畅|急促|不上来)|喘不上气|喘不过气|透不过气|胸痛|胸口疼|晕倒|昏倒|休克"
-    r"|(?:脸|嘴唇|嘴|舌头|喉咙|嗓子|眼睛|眼皮)[^，。,.！!]{0,3}肿",
+    r"|(?:脸|嘴唇|嘴|舌头|喉咙|嗓子|眼睛|眼皮)[^，。,.！!浮]{0,3}(?<!浮)肿",
     r"(?:трудно|тяжело|не\s+могу)\s+дыш|задыха|анафилак|бол\w*\s+в\s+груди|обморок"
-    r"|потерял\w*\s+сознани|(?:лицо|губы|язык|горло|глаза|веки)\s+(?:\w+\s+)?(?:от[её]к|опух)"
-    r"|(?:от[её]к|опух)\w*\s+(?:\w+\s+)?(?:лиц|губ|язык|горл|глаз)",
+    r"|потерял\w*\s+сознани|(?:лицо|губы|язык|горло|глаза|веки)\s+(?:\w+\s+)?(?:от[её]к|опух)",
 )
 
 
