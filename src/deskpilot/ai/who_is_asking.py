@@ -88,8 +88,8 @@ class WhoIsAsking:
     async def note_asked_who(self, turn: Turn) -> None:
         """Whether the bot waits for the visitor to say who they are (a flow waits, and nobody
         is verified yet): then a name typed in lower case counts ("priya nair 02139")."""
-        waits = turn.waited_on not in (None, "clarify")
-        turn.asked_who = waits and await self.unknown(turn)
+        waits = turn.waited_on not in (None, "clarify") and not turn.state.verified_customer_id
+        turn.asked_who = waits and await self.unknown(turn)  # no lookup once verified
 
     async def names_someone_else(self, text: str, customer_id: str) -> bool:
         """The message names an email address that is not the verified customer's."""
